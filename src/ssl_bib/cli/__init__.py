@@ -1,0 +1,72 @@
+"""The `ssl-bib` command line: a click group whose commands live one per module
+and are imported only when used, so `ssl-bib --help`, `list` and `check` never
+load bibtexparser, habanero or the HTTP stack."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from typing import Any
+
+import click
+
+from .. import __version__
+from ..problems import InputError
+from .common import CatalogContext
+
+# command name -> module under ssl_bib.cli that defines `command`
+COMMANDS: dict[str, str] = {
+    "check": "check",
+    "list": "listing",
+    "show": "show",
+    "export": "export",
+    "import": "import_",
+    "render": "render",
+    "enrich": "enrich",
+    "zotero": "zotero",
+}
+
+
+class LazyGroup(click.Group):
+    """Loads a command's module on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [name for name in COMMANDS if self._load(name) is not None]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        return self._load(cmd_name)
+
+    def _load(self, name: str) -> click.Command | None:
+        module_name = COMMANDS.get(name)
+        if module_name is None:
+            return None
+        qualified = f"{__name__}.{module_name}"
+        try:
+            module = importlib.import_module(qualified)
+        except ModuleNotFoundError as exc:
+            if exc.name == qualified:  # a command not built yet in this checkout
+                return None
+            raise
+        command: click.Command = module.command
+        return command
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="ssl-bib")
+@click.option("--catalog", "catalog_path", envvar="SSL_BIB_CATALOG", default="entries.toml",
+              show_default=True, type=click.Path(dir_okay=False),
+              help="The catalog file (env SSL_BIB_CATALOG).")
+@click.pass_context
+def cli(ctx: click.Context, catalog_path: str) -> None:
+    """Keep the Self-Supervised Learning in Medical Imaging catalog (entries.toml)
+    and turn it into BibTeX, biblatex, RIS, CSL-JSON, a README and a Zotero group."""
+    ctx.obj = CatalogContext(catalog_path)
+
+
+def main(argv: list[str] | None = None) -> Any:
+    """Entry point: every error a user can cause ends as one line and exit 2."""
+    try:
+        return cli.main(args=argv, prog_name="ssl-bib", standalone_mode=True)
+    except InputError as exc:
+        click.echo(f"ssl-bib: {exc.format()}", err=True)
+        sys.exit(2)

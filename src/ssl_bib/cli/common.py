@@ -1,0 +1,70 @@
+"""What every command shares: the catalog path, loading, filter options, errors."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from ..problems import InputError
+from ..select import Filters
+from ..store import LoadedCatalog, load
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class CatalogContext:
+    """The global options, passed to commands as click's context object."""
+
+    def __init__(self, catalog_path: str) -> None:
+        self.path = Path(catalog_path)
+
+    def load(self) -> LoadedCatalog:
+        """The catalog, or a one-line error and exit 2."""
+        try:
+            return load(self.path)
+        except InputError as exc:
+            fail_input(exc)
+
+
+def fail_input(exc: InputError) -> Any:
+    """Report bad input (file:line: message) and exit 2, with no traceback."""
+    click.echo(f"ssl-bib: {exc.format()}", err=True)
+    sys.exit(2)
+
+
+def fail(message: str, code: int = 1) -> Any:
+    click.echo(f"ssl-bib: {message}", err=True)
+    sys.exit(code)
+
+
+pass_catalog = click.make_pass_decorator(CatalogContext)
+
+
+def filter_options(func: F) -> F:
+    """--key/--year/--venue/--category/--search, shared by list and export."""
+    options = [
+        click.option("--key", "keys", multiple=True, metavar="KEY",
+                     help="Only this entry (repeatable)."),
+        click.option("--year", type=int, help="Only entries published or listed in YEAR."),
+        click.option("--venue", help="Only entries of this venue (abbreviation or name)."),
+        click.option("--category", help="Only entries in this category."),
+        click.option("--search", metavar="TEXT",
+                     help="Only entries whose title, authors, key, DOI or venue contain TEXT."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def filters_from(keys: tuple[str, ...], year: int | None, venue: str | None,
+                 category: str | None, search: str | None) -> Filters:
+    return Filters(keys=list(keys), year=year, venue=venue, category=category, search=search)
+
+
+def is_terminal(stream: Any = None) -> bool:
+    stream = stream or sys.stdout
+    return bool(getattr(stream, "isatty", lambda: False)())

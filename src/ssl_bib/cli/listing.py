@@ -1,0 +1,50 @@
+"""`ssl-bib list`: the entries, as a table or JSON."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import click
+
+from ..problems import InputError
+from ..select import select
+from .common import CatalogContext, fail_input, filter_options, filters_from, is_terminal, pass_catalog
+
+
+@click.command("list")
+@filter_options
+@click.option("--json", "as_json", is_flag=True,
+              help="Print a JSON array of entry objects (the catalog's field names).")
+@pass_catalog
+def command(ctx: CatalogContext, keys: tuple[str, ...], year: int | None, venue: str | None,
+            category: str | None, search: str | None, as_json: bool) -> None:
+    """List entries, optionally filtered."""
+    loaded = ctx.load()
+    try:
+        entries = select(loaded.catalog, filters_from(keys, year, venue, category, search),
+                         loaded.name)
+    except InputError as exc:
+        fail_input(exc)
+    if as_json:
+        from ..jsonview import entry_to_json
+
+        click.echo(json.dumps([entry_to_json(e, loaded.catalog) for e in entries],
+                              indent=2, ensure_ascii=False))
+        return
+    rows = [(e.key, str(e.year), e.venue or "", e.title) for e in entries]
+    if not is_terminal():
+        # Piped: tab-separated, one entry a line, for cut/awk/grep.
+        for row in rows:
+            click.echo("\t".join(row))
+        return
+    width = shutil.get_terminal_size((120, 24)).columns
+    key_w = max([3, *(len(r[0]) for r in rows)])
+    venue_w = max([5, *(len(r[2]) for r in rows)])
+    title_w = max(20, width - key_w - venue_w - 10)
+    click.echo(click.style(f"{'KEY':<{key_w}}  YEAR  {'VENUE':<{venue_w}}  TITLE", bold=True))
+    for key, yr, ven, title in rows:
+        if len(title) > title_w:
+            title = title[: title_w - 1] + "…"
+        click.echo(f"{key:<{key_w}}  {yr:<4}  {ven:<{venue_w}}  {title}")
+    click.echo(f"{len(rows)} entries", err=True)

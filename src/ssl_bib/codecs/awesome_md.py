@@ -1,0 +1,233 @@
+"""Read an awesome-list README: its venue list and its `## YYYY` paper tables.
+
+The reader keeps every row's line and reports each oddity instead of failing:
+a README typed by hand is messy, and nothing in it may be dropped silently.
+It returns raw rows; turning them into catalog entries is the importer's job.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..model import CodeLink, VenueKind
+from ..problems import Problem
+
+_YEAR_HEADING_RE = re.compile(r"^#{2,4}\s*(\d{4})\b")
+_HEADING_RE = re.compile(r"^#{1,6}\s")
+_VENUE_LIST_HEADING_RE = re.compile(r"^#{1,6}\s*List of Journals", re.IGNORECASE)
+# `- **[Full Name (ABBR)](url)**` or `- **Full Name (ABBR)**`
+_VENUE_ITEM_RE = re.compile(
+    r"^\s*[-*]\s+\*\*\s*(?:\[(?P<linked>[^\]]*)\]\((?P<url>[^)]*)\)|(?P<plain>[^*]+?))\s*\*\*\s*$")
+_NAME_ABBR_RE = re.compile(r"^(?P<name>.*?)\s*\((?P<abbr>[^()]+)\)\s*$")
+_LINK_RE = re.compile(r"\[(?P<label>[^\]]*)\]\((?P<url>[^)\s]*)\)")
+_BR_RE = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_SEPARATOR_CELL_RE = re.compile(r"^:?-{3,}:?$")
+_EMPTY_MARKERS = frozenset({"", "na", "n/a", "-", "none", "—"})
+
+_CONFERENCE_WORDS_RE = re.compile(
+    r"\b(conference|symposium|proceedings|congress|meeting)\b", re.IGNORECASE)
+_WORKSHOP_RE = re.compile(r"\bworkshop\b", re.IGNORECASE)
+# Acronyms of conferences whose names carry none of the words above.
+_CONFERENCE_ACRONYMS = frozenset({
+    "CVPR", "ICCV", "ECCV", "ICML", "ICLR", "NIPS", "NEURIPS", "MICCAI", "ISBI", "IPMI", "MIDL",
+    "AAAI", "IJCAI", "ICASSP", "WACV", "BMVC", "KDD", "PMLR", "ML4H", "MLHC",
+})
+_PREPRINT_RE = re.compile(r"^(arxiv|biorxiv|medrxiv)$", re.IGNORECASE)
+
+
+@dataclass
+class ListedVenue:
+    """A venue from the list's "List of Journals / Conferences"."""
+
+    key: str
+    name: str
+    kind: VenueKind
+    url: str | None
+    line: int
+
+
+@dataclass
+class Row:
+    """One paper row of a year table, as the README gives it."""
+
+    line: int
+    number: int          # 1-based, counting paper rows from the top of the file
+    section: int         # the year heading it stands under
+    title: str
+    venue: str | None
+    category: str | None
+    link: str | None
+    code: list[CodeLink] = field(default_factory=list)
+
+
+@dataclass
+class ParsedList:
+    venues: list[ListedVenue] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def guess_venue_kind(key: str, name: str) -> VenueKind:
+    """journal unless the name or acronym says conference, workshop or preprint."""
+    if _PREPRINT_RE.match(key) or _PREPRINT_RE.match(name):
+        return "preprint"
+    if _WORKSHOP_RE.search(name):
+        return "workshop"
+    if _CONFERENCE_WORDS_RE.search(name) or key.upper() in _CONFERENCE_ACRONYMS:
+        return "conference"
+    return "journal"
+
+
+def split_cells(line: str) -> list[str]:
+    """Cells of a table row; `\\|` is a literal pipe, not a cell border."""
+    body = line.strip()
+    if body.startswith("|"):
+        body = body[1:]
+    if body.endswith("|") and not body.endswith("\\|"):
+        body = body[:-1]
+    cells = re.split(r"(?<!\\)\|", body)
+    return [c.strip().replace("\\|", "|") for c in cells]
+
+
+def clean_url(url: str) -> str:
+    return url.strip().strip("<>")
+
+
+def is_empty_cell(text: str) -> bool:
+    return text.strip().lower() in _EMPTY_MARKERS
+
+
+_COLUMN_NAMES = {
+    "title": ("paper title", "title", "paper"),
+    "venue": ("journal/conference", "venue", "journal", "conference"),
+    "category": ("category", "categories", "type"),
+    "link": ("paper link", "link", "paper url", "url"),
+    "code": ("code link", "code", "code url"),
+}
+
+
+def _columns(header: list[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for i, cell in enumerate(header):
+        text = cell.strip().lower()
+        for column, names in _COLUMN_NAMES.items():
+            if column not in found and text in names:
+                found[column] = i
+    return found
+
+
+def read(text: str, file: str) -> ParsedList:
+    """Parse a README. Never raises on content: oddities become problems."""
+    out = ParsedList()
+    lines = text.splitlines()
+    section: int | None = None
+    in_venue_list = False
+    columns: dict[str, int] | None = None
+    number = 0
+
+    def warn(line: int, message: str) -> None:
+        out.problems.append(Problem(file, line, "warning", message))
+
+    def error(line: int, message: str) -> None:
+        out.problems.append(Problem(file, line, "error", message))
+
+    for i, raw in enumerate(lines, start=1):
+        line = raw.rstrip()
+        if _HEADING_RE.match(line):
+            in_venue_list = bool(_VENUE_LIST_HEADING_RE.match(line))
+            m = _YEAR_HEADING_RE.match(line)
+            section = int(m.group(1)) if m else None
+            columns = None
+            continue
+        if in_venue_list:
+            venue = _read_venue_item(line, i)
+            if venue:
+                out.venues.append(venue)
+                if venue.url == "":
+                    warn(i, f"venue {venue.key} has an empty link")
+            continue
+        if not line.lstrip().startswith("|"):
+            columns = None if line.strip() else columns
+            continue
+        cells = split_cells(line)
+        if all(_SEPARATOR_CELL_RE.match(c.replace(" ", "")) for c in cells if c):
+            continue
+        if columns is None:
+            columns = _columns(cells)
+            if "title" not in columns:
+                warn(i, "table without a 'Paper title' column skipped")
+                columns = {}
+            continue
+        if not columns:
+            continue
+        if all(not c for c in cells):
+            warn(i, "empty table row skipped")
+            continue
+        if section is None:
+            error(i, "paper row outside any '## YYYY' section")
+            continue
+        needed = max(columns.values()) + 1
+        if len(cells) < needed:
+            error(i, f"table row has {len(cells)} cells, the table has {needed}")
+            continue
+        number += 1
+        row = _read_row(cells, columns, i, number, section, warn)
+        if row:
+            out.rows.append(row)
+    return out
+
+
+def _read_venue_item(line: str, number: int) -> ListedVenue | None:
+    m = _VENUE_ITEM_RE.match(line)
+    if not m:
+        return None
+    label = (m.group("linked") if m.group("linked") is not None else m.group("plain")).strip()
+    url = m.group("url")
+    parts = _NAME_ABBR_RE.match(label)
+    name, key = (parts.group("name").strip(), parts.group("abbr").strip()) if parts else (
+        label, label)
+    return ListedVenue(key=key, name=name, kind=guess_venue_kind(key, name),
+                       url=clean_url(url) if url is not None else None, line=number)
+
+
+def _read_row(cells: list[str], columns: dict[str, int], line: int, number: int, section: int,
+              warn: object) -> Row | None:
+    def cell(name: str) -> str:
+        index = columns.get(name)
+        return cells[index].strip() if index is not None and index < len(cells) else ""
+
+    report = warn  # a callable(line, message); typed loosely to keep the reader small
+    title = " ".join(cell("title").split())
+    if not title or is_empty_cell(title):
+        report(line, "row without a title skipped")  # type: ignore[operator]
+        return None
+    venue_text = cell("venue")
+    category = cell("category")
+    link_text = cell("link")
+    link: str | None = None
+    if not is_empty_cell(link_text):
+        m = _LINK_RE.search(link_text)
+        if m and m.group("url").strip():
+            link = clean_url(m.group("url"))
+        elif link_text.startswith("http"):
+            link = clean_url(link_text)
+        else:
+            report(line, f"paper link {link_text!r} has no URL")  # type: ignore[operator]
+    code: list[CodeLink] = []
+    for part in _BR_RE.split(cell("code")):
+        if is_empty_cell(part):
+            continue
+        links = list(_LINK_RE.finditer(part))
+        if not links:
+            report(line, f"code cell {part.strip()!r} has no link")  # type: ignore[operator]
+        for m in links:
+            if m.group("url").strip():
+                code.append(CodeLink(label=m.group("label").strip(),
+                                     url=clean_url(m.group("url"))))
+            else:
+                report(line, f"code link {m.group('label')!r} has an empty URL")  # type: ignore[operator]
+    return Row(line=line, number=number, section=section, title=title,
+               venue=None if is_empty_cell(venue_text) else venue_text,
+               category=None if is_empty_cell(category) else category,
+               link=link, code=code)

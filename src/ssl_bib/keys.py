@@ -1,0 +1,99 @@
+"""Citation keys: made once by a formula, then never changed unless asked.
+
+The default formula is Better BibTeX's: first author's family name in lower
+case, the first three meaningful title words capitalised, the year
+(`zhouModelsGenesisGeneric2019`). The formula is the catalog's `key_format`
+setting, a template with these fields:
+
+    {author}     first author's family name, lower case (empty with no author)
+    {Author}     the same, capitalised
+    {Title:N}    the first N meaningful title words, each capitalised
+    {title:N}    the same, lower case
+    {year}       the year
+
+With no author the title words lead (`ModelsGenesisGeneric2019`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from .model import Entry
+from .textnorm import ascii_fold
+
+DEFAULT_KEY_FORMAT = "{author}{Title:3}{year}"
+
+# Words Better BibTeX skips when it takes "meaningful" title words.
+FUNCTION_WORDS = frozenset("""
+a ab aboard about above across after against al along amid among an and anti around as at
+before behind below beneath beside besides between beyond but by d da das de del dell dello
+dei degli della dei des di do du down during ein eine einem einen einer eines el en et except
+for from gli i il in inside into is l la las le les like lo los near nor of off on onto or
+over past per plus round save since so some sur than the through to toward towards un una
+unas under underneath une unlike uno unos until up upon versus via von with within without yet
+zu zum
+""".split())
+
+_FIELD_RE = re.compile(r"\{(author|Author|title|Title|year)(?::(\d+))?\}")
+_KEY_CHARS_RE = re.compile(r"[^A-Za-z0-9_:\-]")
+_WORD_RE = re.compile(r"[A-Za-z0-9]+")
+
+
+class KeyFormatError(ValueError):
+    """The key_format setting is not a template this module understands."""
+
+
+def validate_format(key_format: str) -> None:
+    rest = _FIELD_RE.sub("", key_format)
+    if "{" in rest or "}" in rest:
+        raise KeyFormatError(f"unknown field in key format {key_format!r}")
+    if _KEY_CHARS_RE.search(rest):
+        raise KeyFormatError(f"key format {key_format!r} has characters keys cannot hold")
+
+
+def _title_words(title: str) -> list[str]:
+    # "Rubik's" is one word, as Better BibTeX reads it.
+    words = _WORD_RE.findall(ascii_fold(title).replace("'", ""))
+    return [w for w in words if w.lower() not in FUNCTION_WORDS]
+
+
+def base_key(entry: Entry, key_format: str = DEFAULT_KEY_FORMAT) -> str:
+    """The key the formula gives, before clashes are resolved."""
+    family = ""
+    if entry.authors:
+        family = "".join(_WORD_RE.findall(ascii_fold(entry.authors[0].family)))
+
+    def fill(match: re.Match[str]) -> str:
+        name, count = match.group(1), int(match.group(2) or 3)
+        if name == "author":
+            return family.lower()
+        if name == "Author":
+            return family[:1].upper() + family[1:].lower()
+        if name == "year":
+            return str(entry.year)
+        words = _title_words(entry.title)[:count]
+        if name == "Title":
+            return "".join(w[:1].upper() + w[1:] for w in words)
+        return "".join(w.lower() for w in words)
+
+    key = _KEY_CHARS_RE.sub("", _FIELD_RE.sub(fill, key_format))
+    return key or f"entry{entry.year}"
+
+
+def assign_key(entry: Entry, taken: Iterable[str], key_format: str = DEFAULT_KEY_FORMAT) -> str:
+    """A new key for `entry`, unique case-insensitively against `taken`:
+    clashes get a, b, c, ... aa, ab ... appended."""
+    folded = {k.casefold() for k in taken}
+    base = base_key(entry, key_format)
+    if base.casefold() not in folded:
+        return base
+    for n in range(1, 10_000):
+        suffix, i = "", n
+        while i > 0:
+            i, r = divmod(i - 1, 26)
+            suffix = chr(ord("a") + r) + suffix
+        candidate = base + suffix
+        if candidate.casefold() not in folded:
+            return candidate
+    raise RuntimeError(f"no free key for {base}")  # 10,000 clashes on one base key

@@ -1,0 +1,164 @@
+"""The catalog's data model: plain typed dataclasses, no I/O.
+
+Every other module speaks in these types. Field names here are the field names
+of entries.toml and of `ssl-bib list --json`, so a reader can map one to the
+other without a table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+VenueKind = Literal["journal", "conference", "preprint", "workshop"]
+VENUE_KINDS: tuple[VenueKind, ...] = ("journal", "conference", "preprint", "workshop")
+
+# What an entry is, for the exporters: derived from its venue's kind unless the
+# entry says otherwise (a journal's preprint, say).
+EntryType = Literal["article", "inproceedings", "preprint"]
+ENTRY_TYPES: tuple[EntryType, ...] = ("article", "inproceedings", "preprint")
+
+
+@dataclass(frozen=True)
+class Person:
+    """An author. `given` is empty for single-name authors and organisations."""
+
+    family: str
+    given: str = ""
+    orcid: str | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> Person:
+        """Read the catalog's "Family, Given" form; no comma means one name."""
+        family, sep, given = text.partition(",")
+        if not sep:
+            return cls(family=text.strip())
+        return cls(family=family.strip(), given=given.strip())
+
+    def display(self) -> str:
+        """The catalog's "Family, Given" form."""
+        return f"{self.family}, {self.given}" if self.given else self.family
+
+
+@dataclass(frozen=True)
+class CodeLink:
+    """A code repository of a paper, labelled by framework as the list does."""
+
+    label: str
+    url: str
+
+
+@dataclass
+class Venue:
+    """A journal or conference, keyed by the abbreviation the list's tables use."""
+
+    key: str
+    name: str
+    kind: VenueKind
+    url: str | None = None
+    # False for venues the tables use but the list's venue list lacks.
+    listed: bool = True
+    aliases: list[str] = field(default_factory=list)
+    issn: str | None = None
+
+
+@dataclass
+class Entry:
+    """One paper. Only `key`, `title` and `year` are required."""
+
+    key: str
+    title: str
+    year: int
+    venue: str | None = None
+    entry_type: EntryType | None = None
+    categories: list[str] = field(default_factory=list)
+    # Other titles the paper is listed under (an earlier name, a list's typo).
+    alt_titles: list[str] = field(default_factory=list)
+    # README year sections the paper is listed in, when they are not just `year`.
+    sections: list[int] = field(default_factory=list)
+    authors: list[Person] = field(default_factory=list)
+    url: str | None = None
+    doi: str | None = None
+    arxiv: str | None = None
+    arxiv_class: str | None = None
+    pii: str | None = None
+    ieee: str | None = None
+    pmlr: str | None = None
+    openreview: str | None = None
+    code: list[CodeLink] = field(default_factory=list)
+    month: int | None = None
+    volume: str | None = None
+    issue: str | None = None
+    pages: str | None = None
+    article_number: str | None = None
+    publisher: str | None = None
+    container_title: str | None = None
+    series: str | None = None
+    issn: str | None = None
+    isbn: str | None = None
+    abstract: str | None = None
+    note: str | None = None
+    zotero_key: str | None = None
+    # field name -> where its value came from ("seed README row 12", "crossref 2026-11-26").
+    provenance: dict[str, str] = field(default_factory=dict)
+
+    def listed_sections(self) -> list[int]:
+        """The README year sections this entry appears in."""
+        return self.sections or [self.year]
+
+
+# Field names in the order they are written to entries.toml and to JSON.
+ENTRY_FIELDS: tuple[str, ...] = (
+    "key", "title", "alt_titles", "year", "sections", "month", "venue", "entry_type",
+    "categories", "authors", "url", "doi", "arxiv", "arxiv_class", "pii", "ieee", "pmlr",
+    "openreview", "code", "volume", "issue", "pages", "article_number", "publisher",
+    "container_title", "series", "issn", "isbn", "abstract", "note", "zotero_key", "provenance",
+)
+
+# Fields holding an optional plain string.
+STRING_FIELDS: frozenset[str] = frozenset({
+    "venue", "url", "doi", "arxiv", "arxiv_class", "pii", "ieee", "pmlr", "openreview",
+    "volume", "issue", "pages", "article_number", "publisher", "container_title", "series",
+    "issn", "isbn", "abstract", "note", "zotero_key",
+})
+
+
+@dataclass
+class Settings:
+    """The catalog's [settings] table. Never holds secrets."""
+
+    key_format: str = "{author}{Title:3}{year}"
+    crossref_mailto: str | None = None
+    zotero_group: int | None = None
+
+
+@dataclass
+class Catalog:
+    """Everything entries.toml holds, in file order."""
+
+    entries: list[Entry] = field(default_factory=list)
+    venues: dict[str, Venue] = field(default_factory=dict)
+    categories: list[str] = field(default_factory=list)
+    settings: Settings = field(default_factory=Settings)
+    schema: int = 1
+
+    def by_key(self) -> dict[str, Entry]:
+        return {e.key: e for e in self.entries}
+
+    def find(self, key: str) -> Entry | None:
+        """Find an entry by citation key, case-insensitively as BibTeX does."""
+        folded = key.casefold()
+        for entry in self.entries:
+            if entry.key.casefold() == folded:
+                return entry
+        return None
+
+    def entry_type(self, entry: Entry) -> EntryType:
+        """What kind of publication an entry is, from its own type or its venue."""
+        if entry.entry_type:
+            return entry.entry_type
+        venue = self.venues.get(entry.venue) if entry.venue else None
+        if venue is None:
+            return "preprint" if entry.arxiv else "article"
+        return {"journal": "article", "conference": "inproceedings",
+                "workshop": "inproceedings", "preprint": "preprint"}[venue.kind]  # type: ignore[return-value]

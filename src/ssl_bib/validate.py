@@ -1,0 +1,139 @@
+"""Check a loaded catalog: what `ssl-bib check` reports.
+
+Errors make the catalog unusable or ambiguous (a duplicate key, an unknown
+venue, a malformed DOI). Warnings are doubts about the data that a person
+should look at (a DOI shared by different titles, a paper listed under two
+years, a URL with a trailing dot); the tools still work on it.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from collections import defaultdict
+
+from .identifiers import doi_key, is_arxiv, is_doi, is_url, strip_arxiv_version
+from .keys import KeyFormatError, validate_format
+from .model import Entry
+from .problems import Problem, Severity
+from .store import LoadedCatalog
+from .textnorm import normalize_title
+
+_KEY_RE = re.compile(r"^[A-Za-z0-9_:\-]+$")
+_TRAILING_PUNCT_RE = re.compile(r"[.,;:!?)\]'\"]$")
+
+
+class _Collector:
+    def __init__(self, loaded: LoadedCatalog) -> None:
+        self.loaded = loaded
+        self.problems: list[Problem] = []
+
+    def entry(self, severity: Severity, entry: Entry, field_name: str | None,
+              message: str) -> None:
+        line = self.loaded.line_of(entry, field_name)
+        self.problems.append(Problem(self.loaded.name, line, severity, message, key=entry.key))
+
+    def venue(self, severity: Severity, key: str, message: str) -> None:
+        line = self.loaded.venue_lines.get(key, 0)
+        self.problems.append(Problem(self.loaded.name, line, severity, message, venue=key))
+
+
+def check(loaded: LoadedCatalog) -> list[Problem]:
+    """All problems: those found while reading, then these checks, by line."""
+    out = _Collector(loaded)
+    catalog = loaded.catalog
+    try:
+        validate_format(catalog.settings.key_format)
+    except KeyFormatError as exc:
+        out.problems.append(Problem(loaded.name, 0, "error", f"settings.key_format: {exc}"))
+    known_categories = set(catalog.categories)
+    this_year = _dt.date.today().year
+
+    for venue in catalog.venues.values():
+        if venue.url == "":
+            out.venue("warning", venue.key, "the venue list gives it an empty link")
+        elif venue.url and not is_url(venue.url):
+            out.venue("error", venue.key, f"link {venue.url!r} is not an http(s) URL")
+        if not venue.listed:
+            out.venue("warning", venue.key,
+                      "used by the tables but missing from the list's venue list")
+
+    for entry in catalog.entries:
+        _check_entry(out, entry, known_categories, set(catalog.venues), this_year)
+    _check_unique(out, catalog.entries)
+    return sorted(loaded.problems + out.problems, key=lambda p: (p.line, p.severity))
+
+
+def _check_entry(out: _Collector, entry: Entry, categories: set[str], venues: set[str],
+                 this_year: int) -> None:
+    if not _KEY_RE.match(entry.key):
+        out.entry("error", entry, "key",
+                  f"key {entry.key!r} may hold only ASCII letters, digits and _ : -")
+    if not 1800 <= entry.year <= this_year + 1:
+        out.entry("error", entry, "year", f"year {entry.year} is not plausible")
+    if entry.venue is None:
+        out.entry("warning", entry, None, "no venue")
+    elif entry.venue not in venues:
+        out.entry("error", entry, "venue",
+                  f"unknown venue {entry.venue!r}: add it under [venues.{entry.venue}]")
+    if not entry.categories:
+        out.entry("warning", entry, "key", "no category (the list gives NA)")
+    for category in entry.categories:
+        if category not in categories:
+            out.entry("error", entry, "categories",
+                      f"unknown category {category!r}: add it to the top-level 'categories'")
+    if len(entry.listed_sections()) > 1:
+        years = ", ".join(str(y) for y in entry.listed_sections())
+        out.entry("warning", entry, "sections", f"listed under more than one year: {years}")
+    if entry.doi is not None and not is_doi(entry.doi):
+        out.entry("error", entry, "doi", f"{entry.doi!r} is not a bare DOI (10.NNNN/...)")
+    if entry.arxiv is not None and not is_arxiv(entry.arxiv):
+        out.entry("error", entry, "arxiv", f"{entry.arxiv!r} is not an arXiv id")
+    urls = [("url", entry.url)] + [("code", link.url) for link in entry.code]
+    for field_name, url in urls:
+        if url is None:
+            continue
+        if not is_url(url):
+            out.entry("error", entry, field_name, f"{url!r} is not an http(s) URL")
+        elif _TRAILING_PUNCT_RE.search(url):
+            out.entry("warning", entry, field_name,
+                      f"URL {url!r} ends in {url[-1]!r}, likely not part of it")
+    for link in entry.code:
+        if not link.label.strip():
+            out.entry("warning", entry, "code", f"code link {link.url} has no label")
+
+
+def _check_unique(out: _Collector, entries: list[Entry]) -> None:
+    by_key: dict[str, list[Entry]] = defaultdict(list)
+    by_doi: dict[str, list[Entry]] = defaultdict(list)
+    by_arxiv: dict[str, list[Entry]] = defaultdict(list)
+    by_title: dict[str, list[Entry]] = defaultdict(list)
+    for entry in entries:
+        by_key[entry.key.casefold()].append(entry)
+        if entry.doi:
+            by_doi[doi_key(entry.doi)].append(entry)
+        if entry.arxiv:
+            by_arxiv[strip_arxiv_version(entry.arxiv)].append(entry)
+        for title in {normalize_title(t) for t in [entry.title, *entry.alt_titles]}:
+            by_title[title].append(entry)
+    for group in by_key.values():
+        for entry in group[1:]:
+            out.entry("error", entry, "key", f"key {entry.key!r} is already used by the entry "
+                      f"at line {out.loaded.line_of(group[0])} (keys are compared "
+                      "case-insensitively)")
+    for doi, group in by_doi.items():
+        _shared(out, group, "doi", f"DOI {group[0].doi}")
+    for arxiv, group in by_arxiv.items():
+        _shared(out, group, "arxiv", f"arXiv id {arxiv}")
+    for group in by_title.values():
+        _shared(out, group, "title", "the same title")
+
+
+def _shared(out: _Collector, group: list[Entry], field_name: str, what: str) -> None:
+    if len(group) < 2:
+        return
+    for entry in group:
+        others = ", ".join(e.key for e in group if e is not entry)
+        out.entry("warning", entry, field_name,
+                  f"{what} is also given to {len(group) - 1} other "
+                  f"entr{'y' if len(group) == 2 else 'ies'} ({others})")
