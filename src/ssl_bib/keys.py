@@ -25,15 +25,18 @@ from .textnorm import ascii_fold
 DEFAULT_KEY_FORMAT = "{author}{Title:3}{year}"
 
 # Words Better BibTeX skips when it takes "meaningful" title words.
-FUNCTION_WORDS = frozenset("""
+FUNCTION_WORDS = frozenset(
+    """
 a ab aboard about above across after against al along amid among an and anti around as at
 before behind below beneath beside besides between beyond but by d da das de del dell dello
-dei degli della dei des di do du down during ein eine einem einen einer eines el en et except
-for from gli i il in inside into is l la las le les like lo los near nor of off on onto or
-over past per plus round save since so some sur than the through to toward towards un una
-unas under underneath une unlike uno unos until up upon versus via von with within without yet
-zu zum
-""".split())
+dei degli della dei des di do du down during ein eine einem einen einer eines el en et
+except for from gli i il in inside into is l la las le les like lo los near nor of off on
+onto or over past per plus round save since so some sur than the through to toward towards
+un una unas under underneath une unlike uno unos until up upon versus via von with within
+without yet zu zum
+"""
+    .split()
+)
 
 _FIELD_RE = re.compile(r"\{(author|Author|title|Title|year)(?::(\d+))?\}")
 _KEY_CHARS_RE = re.compile(r"[^A-Za-z0-9_:\-]")

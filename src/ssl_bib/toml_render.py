@@ -64,7 +64,8 @@ def render_entry(entry: Entry) -> str:
             continue
         if name == "provenance":
             for field_name in sorted(value):
-                lines.append(f"provenance.{toml_key(field_name)} = {toml_string(value[field_name])}")
+                source = toml_string(value[field_name])
+                lines.append(f"provenance.{toml_key(field_name)} = {source}")
             continue
         if name == "authors":
             rendered = _array([_person(p) for p in value])

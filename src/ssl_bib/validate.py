@@ -121,7 +121,7 @@ def _check_unique(out: _Collector, entries: list[Entry]) -> None:
             out.entry("error", entry, "key", f"key {entry.key!r} is already used by the entry "
                       f"at line {out.loaded.line_of(group[0])} (keys are compared "
                       "case-insensitively)")
-    for doi, group in by_doi.items():
+    for _doi, group in by_doi.items():
         _shared(out, group, "doi", f"DOI {group[0].doi}")
     for arxiv, group in by_arxiv.items():
         _shared(out, group, "arxiv", f"arXiv id {arxiv}")

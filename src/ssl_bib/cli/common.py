@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import click
 
@@ -30,13 +30,13 @@ class CatalogContext:
             fail_input(exc)
 
 
-def fail_input(exc: InputError) -> Any:
+def fail_input(exc: InputError) -> NoReturn:
     """Report bad input (file:line: message) and exit 2, with no traceback."""
     click.echo(f"ssl-bib: {exc.format()}", err=True)
     sys.exit(2)
 
 
-def fail(message: str, code: int = 1) -> Any:
+def fail(message: str, code: int = 1) -> NoReturn:
     click.echo(f"ssl-bib: {message}", err=True)
     sys.exit(code)
 

@@ -9,7 +9,14 @@ import click
 
 from ..problems import InputError
 from ..select import select
-from .common import CatalogContext, fail_input, filter_options, filters_from, is_terminal, pass_catalog
+from .common import (
+    CatalogContext,
+    fail_input,
+    filter_options,
+    filters_from,
+    is_terminal,
+    pass_catalog,
+)
 
 
 @click.command("list")

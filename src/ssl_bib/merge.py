@@ -1,0 +1,177 @@
+"""The one place that decides how values from another source meet the catalog.
+
+Import, Crossref enrichment and Zotero sync all go through here:
+- `fill`: two-way, for import and enrichment. Empty fields are filled and the
+  source recorded in `provenance`; a curated value is never overwritten, a
+  differing one is returned as a conflict.
+- `three_way`: for sync. Against the base saved at the last sync, a field
+  changed on one side is taken from that side; changed on both sides to
+  different values, it is a conflict and left alone unless a side is preferred.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from .identifiers import doi_key, strip_arxiv_version
+from .model import ENTRY_FIELDS, Entry, Person
+from .textnorm import ascii_fold, normalize_title
+
+# Fields a merge never touches: identity and bookkeeping.
+UNMERGED = frozenset({"key", "provenance", "zotero_key"})
+MERGEABLE = tuple(f for f in ENTRY_FIELDS if f not in UNMERGED)
+# List fields where another source's items are added to ours, not compared.
+UNION_FIELDS = frozenset({"categories", "alt_titles", "code", "sections"})
+
+Prefer = Literal["local", "remote"] | None
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A field whose value differs between the catalog and another source."""
+
+    key: str
+    field: str
+    ours: Any
+    theirs: Any
+    source: str
+
+    def describe(self) -> str:
+        return (f"entry {self.key}: {self.field}: catalog has {_show(self.ours)}, "
+                f"{self.source} has {_show(self.theirs)}")
+
+
+@dataclass
+class MergeResult:
+    filled: list[str] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.filled)
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, list):
+        return "[" + "; ".join(_show(v) for v in value) + "]"
+    if isinstance(value, Person):
+        return value.display()
+    return repr(value)
+
+
+def is_empty(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
+def comparable(field_name: str, value: Any) -> Any:
+    """A value in the form two sources' values are compared in, so that
+    formatting differences (case, accents, markup, a DOI's case) are no conflict."""
+    if is_empty(value):
+        return None
+    if field_name in ("title", "container_title", "publisher", "series"):
+        return normalize_title(str(value))
+    if field_name == "alt_titles":
+        return sorted(normalize_title(v) for v in value)
+    if field_name == "doi":
+        return doi_key(str(value))
+    if field_name == "arxiv":
+        return strip_arxiv_version(str(value))
+    if field_name == "authors":
+        return [ascii_fold(p.family).casefold().replace(" ", "") for p in value]
+    if field_name == "pages":
+        return str(value).replace("--", "-").replace("–", "-").replace(" ", "")
+    if field_name in ("volume", "issue", "article_number", "issn", "isbn"):
+        return str(value).strip().casefold()
+    if field_name == "url":
+        return str(value).rstrip("/").removeprefix("https://").removeprefix("http://")
+    if field_name in ("categories", "sections"):
+        return sorted(value)
+    return value
+
+
+def same(field_name: str, a: Any, b: Any) -> bool:
+    return bool(comparable(field_name, a) == comparable(field_name, b))
+
+
+def _union(ours: list[Any], theirs: list[Any], field_name: str) -> list[Any]:
+    out = list(ours)
+    if field_name == "code":
+        urls = {c.url.rstrip("/") for c in ours}
+        out.extend(c for c in theirs if c.url.rstrip("/") not in urls)
+    else:
+        seen = {comparable(field_name, [v]) if field_name == "alt_titles" else v for v in ours}
+        for v in theirs:
+            marker = comparable(field_name, [v]) if field_name == "alt_titles" else v
+            if marker not in seen:
+                out.append(v)
+                seen.add(marker)
+    return out
+
+
+def fill(entry: Entry, incoming: dict[str, Any], source: str,
+         fields: set[str] | None = None) -> MergeResult:
+    """Fill `entry`'s empty fields from `incoming` (field name -> value, in
+    catalog types), record `source` as their provenance, and report every
+    field where both have a value and they differ. Never overwrites.
+    `fields` limits which fields may be filled."""
+    result = MergeResult()
+    for name in MERGEABLE:
+        if name not in incoming or (fields is not None and name not in fields):
+            continue
+        theirs = incoming[name]
+        if is_empty(theirs):
+            continue
+        ours = getattr(entry, name)
+        if name == "title":
+            if not same(name, ours, theirs) and not any(
+                    same(name, alt, theirs) for alt in entry.alt_titles):
+                result.conflicts.append(Conflict(entry.key, name, ours, theirs, source))
+            continue
+        if name in UNION_FIELDS:
+            merged = _union(ours, theirs, name)
+            if merged != ours:
+                setattr(entry, name, merged)
+                entry.provenance.setdefault(name, source)
+                result.filled.append(name)
+            continue
+        if is_empty(ours):
+            setattr(entry, name, theirs)
+            entry.provenance[name] = source
+            result.filled.append(name)
+        elif not same(name, ours, theirs):
+            result.conflicts.append(Conflict(entry.key, name, ours, theirs, source))
+    return result
+
+
+@dataclass
+class ThreeWay:
+    merged: dict[str, Any]
+    conflicts: list[Conflict] = field(default_factory=list)
+    # fields whose merged value differs from ours / from theirs
+    changed_ours: list[str] = field(default_factory=list)
+    changed_theirs: list[str] = field(default_factory=list)
+
+
+def three_way(key: str, base: dict[str, Any], ours: dict[str, Any], theirs: dict[str, Any],
+              prefer: Prefer = None, source: str = "remote") -> ThreeWay:
+    """Merge two edited copies of one record field by field against `base`.
+    A conflict keeps our value in `merged` unless `prefer` picks a side."""
+    out = ThreeWay(merged={})
+    for name in sorted(set(base) | set(ours) | set(theirs)):
+        b, o, t = base.get(name), ours.get(name), theirs.get(name)
+        ours_changed = not same(name, b, o)
+        theirs_changed = not same(name, b, t)
+        if not theirs_changed or same(name, o, t):
+            value = o
+        elif not ours_changed:
+            value = t
+        else:
+            out.conflicts.append(Conflict(key, name, o, t, source))
+            value = t if prefer == "remote" else o
+        out.merged[name] = value
+        if not same(name, value, o):
+            out.changed_ours.append(name)
+        if not same(name, value, t):
+            out.changed_theirs.append(name)
+    return out
