@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from collections import defaultdict
+from collections.abc import Callable
 
 from .identifiers import doi_key, is_arxiv, is_doi, is_url, strip_arxiv_version
 from .keys import KeyFormatError, validate_format
@@ -121,19 +122,20 @@ def _check_unique(out: _Collector, entries: list[Entry]) -> None:
             out.entry("error", entry, "key", f"key {entry.key!r} is already used by the entry "
                       f"at line {out.loaded.line_of(group[0])} (keys are compared "
                       "case-insensitively)")
-    for _doi, group in by_doi.items():
-        _shared(out, group, "doi", f"DOI {group[0].doi}")
-    for arxiv, group in by_arxiv.items():
-        _shared(out, group, "arxiv", f"arXiv id {arxiv}")
+    for group in by_doi.values():
+        _shared(out, group, "doi", lambda e: f"DOI {e.doi}")
+    for group in by_arxiv.values():
+        _shared(out, group, "arxiv", lambda e: f"arXiv id {e.arxiv}")
     for group in by_title.values():
-        _shared(out, group, "title", "the same title")
+        _shared(out, group, "title", lambda e: "the same title")
 
 
-def _shared(out: _Collector, group: list[Entry], field_name: str, what: str) -> None:
+def _shared(out: _Collector, group: list[Entry], field_name: str,
+            what: Callable[[Entry], str]) -> None:
     if len(group) < 2:
         return
     for entry in group:
         others = ", ".join(e.key for e in group if e is not entry)
         out.entry("warning", entry, field_name,
-                  f"{what} is also given to {len(group) - 1} other "
+                  f"{what(entry)} is also given to {len(group) - 1} other "
                   f"entr{'y' if len(group) == 2 else 'ies'} ({others})")
