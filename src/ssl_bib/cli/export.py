@@ -1,0 +1,73 @@
+"""`ssl-bib export`: the catalog as BibTeX, biblatex, RIS or CSL-JSON."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..export import FORMATS, export, export_all
+from ..problems import InputError
+from ..select import select
+from .common import CatalogContext, fail, fail_input, filter_options, filters_from, pass_catalog
+
+
+@click.command("export")
+@click.option("-f", "--format", "fmt", type=click.Choice(list(FORMATS)),
+              help="Output format.")
+@click.option("-o", "--output", metavar="FILE", default="-", show_default=True,
+              help="Write to FILE (atomically); '-' is standard output.")
+@click.option("--all", "all_dir", metavar="DIR", type=click.Path(file_okay=False),
+              help="Write every format into DIR: " + ", ".join(
+                  f.filename for f in FORMATS.values()) + ".")
+@filter_options
+@pass_catalog
+def command(ctx: CatalogContext, fmt: str | None, output: str, all_dir: str | None,
+            keys: tuple[str, ...], year: int | None, venue: str | None,
+            category: str | None, search: str | None) -> None:
+    """Export entries (all, or those the filters select) for citing.
+
+    \b
+    Examples:
+      ssl-bib export -f bibtex -o refs.bib
+      ssl-bib export -f csljson --year 2021 > refs.json
+      ssl-bib export --all exports/
+    """
+    if all_dir is None and fmt is None:
+        raise click.UsageError("give a format with -f/--format, or --all DIR")
+    if all_dir is not None and (fmt is not None or output != "-"):
+        raise click.UsageError("--all DIR writes every format; it takes no -f or -o")
+    loaded = ctx.load()
+    # Imported here: the codec stack is not needed for `ssl-bib --help`.
+    from ..codecs.fields import ExportError
+
+    try:
+        entries = select(loaded.catalog, filters_from(keys, year, venue, category, search),
+                         loaded.name)
+    except InputError as exc:
+        fail_input(exc)
+    if not entries:
+        click.echo("ssl-bib: no entries match; exporting an empty list", err=True)
+    try:
+        if all_dir is not None:
+            paths = export_all(loaded.catalog, entries, Path(all_dir))
+            for path in paths:
+                click.echo(f"wrote {len(entries)} entries to {path}", err=True)
+            return
+        assert fmt is not None
+        text = export(loaded.catalog, entries, fmt)
+        if output == "-":
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        else:
+            from ..atomic import write_atomic
+
+            write_atomic(Path(output), text)
+            click.echo(f"wrote {len(entries)} entries to {output}", err=True)
+    except ExportError as exc:
+        line = loaded.line_of(exc.key, exc.field) if exc.field else loaded.line_of(exc.key)
+        fail_input(InputError(loaded.name, line,
+                              f"entry {exc.key}: cannot export: {exc.message}; nothing written"))
+    except OSError as exc:
+        fail(f"cannot write {all_dir or output}: {exc.strerror or exc}")

@@ -1,0 +1,186 @@
+"""BibTeX and biblatex writers: entries -> text, pure functions.
+
+The text is built directly, field by field, instead of through bibtexparser's
+writer: every text value is escaped on its own (codecs.latex), identifiers
+(DOI, URL, eprint) are written as they are, and each value is checked for
+balanced braces before it is written. Measured on 10,000 entries this is
+several times faster than building a bibtexparser Library and writing it
+(see benchmarks/bench_export.py), and there is no deep copy per entry.
+
+Conventions (Better BibTeX's, and arXiv's for preprints):
+- journal paper -> @article{journal}; biblatex @article{journaltitle}
+- conference paper -> @inproceedings{booktitle}
+- arXiv preprint -> BibTeX @misc with eprint, archivePrefix = {arXiv},
+  primaryClass; biblatex @online with eprinttype = {arxiv}, eprint, eprintclass
+- authors "Family, Given" joined with " and "; a single name or an
+  organisation is braced so styles print it as one literal name
+- code links go into `note`, which every style prints and Zotero and pandoc keep
+- empty values are never written
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from ..model import Catalog, Entry, Person
+from . import fields as f
+from .latex import escape, is_balanced, protect_title
+
+MONTH_MACROS = ("jan", "feb", "mar", "apr", "may", "jun",
+                "jul", "aug", "sep", "oct", "nov", "dec")
+# What BibTeX, biber and pandoc all accept as a citation key.
+_KEY_RE = re.compile(r"^[A-Za-z0-9_:.+/-]+$")
+# A name part BibTeX would split: a comma, or the word "and" on its own.
+_NAME_SPLITTER_RE = re.compile(r",|(?:^|\s)and(?:\s|$)", re.IGNORECASE)
+_PAGE_DASH_RE = re.compile(r"(?<=\w)\s*(?:-+|–|—)\s*(?=\w)")
+
+_BIBTEX_TYPES = {"article": "article", "inproceedings": "inproceedings", "preprint": "misc"}
+_BIBLATEX_TYPES = {"article": "article", "inproceedings": "inproceedings", "preprint": "online"}
+
+
+def write_bibtex(catalog: Catalog, entries: Iterable[Entry]) -> str:
+    """Classic BibTeX: ASCII, non-ASCII as LaTeX."""
+    return _write(catalog, entries, biblatex=False)
+
+
+def write_biblatex(catalog: Catalog, entries: Iterable[Entry]) -> str:
+    """biblatex (for biber): UTF-8 kept, journaltitle/date/eprinttype fields."""
+    return _write(catalog, entries, biblatex=True)
+
+
+def _write(catalog: Catalog, entries: Iterable[Entry], *, biblatex: bool) -> str:
+    entries = list(entries)
+    f.check_unique_keys(entries)
+    blocks = [_entry_block(catalog, entry, biblatex) for entry in entries]
+    return "\n".join(blocks)
+
+
+def _entry_block(catalog: Catalog, entry: Entry, biblatex: bool) -> str:
+    key = entry.key
+    if not _KEY_RE.match(key):
+        raise f.ExportError(key, "key", "a citation key may hold only letters, digits and _:.+/-")
+    kind = catalog.entry_type(entry)
+    ascii_only = not biblatex
+    pairs = _fields(catalog, entry, kind, biblatex)
+    lines = [f"@{(_BIBLATEX_TYPES if biblatex else _BIBTEX_TYPES)[kind]}{{{key},"]
+    for name, value, raw in pairs:
+        if raw:
+            if not is_balanced(value):
+                raise f.ExportError(key, name, f"unbalanced braces in {value!r}")
+            lines.append(f"  {name} = {{{value}}},")
+        elif name == "month" and not biblatex:
+            lines.append(f"  {name} = {value},")  # a macro, unbraced
+        else:
+            text = escape(value, ascii_only=ascii_only)
+            lines.append(f"  {name} = {{{text}}},")
+    # The writer's own text is balanced by construction; check anyway, since
+    # an unbalanced entry silently swallows every entry after it.
+    block = "\n".join(lines)[:-1] + "\n}\n"
+    if not is_balanced(block):  # pragma: no cover - a bug in escaping, never input
+        raise f.ExportError(key, None, "unbalanced braces in the written entry")
+    return block
+
+
+def _fields(catalog: Catalog, entry: Entry, kind: str,
+            biblatex: bool) -> list[tuple[str, str, bool]]:
+    """(field, value, raw) in output order; raw values are written unescaped.
+    Titles and names arrive already in LaTeX, so they are marked raw too."""
+    ascii_only = not biblatex
+    out: list[tuple[str, str, bool]] = []
+
+    def text(name: str, value: str | None) -> None:
+        value = f.clean(value)
+        if value:
+            out.append((name, value, False))
+
+    def raw(name: str, value: str | None) -> None:
+        value = f.clean(value)
+        if value:
+            out.append((name, value, True))
+
+    title = f.clean(entry.title)
+    if title:
+        out.append(("title", protect_title(title, ascii_only=ascii_only), True))
+    persons = f.people(entry)
+    if persons:
+        out.append(("author", " and ".join(_name(p, ascii_only) for p in persons), True))
+
+    venue = f.venue_name(catalog, entry)
+    container = f.container_title(catalog, entry)
+    if kind == "article":
+        text("journaltitle" if biblatex else "journal", container)
+    elif kind == "inproceedings":
+        # Braced like titles: pandoc turns booktitle into sentence case otherwise.
+        if container:
+            out.append(("booktitle", protect_title(container, ascii_only=ascii_only), True))
+        if biblatex and entry.container_title and venue and venue != container:
+            out.append(("eventtitle", protect_title(venue, ascii_only=ascii_only), True))
+    elif not entry.arxiv and venue:
+        # A preprint elsewhere than arXiv: name the server.
+        text("organization" if biblatex else "howpublished", venue)
+
+    if biblatex:
+        date = f"{entry.year:04d}" + (f"-{entry.month:02d}" if entry.month else "")
+        out.append(("date", date, True))
+    else:
+        out.append(("year", str(entry.year), True))
+        if entry.month and 1 <= entry.month <= 12:
+            out.append(("month", MONTH_MACROS[entry.month - 1], False))
+
+    series = f.clean(entry.series)
+    if series:
+        out.append(("series", protect_title(series, ascii_only=ascii_only), True))
+    text("volume", entry.volume)
+    text("number", entry.issue)
+    pages = f.clean(entry.pages)
+    if pages:
+        out.append(("pages", escape(_PAGE_DASH_RE.sub("--", pages), ascii_only=ascii_only)
+                    .replace("-{}-", "--"), True))
+    if entry.article_number:
+        if biblatex:
+            text("eid", entry.article_number)
+        elif not pages:
+            # Crossref and publishers put an article number in `pages` for BibTeX.
+            text("pages", entry.article_number)
+    if kind != "article" or not biblatex:
+        text("publisher", entry.publisher)
+    text("issn", entry.issn)
+    text("isbn", entry.isbn)
+    raw("doi", entry.doi)
+    if entry.arxiv:
+        raw("eprint", entry.arxiv)
+        if biblatex:
+            out.append(("eprinttype", "arxiv", True))
+            raw("eprintclass", entry.arxiv_class)
+        else:
+            out.append(("archivePrefix", "arXiv", True))
+            raw("primaryClass", entry.arxiv_class)
+    raw("url", f.url(entry))
+    if entry.categories:
+        keywords = ", ".join(_keyword(c, ascii_only) for c in entry.categories if f.clean(c))
+        if keywords:
+            out.append(("keywords", keywords, True))
+    text("note", f.note_text(entry))
+    text("abstract", entry.abstract)
+    return out
+
+
+def _name(person: Person, ascii_only: bool) -> str:
+    """One name in BibTeX's "Family, Given" form. Braces keep a single name or
+    organisation whole, and keep a comma or a word "and" from splitting it."""
+    family = escape(person.family, ascii_only=ascii_only)
+    if not person.given:
+        return "{" + family + "}"
+    if _NAME_SPLITTER_RE.search(person.family):
+        family = "{" + family + "}"
+    given = escape(person.given, ascii_only=ascii_only)
+    if _NAME_SPLITTER_RE.search(person.given):
+        given = "{" + given + "}"
+    return f"{family}, {given}"
+
+
+def _keyword(category: str, ascii_only: bool) -> str:
+    value = escape(f.clean(category), ascii_only=ascii_only)
+    # Keywords are comma-separated: keep a comma inside one category.
+    return "{" + value + "}" if "," in category else value

@@ -1,0 +1,127 @@
+"""What every export format derives from an entry the same way: one-line text,
+the venue's full name, the container title, page ranges, code-link notes.
+
+Writers call these so BibTeX, biblatex, RIS and CSL-JSON agree on every value.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from ..model import Catalog, Entry, Person
+
+# Anything that is not plain printable text: control characters, line breaks,
+# tabs, non-breaking spaces. Their presence sends text down the slow path.
+_NEEDS_CLEANING_RE = re.compile(r"[^\x20-\x7e]|  |^ | $")
+_PAGE_SPLIT_RE = re.compile(r"\s*(?:-+|–|—)\s*")
+
+
+class ExportError(Exception):
+    """An entry that cannot be written without producing a broken file."""
+
+    def __init__(self, key: str, field: str | None, message: str) -> None:
+        self.key, self.field, self.message = key, field, message
+        where = f"entry {key}" + (f", field {field}" if field else "")
+        super().__init__(f"{where}: {message}")
+
+
+def clean(text: str | None) -> str:
+    """One line of text: control characters dropped, whitespace runs (line
+    breaks included) collapsed to one space. Every writer exports this form,
+    since no format keeps a line break inside a value."""
+    if not text:
+        return ""
+    if not _NEEDS_CLEANING_RE.search(text):
+        return text
+    return _clean_slow(text)
+
+
+def _clean_slow(text: str) -> str:
+    kept = "".join(ch for ch in text if ch.isspace() or _category(ch)[0] != "C")
+    return " ".join(kept.split())
+
+
+@lru_cache(maxsize=4096)
+def _category(ch: str) -> str:
+    return unicodedata.category(ch)
+
+
+def people(entry: Entry) -> list[Person]:
+    """The entry's authors as clean one-line names; nameless ones dropped, a
+    given name alone becomes a single name so it is never lost."""
+    result = []
+    for person in entry.authors:
+        family, given = clean(person.family), clean(person.given)
+        if not family:
+            if not given:
+                continue
+            family, given = given, ""
+        result.append(Person(family=family, given=given, orcid=person.orcid))
+    return result
+
+
+def venue_name(catalog: Catalog, entry: Entry) -> str:
+    """The venue's full name ("Medical Image Analysis"), or "" for none."""
+    if not entry.venue:
+        return ""
+    venue = catalog.venues.get(entry.venue)
+    return clean(venue.name if venue else entry.venue)
+
+
+def container_title(catalog: Catalog, entry: Entry) -> str:
+    """The journal or proceedings title a consumer prints: the entry's exact
+    container title when known, else the venue's full name."""
+    return clean(entry.container_title) or venue_name(catalog, entry)
+
+
+def page_range(pages: str | None) -> tuple[str, str]:
+    """("384", "393") from "384-393", "384--393" or "384–393"; ("e12", "") for one page."""
+    text = clean(pages)
+    if not text:
+        return "", ""
+    parts = _PAGE_SPLIT_RE.split(text, maxsplit=1)
+    if len(parts) == 2 and parts[0] and parts[1]:
+        return parts[0], parts[1]
+    return text, ""
+
+
+def url(entry: Entry) -> str:
+    """The entry's link, or its arXiv abstract page when it has only an id."""
+    if entry.url:
+        return entry.url.strip()
+    if entry.arxiv:
+        return f"https://arxiv.org/abs/{entry.arxiv.strip()}"
+    return ""
+
+
+def code_notes(entry: Entry) -> list[str]:
+    """One human-readable note per code link: "Code (pytorch): https://...".
+    Notes are what every reference manager and style keeps and prints."""
+    notes = []
+    for link in entry.code:
+        label = clean(link.label)
+        target = link.url.strip()
+        if not target:
+            continue
+        notes.append(f"Code ({label}): {target}" if label else f"Code: {target}")
+    return notes
+
+
+def note_text(entry: Entry) -> str:
+    """The entry's note followed by its code links, as one line."""
+    parts = [clean(entry.note), *code_notes(entry)]
+    return "; ".join(p for p in parts if p)
+
+
+def check_unique_keys(entries: list[Entry]) -> None:
+    """Citation keys must differ case-insensitively: BibTeX, biber and
+    citeproc-py all fold case, so two keys differing only in case collide."""
+    seen: dict[str, str] = {}
+    for entry in entries:
+        folded = entry.key.casefold()
+        if folded in seen:
+            raise ExportError(entry.key, "key",
+                              f"same key as {seen[folded]!r} when case is ignored")
+        seen[folded] = entry.key

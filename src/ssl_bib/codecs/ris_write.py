@@ -1,0 +1,99 @@
+"""RIS writer: entries -> text, through rispy's writer.
+
+rispy's stock writer puts a numbered line ("1.") before each record, which
+pandoc and several importers reject, so a subclass drops it. Every value is
+one line (codecs.fields.clean): a line break inside a value would end the tag.
+
+Tags follow what Zotero's RIS import reads back into the right fields:
+TY first (JOUR, CONF, or UNPB for a preprint), ID the citation key (pandoc
+uses it as the item id), one AU per author "Family, Given", TI, T2 the full
+journal name or conference name (JO would be read as an abbreviation), C3 the
+proceedings title, T3 the series, PY, DA, VL, IS, SP/EP, PB, SN, DO bare, UR,
+one KW per category, one N1 per code link, AB, ER last.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import lru_cache
+from typing import Any
+
+from ..model import Catalog, Entry
+from . import fields as f
+
+RIS_TYPES = {"article": "JOUR", "inproceedings": "CONF", "preprint": "UNPB"}
+
+
+@lru_cache(maxsize=1)
+def _writer() -> Any:
+    from rispy.config import TAG_KEY_MAPPING
+    from rispy.writer import RisWriter
+
+    class HeaderlessRisWriter(RisWriter):  # type: ignore[misc]
+        """rispy's writer without the "1." line before each record."""
+
+        def set_header(self, count: int) -> str:
+            return ""
+
+    return HeaderlessRisWriter(mapping=TAG_KEY_MAPPING)
+
+
+def write_ris(catalog: Catalog, entries: Iterable[Entry]) -> str:
+    entries = list(entries)
+    f.check_unique_keys(entries)
+    records = [ris_record(catalog, entry) for entry in entries]
+    text: str = _writer().formats(records)
+    return text
+
+
+def ris_record(catalog: Catalog, entry: Entry) -> dict[str, Any]:
+    """One record as rispy's field names, in the order the tags are written."""
+    kind = catalog.entry_type(entry)
+    record: dict[str, Any] = {"type_of_reference": RIS_TYPES[kind], "id": entry.key}
+
+    def put(name: str, value: str | None) -> None:
+        value = f.clean(value)
+        if value:
+            record[name] = value
+
+    persons = f.people(entry)
+    if persons:
+        record["authors"] = [f"{p.family}, {p.given}" if p.given else p.family for p in persons]
+    put("title", entry.title)
+    venue = f.venue_name(catalog, entry)
+    if kind == "inproceedings":
+        # Zotero reads T2 as the conference name and C3 as the proceedings title.
+        put("secondary_title", venue or entry.container_title)
+        if entry.container_title and f.clean(entry.container_title) != venue:
+            put("custom3", entry.container_title)
+    else:
+        put("secondary_title", f.container_title(catalog, entry))
+    put("tertiary_title", entry.series)
+    record["year"] = str(entry.year)
+    if entry.month and 1 <= entry.month <= 12:
+        record["date"] = f"{entry.year:04d}/{entry.month:02d}/"
+    put("volume", entry.volume)
+    put("number", entry.issue)
+    first, last = f.page_range(entry.pages)
+    if not first:
+        first = f.clean(entry.article_number)
+    if first:
+        record["start_page"] = first
+    if last:
+        record["end_page"] = last
+    if kind == "preprint" and entry.arxiv and not entry.publisher:
+        record["publisher"] = "arXiv"
+    put("publisher", entry.publisher)
+    put("issn", entry.issn or entry.isbn)
+    put("doi", entry.doi)
+    link = f.clean(f.url(entry))
+    if link:
+        record["urls"] = [link]
+    keywords = [c for c in (f.clean(c) for c in entry.categories) if c]
+    if keywords:
+        record["keywords"] = keywords
+    notes = [n for n in (f.clean(entry.note), *f.code_notes(entry)) if n]
+    if notes:
+        record["notes"] = notes
+    put("abstract", entry.abstract)
+    return record

@@ -1,0 +1,66 @@
+"""The export formats, by name: what writes each one and its conventional
+file name. The writers are imported only when used (rispy, pylatexenc).
+
+Output is deterministic: entries in catalog order, fields in a fixed order,
+no dates or versions in the text, so an unchanged catalog exports byte for
+byte the same files and a changed one diffs to just its changes.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .atomic import write_atomic
+from .model import Catalog, Entry
+
+Writer = Callable[[Catalog, Sequence[Entry]], str]
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    filename: str  # the conventional name in `export --all DIR`
+    module: str  # ssl_bib.codecs.<module>
+    function: str
+    description: str
+
+    def writer(self) -> Writer:
+        module = importlib.import_module(f"ssl_bib.codecs.{self.module}")
+        writer: Writer = getattr(module, self.function)
+        return writer
+
+
+FORMATS: dict[str, Format] = {
+    fmt.name: fmt for fmt in (
+        Format("bibtex", "references.bib", "bibtex_write", "write_bibtex",
+               "BibTeX (ASCII, LaTeX-escaped) for bibtex and natbib"),
+        Format("biblatex", "references-biblatex.bib", "bibtex_write", "write_biblatex",
+               "biblatex (UTF-8) for biber"),
+        Format("ris", "references.ris", "ris_write", "write_ris",
+               "RIS for Zotero, EndNote, Mendeley"),
+        Format("csljson", "references.json", "csljson_write", "write_csljson",
+               "CSL-JSON for pandoc, Quarto, Zotero"),
+    )
+}
+
+
+def export(catalog: Catalog, entries: Sequence[Entry], fmt: str) -> str:
+    """The entries in one format. Raises codecs.fields.ExportError for an
+    entry that cannot be written soundly (nothing partial is returned)."""
+    return FORMATS[fmt].writer()(catalog, entries)
+
+
+def export_all(catalog: Catalog, entries: Sequence[Entry], folder: Path) -> list[Path]:
+    """Every format into `folder` under its conventional name. All texts are
+    built before the first file is written, so a failure writes nothing."""
+    texts = {fmt.filename: export(catalog, entries, fmt.name) for fmt in FORMATS.values()}
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for filename, text in texts.items():
+        path = folder / filename
+        write_atomic(path, text)
+        written.append(path)
+    return written
