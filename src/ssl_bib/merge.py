@@ -128,6 +128,17 @@ def fill(entry: Entry, incoming: dict[str, Any], source: str,
                     same(name, alt, theirs) for alt in entry.alt_titles):
                 result.conflicts.append(Conflict(entry.key, name, ours, theirs, source))
             continue
+        if name == "sections":
+            # An entry with no `sections` is listed under its year: union with
+            # that, and keep `sections` empty while it says no more than the year.
+            merged = _union(entry.listed_sections(), theirs, name)
+            if merged == [entry.year]:
+                merged = []
+            if merged != ours:
+                entry.sections = merged
+                entry.provenance.setdefault(name, source)
+                result.filled.append(name)
+            continue
         if name in UNION_FIELDS:
             merged = _union(ours, theirs, name)
             if merged != ours:
@@ -153,25 +164,53 @@ class ThreeWay:
     changed_theirs: list[str] = field(default_factory=list)
 
 
+def same_exact(field_name: str, a: Any, b: Any) -> bool:
+    """Equality for sync, where a changed capital or given name is an edit:
+    only emptiness and the order of categories are not data."""
+    a, b = (None if is_empty(a) else a), (None if is_empty(b) else b)
+    if field_name == "categories" and a is not None and b is not None:
+        return sorted(a) == sorted(b)
+    return bool(a == b)
+
+
+def _merge_sets(b: list[Any], o: list[Any], t: list[Any]) -> list[Any]:
+    """A list merged as a set: what either side added, minus what either removed."""
+    removed = [v for v in b if v not in o or v not in t]
+    out = [v for v in o if v not in removed]
+    out.extend(v for v in t if v not in b and v not in out)
+    return out
+
+
+# Lists merged as sets in `three_way(sets=True)`: an added category on each
+# side is no conflict.
+SET_FIELDS = frozenset({"categories", "code", "alt_titles"})
+
+
 def three_way(key: str, base: dict[str, Any], ours: dict[str, Any], theirs: dict[str, Any],
-              prefer: Prefer = None, source: str = "remote") -> ThreeWay:
+              prefer: Prefer = None, source: str = "remote", exact: bool = False,
+              sets: bool = False) -> ThreeWay:
     """Merge two edited copies of one record field by field against `base`.
-    A conflict keeps our value in `merged` unless `prefer` picks a side."""
+    A conflict keeps our value in `merged` unless `prefer` picks a side.
+    `exact` compares values as they are (sync) instead of normalised (import);
+    `sets` merges SET_FIELDS item by item instead of as whole values."""
+    eq = same_exact if exact else same
     out = ThreeWay(merged={})
     for name in sorted(set(base) | set(ours) | set(theirs)):
         b, o, t = base.get(name), ours.get(name), theirs.get(name)
-        ours_changed = not same(name, b, o)
-        theirs_changed = not same(name, b, t)
-        if not theirs_changed or same(name, o, t):
+        ours_changed = not eq(name, b, o)
+        theirs_changed = not eq(name, b, t)
+        if not theirs_changed or eq(name, o, t):
             value = o
         elif not ours_changed:
             value = t
+        elif sets and name in SET_FIELDS:
+            value = _merge_sets(list(b or []), list(o or []), list(t or []))
         else:
             out.conflicts.append(Conflict(key, name, o, t, source))
             value = t if prefer == "remote" else o
         out.merged[name] = value
-        if not same(name, value, o):
+        if not eq(name, value, o):
             out.changed_ours.append(name)
-        if not same(name, value, t):
+        if not eq(name, value, t):
             out.changed_theirs.append(name)
     return out

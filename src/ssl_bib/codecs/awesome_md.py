@@ -23,6 +23,10 @@ _NAME_ABBR_RE = re.compile(r"^(?P<name>.*?)\s*\((?P<abbr>[^()]+)\)\s*$")
 _LINK_RE = re.compile(r"\[(?P<label>[^\]]*)\]\((?P<url>[^)\s]*)\)")
 _BR_RE = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _SEPARATOR_CELL_RE = re.compile(r"^:?-{3,}:?$")
+_FENCE_RE = re.compile(r"^\s*(```|~~~)")
+# A line holding only a markdown link, left behind when a table row was split.
+_STRAY_LINK_RE = re.compile(r"^\s*\[[^\]]*\]\([^)]*\)\s*$")
+_TRAILING_PUNCTUATION = ".,;:"
 _EMPTY_MARKERS = frozenset({"", "na", "n/a", "-", "none", "—"})
 
 _CONFERENCE_WORDS_RE = re.compile(
@@ -114,6 +118,13 @@ def _columns(header: list[str]) -> dict[str, int]:
         for column, names in _COLUMN_NAMES.items():
             if column not in found and text in names:
                 found[column] = i
+    # Typos in headers ("Code ink", "Paper Link:"): fall back to the first word.
+    for i, cell in enumerate(header):
+        words = cell.strip().lower().split()
+        for column, names in _COLUMN_NAMES.items():
+            if column not in found and i not in found.values() and words and any(
+                    n.split()[0] == words[0] for n in names) and len(words) <= 3:
+                found[column] = i
     return found
 
 
@@ -125,6 +136,7 @@ def read(text: str, file: str) -> ParsedList:
     in_venue_list = False
     columns: dict[str, int] | None = None
     number = 0
+    in_fence = False
 
     def warn(line: int, message: str) -> None:
         out.problems.append(Problem(file, line, "warning", message))
@@ -147,10 +159,21 @@ def read(text: str, file: str) -> ParsedList:
                 if venue.url == "":
                     warn(i, f"venue {venue.key} has an empty link")
             continue
+        if _FENCE_RE.match(line):
+            in_fence = not in_fence
+            continue
+        if in_fence:
+            continue
         if not line.lstrip().startswith("|"):
             columns = None if line.strip() else columns
+            if section is not None and _STRAY_LINK_RE.match(line):
+                warn(i, f"link outside a table ignored: {line.strip()[:80]!r}")
             continue
         cells = split_cells(line)
+        if all(not c for c in cells):
+            if columns:
+                warn(i, "empty table row skipped")
+            continue
         if all(_SEPARATOR_CELL_RE.match(c.replace(" ", "")) for c in cells if c):
             continue
         if columns is None:
@@ -160,9 +183,6 @@ def read(text: str, file: str) -> ParsedList:
                 columns = {}
             continue
         if not columns:
-            continue
-        if all(not c for c in cells):
-            warn(i, "empty table row skipped")
             continue
         if section is None:
             error(i, "paper row outside any '## YYYY' section")
@@ -227,6 +247,9 @@ def _read_row(cells: list[str], columns: dict[str, int], line: int, number: int,
                                      url=clean_url(m.group("url"))))
             else:
                 report(line, f"code link {m.group('label')!r} has an empty URL")  # type: ignore[operator]
+    for url in [link or "", *(c.url for c in code)]:
+        if url and url[-1] in _TRAILING_PUNCTUATION:
+            report(line, f"URL {url!r} ends with {url[-1]!r}: kept as written")  # type: ignore[operator]
     return Row(line=line, number=number, section=section, title=title,
                venue=None if is_empty_cell(venue_text) else venue_text,
                category=None if is_empty_cell(category) else category,

@@ -1,0 +1,96 @@
+"""`ssl-bib import FILE...`: bring papers from BibTeX, biblatex, RIS, CSL-JSON
+or an awesome-list README into the catalog."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..problems import InputError
+from .common import CatalogContext, fail_input, pass_catalog
+
+_FORMAT_CHOICES = ["auto", "bibtex", "biblatex", "ris", "csljson", "markdown"]
+
+
+@click.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(_FORMAT_CHOICES), default="auto",
+              show_default=True, help="Input format; auto = from the extension and content.")
+@click.option("--dry-run", is_flag=True,
+              help="Print what would change as a diff of the catalog; write nothing.")
+@click.option("--on-duplicate", type=click.Choice(["merge", "skip", "add"]), default="merge",
+              show_default=True,
+              help="A paper already in the catalog: fill its empty fields (merge), leave it "
+                   "(skip), or add it again as a new entry (add).")
+@click.option("--keep-keys", is_flag=True,
+              help="Keep the input's citation keys (BibTeX keys, CSL ids) for new entries "
+                   "when they are valid and free, instead of the catalog's key rule.")
+@click.option("--keep-going", is_flag=True,
+              help="Import what could be read even when some records are malformed.")
+@click.option("-v", "--verbose", is_flag=True, help="Also list every added and merged entry.")
+@pass_catalog
+def command(ctx: CatalogContext, files: tuple[str, ...], fmt: str, dry_run: bool,
+            on_duplicate: str, keep_keys: bool, keep_going: bool, verbose: bool) -> None:
+    """Import papers from FILE... (BibTeX, biblatex, RIS, CSL-JSON, awesome-list
+    README) into the catalog.
+
+    Papers already in the catalog (same DOI, arXiv id, title or link) are merged:
+    empty fields are filled, differing values are reported as conflicts and left
+    alone. Near-identical titles are reported as probable duplicates and not
+    added. A catalog path that does not exist yet is created, with the venues and
+    categories the input names. Exit 0 on success, 1 when nothing could be
+    imported because of conflicts in the catalog itself, 2 on malformed input
+    (nothing is written).
+    """
+    from .. import importer, store
+
+    bootstrap = not ctx.path.exists()
+    try:
+        loaded = store.new_catalog(ctx.path) if bootstrap else store.load(ctx.path)
+    except InputError as exc:
+        fail_input(exc)
+    inputs: list[tuple[str, str, importer.Format]] = []
+    try:
+        for name in files:
+            path = Path(name)
+            text = importer.read_text(path)
+            chosen = importer.detect_format(path, text) if fmt == "auto" else fmt
+            inputs.append((path.name, text, chosen))  # type: ignore[arg-type]
+    except InputError as exc:
+        fail_input(exc)
+    outcome = importer.import_texts(
+        loaded.catalog, inputs, on_duplicate=on_duplicate,  # type: ignore[arg-type]
+        keep_keys=keep_keys, bootstrap=bootstrap)
+    for problem in outcome.problems:
+        click.echo(problem.format(), err=True)
+    for conflict in outcome.conflicts:
+        click.echo(f"conflict: {conflict.describe()}", err=True)
+    if verbose:
+        for entry in outcome.added:
+            click.echo(f"added {entry.key}: {entry.title}")
+        for entry, fields in outcome.merged:
+            click.echo(f"merged {entry.key}: {', '.join(fields)}")
+    click.echo(outcome.summary(), err=True)
+    if outcome.errors and not keep_going:
+        click.echo(f"ssl-bib: {outcome.errors} malformed record"
+                   f"{'s' * (outcome.errors != 1)} (see above): nothing was written; fix "
+                   "them or give --keep-going", err=True)
+        sys.exit(2)
+    try:
+        if dry_run:
+            import difflib
+
+            new_text = store.render(loaded)
+            diff = difflib.unified_diff(
+                loaded.text.splitlines(keepends=True), new_text.splitlines(keepends=True),
+                fromfile=f"a/{loaded.name}", tofile=f"b/{loaded.name}")
+            click.echo("".join(diff), nl=False)
+            click.echo("dry run: nothing was written", err=True)
+            return
+        wrote = store.save(loaded)
+    except InputError as exc:
+        fail_input(exc)
+    if wrote:
+        click.echo(f"wrote {loaded.path}", err=True)

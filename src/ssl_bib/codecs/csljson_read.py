@@ -1,0 +1,175 @@
+"""Read CSL-JSON (an array of items, as Zotero, pandoc and citeproc use) into
+catalog entries. The items are decoded one at a time so each keeps its line,
+and an item that cannot be used is reported while the others are still read."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from ..identifiers import is_arxiv, normalize_doi
+from ..model import CodeLink, Entry, EntryType, Person
+from .read_result import ReadResult, Record, normalize_pages, split_keywords
+
+_JOURNAL_TYPES = frozenset({"article-journal", "article-magazine", "article-newspaper"})
+_CONFERENCE_TYPES = frozenset({"paper-conference", "chapter"})
+_ARXIV_DOI_RE = re.compile(r"^10\.48550/arxiv\.(.+)$", re.IGNORECASE)
+_ARXIV_NUMBER_RE = re.compile(r"^arxiv:\s*(\S+)$", re.IGNORECASE)
+_WS_RE = re.compile(r"\s*")
+
+
+def read(text: str, file: str) -> ReadResult:
+    """Parse CSL-JSON text. Never raises on content."""
+    out = ReadResult()
+    decoder = json.JSONDecoder()
+    start = _WS_RE.match(text.lstrip("\ufeff"), 0)
+    body = text.lstrip("\ufeff")
+    pos = start.end() if start else 0
+    if pos >= len(body) or body[pos] != "[":
+        try:
+            value = json.loads(body)
+        except json.JSONDecodeError as exc:
+            out.error(file, exc.lineno, f"not valid JSON: {exc.msg}")
+            return out
+        what = type(value).__name__.replace("dict", "an object").replace("str", "a string")
+        out.error(file, 1, f"CSL-JSON must be an array of items, this is {what}")
+        return out
+    pos += 1
+    while True:
+        pos = _skip_ws(body, pos)
+        if pos < len(body) and body[pos] == "]":
+            break
+        line = body.count("\n", 0, pos) + 1
+        try:
+            item, pos = decoder.raw_decode(body, pos)
+        except json.JSONDecodeError as exc:
+            out.error(file, exc.lineno, f"not valid JSON: {exc.msg}; the rest of the file "
+                      "is not read")
+            return out
+        _item(item, line, file, out)
+        pos = _skip_ws(body, pos)
+        if pos < len(body) and body[pos] == ",":
+            pos += 1
+            continue
+        if pos < len(body) and body[pos] == "]":
+            break
+        line = body.count("\n", 0, pos) + 1
+        out.error(file, line, "not valid JSON: expected ',' or ']' after an item; the rest "
+                  "of the file is not read")
+        return out
+    return out
+
+
+def _skip_ws(text: str, pos: int) -> int:
+    m = _WS_RE.match(text, pos)
+    return m.end() if m else pos
+
+
+def _str(item: dict[str, Any], name: str) -> str | None:
+    value = item.get(name)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        value = str(value)
+    if isinstance(value, str) and value.strip():
+        return " ".join(value.split())
+    return None
+
+
+def _date_parts(value: Any) -> list[int]:
+    if not isinstance(value, dict):
+        return []
+    parts = value.get("date-parts")
+    if isinstance(parts, list) and parts and isinstance(parts[0], list):
+        out = []
+        for part in parts[0]:
+            try:
+                out.append(int(part))
+            except (TypeError, ValueError):
+                break
+        return out
+    raw = value.get("raw") or value.get("literal")
+    if isinstance(raw, str) and raw[:4].isdigit():
+        return [int(raw[:4])]
+    return []
+
+
+def _item(item: Any, line: int, file: str, out: ReadResult) -> None:
+    if not isinstance(item, dict):
+        out.error(file, line, "item is not a JSON object: skipped")
+        return
+    ident = _str(item, "id")
+    label = f"item {ident!r}" if ident else "item"
+    title = _str(item, "title")
+    if not title:
+        out.error(file, line, f"{label} has no title: skipped")
+        return
+    # No year is fine for a paper already in the catalog; the importer refuses
+    # to add one without (year 0 = unknown).
+    parts = _date_parts(item.get("issued")) or [0]
+    entry = Entry(key="", title=title, year=parts[0])
+    if len(parts) > 1 and 1 <= parts[1] <= 12:
+        entry.month = parts[1]
+    authors = item.get("author")
+    for person in authors if isinstance(authors, list) else []:
+        if isinstance(person, dict):
+            family = _str(person, "family") or _str(person, "literal")
+            if family:
+                entry.authors.append(Person(family=family, given=_str(person, "given") or ""))
+    doi_text = _str(item, "DOI")
+    if doi_text:
+        doi = normalize_doi(doi_text)
+        arxiv = _ARXIV_DOI_RE.match(doi or "")
+        if arxiv:
+            entry.arxiv = arxiv.group(1)
+        elif doi:
+            entry.doi = doi
+        else:
+            out.warn(file, line, f"{label}: DOI {doi_text!r} is not a DOI: ignored")
+    entry.url = _str(item, "URL")
+    number = _str(item, "number")
+    kind_text = _str(item, "type") or ""
+    arxiv_number = _ARXIV_NUMBER_RE.match(number or "")
+    if arxiv_number and is_arxiv(arxiv_number.group(1)):
+        entry.arxiv = entry.arxiv or arxiv_number.group(1)
+    elif number:
+        entry.article_number = number
+    entry.volume = _str(item, "volume")
+    entry.issue = _str(item, "issue")
+    page = _str(item, "page")
+    entry.pages = normalize_pages(page) if page else None
+    entry.publisher = _str(item, "publisher")
+    entry.series = _str(item, "collection-title")
+    entry.issn = _str(item, "ISSN")
+    entry.isbn = _str(item, "ISBN")
+    entry.abstract = _str(item, "abstract")
+    entry.note = _str(item, "note")
+    keywords = _str(item, "keyword")
+    entry.categories = split_keywords(keywords) if keywords else []
+    entry.code = _code(item.get("custom"))
+    kind: EntryType | None = None
+    if kind_text in _JOURNAL_TYPES:
+        kind = "article"
+    elif kind_text in _CONFERENCE_TYPES:
+        kind = "inproceedings"
+    elif entry.arxiv:
+        kind = "preprint"
+    out.records.append(Record(entry=entry, line=line, source_id=ident,
+                              venue_name=_str(item, "container-title"),
+                              kind=kind))
+
+
+def _code(custom: Any) -> list[CodeLink]:
+    """Code links kept in `custom` (CSL's extension point): a list under
+    "code" of {label, url} objects or plain URLs."""
+    if not isinstance(custom, dict):
+        return []
+    raw = custom.get("code")
+    links = []
+    for item in raw if isinstance(raw, list) else []:
+        if isinstance(item, dict) and isinstance(item.get("url"), str):
+            label = item.get("label")
+            links.append(CodeLink(label=label if isinstance(label, str) else "",
+                                  url=item["url"]))
+        elif isinstance(item, str) and item.strip():
+            links.append(CodeLink(label="", url=item.strip()))
+    return links

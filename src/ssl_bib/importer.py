@@ -1,0 +1,455 @@
+"""Bring papers from other files into the catalog without duplicates or loss.
+
+parse (a codec per format) -> match each record to the catalog (DOI, arXiv
+id, normalised title incl. alt_titles, exact URL; then a fuzzy title check)
+-> merge.fill() for matches, a new entry with a key by the catalog's rule for
+the rest. Probable duplicates (near-identical titles) are reported with both
+entries and not added. The caller decides whether to write.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from .codecs.read_result import ReadResult, Record
+from .identifiers import doi_key, strip_arxiv_version
+from .keys import FUNCTION_WORDS, assign_key
+from .merge import MERGEABLE, Conflict, fill
+from .model import Catalog, Entry, EntryType, Venue, VenueKind
+from .problems import InputError, Problem
+from .textnorm import normalize_title
+
+Format = Literal["bibtex", "biblatex", "ris", "csljson", "markdown"]
+FORMATS: tuple[str, ...] = ("bibtex", "biblatex", "ris", "csljson", "markdown")
+OnDuplicate = Literal["merge", "skip", "add"]
+
+_EXTENSIONS: dict[str, Format] = {
+    ".bib": "bibtex", ".bibtex": "bibtex", ".biblatex": "biblatex", ".ris": "ris",
+    ".json": "csljson", ".csljson": "csljson", ".md": "markdown", ".markdown": "markdown",
+}
+# A title this similar (0-100) to an entry's is the same paper listed twice.
+FUZZY_THRESHOLD = 88
+# An identifier shared with an entry whose title is this different is a wrong link.
+ID_TITLE_THRESHOLD = 60
+# Title words shared by more entries than this say nothing about identity.
+_COMMON_POSTING = 1000
+
+
+def detect_format(path: Path, text: str) -> Format:
+    """The format from the extension, checked against the content; the content
+    decides when the extension says nothing."""
+    start = text.lstrip("\ufeff \t\r\n")[:1]
+    by_content: Format | None = None
+    if start in "[{":
+        by_content = "csljson"
+    elif start == "@" or re.search(r"^\s*@[A-Za-z]+\s*[{(]", text[:5000], re.MULTILINE):
+        by_content = "bibtex"
+    elif re.search(r"^TY  - ", text[:5000], re.MULTILINE):
+        by_content = "ris"
+    elif re.search(r"^\s*(#{1,6}\s|\|.*\|)", text[:20000], re.MULTILINE):
+        by_content = "markdown"
+    by_extension = _EXTENSIONS.get(path.suffix.lower())
+    if by_extension == "biblatex" and by_content == "bibtex":
+        return "biblatex"
+    if by_content is not None:
+        return by_content
+    if by_extension is not None:
+        return by_extension
+    raise InputError(str(path), 0, "cannot tell the format from the name or the content; "
+                     "give --format")
+
+
+def read_text(path: Path) -> str:
+    try:
+        raw = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise InputError(str(path), 0, "no such file") from None
+    except OSError as exc:
+        raise InputError(str(path), 0, f"cannot read: {exc.strerror}") from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError(str(path), line, "not UTF-8 text") from None
+
+
+def parse(text: str, file: str, fmt: Format, key_format: str | None = None) -> ReadResult:
+    """Text in a format -> records and problems."""
+    if fmt in ("bibtex", "biblatex"):
+        from .codecs import bibtex_read
+
+        return bibtex_read.read(text, file)
+    if fmt == "ris":
+        from .codecs import ris_read
+
+        return ris_read.read(text, file)
+    if fmt == "csljson":
+        from .codecs import csljson_read
+
+        return csljson_read.read(text, file)
+    return read_markdown(text, file)
+
+
+def read_markdown(text: str, file: str) -> ReadResult:
+    """An awesome-list README (tables and/or bullets) -> records, one per paper."""
+    from .codecs import awesome_bullets, awesome_md
+    from .list_entries import from_list
+
+    tables = awesome_md.read(text, file)
+    bullets = awesome_bullets.read(text, file)
+    parsed = awesome_md.ParsedList(
+        venues=tables.venues,
+        rows=sorted([*tables.rows, *bullets.rows], key=lambda r: r.line),
+        problems=sorted([*tables.problems, *bullets.problems], key=lambda p: p.line))
+    for number, row in enumerate(parsed.rows, start=1):
+        row.number = number
+    listed = from_list(parsed)
+    out = ReadResult(problems=parsed.problems, venues=listed.venues,
+                     categories=listed.categories)
+    for entry in listed.entries:
+        rows = listed.rows[entry.key]
+        if len(rows) > 1:
+            out.warn(file, rows[1].line, f"{entry.title[:60]!r} is listed again "
+                     f"(first at line {rows[0].line}): one entry, listed under "
+                     f"{', '.join(str(s) for s in entry.listed_sections())}")
+        entry.key = ""
+        out.records.append(Record(entry=entry, line=rows[0].line, from_readme=True))
+    return out
+
+
+@dataclass
+class Outcome:
+    added: list[Entry] = field(default_factory=list)
+    merged: list[tuple[Entry, list[str]]] = field(default_factory=list)
+    unchanged: int = 0
+    skipped: int = 0
+    conflicts: list[Conflict] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> int:
+        return sum(p.severity == "error" for p in self.problems)
+
+    def summary(self) -> str:
+        return (f"added {len(self.added)}, merged {len(self.merged)}, "
+                f"unchanged {self.unchanged}, conflicts {len(self.conflicts)}, "
+                f"skipped {self.skipped}")
+
+
+def _title_words(norm: str) -> list[str]:
+    return [w for w in dict.fromkeys(norm.split()) if len(w) > 2 and w not in FUNCTION_WORDS]
+
+
+def _url_key(url: str) -> str:
+    return url.strip().rstrip("/").removeprefix("https://").removeprefix("http://").lower()
+
+
+class Index:
+    """Entries by DOI, arXiv id, normalised title and URL (dicts: each lookup
+    is constant time), and by title word for fuzzy candidates, so matching N
+    records costs O(N), never all pairs."""
+
+    def __init__(self, entries: Iterable[Entry]) -> None:
+        self.by_doi: dict[str, list[Entry]] = {}
+        self.by_arxiv: dict[str, list[Entry]] = {}
+        self.by_title: dict[str, list[Entry]] = {}
+        self.by_url: dict[str, list[Entry]] = {}
+        self.by_word: dict[str, list[Entry]] = {}
+        self.norms: dict[int, list[str]] = {}
+        for entry in entries:
+            self.add(entry)
+
+    @staticmethod
+    def _put(table: dict[str, list[Entry]], key: str, entry: Entry) -> None:
+        bucket = table.setdefault(key, [])
+        if not any(e is entry for e in bucket):
+            bucket.append(entry)
+
+    def add(self, entry: Entry) -> None:
+        """Index an entry (again, after a merge filled its identifiers)."""
+        if entry.doi:
+            self._put(self.by_doi, doi_key(entry.doi), entry)
+        if entry.arxiv:
+            self._put(self.by_arxiv, strip_arxiv_version(entry.arxiv).lower(), entry)
+        if entry.url:
+            self._put(self.by_url, _url_key(entry.url), entry)
+        norms = [normalize_title(t) for t in [entry.title, *entry.alt_titles]]
+        self.norms[id(entry)] = norms
+        for norm in norms:
+            self._put(self.by_title, norm, entry)
+            for word in _title_words(norm):
+                self._put(self.by_word, word, entry)
+
+    def fuzzy_candidates(self, norm: str) -> list[Entry]:
+        """Entries sharing at least two of the title's three rarest words
+        (one, for titles of one or two words)."""
+        postings = sorted((self.by_word[w] for w in _title_words(norm) if w in self.by_word),
+                          key=len)
+        postings = [p for p in postings[:3] if len(p) <= _COMMON_POSTING]
+        if not postings:
+            return []
+        need = 1 if len(postings) == 1 else 2
+        counts: dict[int, int] = {}
+        found: dict[int, Entry] = {}
+        for posting in postings:
+            for entry in posting:
+                counts[id(entry)] = counts.get(id(entry), 0) + 1
+                found[id(entry)] = entry
+        return [found[i] for i, n in counts.items() if n >= need]
+
+
+def title_similarity(a: str, b: str) -> float:
+    """0-100: how alike two normalised titles are."""
+    from rapidfuzz import fuzz
+
+    return float(fuzz.ratio(a, b))
+
+
+def probable_same(a: str, b: str) -> bool:
+    """Near-identical titles: a typo, a subtitle on one side only, a prefix
+    such as "MoCo-CXR:" on one side only."""
+    if title_similarity(a, b) >= FUZZY_THRESHOLD:
+        return True
+    short, long_ = sorted((a, b), key=len)
+    words = short.split()
+    return len(words) >= 3 and (long_.startswith(short + " ") or long_.endswith(" " + short))
+
+
+class VenueMap:
+    """Venue names and abbreviations as inputs write them -> catalog venue keys."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self.names: dict[str, str] = {}
+        for venue in catalog.venues.values():
+            self.learn(venue)
+
+    def learn(self, venue: Venue) -> None:
+        for name in (venue.key, venue.name, *venue.aliases):
+            self.names.setdefault(normalize_title(name), venue.key)
+
+    def resolve(self, name: str | None, kind: EntryType | None, arxiv: bool) -> str | None:
+        if not name:
+            if kind == "preprint" or (arxiv and kind is None):
+                return self.names.get("arxiv")
+            return None
+        key = self.names.get(normalize_title(name))
+        if key is None:
+            m = re.match(r"^.*\(([^()]+)\)\s*$", name)
+            if m:
+                key = self.names.get(normalize_title(m.group(1)))
+        return key
+
+    def add(self, name: str, kind: EntryType | None, listed: bool) -> str:
+        from .codecs.awesome_md import guess_venue_kind
+
+        m = re.match(r"^(?P<name>.*?)\s*\((?P<abbr>[^()]+)\)\s*$", name)
+        key, full = (m.group("abbr"), m.group("name")) if m else (name, name)
+        venue_kind: VenueKind = {"article": "journal", "inproceedings": "conference",
+                                 "preprint": "preprint"}.get(kind or "", "") or \
+            guess_venue_kind(key, full)  # type: ignore[assignment]
+        venue = Venue(key=key, name=full, kind=venue_kind, listed=listed)
+        self.catalog.venues[key] = venue
+        self.learn(venue)
+        return key
+
+
+class Importer:
+    """One import run into one catalog (any number of input files)."""
+
+    def __init__(self, catalog: Catalog, on_duplicate: OnDuplicate = "merge",
+                 keep_keys: bool = False, bootstrap: bool = False) -> None:
+        self.catalog = catalog
+        self.on_duplicate = on_duplicate
+        self.keep_keys = keep_keys
+        self.bootstrap = bootstrap
+        self.index = Index(catalog.entries)
+        self.venues = VenueMap(catalog)
+        self.taken = {e.key.casefold() for e in catalog.entries}
+        self.outcome = Outcome()
+
+    def run(self, result: ReadResult, file: str) -> None:
+        self.outcome.problems.extend(result.problems)
+        if self.bootstrap:
+            for venue in result.venues.values():
+                if venue.listed and venue.key not in self.catalog.venues:
+                    self.catalog.venues[venue.key] = venue
+                    self.venues.learn(venue)
+            for category in result.categories:
+                if category not in self.catalog.categories:
+                    self.catalog.categories.append(category)
+        for record in result.records:
+            self._one(record, result, file)
+
+    # -- one record ---------------------------------------------------------
+
+    def _one(self, record: Record, result: ReadResult, file: str) -> None:
+        source = f"{file}:{record.line}" + (f" ({record.source_id})" if record.source_id else "")
+        incoming = record.entry
+        norm = normalize_title(incoming.title)
+        match = self._match(record, norm, file)
+        if match is False:
+            self.outcome.skipped += 1
+            return
+        if match is not None and self.on_duplicate != "add":
+            if self.on_duplicate == "skip":
+                self.outcome.skipped += 1
+                return
+            self._merge(match, record, result, source)
+            return
+        if match is None and self.on_duplicate != "add":
+            near = self._fuzzy(norm)
+            if near is not None:
+                self.outcome.problems.append(Problem(
+                    file, record.line, "warning",
+                    f"probable duplicate, not added: {incoming.title!r} looks like entry "
+                    f"{near.key} {near.title!r} (give --on-duplicate add to add it anyway)"))
+                self.outcome.skipped += 1
+                return
+        self._add(record, result, source, file)
+
+    def _match(self, record: Record, norm: str, file: str) -> Entry | None | Literal[False]:
+        """The entry this record is, None for a new paper, False when unsure."""
+        entry = record.entry
+        by_title = list(self.index.by_title.get(norm, []))
+        by_id: list[Entry] = []
+        if entry.doi:
+            by_id += self.index.by_doi.get(doi_key(entry.doi), [])
+        if entry.arxiv:
+            by_id += self.index.by_arxiv.get(strip_arxiv_version(entry.arxiv).lower(), [])
+        if entry.url:
+            by_id += self.index.by_url.get(_url_key(entry.url), [])
+        candidates: dict[int, Entry] = {id(e): e for e in by_title}
+        for other in {id(e): e for e in by_id}.values():
+            if id(other) in candidates:
+                continue
+            best = max(title_similarity(norm, t) for t in self.index.norms[id(other)])
+            if best >= ID_TITLE_THRESHOLD or probable_same(norm, self.index.norms[id(other)][0]):
+                candidates[id(other)] = other
+            elif not by_title:
+                self.outcome.problems.append(Problem(
+                    file, record.line, "warning",
+                    f"{entry.title[:60]!r} shares a DOI, arXiv id or link with entry "
+                    f"{other.key} {other.title[:60]!r}, whose title differs: "
+                    "taken as a different paper"))
+        if len(candidates) > 1 and len(by_title) == 1:
+            return by_title[0]
+        if len(candidates) > 1:
+            keys = ", ".join(sorted(e.key for e in candidates.values()))
+            self.outcome.problems.append(Problem(
+                file, record.line, "warning",
+                f"{entry.title[:60]!r} matches several entries ({keys}): not imported"))
+            return False
+        return next(iter(candidates.values()), None)
+
+    def _fuzzy(self, norm: str) -> Entry | None:
+        for other in self.index.fuzzy_candidates(norm):
+            if any(probable_same(norm, t) for t in self.index.norms[id(other)]):
+                return other
+        return None
+
+    def _incoming(self, record: Record, result: ReadResult, markdown: bool) -> dict[str, Any]:
+        entry = record.entry
+        values: dict[str, Any] = {name: getattr(entry, name) for name in MERGEABLE}
+        values.pop("entry_type", None)
+        values["venue"] = None
+        values["container_title"] = entry.container_title
+        if markdown:
+            values["venue"] = entry.venue
+            values["sections"] = entry.listed_sections()
+            values.pop("year", None)  # the README's year is a section, merged as one
+            return values
+        values.pop("sections", None)
+        if not entry.year:
+            values.pop("year", None)
+        # Only a venue the input names: "it is a preprint" says nothing about
+        # where a paper already in the catalog was published.
+        key = self.venues.resolve(record.venue_name, record.kind, bool(entry.arxiv)) \
+            if record.venue_name else None
+        values["venue"] = key
+        if record.venue_name and not self._names_venue(key, record.venue_name):
+            values["container_title"] = values["container_title"] or record.venue_name
+        return values
+
+    def _names_venue(self, key: str | None, name: str) -> bool:
+        if key is None:
+            return False
+        venue = self.catalog.venues[key]
+        norm = normalize_title(name)
+        return norm in (normalize_title(venue.key), normalize_title(venue.name))
+
+    def _merge(self, target: Entry, record: Record, result: ReadResult, source: str) -> None:
+        markdown = record.from_readme
+        incoming = self._incoming(record, result, markdown)
+        if markdown and incoming.get("venue"):
+            incoming["venue"] = self._ensure_venue(str(incoming["venue"]), result)
+        merged = fill(target, incoming, source)
+        self._ensure_categories(target.categories)
+        self.outcome.conflicts.extend(merged.conflicts)
+        if merged.filled:
+            self.outcome.merged.append((target, merged.filled))
+            self.index.add(target)
+        else:
+            self.outcome.unchanged += 1
+
+    def _add(self, record: Record, result: ReadResult, source: str, file: str) -> None:
+        entry = record.entry
+        if not entry.year:
+            self.outcome.problems.append(Problem(
+                file, record.line, "error",
+                f"{entry.title[:60]!r} is not in the catalog and has no year: not added"))
+            return
+        markdown = record.from_readme
+        if markdown and entry.venue:
+            entry.venue = self._ensure_venue(entry.venue, result)
+        elif not markdown:
+            key = self.venues.resolve(record.venue_name, record.kind, bool(entry.arxiv))
+            if key is None and record.venue_name:
+                key = self.venues.add(record.venue_name, record.kind, listed=False)
+            entry.venue = key
+            if record.venue_name and not self._names_venue(key, record.venue_name):
+                entry.container_title = entry.container_title or record.venue_name
+            if record.kind and record.kind != self.catalog.entry_type(entry):
+                entry.entry_type = record.kind
+        self._ensure_categories(entry.categories)
+        key = record.source_id if self.keep_keys else None
+        if not key or not re.fullmatch(r"[A-Za-z0-9_:\-]+", key) or key.casefold() in self.taken:
+            key = assign_key(entry, self.taken, self.catalog.settings.key_format)
+        entry.key = key
+        self.taken.add(key.casefold())
+        entry.provenance = {"entry": source}
+        self.catalog.entries.append(entry)
+        self.index.add(entry)
+        self.outcome.added.append(entry)
+
+    def _ensure_venue(self, name: str, result: ReadResult) -> str:
+        """A README's venue abbreviation -> a catalog venue key, adding the
+        venue (from the README's venue list when it has it) when new."""
+        key = self.venues.resolve(name, None, False)
+        if key is not None:
+            return key
+        venue = result.venues.get(name)
+        if venue is None:
+            return self.venues.add(name, None, listed=False)
+        self.catalog.venues[venue.key] = venue
+        self.venues.learn(venue)
+        return venue.key
+
+    def _ensure_categories(self, categories: list[str]) -> None:
+        for category in categories:
+            if category not in self.catalog.categories:
+                self.catalog.categories.append(category)
+
+
+def import_texts(catalog: Catalog, inputs: list[tuple[str, str, Format]],
+                 on_duplicate: OnDuplicate = "merge", keep_keys: bool = False,
+                 bootstrap: bool = False) -> Outcome:
+    """Import (file name, text, format) inputs into `catalog`, in place."""
+    importer = Importer(catalog, on_duplicate, keep_keys, bootstrap)
+    for file, text, fmt in inputs:
+        importer.run(parse(text, file, fmt), file)
+    return importer.outcome
