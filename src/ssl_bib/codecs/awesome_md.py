@@ -20,7 +20,11 @@ _VENUE_LIST_HEADING_RE = re.compile(r"^#{1,6}\s*List of Journals", re.IGNORECASE
 _VENUE_ITEM_RE = re.compile(
     r"^\s*[-*]\s+\*\*\s*(?:\[(?P<linked>[^\]]*)\]\((?P<url>[^)]*)\)|(?P<plain>[^*]+?))\s*\*\*\s*$")
 _NAME_ABBR_RE = re.compile(r"^(?P<name>.*?)\s*\((?P<abbr>[^()]+)\)\s*$")
-_LINK_RE = re.compile(r"\[(?P<label>[^\]]*)\]\((?P<url>[^)\s]*)\)")
+# [label](url): a label may hold escaped brackets, a URL one level of parentheses.
+_LINK_RE = re.compile(
+    r"\[(?P<label>(?:\\.|[^\]\\])*)\]\((?P<url>(?:[^()\s]|\([^()\s]*\))*)\)")
+# CommonMark backslash escapes: any ASCII punctuation.
+_ESCAPE_RE = re.compile(r"\\([!-/:-@\[-`{-~])")
 _BR_RE = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _SEPARATOR_CELL_RE = re.compile(r"^:?-{3,}:?$")
 _FENCE_RE = re.compile(r"^\s*(```|~~~)")
@@ -92,6 +96,11 @@ def split_cells(line: str) -> list[str]:
         body = body[:-1]
     cells = re.split(r"(?<!\\)\|", body)
     return [c.strip().replace("\\|", "|") for c in cells]
+
+
+def unescape(text: str) -> str:
+    """Markdown cell text -> the text it shows (backslash escapes removed)."""
+    return _ESCAPE_RE.sub(r"\1", text)
 
 
 def clean_url(url: str) -> str:
@@ -222,8 +231,9 @@ def _read_row(cells: list[str], columns: dict[str, int], line: int, number: int,
     if not title or is_empty_cell(title):
         report(line, "row without a title skipped")  # type: ignore[operator]
         return None
-    venue_text = cell("venue")
-    category = cell("category")
+    title = unescape(title)
+    venue_text = unescape(cell("venue")) if not is_empty_cell(cell("venue")) else ""
+    category = unescape(cell("category")) if not is_empty_cell(cell("category")) else ""
     link_text = cell("link")
     link: str | None = None
     if not is_empty_cell(link_text):
@@ -243,7 +253,7 @@ def _read_row(cells: list[str], columns: dict[str, int], line: int, number: int,
             report(line, f"code cell {part.strip()!r} has no link")  # type: ignore[operator]
         for m in links:
             if m.group("url").strip():
-                code.append(CodeLink(label=m.group("label").strip(),
+                code.append(CodeLink(label=unescape(m.group("label").strip()),
                                      url=clean_url(m.group("url"))))
             else:
                 report(line, f"code link {m.group('label')!r} has an empty URL")  # type: ignore[operator]

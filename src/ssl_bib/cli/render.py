@@ -1,0 +1,68 @@
+"""`ssl-bib render readme`: write (or check) the awesome-list README from the catalog."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..problems import InputError
+from .common import CatalogContext, fail_input, pass_catalog
+
+
+@click.group("render")
+def command() -> None:
+    """Generate files from the catalog."""
+
+
+@command.command("readme")
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="Write the README here. When the file exists and has the markers "
+                   "<!-- ssl-bib:start --> / <!-- ssl-bib:end -->, only the part "
+                   "between them is replaced. Default: print the whole README.")
+@click.option("--check", "check_path", type=click.Path(dir_okay=False),
+              help="Exit 1 and print a diff when this README is not what the catalog "
+                   "renders; write nothing.")
+@pass_catalog
+def readme(ctx: CatalogContext, output: str | None, check_path: str | None) -> None:
+    """The venue list and one table per year, newest first, rows in catalog order."""
+    from ..atomic import write_atomic
+    from ..codecs import readme_render
+
+    catalog = ctx.load().catalog
+    if check_path:
+        path = Path(check_path)
+        current = _read(path)
+        wanted = readme_render.expected(current, catalog)
+        if current == wanted:
+            click.echo(f"{path}: up to date", err=True)
+            return
+        import difflib
+
+        diff = difflib.unified_diff((current or "").splitlines(keepends=True),
+                                    wanted.splitlines(keepends=True),
+                                    fromfile=f"a/{path.name}", tofile=f"b/{path.name}")
+        click.echo("".join(diff), nl=False)
+        click.echo(f"{path}: not what the catalog renders; run "
+                   f"`ssl-bib render readme -o {path}`", err=True)
+        sys.exit(1)
+    if output is None:
+        click.echo(readme_render.render_readme(catalog), nl=False)
+        return
+    path = Path(output)
+    text = readme_render.expected(_read(path), catalog)
+    write_atomic(path, text)
+    click.echo(f"wrote {path}", err=True)
+
+
+def _read(path: Path) -> str | None:
+    """The file's text, None when it does not exist; unreadable -> exit 2."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except UnicodeDecodeError:
+        fail_input(InputError(str(path), 0, "not UTF-8 text"))
+    except OSError as exc:
+        fail_input(InputError(str(path), 0, f"cannot read: {exc.strerror}"))
