@@ -1,0 +1,295 @@
+"""Catalog entry <-> Zotero item JSON (the `data` object of API v3).
+
+journal -> journalArticle, conference/workshop -> conferencePaper, preprint ->
+preprint. Authors are `author` creators, categories are tags, each README year
+section is a collection, the citation key is `citationKey`. What no field of
+the item type holds (code links, other identifiers, alternative titles...)
+travels in `extra` lines (see extra.py), so everything the catalog holds
+survives a push and a pull: `item_fields(build_item(e)) == entry_fields(e)`.
+
+Building an item starts from the remote item, so what Zotero users put there
+that the catalog does not hold (notes in extra, other tags, editors, other
+collections, dates added) is kept."""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..merge import MERGEABLE
+from ..model import Catalog, CodeLink, Entry, EntryType, Person
+from ..textnorm import normalize_title
+from . import extra
+from .schema import ITEM_FIELDS, ITEM_PROPERTIES
+
+# The catalog fields a sync compares and merges.
+SYNC_FIELDS: tuple[str, ...] = MERGEABLE
+
+ITEM_TYPE: dict[EntryType, str] = {
+    "article": "journalArticle", "inproceedings": "conferencePaper", "preprint": "preprint",
+}
+ENTRY_TYPE: dict[str, EntryType] = {v: k for k, v in ITEM_TYPE.items()}
+
+# Catalog field -> Zotero field, used when the item type has that field.
+NATIVE: dict[str, str] = {
+    "title": "title", "abstract": "abstractNote", "url": "url", "doi": "DOI",
+    "series": "series", "volume": "volume", "issue": "issue", "pages": "pages",
+    "publisher": "publisher", "issn": "ISSN", "isbn": "ISBN",
+}
+# Where the venue's full name (or the container title) and its abbreviation go.
+VENUE_SLOT = {"journalArticle": "publicationTitle", "conferencePaper": "proceedingsTitle",
+              "preprint": "repository"}
+ABBREV_SLOT = {"journalArticle": "journalAbbreviation", "conferencePaper": "conferenceName"}
+# Single-valued catalog fields that always travel in extra.
+EXTRA_SCALARS = ("arxiv_class", "pii", "ieee", "pmlr", "openreview", "article_number", "note")
+
+_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-\d{1,2})?")
+_YEAR_RE = re.compile(r"\b(\d{4})\b")
+
+
+@dataclass
+class MapContext:
+    """What mapping needs besides the entry: venues, and the year collections."""
+
+    catalog: Catalog
+    collection_keys: dict[int, str] = field(default_factory=dict)  # year -> collection key
+
+    def year_of(self) -> dict[str, int]:
+        return {k: y for y, k in self.collection_keys.items()}
+
+    _names: dict[str, str] | None = field(default=None, repr=False)
+    _found: dict[str, str | None] = field(default_factory=dict, repr=False)
+
+    def find_venue(self, text: str | None) -> str | None:
+        """The catalog venue a Zotero venue string names: by key, then by name
+        (memoised: a sync maps thousands of items against a few dozen venues)."""
+        if not text:
+            return None
+        if text in self.catalog.venues:
+            return text
+        if text not in self._found:
+            if self._names is None:
+                self._names = {}
+                for key, venue in reversed(list(self.catalog.venues.items())):
+                    for name in (venue.name, *venue.aliases, key):
+                        if name:
+                            self._names[normalize_title(name)] = key
+            self._found[text] = self._names.get(normalize_title(text))
+        return self._found[text]
+
+
+def item_type(entry: Entry, catalog: Catalog) -> str:
+    return ITEM_TYPE[catalog.entry_type(entry)]
+
+
+def entry_fields(entry: Entry) -> dict[str, Any]:
+    """The entry's syncable fields, deep-copied."""
+    return {name: copy.deepcopy(getattr(entry, name)) for name in SYNC_FIELDS}
+
+
+def _blank(name: str) -> Any:
+    return [] if name in ("categories", "alt_titles", "sections", "authors", "code") else None
+
+
+def item_fields(data: dict[str, Any], ctx: MapContext) -> dict[str, Any] | None:
+    """The catalog fields an item holds; None for items the catalog cannot hold
+    (other item types, notes, attachments, no year)."""
+    itype = data.get("itemType", "")
+    if itype not in ITEM_FIELDS:
+        return None
+    out: dict[str, Any] = {name: _blank(name) for name in SYNC_FIELDS}
+    year, month = _parse_date(str(data.get("date") or ""))
+    if year is None:
+        return None
+    out["year"], out["month"] = year, month
+    ours, _ = extra.split(str(data.get("extra") or ""))
+    values: dict[str, list[str]] = {}
+    for name, value in ours:
+        values.setdefault(name, []).append(value)
+    allowed = ITEM_FIELDS[itype]
+    for cat, zot in NATIVE.items():
+        if zot in allowed and data.get(zot):
+            out[cat] = str(data[zot])
+        elif cat != "title" and values.get(cat.replace("_", "-")):
+            out[cat] = values[cat.replace("_", "-")][0]
+    for cat in EXTRA_SCALARS:
+        if values.get(cat.replace("_", "-")):
+            out[cat] = values[cat.replace("_", "-")][0]
+    out["title"] = str(data.get("title") or "")
+    out["alt_titles"] = values.get("alt-title", [])
+    out["code"] = [_code(v) for v in values.get("code", [])]
+    # arXiv id: a preprint's archive ID, else Zotero's "arXiv: id" line in extra.
+    archive_id = str(data.get("archiveID") or "") if itype == "preprint" else ""
+    if archive_id.startswith("arXiv:"):
+        out["arxiv"] = archive_id.removeprefix("arXiv:").strip()
+    elif values.get(extra.ARXIV_LINE):
+        out["arxiv"] = values[extra.ARXIV_LINE][0]
+    _venue_from_item(data, itype, values, ctx, out)
+    out["authors"] = _authors(data.get("creators") or [], values.get("orcid", []))
+    cats = {c.casefold(): c for c in ctx.catalog.categories}
+    for tag in data.get("tags") or []:
+        category = cats.get(str(tag.get("tag", "")).casefold())
+        if category and category not in out["categories"]:
+            out["categories"].append(category)
+    out["sections"] = _sections(data, values.get("sections", []), year, ctx)
+    probe = Entry(key="", title="", year=year, venue=out["venue"], arxiv=out["arxiv"])
+    mapped = ENTRY_TYPE[itype]
+    out["entry_type"] = None if ctx.catalog.entry_type(probe) == mapped else mapped
+    return out
+
+
+def citation_key(data: dict[str, Any]) -> str:
+    return str(data.get("citationKey") or "").strip()
+
+
+def _parse_date(text: str) -> tuple[int | None, int | None]:
+    m = _DATE_RE.match(text.strip())
+    if m:
+        month = int(m.group(2)) if m.group(2) else None
+        return int(m.group(1)), month if month and 1 <= month <= 12 else None
+    m = _YEAR_RE.search(text)
+    return (int(m.group(1)), None) if m else (None, None)
+
+
+def _code(value: str) -> CodeLink:
+    url, _, label = value.partition(" ")
+    return CodeLink(label=label.strip(), url=url)
+
+
+def _venue_from_item(data: dict[str, Any], itype: str, values: dict[str, list[str]],
+                     ctx: MapContext, out: dict[str, Any]) -> None:
+    slot = str(data.get(VENUE_SLOT[itype]) or "")
+    venue: str | None = None
+    if values.get("venue"):
+        venue = values["venue"][0]
+    if venue is None and itype in ABBREV_SLOT:
+        venue = ctx.find_venue(str(data.get(ABBREV_SLOT[itype]) or ""))
+    if venue is None:
+        venue = ctx.find_venue(slot)
+    out["venue"] = venue
+    known = ctx.catalog.venues.get(venue) if venue else None
+    name: str | None = known.name if known else venue
+    if values.get("container-title"):
+        out["container_title"] = values["container-title"][0]
+    elif slot and slot != name:
+        out["container_title"] = slot
+
+
+def _authors(creators: list[dict[str, Any]], orcids: list[str]) -> list[Person]:
+    people: list[Person] = []
+    for c in creators:
+        if c.get("creatorType") != "author":
+            continue
+        if c.get("name"):
+            people.append(Person(family=str(c["name"])))
+        else:
+            people.append(Person(family=str(c.get("lastName") or ""),
+                                 given=str(c.get("firstName") or "")))
+    for line in orcids:
+        index, _, orcid = line.partition(" ")
+        if index.isdigit() and 0 < int(index) <= len(people):
+            p = people[int(index) - 1]
+            people[int(index) - 1] = Person(p.family, p.given, orcid.strip() or None)
+    return people
+
+
+def _sections(data: dict[str, Any], listed: list[str], year: int,
+              ctx: MapContext) -> list[int]:
+    """README years from the year collections; the order from our extra line
+    when it names the same years (the order is the catalog's, not Zotero's)."""
+    year_of = ctx.year_of()
+    years = [year_of[k] for k in data.get("collections") or [] if k in year_of]
+    wanted = [int(v) for v in ",".join(listed).split(",") if v.strip().isdigit()]
+    if not years and not ctx.collection_keys:
+        years = wanted  # no collections known yet: trust the extra line
+    same_years = bool(wanted) and set(wanted) == set(years)
+    result = wanted if same_years else sorted(set(years), reverse=True)
+    return [] if result in ([year], []) else result
+
+
+def build_item(entry: Entry, ctx: MapContext, remote: dict[str, Any] | None) -> dict[str, Any]:
+    """The item JSON for an entry: the remote item (if any) with every field
+    the catalog owns set from the entry. `key`/`version` are the caller's."""
+    catalog = ctx.catalog
+    itype = item_type(entry, catalog)
+    allowed = ITEM_FIELDS[itype]
+    data: dict[str, Any] = {}
+    if remote is not None:
+        data = copy.deepcopy(remote)
+        if data.get("itemType") != itype:
+            data = {k: v for k, v in data.items() if k in ITEM_PROPERTIES or k in allowed}
+    data["itemType"] = itype
+    ours: list[tuple[str, str]] = []
+    for cat, zot in NATIVE.items():
+        value = getattr(entry, cat)
+        if zot in allowed:
+            data[zot] = value or ""
+        elif value:
+            ours.append((cat.replace("_", "-"), str(value)))
+    data["citationKey"] = entry.key
+    old_date = _parse_date(str(data.get("date") or ""))
+    if old_date != (entry.year, entry.month):
+        data["date"] = f"{entry.year}-{entry.month:02d}" if entry.month else str(entry.year)
+    _venue_to_item(entry, catalog, itype, data, ours)
+    if itype == "preprint":
+        data["archiveID"] = f"arXiv:{entry.arxiv}" if entry.arxiv else ""
+    elif entry.arxiv:
+        ours.append((extra.ARXIV_LINE, entry.arxiv))
+    ours.extend(("alt-title", t) for t in entry.alt_titles)
+    if entry.sections:
+        ours.append(("sections", ", ".join(str(s) for s in entry.sections)))
+    for name in EXTRA_SCALARS:
+        if getattr(entry, name):
+            ours.append((name.replace("_", "-"), str(getattr(entry, name))))
+    ours.extend(("code", f"{c.url} {c.label}".strip()) for c in entry.code)
+    ours.extend(("orcid", f"{i} {p.orcid}") for i, p in enumerate(entry.authors, 1) if p.orcid)
+    _, foreign = extra.split(str(data.get("extra") or ""))
+    data["extra"] = extra.join(ours, foreign)
+    data["creators"] = _creators(entry.authors, data.get("creators") or [])
+    data["tags"] = _tags(entry.categories, data.get("tags") or [], catalog)
+    data["collections"] = _collections(entry, data.get("collections") or [], ctx)
+    data.setdefault("relations", {})
+    return data
+
+
+def _venue_to_item(entry: Entry, catalog: Catalog, itype: str, data: dict[str, Any],
+                   ours: list[tuple[str, str]]) -> None:
+    venue = catalog.venues.get(entry.venue) if entry.venue else None
+    name = venue.name if venue else entry.venue
+    data[VENUE_SLOT[itype]] = entry.container_title or name or ""
+    if itype in ABBREV_SLOT:
+        data[ABBREV_SLOT[itype]] = entry.venue or ""
+    elif entry.venue:
+        ours.append(("venue", entry.venue))
+    if entry.container_title and entry.container_title == name:
+        # Written explicitly: the slot alone would read back as "no container title".
+        ours.append(("container-title", entry.container_title))
+
+
+def _creators(authors: list[Person], remote: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    if _authors(remote, []) == [Person(p.family, p.given) for p in authors]:
+        return remote  # unchanged: keep Zotero's own form of them
+    out: list[dict[str, Any]] = []
+    for p in authors:
+        if p.given:
+            out.append({"creatorType": "author", "firstName": p.given, "lastName": p.family})
+        else:
+            out.append({"creatorType": "author", "name": p.family})
+    out.extend(c for c in remote if c.get("creatorType") != "author")
+    return out
+
+
+def _tags(categories: list[str], remote: list[dict[str, Any]],
+          catalog: Catalog) -> list[dict[str, Any]]:
+    folded = {c.casefold() for c in catalog.categories} | {c.casefold() for c in categories}
+    others = [t for t in remote if str(t.get("tag", "")).casefold() not in folded]
+    kept = {str(t.get("tag", "")): t for t in remote}
+    return [kept.get(c, {"tag": c}) for c in categories] + others
+
+
+def _collections(entry: Entry, remote: list[str], ctx: MapContext) -> list[str]:
+    year_of = ctx.year_of()
+    keys = [ctx.collection_keys[y] for y in entry.listed_sections() if y in ctx.collection_keys]
+    return keys + [k for k in remote if k not in year_of and k not in keys]

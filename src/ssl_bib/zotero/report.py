@@ -1,0 +1,58 @@
+"""What a sync did (or, for status and --dry-run, would do), for printing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..merge import Conflict
+
+# (side, action): side is "catalog" (local changes) or "zotero" (remote changes).
+ACTIONS = ("new", "changed", "deleted")
+
+
+@dataclass
+class Report:
+    # changes applied (or to apply) to each side: action -> catalog keys
+    catalog: dict[str, list[str]] = field(
+        default_factory=lambda: {a: [] for a in ACTIONS})
+    zotero: dict[str, list[str]] = field(default_factory=lambda: {a: [] for a in ACTIONS})
+    conflicts: list[Conflict] = field(default_factory=list)
+    # entries left alone for a reason the user should know (pull first, ...)
+    notes: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+    requests: int = 0
+    dry_run: bool = False
+
+    def record(self, side: str, action: str, key: str) -> None:
+        target = self.catalog if side == "catalog" else self.zotero
+        if key not in target[action]:
+            target[action].append(key)
+
+    def unrecord(self, side: str, key: str) -> None:
+        target = self.catalog if side == "catalog" else self.zotero
+        for keys in target.values():
+            if key in keys:
+                keys.remove(key)
+
+    def lines(self) -> list[str]:
+        out: list[str] = []
+        for side, changes in (("catalog", self.catalog), ("zotero", self.zotero)):
+            for action in ACTIONS:
+                out.extend(f"{side}: {action}: {key}" for key in changes[action])
+        out.extend(f"conflict: {c.describe()}" for c in self.conflicts)
+        out.extend(f"note: {n}" for n in self.notes)
+        out.extend(f"failed: {f}" for f in self.failures)
+        return out
+
+    def summary(self) -> str:
+        verb = "would change" if self.dry_run else "changed"
+
+        def side(changes: dict[str, list[str]]) -> str:
+            return ", ".join(f"{len(changes[a])} {a}" for a in ACTIONS)
+
+        conflicted = len({c.key for c in self.conflicts})
+        return (f"zotero: catalog {verb}: {side(self.catalog)}; zotero {verb}: "
+                f"{side(self.zotero)}; {len(self.conflicts)} conflicting field"
+                f"{'s' * (len(self.conflicts) != 1)} in {conflicted} entr"
+                f"{'y' if conflicted == 1 else 'ies'}; {len(self.failures)} failed; "
+                f"{self.requests} request{'s' * (self.requests != 1)}")

@@ -1,0 +1,87 @@
+"""What the catalog and the Zotero group agreed on at the last sync.
+
+Kept beside the catalog as `.ssl-bib-zotero-<group>.json`: the library
+version, and each item's version and pristine JSON (the base of the three-way
+merge), and the year collections. It holds no secret (never the API key) and
+belongs in git next to entries.toml, so that any clone can sync without
+mistaking every difference for a conflict."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..atomic import write_atomic
+from ..problems import InputError
+
+STATE_SCHEMA = 1
+
+
+@dataclass
+class ItemState:
+    """`data` is the agreed (pristine) item; `remote`, when set, is a newer
+    remote copy at `version` that a conflict kept from being merged yet."""
+
+    version: int
+    data: dict[str, Any]
+    remote: dict[str, Any] | None = None
+
+
+@dataclass
+class SyncState:
+    group: int
+    library_version: int = 0
+    items: dict[str, ItemState] = field(default_factory=dict)
+    collections: dict[int, str] = field(default_factory=dict)  # README year -> key
+
+    def to_json(self) -> str:
+        doc = {
+            "schema": STATE_SCHEMA, "group": self.group,
+            "library_version": self.library_version,
+            "collections": {str(y): k for y, k in sorted(self.collections.items())},
+            "items": {k: _item_json(s) for k, s in sorted(self.items.items())},
+        }
+        return json.dumps(doc, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def _item_json(item: ItemState) -> dict[str, Any]:
+    out: dict[str, Any] = {"version": item.version, "data": item.data}
+    if item.remote is not None:
+        out["remote"] = item.remote
+    return out
+
+
+def state_path(catalog_path: Path, group: int) -> Path:
+    return Path(catalog_path).parent / f".ssl-bib-zotero-{group}.json"
+
+
+def load_state(path: Path, group: int) -> SyncState:
+    """The saved state, or an empty one when there was no sync yet."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return SyncState(group=group)
+    except OSError as exc:
+        raise InputError(str(path), 0, f"cannot read sync state: {exc.strerror}") from None
+    try:
+        doc = json.loads(text)
+        if doc.get("schema") != STATE_SCHEMA or int(doc["group"]) != group:
+            raise ValueError("state of another schema or group")
+        return SyncState(
+            group=group, library_version=int(doc["library_version"]),
+            collections={int(y): str(k) for y, k in doc.get("collections", {}).items()},
+            items={str(k): ItemState(int(v["version"]), dict(v["data"]),
+                                     dict(v["remote"]) if v.get("remote") else None)
+                   for k, v in doc.get("items", {}).items()})
+    except json.JSONDecodeError as exc:
+        raise InputError(path.name, exc.lineno, f"sync state is not valid JSON: {exc.msg}; "
+                         "delete it to start over") from None
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise InputError(path.name, 0, f"sync state is not one this ssl-bib reads ({exc}); "
+                         "delete it to start over") from None
+
+
+def save_state(path: Path, state: SyncState) -> None:
+    write_atomic(path, state.to_json())
