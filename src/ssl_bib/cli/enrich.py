@@ -1,0 +1,131 @@
+"""`ssl-bib enrich`: fill missing fields from Crossref, never a wrong match."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from ..problems import InputError
+from .common import CatalogContext, fail, fail_input, pass_catalog
+
+DEFAULT_URL = "https://api.crossref.org"
+
+
+def _env_float(name: str, default: float) -> float:
+    try:
+        return float(os.environ.get(name, "") or default)
+    except ValueError:
+        fail(f"{name} must be a number of seconds", 2)
+
+
+@click.command("enrich")
+@click.argument("keys", nargs=-1, metavar="[KEY]...")
+@click.option("--dry-run", is_flag=True, help="Print the diff; write nothing.")
+@click.option("--fields", "fields_opt", metavar="F,...",
+              help="Only fill these fields (default: authors, doi, container_title, series, "
+                   "volume, issue, pages, article_number, publisher, issn, isbn, month).")
+@click.option("--mailto", envvar="CROSSREF_MAILTO", metavar="ADDR",
+              help="Contact address for Crossref's polite pool (env CROSSREF_MAILTO; "
+                   "default: settings.crossref_mailto).")
+@click.option("--crossref-url", envvar="SSL_BIB_CROSSREF_URL", default=DEFAULT_URL,
+              show_default=True, metavar="URL",
+              help="Crossref API base URL, e.g. a mirror (env SSL_BIB_CROSSREF_URL).")
+@click.option("--concurrency", envvar="SSL_BIB_CROSSREF_CONCURRENCY", default=1,
+              show_default=True, type=click.IntRange(1, 16),
+              help="Requests in flight at once (env SSL_BIB_CROSSREF_CONCURRENCY). "
+                   "Crossref allows 1 in the public pool, 3 in the polite one.")
+@click.option("--refresh", is_flag=True, help="Ask Crossref again instead of using the cache.")
+@click.option("--upgrade-preprints", is_flag=True,
+              help="Apply a published version found for an arXiv entry.")
+@pass_catalog
+def command(ctx: CatalogContext, keys: tuple[str, ...], dry_run: bool, fields_opt: str | None,
+            mailto: str | None, crossref_url: str, concurrency: int, refresh: bool,
+            upgrade_preprints: bool) -> None:
+    """Fill empty fields (authors, DOI, pages, ...) of entries from Crossref.
+
+    Each entry is looked up by its DOI, then its PII, then by title; a title
+    match is used only when it is unambiguous. Curated values are never
+    overwritten; disagreements are reported. Exit 0 when the run completed,
+    1 when it stopped early or a request failed, 2 for bad input.
+    """
+    import difflib
+
+    from ..crossref.cache import ResponseCache, default_cache_dir
+    from ..crossref.client import CrossrefClient, RetryPolicy
+    from ..enrich import ENRICH_FIELDS, run
+    from ..progress import Progress
+    from ..select import Filters, select
+    from ..store import render
+
+    fields = ENRICH_FIELDS
+    if fields_opt:
+        asked = tuple(f.strip() for f in fields_opt.split(",") if f.strip())
+        unknown = [f for f in asked if f not in ENRICH_FIELDS]
+        if unknown or not asked:
+            fail(f"--fields: unknown field {', '.join(unknown) or '(none)'}; choose from "
+                 f"{', '.join(ENRICH_FIELDS)}", 2)
+        fields = asked
+    loaded = ctx.load()
+    try:
+        entries = select(loaded.catalog, Filters(keys=list(keys)), loaded.name)
+    except InputError as exc:
+        fail_input(exc)
+    mailto = mailto or loaded.catalog.settings.crossref_mailto
+    # Test and mirror knobs: the first backoff step and the request timeout.
+    policy = RetryPolicy(base=_env_float("SSL_BIB_CROSSREF_BACKOFF", 1.0))
+    client = CrossrefClient(base_url=crossref_url, mailto=mailto,
+                            cache=ResponseCache(default_cache_dir()), refresh=refresh,
+                            policy=policy, timeout=_env_float("SSL_BIB_CROSSREF_TIMEOUT", 20.0),
+                            max_in_flight=concurrency)
+    with Progress(len(entries), "enrich") as progress:
+        try:
+            summary = run(loaded, entries, client, concurrency=concurrency, fields=fields,
+                          upgrade_preprints=upgrade_preprints, dry_run=dry_run,
+                          on_done=progress.advance)
+        except InputError as exc:
+            fail_input(exc)
+
+    for report in summary.reports:
+        if report.filled:
+            click.echo(f"{report.key}: filled {', '.join(report.filled)} (via {report.via})")
+        elif report.status == "ambiguous":
+            click.echo(f"{report.key}: ambiguous: {report.reason}")
+        elif report.status == "not-found":
+            click.echo(f"{report.key}: not found")
+        elif report.status == "error":
+            click.echo(f"{report.key}: error: {report.reason}")
+        elif report.status == "upgrade" and report.reason:
+            click.echo(f"{report.key}: {report.reason}")
+        if report.work and (report.status == "upgrade" or report.filled):
+            click.echo(f"  record: {report.work}")
+        if report.status == "ambiguous":
+            for candidate in report.candidates:
+                click.echo(f"  candidate: {candidate}")
+        for note in report.notes:
+            click.echo(f"  disagreement: {note}")
+
+    if dry_run:
+        new_text = render(loaded)
+        diff = difflib.unified_diff(loaded.text.splitlines(keepends=True),
+                                    new_text.splitlines(keepends=True),
+                                    f"a/{loaded.name}", f"b/{loaded.name}")
+        sys.stdout.writelines(diff)
+
+    upgrades = sum(r.status == "upgrade" and not r.filled for r in summary.reports)
+    line = (f"enrich: {summary.enriched} entries enriched, {summary.fields_filled} fields "
+            f"filled, {summary.count('ambiguous')} ambiguous, "
+            f"{summary.count('not-found')} not found, {summary.count('error')} errors")
+    if upgrades:
+        line += f", {upgrades} published versions not applied"
+    line += f" ({summary.requests} requests, {summary.cache_hits} answers from the cache)"
+    if dry_run:
+        line += "; dry run, nothing written"
+    click.echo(line, err=True)
+    if summary.interrupted:
+        fail("interrupted; the entries accepted so far were saved", 130)
+    if summary.stopped:
+        fail(f"stopped: {summary.stopped}; the entries accepted so far were saved", 1)
+    if summary.count("error"):
+        sys.exit(1)

@@ -1,0 +1,236 @@
+"""Crossref client: habanero for the requests, and what habanero lacks.
+
+habanero 2.9.2 sends mailto in the User-Agent (the polite pool) and honours
+`base_url`, but does no retries, no caching and no concurrency control. Here:
+- exponential backoff with jitter on 429, 5xx, timeouts and dropped
+  connections, waiting at least as long as Retry-After says;
+- at most `max_in_flight` requests at once, whatever the caller's threads do;
+- a circuit breaker: after `breaker_limit` requests in a row have failed even
+  after their retries, every further call fails at once so the run can stop
+  cleanly instead of hammering a service that is down;
+- the on-disk cache (cache.py): answers, including "not found", are reused.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import random
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from .cache import MISS, ResponseCache, request_key
+
+# Fields our matcher and filler read; asking only for them keeps search
+# responses small (a full record with references can be 100 kB).
+SELECT = [
+    "DOI", "title", "subtitle", "author", "issued", "published", "published-print",
+    "published-online", "type", "container-title", "short-container-title", "event",
+    "volume", "issue", "page", "article-number", "publisher", "ISSN", "issn-type",
+    "ISBN", "alternative-id", "score",
+]
+TRANSIENT_STATUS = frozenset({429, 500, 502, 503, 504})
+
+
+class CrossrefError(Exception):
+    """A request that failed for good (after retries, or a 4xx)."""
+
+
+class CircuitOpen(CrossrefError):
+    """Too many failures in a row: the run must stop."""
+
+
+@dataclass
+class RetryPolicy:
+    attempts: int = 5
+    base: float = 1.0          # first backoff, seconds
+    cap: float = 60.0          # longest backoff
+    # A Retry-After longer than this is not waited out: the run stops instead.
+    max_retry_after: float = 300.0
+
+    def delay(self, attempt: int, retry_after: float | None, rand: float) -> float:
+        """Backoff before retry number `attempt` (0-based): half fixed, half
+        random ("equal jitter") so parallel clients spread out, and never
+        shorter than the server's Retry-After."""
+        step = min(self.cap, self.base * float(2 ** attempt))
+        wait = step / 2 + rand * step / 2
+        if retry_after is not None:
+            wait = max(wait, retry_after)
+        return wait
+
+
+def _retry_after(headers: Any) -> float | None:
+    raw = headers.get("retry-after") if headers is not None else None
+    if not raw:
+        return None
+    value = str(raw).strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def _classify(exc: BaseException) -> tuple[int | None, Any, bool]:
+    """(HTTP status or None, response headers or None, transient?) for an
+    exception out of habanero, which wraps httpx2's in several ways."""
+    import httpx2
+    from habanero.exceptions import RequestError
+
+    chain: list[BaseException] = []
+    node: BaseException | None = exc
+    while node is not None and node not in chain:
+        chain.append(node)
+        node = node.__cause__ or node.__context__
+    for item in chain:
+        if isinstance(item, httpx2.HTTPStatusError):
+            status = item.response.status_code
+            return status, item.response.headers, status in TRANSIENT_STATUS
+    for item in chain:
+        if isinstance(item, RequestError):
+            status = int(item.status_code)
+            return status, None, status in TRANSIENT_STATUS
+    for item in chain:
+        if isinstance(item, httpx2.TransportError):   # timeouts, resets, drops
+            return None, None, True
+    if isinstance(exc, json.JSONDecodeError):          # a truncated body
+        return None, None, True
+    return None, None, False
+
+
+class CrossrefClient:
+    def __init__(self, base_url: str = "https://api.crossref.org", mailto: str | None = None,
+                 cache: ResponseCache | None = None, refresh: bool = False,
+                 policy: RetryPolicy | None = None, timeout: float = 20.0,
+                 max_in_flight: int = 1, breaker_limit: int = 3,
+                 sleep: Callable[[float], None] = time.sleep,
+                 rand: Callable[[], float] = random.random) -> None:
+        from habanero import Crossref
+
+        self.api = Crossref(base_url=base_url.rstrip("/"), mailto=mailto,
+                            timeout=timeout)
+        self.cache = cache
+        self.refresh = refresh
+        self.policy = policy or RetryPolicy()
+        self.breaker_limit = breaker_limit
+        self.sleep = sleep
+        self.rand = rand
+        self._slots = threading.BoundedSemaphore(max(1, max_in_flight))
+        self._lock = threading.Lock()
+        self._failures_in_row = 0
+        self._open_reason: str | None = None
+        self.requests = 0
+        self.retries = 0
+        self.waits: list[float] = []
+
+    # -- the three questions we ask Crossref ---------------------------------
+
+    def work(self, doi: str) -> dict[str, Any] | None:
+        """/works/{doi}: the record, or None when Crossref has no such DOI
+        (DataCite DOIs such as arXiv's are not Crossref's)."""
+        def call() -> Any:
+            return self.api.works(ids=doi)["message"]
+
+        result = self._get("work", {"doi": doi.casefold()}, call, not_found_ok=True)
+        return result if isinstance(result, dict) else None
+
+    def by_alternative_id(self, value: str) -> list[dict[str, Any]]:
+        """Records whose alternative-id is `value` (an Elsevier PII)."""
+        def call() -> Any:
+            return self.api.works(filter={"alternative_id": value}, limit=5,
+                                  select=SELECT)["message"]["items"]
+
+        return self._items(self._get("alt-id", {"id": value}, call))
+
+    def search(self, bibliographic: str, rows: int = 5) -> list[dict[str, Any]]:
+        """query.bibliographic search: title plus first author and year."""
+        def call() -> Any:
+            return self.api.works(query_bibliographic=bibliographic, limit=rows,
+                                  select=SELECT)["message"]["items"]
+
+        return self._items(self._get("search", {"q": bibliographic, "rows": rows}, call))
+
+    @staticmethod
+    def _items(value: Any) -> list[dict[str, Any]]:
+        if not isinstance(value, list):
+            return []
+        return [v for v in value if isinstance(v, dict)]
+
+    # -- machinery ------------------------------------------------------------
+
+    @property
+    def stopped(self) -> str | None:
+        """Why the breaker opened, or None while it is closed."""
+        return self._open_reason
+
+    def _trip(self, reason: str) -> CircuitOpen:
+        with self._lock:
+            self._open_reason = self._open_reason or reason
+            return CircuitOpen(self._open_reason)
+
+    def _get(self, route: str, params: dict[str, Any], call: Callable[[], Any],
+             not_found_ok: bool = False) -> Any:
+        key = request_key(route, params)
+        if self.cache is not None and not self.refresh:
+            cached = self.cache.get(key)
+            if cached is not MISS:
+                return cached
+        if self._open_reason:
+            raise CircuitOpen(self._open_reason)
+        last = ""
+        for attempt in range(self.policy.attempts):
+            if self._open_reason:
+                raise CircuitOpen(self._open_reason)
+            try:
+                with self._slots:
+                    with self._lock:
+                        self.requests += 1
+                    data = call()
+            except Exception as exc:  # noqa: BLE001 - classified below
+                status, headers, transient = _classify(exc)
+                if status == 404 and not_found_ok:
+                    self._success()
+                    if self.cache is not None:
+                        self.cache.put(key, None)
+                    return None
+                last = f"HTTP {status}" if status else type(exc).__name__
+                detail = str(exc).splitlines()[0][:200] if str(exc) else last
+                if not transient:
+                    # The service answered; the question was wrong. Not its fault.
+                    self._success()
+                    raise CrossrefError(f"{route} request refused: {detail}") from None
+                wait_hint = _retry_after(headers)
+                if wait_hint is not None and wait_hint > self.policy.max_retry_after:
+                    raise self._trip(f"Crossref asked to wait {wait_hint:.0f} s "
+                                     f"(Retry-After); stopping") from None
+                if attempt + 1 >= self.policy.attempts:
+                    break
+                wait = self.policy.delay(attempt, wait_hint, self.rand())
+                with self._lock:
+                    self.retries += 1
+                    self.waits.append(wait)
+                self.sleep(wait)
+            else:
+                self._success()
+                if self.cache is not None:
+                    self.cache.put(key, data)
+                return data
+        with self._lock:
+            self._failures_in_row += 1
+            if self._failures_in_row >= self.breaker_limit:
+                self._open_reason = self._open_reason or (
+                    f"{self._failures_in_row} requests in a row failed "
+                    f"(last: {last}); stopping")
+        if self._open_reason:
+            raise CircuitOpen(self._open_reason)
+        raise CrossrefError(f"{route} request failed after {self.policy.attempts} "
+                            f"attempts (last: {last})")
+
+    def _success(self) -> None:
+        with self._lock:
+            self._failures_in_row = 0
