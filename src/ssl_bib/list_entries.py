@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .codecs.awesome_md import ParsedList, Row
+from .codecs.awesome_md import ParsedList, Row, guess_venue_kind
 from .identifiers import ids_from_url
 from .keys import DEFAULT_KEY_FORMAT, assign_key
 from .model import Entry, Venue
@@ -61,7 +61,8 @@ def list_venues(parsed: ParsedList) -> dict[str, Venue]:
               for v in parsed.venues}
     for row in parsed.rows:
         if row.venue and row.venue not in venues:
-            name, kind = KNOWN_UNLISTED_VENUES.get(row.venue.lower(), (row.venue, "journal"))
+            name, kind = KNOWN_UNLISTED_VENUES.get(
+                row.venue.lower(), (row.venue, guess_venue_kind(row.venue, row.venue)))
             venues[row.venue] = Venue(key=row.venue, name=name, kind=kind,  # type: ignore[arg-type]
                                       listed=False)
     return venues

@@ -14,13 +14,14 @@ import re
 from typing import Any
 
 from ..identifiers import is_arxiv, normalize_doi
-from ..model import CodeLink, Entry, EntryType, Person
+from ..model import Entry, EntryType, Person
 from .read_result import (
     ReadResult,
     Record,
     month_of,
     normalize_pages,
     split_keywords,
+    split_note,
     year_of,
 )
 
@@ -28,7 +29,6 @@ _CONFERENCE_TYPES = frozenset({"inproceedings", "conference", "incollection", "i
 _PREPRINT_TYPES = frozenset({"misc", "online", "unpublished", "preprint", "techreport", "report",
                              "electronic", "www"})
 _LATEX_CHARS_RE = re.compile(r"[\\$~%]")
-_CODE_ITEM_RE = re.compile(r"(?:(?P<label>[^:;,]+?)\s*:\s*)?(?P<url>https?://\S+?)(?=[;,\s]|$)")
 
 
 class _Decoder:
@@ -135,10 +135,9 @@ def _record(entry_type: str, key: str, fields: dict[str, str], line: int, file: 
     entry.issn = raw("issn")
     entry.isbn = raw("isbn")
     entry.abstract = text("abstract")
-    entry.note = text("note")
+    entry.note, entry.code = split_note(text("note") or "")
     keywords = text("keywords")
     entry.categories = split_keywords(keywords) if keywords else []
-    entry.code = _code_links(raw("code") or "")
     kind: EntryType | None = None
     if entry_type == "article":
         kind = "article"
@@ -172,9 +171,3 @@ def _people(text: str, decode: _Decoder) -> list[Person]:
         given = decode(" ".join([*parts.first, *parts.jr]))
         people.append(Person(family=family or given, given=given if family else ""))
     return people
-
-
-def _code_links(text: str) -> list[CodeLink]:
-    """Our own `code` field: "pytorch: https://..., tensorflow: https://..."."""
-    return [CodeLink(label=(m.group("label") or "").strip(), url=m.group("url"))
-            for m in _CODE_ITEM_RE.finditer(text)]

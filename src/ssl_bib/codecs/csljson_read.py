@@ -145,7 +145,10 @@ def _item(item: Any, line: int, file: str, out: ReadResult) -> None:
     entry.note = _str(item, "note")
     keywords = _str(item, "keyword")
     entry.categories = split_keywords(keywords) if keywords else []
-    entry.code = _code(item.get("custom"))
+    custom = item.get("custom")
+    entry.code = _code(custom)
+    if isinstance(custom, dict) and isinstance(custom.get("arxiv"), str) and not entry.arxiv:
+        entry.arxiv = custom["arxiv"].strip() or None
     kind: EntryType | None = None
     if kind_text in _JOURNAL_TYPES:
         kind = "article"

@@ -3,9 +3,10 @@ came from, plus the problems met on the way. Readers never raise on content."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
-from ..model import Entry, EntryType, Venue
+from ..model import CodeLink, Entry, EntryType, Venue
 from ..problems import Problem
 
 
@@ -76,3 +77,29 @@ def normalize_pages(text: str) -> str:
     for dash in ("---", "--", "–", "—"):
         value = value.replace(dash, "-")
     return value.replace(" - ", "-")
+
+
+# How our exporters (and people) write a code link as a note: "Code (pytorch): https://...".
+_CODE_NOTE_RE = re.compile(r"^code(?:\s*\((?P<label>[^)]*)\))?\s*:\s*(?P<url>https?://\S+)$",
+                           re.IGNORECASE)
+
+
+def code_from_note(text: str) -> CodeLink | None:
+    m = _CODE_NOTE_RE.match(text.strip())
+    if not m:
+        return None
+    return CodeLink(label=(m.group("label") or "").strip(), url=m.group("url"))
+
+
+def split_note(text: str) -> tuple[str | None, list[CodeLink]]:
+    """A note ending in "; Code (label): url" parts -> (the rest, the code links)."""
+    parts = text.split("; ")
+    code: list[CodeLink] = []
+    while parts:
+        link = code_from_note(parts[-1])
+        if link is None:
+            break
+        code.insert(0, link)
+        parts.pop()
+    rest = "; ".join(parts).strip()
+    return rest or None, code

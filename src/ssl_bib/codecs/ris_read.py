@@ -11,18 +11,14 @@ import re
 from typing import Any
 
 from ..identifiers import is_arxiv, normalize_doi
-from ..model import CodeLink, Entry, EntryType, Person
-from .read_result import ReadResult, Record, month_of, normalize_pages, year_of
+from ..model import Entry, EntryType, Person
+from .read_result import ReadResult, Record, code_from_note, month_of, normalize_pages, year_of
 
 _TAG_RE = re.compile(r"^([A-Z][A-Z0-9])  -( |$)")
 _JOURNAL_TYPES = frozenset({"JOUR", "JFULL", "EJOUR", "MGZN", "NEWS"})
 _CONFERENCE_TYPES = frozenset({"CONF", "CPAPER", "CHAP"})
 _ARXIV_DOI_RE = re.compile(r"^10\.48550/arxiv\.(.+)$", re.IGNORECASE)
 _ARXIV_URL_RE = re.compile(r"^https?://(?:www\.)?arxiv\.org/(?:abs|pdf)/(.+?)(?:\.pdf)?/?$")
-# "Code (pytorch): https://..." / "pytorch: https://..." / "Code: https://..."
-_CODE_NOTE_RE = re.compile(
-    r"^(?:code\s*(?:\((?P<paren>[^)]*)\))?|(?P<label>[^:]{1,60}?))?\s*:?\s*(?P<url>https?://\S+)$",
-    re.IGNORECASE)
 
 
 def read(text: str, file: str) -> ReadResult:
@@ -127,10 +123,9 @@ def _record(item: dict[str, Any], line: int, file: str, out: ReadResult) -> Reco
     for note in item.get("notes", []):
         if not isinstance(note, str) or not note.strip():
             continue
-        m = _CODE_NOTE_RE.match(note.strip())
-        if m:
-            label = (m.group("paren") or m.group("label") or "").strip()
-            entry.code.append(CodeLink(label=label, url=m.group("url")))
+        link = code_from_note(note)
+        if link is not None:
+            entry.code.append(link)
         else:
             notes.append(" ".join(note.split()))
     entry.note = "; ".join(notes) or None
