@@ -5,9 +5,10 @@ LatexEncodingMiddleware) also rewrites DOIs, URLs and the braces we add on
 purpose. Here text fields are escaped, identifiers never are.
 
 Choices that keep every consumer happy:
-- `{` and `}` become `{\\textbraceleft}` / `{\\textbraceright}`, not `\\{`:
-  BibTeX counts braces without looking at backslashes, so a lone `\\{` would
-  leave the entry unbalanced.
+- `{` and `}` become `\\{` / `\\}` when they pair up in the value, and
+  `{\\textbraceleft}` / `{\\textbraceright}` when they do not: BibTeX counts
+  braces without looking at backslashes, so a lone `\\{` would leave the
+  entry unbalanced (pandoc reads `\\{` but drops `\\textbraceleft`).
 - `\\` becomes `\\textbackslash{}`, so `\\input{/etc/passwd}` or `\\write18{..}`
   in a title is printed as text and can never run.
 - `--`, ``` `` ``` and `''` would be typeset as dashes and quotes: a `{}` between the
@@ -19,6 +20,7 @@ Choices that keep every consumer happy:
 
 from __future__ import annotations
 
+import logging
 import re
 from functools import lru_cache
 from typing import Any
@@ -37,6 +39,9 @@ _ASCII_ESCAPES: dict[str, str] = {
     "^": r"{\textasciicircum}",
 }
 _ASCII_TABLE = str.maketrans(_ASCII_ESCAPES)
+# Braces that pair up in the text can be written `\{ \}`, which LaTeX and
+# pandoc read and which keep BibTeX's count balanced.
+_PAIRED_TABLE = str.maketrans({**_ASCII_ESCAPES, "{": r"\{", "}": r"\}"})
 _SPECIAL_RE = re.compile(r"[\\{}&%$#_~^]")
 # TeX ligatures that would change the text: -- --- `` '' ?` !`
 _LIGATURE_RE = re.compile(r"(?<=-)(?=-)|(?<=`)(?=`)|(?<=')(?=')|(?<=[?!])(?=`)")
@@ -44,11 +49,14 @@ _LIGATURE_HINT_RE = re.compile(r"--|``|''|[?!]`")
 _NON_ASCII_RE = re.compile(r"[^\x00-\x7f]")
 
 
-def escape(text: str, *, ascii_only: bool = True) -> str:
+def escape(text: str, *, ascii_only: bool = True, paired: bool | None = None) -> str:
     """LaTeX for one plain-text value. `ascii_only` (BibTeX) also turns
-    non-ASCII characters into LaTeX; biblatex keeps them as UTF-8."""
+    non-ASCII characters into LaTeX; biblatex keeps them as UTF-8. `paired`
+    says whether the braces of the whole value pair up (computed if None)."""
     if _SPECIAL_RE.search(text):
-        text = text.translate(_ASCII_TABLE)
+        if paired is None:
+            paired = is_balanced(text)
+        text = text.translate(_PAIRED_TABLE if paired else _ASCII_TABLE)
     if _LIGATURE_HINT_RE.search(text):
         text = _LIGATURE_RE.sub("{}", text)
     if ascii_only and not text.isascii():
@@ -60,12 +68,45 @@ def _non_ascii(match: re.Match[str]) -> str:
     return latex_for_char(match.group(0))
 
 
+# LaTeX that every consumer reads back as the character: accents and letters
+# of the Latin alphabets, and the text symbols pandoc knows (measured: pandoc
+# silently drops the others, e.g. \\textendash, \\texttimes, \\DH, \\CYRA).
+_ACCENTS = frozenset("'\"`^~=.HckruvdbtG")
+_TEXT_MACROS = frozenset({
+    "AE", "ae", "OE", "oe", "O", "o", "L", "l", "ss", "AA", "aa",
+    "guillemotleft", "guillemotright", "guilsinglleft", "guilsinglright", "quotedblbase",
+    "textbrokenbar", "textbullet", "textcopyright", "textdagger", "textdegree", "textdong",
+    "textlira", "textonehalf", "textonequarter", "textparagraph", "textpertenthousand",
+    "textpeso", "textquotedblleft", "textquotedblright", "textquoteleft", "textquoteright",
+    "textregistered", "textsection", "textsterling", "textthreequarters", "textyen",
+})
+# Math pandoc reads as math; accents over Greek it does not.
+_MATH_EXCLUDED = frozenset({"acute", "ddot", "grave", "tilde", "bar", "breve", "check"})
+_MACRO_RE = re.compile(r"\\([A-Za-z]+|.)")
+# `\\'\\i` (dotless i under an accent) reads back as "ı́" in pandoc; `\\'i` as "í".
+_DOTLESS_I_RE = re.compile(r"(\\[`'^\"])\\i\b\s*")
+# Dashes as TeX ligatures, braced so a neighbouring hyphen cannot join them.
+_FIXED = {"\u2013": "{--}", "\u2014": "{---}"}
+
+
 @lru_cache(maxsize=4096)
 def latex_for_char(ch: str) -> str:
-    """pylatexenc's LaTeX for one character, braced, if it reads back as that
-    character; otherwise the character itself. Cached: a catalog uses few."""
-    latex = _encoder().unicode_to_latex(ch)
-    if latex == ch or decode(latex) != ch:
+    """LaTeX for one non-ASCII character, braced, when every consumer reads it
+    back as that character; otherwise the character itself (UTF-8 stays).
+    Cached: a catalog uses few distinct characters."""
+    if ch in _FIXED:
+        return _FIXED[ch]
+    latex: str = _encoder().unicode_to_latex(ch)
+    if latex == ch:
+        return ch
+    latex = _DOTLESS_I_RE.sub(r"\1i", latex)
+    macros = set(_MACRO_RE.findall(latex))
+    if "ensuremath" in macros:
+        if macros & _MATH_EXCLUDED:
+            return ch
+    elif not macros <= (_ACCENTS | _TEXT_MACROS):
+        return ch
+    if decode(latex) != ch:
         return ch
     return latex
 
@@ -84,6 +125,8 @@ def _encoder() -> Any:
 def _decoder() -> Any:
     from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
+    # pylatexenc logs a warning for some of its own macros; an export must not.
+    logging.getLogger("pylatexenc").setLevel(logging.ERROR)
     context = get_default_latex_context_db().filter_context()
     # pylatexenc reads these as look-alike characters (U+02C6, ...); LaTeX and
     # pandoc print the ASCII characters.
@@ -120,6 +163,7 @@ def protect_title(text: str, *, ascii_only: bool = True) -> str:
     """Escape a title and brace the runs of words that carry capitals, the way
     Better BibTeX does, so styles do not print "mri" or "covid-19"."""
     words = text.split(" ")
+    paired = is_balanced(text)
     out: list[str] = []
     run: list[str] = []
 
@@ -132,7 +176,7 @@ def protect_title(text: str, *, ascii_only: bool = True) -> str:
             run.clear()
 
     for index, word in enumerate(words):
-        escaped = escape(word, ascii_only=ascii_only)
+        escaped = escape(word, ascii_only=ascii_only, paired=paired)
         if _needs_protection(word, first=index == 0):
             run.append(escaped)
         else:

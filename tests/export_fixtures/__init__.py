@@ -1,0 +1,1 @@
+"""Catalogs and consumer read-back helpers for the export tests."""

@@ -1,0 +1,120 @@
+"""The real consumers, driven the way users drive them, and read-back helpers."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import warnings
+from functools import lru_cache
+from typing import Any
+
+from ssl_bib.codecs.latex import decode
+
+
+def bibtexparser_entries(text: str) -> dict[str, dict[str, str]]:
+    """bibtexparser 2's view: key -> {field: raw value without the outer braces}."""
+    import bibtexparser
+
+    library = bibtexparser.parse_string(text)
+    assert not library.failed_blocks, [b.error for b in library.failed_blocks]
+    result = {}
+    for entry in library.entries:
+        fields = {f.key: f.value for f in entry.fields}
+        fields["ENTRYTYPE"] = entry.entry_type
+        result[entry.key] = fields
+    return result
+
+
+def pybtex_entries(text: str) -> Any:
+    """pybtex in strict mode: any warning is an error."""
+    import pybtex.errors
+    from pybtex.database import parse_string
+
+    pybtex.errors.set_strict_mode(True)
+    try:
+        return parse_string(text, "bibtex").entries
+    finally:
+        pybtex.errors.set_strict_mode(False)
+
+
+def split_names(value: str) -> list[str]:
+    """Split a BibTeX name list on " and " at brace depth 0, as BibTeX does."""
+    names, depth, start, i = [], 0, 0, 0
+    lower = value.lower()
+    while i < len(value):
+        ch = value[i]
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+        elif depth == 0 and lower.startswith(" and ", i):
+            names.append(value[start:i])
+            i += 5
+            start = i
+            continue
+        i += 1
+    names.append(value[start:])
+    return names
+
+
+def split_top_comma(name: str) -> tuple[str, str]:
+    depth = 0
+    for i, ch in enumerate(name):
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            return name[:i].strip(), name[i + 1:].strip()
+    return name.strip(), ""
+
+
+def decoded_names(value: str) -> list[tuple[str, str]]:
+    return [tuple(decode(part) for part in split_top_comma(n))  # type: ignore[misc]
+            for n in split_names(value)]
+
+
+def pybtex_person(person: Any) -> tuple[str, str]:
+    family = " ".join([*person.prelast_names, *person.last_names])
+    given = " ".join([*person.first_names, *person.middle_names])
+    return decode(family), decode(given)
+
+
+@lru_cache(maxsize=1)
+def pandoc_path() -> str:
+    import pypandoc
+
+    return str(pypandoc.get_pandoc_path())
+
+
+def pandoc_csl(text: str, fmt: str) -> tuple[list[dict[str, Any]], str]:
+    """pandoc's reading of `text` in `fmt`, as CSL-JSON items, and its stderr."""
+    proc = subprocess.run([pandoc_path(), "-f", fmt, "-t", "csljson"], input=text.encode(),
+                          capture_output=True, timeout=120, check=False)
+    assert proc.returncode == 0, proc.stderr.decode()
+    return json.loads(proc.stdout.decode() or "[]"), proc.stderr.decode()
+
+
+def citeproc_render(csl_text: str) -> list[str]:
+    """citeproc-py renders every item with its bundled style; warnings about
+    `custom` (which citeproc-py does not use) are the only ones allowed."""
+    from citeproc import (
+        Citation,
+        CitationItem,
+        CitationStylesBibliography,
+        CitationStylesStyle,
+        formatter,
+    )
+    from citeproc.source.json import CiteProcJSON
+
+    items = json.loads(csl_text)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        source = CiteProcJSON(items)
+    for warning in caught:
+        assert "unsupported: custom" in str(warning.message), str(warning.message)
+    style = CitationStylesStyle("harvard-cite-them-right", validate=False)
+    bibliography = CitationStylesBibliography(style, source, formatter.plain)
+    for item in items:
+        bibliography.register(Citation([CitationItem(item["id"])]))
+    return [str(entry) for entry in bibliography.bibliography()]

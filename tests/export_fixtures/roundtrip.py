@@ -1,0 +1,131 @@
+"""Read an export back with the real consumers and compare with the catalog."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ssl_bib.codecs import fields as f
+from ssl_bib.codecs.latex import decode, is_balanced
+from ssl_bib.model import Catalog
+
+from .consumers import bibtexparser_entries, decoded_names, pybtex_entries, pybtex_person
+
+BIBTEX_TYPES = {"article": "article", "inproceedings": "inproceedings", "preprint": "misc"}
+BIBLATEX_TYPES = {"article": "article", "inproceedings": "inproceedings", "preprint": "online"}
+RIS_TYPES = {"article": "JOUR", "inproceedings": "CONF", "preprint": "UNPB"}
+
+
+def expected_names(entry: Any) -> list[tuple[str, str]]:
+    return [(p.family, p.given) for p in f.people(entry)]
+
+
+def check_bibtex(catalog: Catalog, text: str, *, biblatex: bool) -> None:
+    """bibtexparser and strict pybtex read every entry, and every field
+    decodes back to the catalog's value."""
+    assert is_balanced(text)
+    if not biblatex:
+        assert text.isascii() or _only_undecodable_left(text)
+    parsed = bibtexparser_entries(text)
+    strict = pybtex_entries(text)
+    assert list(parsed) == [e.key for e in catalog.entries]
+    assert list(strict) == [e.key for e in catalog.entries]
+    types = BIBLATEX_TYPES if biblatex else BIBTEX_TYPES
+    for entry in catalog.entries:
+        got = parsed[entry.key]
+        kind = catalog.entry_type(entry)
+        assert got["ENTRYTYPE"] == types[kind]
+        for name, value in got.items():
+            assert value.strip() not in ("", "{}"), f"empty field {name} in {entry.key}"
+        assert decode(got["title"]) == f.clean(entry.title)
+        names = expected_names(entry)
+        if names:
+            assert decoded_names(got["author"]) == names
+            assert [pybtex_person(p) for p in strict[entry.key].persons["author"]] == names
+        else:
+            assert "author" not in got
+        assert decode(strict[entry.key].fields["title"]) == f.clean(entry.title)
+        container = f.container_title(catalog, entry)
+        if kind == "article" and container:
+            assert decode(got["journaltitle" if biblatex else "journal"]) == container
+        if kind == "inproceedings" and container:
+            assert decode(got["booktitle"]) == container
+        if biblatex:
+            month = f"-{entry.month:02d}" if entry.month else ""
+            assert got["date"] == f"{entry.year}{month}"
+        else:
+            assert got["year"] == str(entry.year)
+            if entry.month:
+                assert got["month"] == ["jan", "feb", "mar", "apr", "may", "jun", "jul",
+                                        "aug", "sep", "oct", "nov", "dec"][entry.month - 1]
+        # Identifiers: written exactly, never escaped or wrapped.
+        for name, value in (("doi", entry.doi), ("url", f.url(entry)), ("eprint", entry.arxiv)):
+            if value:
+                assert got[name] == value
+            else:
+                assert name not in got
+        if entry.arxiv:
+            if biblatex:
+                assert got["eprinttype"] == "arxiv"
+            else:
+                assert got["archivePrefix"] == "arXiv"
+            if entry.arxiv_class:
+                assert got["eprintclass" if biblatex else "primaryClass"] == entry.arxiv_class
+        categories = [f.clean(c) for c in entry.categories if f.clean(c)]
+        if categories:
+            assert decode(got["keywords"]) == ", ".join(categories)
+        note = f.note_text(entry)
+        if note:
+            assert decode(got["note"]) == note
+            for link in entry.code:
+                assert link.url in decode(got["note"])
+        for name, value in (("volume", entry.volume), ("number", entry.issue),
+                            ("publisher", entry.publisher if kind != "article" or not biblatex
+                             else None),
+                            ("abstract", entry.abstract), ("series", entry.series)):
+            if f.clean(value):
+                assert decode(got[name]) == f.clean(value)
+        if entry.pages:
+            first, last = f.page_range(entry.pages)
+            assert got["pages"] == (f"{first}--{last}" if last else decode(got["pages"]))
+
+
+def _only_undecodable_left(text: str) -> bool:
+    """BibTeX output is ASCII except characters with no LaTeX form that
+    reads back (CJK, emoji, ...), which stay UTF-8."""
+    from ssl_bib.codecs.latex import latex_for_char
+
+    return all(latex_for_char(ch) == ch for ch in text if not ch.isascii())
+
+
+def check_ris(catalog: Catalog, text: str) -> None:
+    """rispy reads every record back with TY, AU, TI, T2, PY, DO, UR, KW equal."""
+    import rispy
+
+    lines = text.splitlines()
+    assert not any(line.strip().rstrip(".").isdigit() for line in lines), "numbered header"
+    records = rispy.loads(text)
+    assert len(records) == len(catalog.entries)
+    for entry, record in zip(catalog.entries, records, strict=True):
+        kind = catalog.entry_type(entry)
+        assert record["type_of_reference"] == RIS_TYPES[kind]
+        assert record["id"] == entry.key
+        assert record["title"] == f.clean(entry.title)
+        names = [f"{fa}, {gi}" if gi else fa for fa, gi in expected_names(entry)]
+        assert record.get("authors", []) == names
+        venue = f.venue_name(catalog, entry)
+        expected_t2 = (venue or f.clean(entry.container_title) if kind == "inproceedings"
+                       else f.container_title(catalog, entry))
+        assert record.get("secondary_title", "") == expected_t2
+        assert record["year"] == str(entry.year)
+        assert record.get("doi") == (entry.doi or None)
+        assert record.get("urls", []) == ([f.url(entry)] if f.url(entry) else [])
+        assert record.get("keywords", []) == [f.clean(c) for c in entry.categories
+                                              if f.clean(c)]
+        for link in entry.code:
+            assert any(link.url in note for note in record["notes"])
+    # TY first and ER last in every record.
+    blocks = [b for b in text.split("\n\n") if b.strip()]
+    for block in blocks:
+        block_lines = block.strip("\n").split("\n")
+        assert block_lines[0].startswith("TY  - ")
+        assert block_lines[-1] == "ER  - "
