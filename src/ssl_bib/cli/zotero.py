@@ -1,0 +1,123 @@
+"""`ssl-bib zotero status|pull|push|sync`: two-way sync with a Zotero group."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar, cast
+
+import click
+
+from ..zotero.client import DEFAULT_URL  # light: httpx2 is imported on first use
+from .common import CatalogContext, fail, fail_input, pass_catalog
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def sync_options(func: F) -> F:
+    options = [
+        click.option("--group", type=int, metavar="ID",
+                     help="The Zotero group id (default: settings.zotero_group)."),
+        click.option("--zotero-url", envvar="SSL_BIB_ZOTERO_URL", default=DEFAULT_URL,
+                     show_default=True, metavar="URL",
+                     help="The Zotero Web API (env SSL_BIB_ZOTERO_URL)."),
+        click.option("--dry-run", is_flag=True, help="Show what would change; change nothing."),
+        click.option("--prefer", type=click.Choice(["local", "remote"]),
+                     help="Resolve conflicting fields with this side's value."),
+        click.option("--api-key-file", type=click.Path(dir_okay=False, exists=True),
+                     metavar="FILE", help="Read the API key from FILE "
+                     "(default: env ZOTERO_API_KEY)."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+@click.group("zotero")
+def command() -> None:
+    """Two-way sync between the catalog and a Zotero group library.
+
+    The API key comes from ZOTERO_API_KEY (or --api-key-file), never from the
+    catalog; the group from --group or the catalog's settings.zotero_group.
+    The sync state is kept beside the catalog in .ssl-bib-zotero-GROUP.json.
+    """
+
+
+def _make(mode: str, help_text: str) -> None:
+    @command.command(mode, help=help_text)
+    @sync_options
+    @pass_catalog
+    def run(ctx: CatalogContext, group: int | None, zotero_url: str, dry_run: bool,
+            prefer: str | None, api_key_file: str | None) -> None:
+        _run(ctx, mode, group, zotero_url, dry_run, prefer, api_key_file)
+
+
+_make("status", "Show what sync would do: new, changed, deleted on each side, and "
+                "conflicts field by field. Changes nothing.")
+_make("pull", "Bring Zotero's changes into the catalog (new items become entries).")
+_make("push", "Send the catalog's changes to Zotero (removed entries go to its trash).")
+_make("sync", "Pull and push: afterwards both sides agree, except for conflicts.")
+
+
+def _api_key(api_key_file: str | None) -> str:
+    if api_key_file:
+        try:
+            key = Path(api_key_file).read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as exc:
+            fail(f"{api_key_file}: cannot read the API key file: {exc.__class__.__name__}", 2)
+        if not key:
+            fail(f"{api_key_file}: the API key file is empty", 2)
+        return key
+    key = os.environ.get("ZOTERO_API_KEY", "").strip()
+    if not key:
+        fail("no Zotero API key: set ZOTERO_API_KEY or give --api-key-file", 2)
+    return key
+
+
+def _run(ctx: CatalogContext, mode: str, group: int | None, url: str, dry_run: bool,
+         prefer: str | None, api_key_file: str | None) -> None:
+    from ..merge import Prefer
+    from ..problems import InputError
+    from ..progress import Progress
+    from ..zotero.client import ZoteroClient, ZoteroError
+    from ..zotero.state import state_path
+    from ..zotero.sync import Mode, SyncEngine
+
+    loaded = ctx.load()
+    errors = [p for p in loaded.problems if p.severity == "error"]
+    if errors:
+        fail(f"{errors[0].format()} (and {len(errors) - 1} more; `ssl-bib check` lists them); "
+             "fix the catalog before syncing", 2)
+    group = group if group is not None else loaded.catalog.settings.zotero_group
+    if group is None:
+        fail("no Zotero group: give --group ID or set zotero_group in [settings]", 2)
+    key = _api_key(api_key_file)
+    bars: dict[str, Progress] = {}
+
+    def progress(what: str, done: int, total: int) -> None:
+        bar = bars.get(what)
+        if bar is None:
+            bar = bars[what] = Progress(total, what)
+        bar.advance(step=done - bar.done)
+
+    client = ZoteroClient(group, key, url)
+    try:
+        engine = SyncEngine(loaded, client, state_path(loaded.path, group),
+                            cast(Mode, mode), dry_run=dry_run, prefer=cast(Prefer, prefer),
+                            progress=progress)
+        report = engine.run()
+    except InputError as exc:
+        fail_input(exc)
+    except ZoteroError as exc:
+        fail(client.scrub(str(exc)) + "; nothing more was changed", 1)
+    finally:
+        for bar in bars.values():
+            bar.__exit__(None, None, None)
+        client.close()
+    for line in report.lines():
+        click.echo(client.scrub(line))
+    click.echo(report.summary(), err=True)
+    unresolved = report.failures or (report.conflicts and prefer is None)
+    sys.exit(1 if unresolved and mode != "status" else 0)

@@ -1,0 +1,98 @@
+"""Fixtures for the Zotero sync tests: a local Zotero server, a fake clock,
+a copy of the bundled catalog, and a way to run a sync in-process."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from zotero_fake_server import FakeZotero
+
+from ssl_bib.store import load
+from ssl_bib.zotero.client import ZoteroClient
+from ssl_bib.zotero.report import Report
+from ssl_bib.zotero.state import state_path
+from ssl_bib.zotero.sync import SyncEngine
+
+REPO = Path(__file__).resolve().parents[2]
+BUNDLED = REPO / "entries.toml"
+GROUP = 5150
+KEY = "sslBibTestKey0123456789ab"  # a known key, searched for in every output
+READ_ONLY_KEY = "sslBibReadOnlyKey987654321"
+OTHER_KEY = "sslBibOtherGroupKey55555"
+
+
+@dataclass
+class FakeClock:
+    """Time that only moves when someone sleeps: retries cost no wall time."""
+
+    t: float = 1000.0
+    sleeps: list[float] = field(default_factory=list)
+
+    def now(self) -> float:
+        return self.t
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.t += seconds
+
+
+@pytest.fixture
+def server() -> Iterator[FakeZotero]:
+    fake = FakeZotero()
+    fake.add_group(GROUP)
+    fake.add_group(777)
+    fake.add_key(KEY, {GROUP: "rw"})
+    fake.add_key(READ_ONLY_KEY, {GROUP: "r"})
+    fake.add_key(OTHER_KEY, {777: "rw"})
+    fake.start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def catalog(tmp_path: Path) -> Path:
+    """A copy of the bundled catalog (the real one is never touched)."""
+    path = tmp_path / "entries.toml"
+    shutil.copyfile(BUNDLED, path)
+    return path
+
+
+@pytest.fixture
+def empty_catalog(tmp_path: Path) -> Path:
+    """A catalog with the bundled venues and categories but no entries."""
+    folder = tmp_path / "other"
+    folder.mkdir()
+    text = BUNDLED.read_text(encoding="utf-8")
+    head = text[: text.index("\n[[entries]]") + 1]
+    path = folder / "entries.toml"
+    path.write_text(head, encoding="utf-8")
+    return path
+
+
+class Syncer:
+    """Runs the engine against the fake server, as the CLI does."""
+
+    def __init__(self, server: FakeZotero) -> None:
+        self.server = server
+        self.clock = FakeClock()
+
+    def run(self, path: Path, mode: str = "sync", key: str = KEY, prefer: str | None = None,
+            dry_run: bool = False, max_attempts: int = 6) -> Report:
+        loaded = load(path)
+        client = ZoteroClient(GROUP, key, self.server.url, clock=self.clock,
+                              max_attempts=max_attempts)
+        try:
+            engine = SyncEngine(loaded, client, state_path(path, GROUP), mode,  # type: ignore[arg-type]
+                                dry_run=dry_run, prefer=prefer)  # type: ignore[arg-type]
+            return engine.run()
+        finally:
+            client.close()
+
+
+@pytest.fixture
+def syncer(server: FakeZotero) -> Syncer:
+    return Syncer(server)
