@@ -99,7 +99,7 @@ UR  - https://doi.org/10.1016/j.media.2020.101840
 KW  - Generative
 N1  - Code (tensorflow): https://github.com/MrGiovanni/ModelsGenesis
 N1  - sources: https://example.org
-ER  - 
+ER  -
 
 TY  - CONF
 TI  - Missing its end
@@ -110,7 +110,7 @@ TI  - An arXiv preprint
 PY  - 2020
 DO  - 10.48550/arXiv.2010.06107
 UR  - https://arxiv.org/abs/2010.06107
-ER  - 
+ER  -
 stray text
 TY  - JOUR
 TI  - Never ended either

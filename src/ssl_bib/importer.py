@@ -160,6 +160,7 @@ class Index:
         self.by_url: dict[str, list[Entry]] = {}
         self.by_word: dict[str, list[Entry]] = {}
         self.norms: dict[int, list[str]] = {}
+        self.mains: dict[int, str] = {}
         for entry in entries:
             self.add(entry)
 
@@ -179,6 +180,11 @@ class Index:
             self._put(self.by_url, _url_key(entry.url), entry)
         norms = [normalize_title(t) for t in [entry.title, *entry.alt_titles]]
         self.norms[id(entry)] = norms
+        main = main_title(entry.title)
+        if main:
+            self.mains[id(entry)] = main
+            for word in _title_words(main):
+                self._put(self.by_word, word, entry)
         for norm in norms:
             self._put(self.by_title, norm, entry)
             for word in _title_words(norm):
@@ -207,6 +213,13 @@ def title_similarity(a: str, b: str) -> float:
     from rapidfuzz import fuzz
 
     return float(fuzz.ratio(a, b))
+
+
+def main_title(title: str) -> str:
+    """The folded title before its subtitle ("Models Genesis: Generic..." ->
+    "models genesis"); "" when it has no subtitle."""
+    m = re.match(r"^(.+?)(?::\s|\s[-–—]\s)", title)
+    return normalize_title(m.group(1)) if m and len(m.group(1).split()) >= 2 else ""
 
 
 def probable_same(a: str, b: str) -> bool:
@@ -302,7 +315,7 @@ class Importer:
             self._merge(match, record, result, source)
             return
         if match is None and self.on_duplicate != "add":
-            near = self._fuzzy(norm)
+            near = self._fuzzy(incoming.title, norm)
             if near is not None:
                 self.outcome.problems.append(Problem(
                     file, record.line, "warning",
@@ -346,10 +359,15 @@ class Importer:
             return False
         return next(iter(candidates.values()), None)
 
-    def _fuzzy(self, norm: str) -> Entry | None:
-        for other in self.index.fuzzy_candidates(norm):
-            if any(probable_same(norm, t) for t in self.index.norms[id(other)]):
-                return other
+    def _fuzzy(self, title: str, norm: str) -> Entry | None:
+        main = main_title(title)
+        queries = [norm] if main in (norm, "") else [norm, main]
+        for query in queries:
+            for other in self.index.fuzzy_candidates(query):
+                for known in self.index.norms[id(other)]:
+                    if probable_same(norm, known) or (main and main == known) or (
+                            norm == self.index.mains.get(id(other))):
+                        return other
         return None
 
     def _incoming(self, record: Record, result: ReadResult, markdown: bool) -> dict[str, Any]:
