@@ -148,15 +148,17 @@ def decode(latex: str) -> str:
 
 
 def _needs_protection(word: str, first: bool) -> bool:
-    """A word needs braces when a BibTeX style's lower-casing would change it:
-    a capital after its first letter (MRI, COVID-19, 3D, PCRLv2), or a capital
-    first letter anywhere but in the title's first word."""
-    if word.islower() or not any(ch.isupper() for ch in word):
-        return False
+    """A word needs braces when a style's case change would alter it: a
+    capital after its first letter (MRI, COVID-19, 3D, PCRLv2), a capital
+    first letter anywhere but in the title's first word, or a lower-case
+    first word (pandoc capitalises it: "mixup" would become "Mixup")."""
     if not first:
+        return not word.islower() and any(ch.isupper() for ch in word)
+    # BibTeX keeps the title's first character as it is, and no more.
+    if any(ch.isupper() for ch in word[1:]):
         return True
-    # First word: BibTeX keeps its first character, so only later capitals matter.
-    return any(ch.isupper() for ch in word[1:])
+    letters = [ch for ch in word if ch.isalpha()]
+    return bool(letters) and letters[0].islower()
 
 
 def protect_title(text: str, *, ascii_only: bool = True) -> str:

@@ -1,0 +1,63 @@
+"""RIS: read back by rispy; TY first, ER last, no numbered headers."""
+
+from __future__ import annotations
+
+import re
+
+from export_fixtures.catalogs import BUNDLED, rich_catalog
+from export_fixtures.roundtrip import check_ris
+from ssl_bib.codecs.ris_write import write_ris
+from ssl_bib.store import load
+
+
+def test_rich_catalog_reads_back_equal() -> None:
+    catalog = rich_catalog()
+    check_ris(catalog, write_ris(catalog, catalog.entries))
+
+
+def test_bundled_catalog_reads_back_equal() -> None:
+    catalog = load(BUNDLED).catalog
+    check_ris(catalog, write_ris(catalog, catalog.entries))
+
+
+def test_conference_record_tags() -> None:
+    catalog = rich_catalog()
+    text = write_ris(catalog, [catalog.entries[1]])
+    assert text.splitlines() == [
+        "TY  - CONF",
+        "ID  - zhouModelsGenesisGeneric2019",
+        "AU  - Zhou, Zongwei",
+        "AU  - Rahman Siddiquee, Md Mahfuzur",
+        "AU  - Gotway, Michael B.",
+        "TI  - Models Genesis: Generic Autodidactic Models for 3D Medical Image Analysis",
+        "T2  - International Conference on Medical Image Computing and Computer Assisted "
+        "Intervention",
+        "C3  - Medical Image Computing and Computer Assisted Intervention – MICCAI 2019",
+        "T3  - Lecture Notes in Computer Science",
+        "PY  - 2019",
+        "VL  - 11767",
+        "SP  - 384",
+        "EP  - 393",
+        "PB  - Springer International Publishing",
+        "SN  - 978-3-030-32251-9",
+        "DO  - 10.1007/978-3-030-32251-9_42",
+        "UR  - https://link.springer.com/chapter/10.1007/978-3-030-32251-9_42",
+        "KW  - Generative",
+        "KW  - Predictive",
+        "N1  - Code (tensorflow): https://github.com/MrGiovanni/ModelsGenesis",
+        "N1  - Code (pytorch): https://github.com/MrGiovanni/ModelsGenesis/tree/master/pytorch",
+        "ER  - ",
+    ]
+    assert text.endswith("ER  - \n")
+
+
+def test_values_are_one_line_and_preprints_name_their_server() -> None:
+    catalog = rich_catalog()
+    text = write_ris(catalog, catalog.entries)
+    assert "AB  - First line. Second line." in text
+    assert all(re.match(r"^[A-Z][A-Z0-9]  - ", line) or line == ""
+               for line in text.splitlines())
+    preprint = write_ris(catalog, [catalog.find("chenKnowledgeBasedLearning2023")])  # type: ignore[list-item]
+    assert preprint.startswith("TY  - UNPB\n")
+    assert "PB  - arXiv\n" in preprint and "UR  - https://arxiv.org/abs/2211.14715\n" in preprint
+    assert write_ris(catalog, []) == ""
