@@ -96,3 +96,31 @@ class Syncer:
 @pytest.fixture
 def syncer(server: FakeZotero) -> Syncer:
     return Syncer(server)
+
+
+def edit_local(path: Path, key: str, **changes: object) -> None:
+    """Edit one entry of a catalog file as a maintainer would."""
+    from ssl_bib.store import save
+
+    loaded = load(path)
+    entry = loaded.catalog.find(key)
+    assert entry is not None, key
+    for name, value in changes.items():
+        setattr(entry, name, value)
+    save(loaded)
+
+
+def remove_local(path: Path, key: str) -> None:
+    from ssl_bib.store import save
+
+    loaded = load(path)
+    loaded.catalog.entries = [e for e in loaded.catalog.entries if e.key != key]
+    save(loaded)
+
+
+def item_of(server: FakeZotero, citation_key: str) -> dict[str, object]:
+    """The remote item (trashed ones included) with this citation key."""
+    matches = [i for i in server.libraries[GROUP].items.values()
+               if i.get("citationKey") == citation_key]
+    assert len(matches) == 1, (citation_key, len(matches))
+    return matches[0]

@@ -1,0 +1,247 @@
+"""Edits, additions and deletions on both sides, merged three-way."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from conftest import GROUP, Syncer, edit_local, item_of, remove_local
+from zotero_fake_server import FakeZotero
+
+from ssl_bib.store import load
+from ssl_bib.zotero.state import state_path
+
+JOURNAL = "ContrastiveLearningMedical2021"  # a MedIA paper, so a journalArticle
+
+
+def _pushed(server: FakeZotero, syncer: Syncer, catalog: Path) -> None:
+    report = syncer.run(catalog, "sync")
+    assert not report.failures and not report.conflicts
+    server.log.clear()
+
+
+def _journal_key(catalog: Path) -> str:
+    loaded = load(catalog).catalog
+    entry = next(e for e in loaded.entries if loaded.entry_type(e) == "article")
+    return entry.key
+
+
+def test_different_fields_merge_both_ways(server: FakeZotero, syncer: Syncer,
+                                          catalog: Path) -> None:
+    _pushed(server, syncer, catalog)
+    key = _journal_key(catalog)
+    edit_local(catalog, key, pages="101-112")
+    item = item_of(server, key)
+    server.edit_item(GROUP, str(item["key"]), {"volume": "77", "abstractNote": "From Zotero."})
+    report = syncer.run(catalog, "sync")
+    assert not report.conflicts and not report.failures
+    assert report.catalog["changed"] == [key] and report.zotero["changed"] == [key]
+    entry = load(catalog).catalog.find(key)
+    assert entry is not None
+    assert (entry.pages, entry.volume, entry.abstract) == ("101-112", "77", "From Zotero.")
+    item = item_of(server, key)
+    assert (item["pages"], item["volume"], item["abstractNote"]) == ("101-112", "77",
+                                                                    "From Zotero.")
+    # And then nothing is left to do, in at most 3 requests.
+    server.log.clear()
+    report = syncer.run(catalog, "sync")
+    assert report.lines() == [] and server.count <= 3
+
+
+def test_same_field_is_a_conflict_and_nothing_is_overwritten(server: FakeZotero,
+                                                              syncer: Syncer,
+                                                              catalog: Path) -> None:
+    _pushed(server, syncer, catalog)
+    key = _journal_key(catalog)
+    edit_local(catalog, key, title="Local Title", pages="1-2")
+    zkey = str(item_of(server, key)["key"])
+    server.edit_item(GROUP, zkey, {"title": "Remote Title"})
+    before = catalog.read_bytes()
+    report = syncer.run(catalog, "sync")
+    assert [(c.key, c.field, c.ours, c.theirs) for c in report.conflicts] == [
+        (key, "title", "Local Title", "Remote Title")]
+    assert "catalog has 'Local Title', Zotero has 'Remote Title'" in report.lines()[0]
+    # Both values are kept: the catalog is as it was, Zotero is as it was.
+    assert catalog.read_bytes() == before
+    assert server.libraries[GROUP].items[zkey]["title"] == "Remote Title"
+    assert server.libraries[GROUP].items[zkey]["pages"] == ""
+    # The conflict stays until resolved...
+    report = syncer.run(catalog, "sync")
+    assert len(report.conflicts) == 1
+    # ... by --prefer: the other changes of both sides are merged too.
+    report = syncer.run(catalog, "sync", prefer="remote")
+    entry = load(catalog).catalog.find(key)
+    assert entry is not None and (entry.title, entry.pages) == ("Remote Title", "1-2")
+    item = server.libraries[GROUP].items[zkey]
+    assert (item["title"], item["pages"]) == ("Remote Title", "1-2")
+    report = syncer.run(catalog, "sync")
+    assert report.lines() == []
+
+
+def test_prefer_local_wins_the_conflict(server: FakeZotero, syncer: Syncer,
+                                        catalog: Path) -> None:
+    _pushed(server, syncer, catalog)
+    key = _journal_key(catalog)
+    edit_local(catalog, key, title="Local Title")
+    zkey = str(item_of(server, key)["key"])
+    server.edit_item(GROUP, zkey, {"title": "Remote Title"})
+    syncer.run(catalog, "sync", prefer="local")
+    assert server.libraries[GROUP].items[zkey]["title"] == "Local Title"
+    entry = load(catalog).catalog.find(key)
+    assert entry is not None and entry.title == "Local Title"
+
+
+def test_categories_added_on_both_sides_are_merged(server: FakeZotero, syncer: Syncer,
+                                                   catalog: Path) -> None:
+    _pushed(server, syncer, catalog)
+    key = _journal_key(catalog)
+    edit_local(catalog, key, categories=["Contrastive", "Generative"])
+    zkey = str(item_of(server, key)["key"])
+    tags = [{"tag": "Contrastive"}, {"tag": "Predictive"}, {"tag": "to read"}]
+    server.edit_item(GROUP, zkey, {"tags": tags})
+    report = syncer.run(catalog, "sync")
+    assert not report.conflicts
+    entry = load(catalog).catalog.find(key)
+    assert entry is not None
+    assert sorted(entry.categories) == ["Contrastive", "Generative", "Predictive"]
+    remote = {t["tag"] for t in server.libraries[GROUP].items[zkey]["tags"]}
+    assert remote == {"Contrastive", "Generative", "Predictive", "to read"}
+
+
+def test_additions_on_each_side(server: FakeZotero, syncer: Syncer, catalog: Path) -> None:
+    _pushed(server, syncer, catalog)
+    loaded = load(catalog)
+    from ssl_bib.model import Entry, Person
+    from ssl_bib.store import save
+    loaded.catalog.entries.append(Entry(key="NewLocalPaper2024", title="A New Local Paper",
+                                        year=2024, venue="MICCAI",
+                                        categories=["Contrastive"]))
+    save(loaded)
+    zkey = server.add_item(GROUP, {
+        "itemType": "journalArticle", "title": "Masked Image Modelling for Radiology",
+        "date": "2024-03-05", "publicationTitle": "Medical Image Analysis",
+        "creators": [{"creatorType": "author", "firstName": "Ada", "lastName": "Lovelace"},
+                     {"creatorType": "editor", "name": "Some Editor"}],
+        "tags": [{"tag": "mae"}, {"tag": "unread"}], "DOI": "10.1016/j.media.2024.1"})
+    report = syncer.run(catalog, "sync")
+    assert not report.failures and not report.conflicts
+    assert report.zotero["new"] == ["NewLocalPaper2024"]
+    assert report.catalog["new"] == ["lovelaceMaskedImageModelling2024"]
+    entry = load(catalog).catalog.find("lovelaceMaskedImageModelling2024")
+    assert entry is not None
+    assert entry.zotero_key == zkey and entry.venue == "MedIA" and entry.month == 3
+    assert entry.authors == [Person("Lovelace", "Ada")] and entry.categories == ["MAE"]
+    assert entry.doi == "10.1016/j.media.2024.1"
+    # Zotero learns the citation key; its editor, own tag and exact date stay.
+    item = server.libraries[GROUP].items[zkey]
+    assert item["citationKey"] == "lovelaceMaskedImageModelling2024"
+    assert item["date"] == "2024-03-05"
+    assert {"creatorType": "editor", "name": "Some Editor"} in item["creators"]
+    assert {"tag": "unread"} in item["tags"]
+    new_local = item_of(server, "NewLocalPaper2024")
+    assert new_local["itemType"] == "conferencePaper"
+    assert load(catalog).catalog.find("NewLocalPaper2024").zotero_key == new_local["key"]  # type: ignore[union-attr]
+    assert syncer.run(catalog, "sync").lines() == []
+
+
+def test_remote_deletions_of_unchanged_entries_remove_them(server: FakeZotero, syncer: Syncer,
+                                                           catalog: Path) -> None:
+    _pushed(server, syncer, catalog)
+    entries = load(catalog).catalog.entries
+    trashed, purged = entries[3], entries[4]
+    server.trash_item(GROUP, str(trashed.zotero_key))
+    server.purge_item(GROUP, str(purged.zotero_key))
+    report = syncer.run(catalog, "sync")
+    assert sorted(report.catalog["deleted"]) == sorted([trashed.key, purged.key])
+    keys = {e.key for e in load(catalog).catalog.entries}
+    assert trashed.key not in keys and purged.key not in keys and len(keys) == 60
+    assert syncer.run(catalog, "sync").lines() == []
+
+
+def test_local_removal_moves_the_item_to_the_trash(server: FakeZotero, syncer: Syncer,
+                                                   catalog: Path) -> None:
+    _pushed(server, syncer, catalog)
+    entry = load(catalog).catalog.entries[5]
+    remove_local(catalog, entry.key)
+    report = syncer.run(catalog, "sync")
+    assert report.zotero["deleted"] == [entry.key]
+    item = server.libraries[GROUP].items[str(entry.zotero_key)]  # still there...
+    assert item["deleted"] == 1  # ... in the trash
+    assert str(entry.zotero_key) not in server.libraries[GROUP].deleted_items
+    assert syncer.run(catalog, "sync").lines() == []
+
+
+def test_deletion_against_an_edit_is_a_conflict(server: FakeZotero, syncer: Syncer,
+                                                catalog: Path) -> None:
+    _pushed(server, syncer, catalog)
+    entries = load(catalog).catalog.entries
+    edited_here, edited_there = entries[6], entries[7]
+    # Deleted in Zotero, edited here: kept here, reported.
+    edit_local(catalog, edited_here.key, pages="5-9")
+    server.trash_item(GROUP, str(edited_here.zotero_key))
+    # Removed here, edited in Zotero: not trashed, reported.
+    remove_local(catalog, edited_there.key)
+    server.edit_item(GROUP, str(edited_there.zotero_key), {"title": "Edited in Zotero"})
+    report = syncer.run(catalog, "sync")
+    assert {(c.key, c.ours, c.theirs) for c in report.conflicts} == {
+        (edited_here.key, "edited", "deleted"), (edited_there.key, "removed", "edited")}
+    assert load(catalog).catalog.find(edited_here.key) is not None
+    assert not server.libraries[GROUP].items[str(edited_there.zotero_key)].get("deleted")
+    # Reported again until resolved; --prefer remote restores / removes as Zotero says.
+    assert len(syncer.run(catalog, "sync").conflicts) == 2
+    syncer.run(catalog, "sync", prefer="remote")
+    after = load(catalog).catalog
+    assert after.find(edited_here.key) is None
+    back = after.find(edited_there.key)
+    assert back is not None and back.title == "Edited in Zotero"
+    assert syncer.run(catalog, "sync").lines() == []
+
+
+def test_status_touches_nothing(server: FakeZotero, syncer: Syncer, catalog: Path) -> None:
+    _pushed(server, syncer, catalog)
+    key = _journal_key(catalog)
+    edit_local(catalog, key, title="Local Title")
+    zkey = str(item_of(server, key)["key"])
+    server.edit_item(GROUP, zkey, {"title": "Remote Title"})
+    catalog_bytes, state_bytes = catalog.read_bytes(), state_path(catalog, GROUP).read_bytes()
+    library = json.dumps(server.libraries[GROUP].items, sort_keys=True)
+    server.log.clear()
+    report = syncer.run(catalog, "status")
+    assert [c.field for c in report.conflicts] == ["title"]
+    assert catalog.read_bytes() == catalog_bytes
+    assert state_path(catalog, GROUP).read_bytes() == state_bytes
+    assert json.dumps(server.libraries[GROUP].items, sort_keys=True) == library
+    assert all(r.method == "GET" for r in server.log)
+
+
+def test_pull_only_pulls_and_push_only_pushes(server: FakeZotero, syncer: Syncer,
+                                              catalog: Path) -> None:
+    _pushed(server, syncer, catalog)
+    a, b = load(catalog).catalog.entries[10:12]
+    edit_local(catalog, a.key, pages="3-4")
+    server.edit_item(GROUP, str(b.zotero_key), {"title": "Remote Edit"})
+    server.log.clear()
+    report = syncer.run(catalog, "pull")
+    assert all(r.method == "GET" for r in server.log)
+    assert report.catalog["changed"] == [b.key] and report.zotero["changed"] == []
+    report = syncer.run(catalog, "push")
+    assert report.zotero["changed"] == [a.key] and report.catalog["changed"] == []
+    assert server.libraries[GROUP].items[str(a.zotero_key)]["pages"] == "3-4"
+    entry = load(catalog).catalog.find(b.key)
+    assert entry is not None and entry.title == "Remote Edit"
+    assert syncer.run(catalog, "sync").lines() == []
+
+
+def test_request_counts(server: FakeZotero, syncer: Syncer, catalog: Path) -> None:
+    syncer.run(catalog, "push")
+    pushes = [r for r in server.log if r.method == "POST" and r.path.endswith("/items")]
+    assert len(pushes) == 2 and server.count <= 2 + 4  # ceil(62/50) writes + 4
+    server.log.clear()
+    syncer.run(catalog, "sync")
+    assert server.count <= 3
+    for entry in load(catalog).catalog.entries[:55]:
+        server.edit_item(GROUP, str(entry.zotero_key), {"abstractNote": "edited"})
+    server.log.clear()
+    report = syncer.run(catalog, "pull")
+    assert len(report.catalog["changed"]) == 55
+    assert server.count <= 2 + 4  # ceil(55/50) reads + 4
