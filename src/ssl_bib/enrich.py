@@ -153,14 +153,20 @@ def resolve(entry: Entry, wanted: Wanted, client: CrossrefClient) -> Resolution:
             if _pii_key(pii) not in {_pii_key(a) for a in work.alternative_ids}:
                 continue
             if _by_identifier(wanted, work, "PII", pii, notes):
+                if work.doi:
+                    client.remember_work(work.doi, record)
                 return Resolution(entry.key, _accepted(wanted), "PII", work, notes=notes)
     parts = [entry.title]
     if entry.authors:
         parts.append(entry.authors[0].family)
     parts.append(str(entry.year))
-    works = [parse_work(r) for r in client.search(" ".join(parts))]
+    records = client.search(" ".join(parts))
+    works = [parse_work(r) for r in records]
     decision: Decision = decide(wanted, works)
     if decision.outcome == "match" and decision.best is not None:
+        best = decision.best.work
+        if best.doi:
+            client.remember_work(best.doi, records[works.index(best)])
         return Resolution(entry.key, _accepted(wanted), "search", decision.best.work,
                           candidates=decision.candidates, notes=notes)
     status: Status = "ambiguous" if decision.outcome == "ambiguous" else "not-found"

@@ -14,6 +14,7 @@ request log with timestamps and the largest number of requests in flight.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import threading
@@ -209,10 +210,8 @@ class CrossrefServer:
         for name, value in (extra or {}).items():
             handler.send_header(name, value)
         handler.end_headers()
-        try:
+        with contextlib.suppress(OSError):
             handler.wfile.write(body)
-        except OSError:
-            pass
 
     def _answer(self, path: str, params: dict[str, list[str]]) -> tuple[int, bytes, str]:
         if path.startswith("/works/"):

@@ -155,6 +155,15 @@ class CrossrefClient:
 
         return self._items(self._get("search", {"q": bibliographic, "rows": rows}, call))
 
+    def remember_work(self, doi: str, record: dict[str, Any]) -> None:
+        """Keep a record found by search as the answer for its DOI: once its
+        DOI is in the catalog, the next run asks for it by DOI, and must not
+        have to ask Crossref again for what it already knows."""
+        if self.cache is not None:
+            key = request_key("work", {"doi": doi.casefold()})
+            if self.cache.get(key) is MISS:
+                self.cache.put(key, record)
+
     @staticmethod
     def _items(value: Any) -> list[dict[str, Any]]:
         if not isinstance(value, list):

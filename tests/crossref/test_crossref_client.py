@@ -1,0 +1,233 @@
+"""The Crossref client against the local server: answers, cache, retries with
+backoff, Retry-After, the circuit breaker, bounded concurrency."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import httpx2
+import pytest
+from crossref_server import CrossrefServer, Fault
+
+from ssl_bib.crossref.cache import ResponseCache, default_cache_dir
+from ssl_bib.crossref.client import CircuitOpen, CrossrefClient, CrossrefError, RetryPolicy
+
+DOI = "10.1007/978-3-030-32251-9_42"
+
+
+def make_client(server: CrossrefServer, tmp_path: Path, **kwargs: object) -> CrossrefClient:
+    waits: list[float] = []
+    options: dict[str, object] = {
+        "base_url": server.url, "mailto": "lab@example.org",
+        "cache": ResponseCache(tmp_path / "cache"),
+        "policy": RetryPolicy(attempts=4, base=0.01), "timeout": 2.0,
+        "sleep": waits.append, "rand": lambda: 1.0}
+    options.update(kwargs)
+    return CrossrefClient(**options)  # type: ignore[arg-type]
+
+
+# -- the server speaks like Crossref ----------------------------------------------
+
+def test_server_shapes_404_400_and_rate_limit_headers(server: CrossrefServer) -> None:
+    missing = httpx2.get(f"{server.url}/works/10.1371/notarealdoi")
+    assert missing.status_code == 404
+    assert missing.text == "Resource not found."
+    assert missing.headers["content-type"] == "text/plain"
+    refused = httpx2.get(f"{server.url}/works/{DOI}", params={"query.author": "zhou"})
+    assert refused.status_code == 400
+    body = refused.json()
+    assert body["status"] == "failed" and body["message-type"] == "validation-failure"
+    assert body["message"][0]["type"] == "parameter-not-allowed"
+    ok = httpx2.get(f"{server.url}/works/{DOI}",
+                    headers={"User-Agent": "habanero (mailto:a@example.org)"})
+    assert ok.json()["message-type"] == "work"
+    assert ok.json()["message-version"] == "1.0.0"
+    assert ok.headers["x-api-pool"] == "polite"
+    assert ok.headers["x-concurrency-limit"] == "3"
+    assert ok.headers["x-rate-limit-limit"] == "10"
+    assert ok.headers["x-rate-limit-interval"] == "1s"
+    public = httpx2.get(f"{server.url}/works/{DOI}")
+    assert public.headers["x-api-pool"] == "public"
+    assert public.headers["x-concurrency-limit"] == "1"
+
+
+def test_search_answers_a_scored_work_list(server: CrossrefServer, tmp_path: Path) -> None:
+    client = make_client(server, tmp_path)
+    items = client.search("Models Genesis Generic Autodidactic Models 2019", rows=3)
+    assert 1 <= len(items) <= 3
+    assert items[0]["DOI"] == DOI
+    scores = [i["score"] for i in items]
+    assert scores == sorted(scores, reverse=True)
+    logged = server.log[0]
+    assert logged.path == "/works"
+    assert logged.params["rows"] == ["3"]
+    assert "query.bibliographic" in logged.params
+    assert "DOI" in logged.params["select"][0].split(",")
+    assert "mailto:lab@example.org" in logged.user_agent
+
+
+def test_alternative_id_filter(server: CrossrefServer, tmp_path: Path) -> None:
+    client = make_client(server, tmp_path)
+    items = client.by_alternative_id("S1361841520301109")
+    assert [i["DOI"] for i in items] == ["10.1016/j.media.2020.101746"]
+    assert server.log[0].params["filter"] == ["alternative-id:S1361841520301109"]
+
+
+def test_field_query_on_a_doi_route_is_refused_without_retry(
+        server: CrossrefServer, tmp_path: Path) -> None:
+    client = make_client(server, tmp_path)
+
+    def bad() -> object:
+        return client.api.works(ids=DOI, query_author="zhou")
+
+    with pytest.raises(CrossrefError, match="refused"):
+        client._get("bad", {}, bad)
+    assert len(server.log) == 1
+
+
+# -- cache ----------------------------------------------------------------------
+
+def test_answers_and_not_found_are_cached(server: CrossrefServer, tmp_path: Path) -> None:
+    client = make_client(server, tmp_path)
+    assert client.work(DOI)["DOI"] == DOI  # type: ignore[index]
+    assert client.work("10.48550/arXiv.2101.05224") is None
+    assert len(server.log) == 2
+    again = make_client(server, tmp_path)
+    assert again.work(DOI)["DOI"] == DOI  # type: ignore[index]
+    assert again.work("10.48550/ARXIV.2101.05224") is None    # DOIs are case-insensitive
+    assert len(server.log) == 2
+    assert again.cache is not None and again.cache.hits == 2
+    fresh = make_client(server, tmp_path, refresh=True)
+    fresh.work(DOI)
+    assert len(server.log) == 3
+
+
+def test_a_damaged_cache_file_is_a_miss(server: CrossrefServer, tmp_path: Path) -> None:
+    client = make_client(server, tmp_path)
+    client.work(DOI)
+    for path in (tmp_path / "cache").rglob("*.json"):
+        path.write_text("{trunc", encoding="utf-8")
+    assert make_client(server, tmp_path).work(DOI) is not None
+    assert len(server.log) == 2
+
+
+def test_cache_dir_from_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("SSL_BIB_CACHE_DIR", str(tmp_path))
+    assert default_cache_dir() == tmp_path / "crossref"
+    monkeypatch.delenv("SSL_BIB_CACHE_DIR")
+    assert "ssl-bib" in str(default_cache_dir())
+
+
+# -- retries --------------------------------------------------------------------
+
+def test_429_with_retry_after_is_honoured(server: CrossrefServer, tmp_path: Path) -> None:
+    server.fail_next(Fault("429", retry_after="7"))
+    client = make_client(server, tmp_path)
+    assert client.work(DOI) is not None
+    assert [e.status for e in server.log] == [429, 200]
+    # The backoff step is 10 ms; the server's 7 s wins.
+    assert client.waits == [7.0]
+
+
+def test_429_without_retry_after_backs_off_exponentially(
+        server: CrossrefServer, tmp_path: Path) -> None:
+    server.fail_next(Fault("429"), Fault("429"), Fault("429"))
+    client = make_client(server, tmp_path, rand=lambda: 0.0,
+                         policy=RetryPolicy(attempts=5, base=1.0))
+    assert client.work(DOI) is not None
+    assert [e.status for e in server.log] == [429, 429, 429, 200]
+    # Equal jitter with rand=0: half of 1, 2, 4 seconds.
+    assert client.waits == [0.5, 1.0, 2.0]
+
+
+def test_jitter_stays_within_the_step() -> None:
+    policy = RetryPolicy(base=1.0, cap=8.0)
+    for attempt in range(6):
+        step = min(8.0, 2.0 ** attempt)
+        assert policy.delay(attempt, None, 0.0) == step / 2
+        assert policy.delay(attempt, None, 1.0) == step
+    assert policy.delay(0, 30.0, 0.5) == 30.0
+
+
+def test_5xx_is_retried_with_backoff(server: CrossrefServer, tmp_path: Path) -> None:
+    server.fail_next(Fault("500"), Fault("503"))
+    client = make_client(server, tmp_path)
+    assert client.search("Self-Path Self-Supervision Pathology 2021")
+    assert [e.status for e in server.log] == [500, 503, 200]
+    assert len(client.waits) == 2 and client.waits[1] > client.waits[0]
+
+
+def test_a_real_retry_after_wait_is_observed_by_the_server(
+        server: CrossrefServer, tmp_path: Path) -> None:
+    import time
+
+    server.fail_next(Fault("429", retry_after="1"))
+    client = make_client(server, tmp_path, sleep=time.sleep)
+    assert client.work(DOI) is not None
+    first, second = server.log
+    assert second.started - first.finished >= 0.95
+
+
+def test_dropped_connection_and_timeout_are_retried(
+        server: CrossrefServer, tmp_path: Path) -> None:
+    server.fail_next(Fault("drop"), Fault("slow", delay=1.0))
+    client = make_client(server, tmp_path, timeout=0.3)
+    assert client.work(DOI) is not None
+    assert len(server.log) == 3
+    assert client.retries == 2
+
+
+def test_breaker_opens_after_failures_pile_up(server: CrossrefServer, tmp_path: Path) -> None:
+    server.fail_next(*[Fault("500")] * 100)
+    client = make_client(server, tmp_path, policy=RetryPolicy(attempts=2, base=0.001),
+                         breaker_limit=3)
+    with pytest.raises(CrossrefError):
+        client.work(DOI)
+    with pytest.raises(CrossrefError):
+        client.work("10.1109/TMI.2021.3060634")
+    with pytest.raises(CircuitOpen, match="3 requests in a row failed"):
+        client.work("10.1109/TMI.2021.3056023")
+    asked = len(server.log)
+    assert asked == 6
+    with pytest.raises(CircuitOpen):
+        client.search("anything at all")
+    assert len(server.log) == asked          # an open breaker asks nothing more
+
+
+def test_a_success_resets_the_breaker(server: CrossrefServer, tmp_path: Path) -> None:
+    client = make_client(server, tmp_path, policy=RetryPolicy(attempts=1), breaker_limit=2)
+    server.fail_next(Fault("500"))
+    with pytest.raises(CrossrefError):
+        client.work(DOI)
+    assert client.work("10.1109/TMI.2021.3060634") is not None
+    server.fail_next(Fault("500"))
+    with pytest.raises(CrossrefError) as raised:
+        client.work(DOI)
+    assert not isinstance(raised.value, CircuitOpen)
+
+
+def test_an_absurd_retry_after_stops_the_run(server: CrossrefServer, tmp_path: Path) -> None:
+    server.fail_next(Fault("429", retry_after="3600"))
+    client = make_client(server, tmp_path)
+    with pytest.raises(CircuitOpen, match="3600"):
+        client.work(DOI)
+    assert client.waits == []
+
+
+# -- concurrency -------------------------------------------------------------------
+
+@pytest.mark.parametrize("limit", [1, 3])
+def test_in_flight_requests_never_exceed_the_limit(tmp_path: Path, limit: int) -> None:
+    from crossref_corpus import corpus
+
+    with CrossrefServer(corpus(), latency=0.05) as server:
+        client = make_client(server, tmp_path, cache=None, max_in_flight=limit)
+        threads = [threading.Thread(target=client.work, args=(f"10.5555/none-{i}",))
+                   for i in range(12)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert len(server.log) == 12
+        assert server.max_in_flight == limit   # reached, never exceeded
