@@ -38,6 +38,9 @@ def split_categories(cell: str | None, known: set[str]) -> list[str]:
     "Multiple-tasks/Multi-tasking" is one, since its parts never stand alone."""
     if not cell:
         return []
+    if " / " in cell:
+        # The renderer's form: spaced slashes always separate categories.
+        return [p.strip() for p in cell.split(" / ") if p.strip()]
     if cell in known:
         return [cell]
     parts = [p.strip() for p in cell.split("/") if p.strip()]
@@ -49,6 +52,9 @@ def split_categories(cell: str | None, known: set[str]) -> list[str]:
 def list_categories(rows: list[Row]) -> list[str]:
     """The categories a README uses, in order of first use."""
     alone = {r.category for r in rows if r.category and "/" not in r.category}
+    for row in rows:
+        if row.category and " / " in row.category:
+            alone.update(p.strip() for p in row.category.split(" / ") if p.strip())
     seen: dict[str, None] = {}
     for row in rows:
         for category in split_categories(row.category, alone):

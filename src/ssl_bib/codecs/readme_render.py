@@ -52,7 +52,9 @@ def row(entry: Entry) -> str:
     cells = [
         escape(entry.title),
         escape(entry.venue) if entry.venue else "NA",
-        escape("/".join(entry.categories)) if entry.categories else "NA",
+        # Spaced, so "A / B" is two categories even where neither is used alone,
+        # while "Multiple-tasks/Multi-tasking" stays one.
+        escape(" / ".join(entry.categories)) if entry.categories else "NA",
         link("Link", entry.url) if entry.url else "NA",
         " <br />".join(link(c.label, c.url) for c in entry.code) if entry.code else "NA",
     ]
