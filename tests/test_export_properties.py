@@ -1,0 +1,123 @@
+"""Property tests: arbitrary Unicode titles and names (LaTeX specials, math,
+particles, organisations, empty optional fields) survive every format."""
+
+from __future__ import annotations
+
+import json
+
+from export_fixtures.catalogs import venues
+from export_fixtures.csl_rules import check_schema_rules
+from export_fixtures.roundtrip import check_bibtex, check_ris
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ssl_bib.codecs import fields as f
+from ssl_bib.codecs.bibtex_write import write_biblatex, write_bibtex
+from ssl_bib.codecs.csljson_write import write_csljson
+from ssl_bib.codecs.latex import decode, escape, is_balanced, latex_for_char, protect_title
+from ssl_bib.codecs.ris_write import write_ris
+from ssl_bib.model import Catalog, CodeLink, Entry, Person
+
+SPECIALS = "{}\\%&#_$~^`'\"-@,= "
+# Arbitrary Unicode (no surrogates, which no file can hold), with the LaTeX
+# specials, math and accented letters made frequent.
+any_char = st.characters(blacklist_categories=("Cs",))
+tricky_char = st.sampled_from(list(SPECIALS) + list("αβΩx²³–—éÁüßøł’“”…中😀") + ["\n", "\t", "\xa0"])
+text = st.text(st.one_of(any_char, tricky_char, st.sampled_from("aAzZ09 ")), max_size=30)
+title = text.filter(lambda t: f.clean(t) != "")
+word = st.text(st.one_of(st.sampled_from("abcdefghijkLMNOPQRSTéüÁ"), tricky_char),
+               min_size=1, max_size=10)
+family = st.builds(lambda particle, name: particle + name,
+                   st.sampled_from(["", "van der ", "de la ", "von ", "Mac"]), word)
+person = st.one_of(
+    st.builds(Person, family=family, given=st.one_of(st.just(""), word, text)),
+    st.builds(Person, family=st.sampled_from(["World Health Organization", "Plato",
+                                              "The MONAI Consortium"])),
+)
+optional = st.one_of(st.none(), text)
+ident_chars = st.sampled_from("abcdefghijklmnopqrstuvwxyz0123456789")
+doi = st.one_of(st.none(), st.builds(lambda s: "10.1000/" + s,
+                                     st.text(st.sampled_from("abcXYZ019._-()/<>;"), min_size=1,
+                                             max_size=12)))
+url = st.one_of(st.none(), st.builds(lambda s: "https://example.org/" + s,
+                                     st.text(st.sampled_from("ab09_-%~#?&=.:/"), max_size=15)))
+pages = st.one_of(st.none(), st.sampled_from(["1-10", "384–393", "e1001", "12"]))
+
+
+@st.composite
+def entries(draw: st.DrawFn) -> list[Entry]:
+    count = draw(st.integers(1, 4))
+    keys = draw(st.lists(st.text(ident_chars, min_size=1, max_size=8), min_size=count,
+                         max_size=count, unique_by=str.casefold))
+    result = []
+    for key in keys:
+        venue = draw(st.sampled_from([None, "MedIA", "MICCAI", "ArXiv"]))
+        code_url = draw(url)
+        result.append(Entry(
+            key=key, title=draw(title), year=draw(st.integers(1900, 2100)),
+            month=draw(st.one_of(st.none(), st.integers(1, 12))), venue=venue,
+            authors=draw(st.lists(person, max_size=4)),
+            categories=draw(st.lists(word, max_size=3)),
+            container_title=draw(optional), series=draw(optional), volume=draw(optional),
+            issue=draw(optional), pages=draw(pages), publisher=draw(optional),
+            note=draw(optional), abstract=draw(optional), doi=draw(doi), url=draw(url),
+            arxiv=draw(st.one_of(st.none(), st.just("2101.04909"))),
+            arxiv_class=draw(st.one_of(st.none(), st.just("cs.CV"))),
+            code=[CodeLink(draw(st.sampled_from(["pytorch", "", "jax & co"])), code_url)]
+            if code_url else [],
+        ))
+    return result
+
+
+def catalog_of(items: list[Entry]) -> Catalog:
+    return Catalog(entries=items, venues=venues())
+
+
+common = settings(max_examples=80, deadline=None,
+                  suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+
+
+@common
+@given(title)
+def test_escaped_text_is_balanced_and_decodes_back(value: str) -> None:
+    value = f.clean(value)
+    for ascii_only in (True, False):
+        for latex in (escape(value, ascii_only=ascii_only),
+                      protect_title(value, ascii_only=ascii_only)):
+            assert is_balanced(latex)
+            assert decode(latex) == value
+            assert "\\input" not in latex and "\\write" not in latex
+    # BibTeX keeps UTF-8 only where no LaTeX reads back the same everywhere.
+    assert all(latex_for_char(ch) == ch for ch in escape(value) if not ch.isascii())
+
+
+@common
+@given(entries())
+def test_bibtex_stays_balanced_and_parses_back_equal(items: list[Entry]) -> None:
+    catalog = catalog_of(items)
+    check_bibtex(catalog, write_bibtex(catalog, catalog.entries), biblatex=False)
+
+
+@common
+@given(entries())
+def test_biblatex_stays_balanced_and_parses_back_equal(items: list[Entry]) -> None:
+    catalog = catalog_of(items)
+    check_bibtex(catalog, write_biblatex(catalog, catalog.entries), biblatex=True)
+
+
+@common
+@given(entries())
+def test_ris_parses_back_equal(items: list[Entry]) -> None:
+    catalog = catalog_of(items)
+    check_ris(catalog, write_ris(catalog, catalog.entries))
+
+
+@common
+@given(entries())
+def test_csljson_keeps_to_the_schema(items: list[Entry]) -> None:
+    catalog = catalog_of(items)
+    data = json.loads(write_csljson(catalog, catalog.entries))
+    check_schema_rules(data)
+    for entry, item in zip(catalog.entries, data, strict=True):
+        assert item["id"] == entry.key
+        assert item["title"] == f.clean(entry.title)
