@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import httpx2
 import pytest
 from zotero_fake_server import FakeZotero
 
@@ -73,6 +74,23 @@ def empty_catalog(tmp_path: Path) -> Path:
     return path
 
 
+class SharedTransport(httpx2.BaseTransport):
+    """One connection pool for all of a test's clients: building an httpx
+    client (its TLS context) costs more than a whole sync against localhost."""
+
+    def __init__(self) -> None:
+        self.inner = httpx2.HTTPTransport()
+
+    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+        return self.inner.handle_request(request)
+
+    def close(self) -> None:  # the fixture closes it once, at the end
+        pass
+
+
+_TRANSPORT = SharedTransport()
+
+
 class Syncer:
     """Runs the engine against the fake server, as the CLI does."""
 
@@ -84,7 +102,7 @@ class Syncer:
             dry_run: bool = False, max_attempts: int = 6) -> Report:
         loaded = load(path)
         client = ZoteroClient(GROUP, key, self.server.url, clock=self.clock,
-                              max_attempts=max_attempts)
+                              max_attempts=max_attempts, transport=_TRANSPORT)
         try:
             engine = SyncEngine(loaded, client, state_path(path, GROUP), mode,  # type: ignore[arg-type]
                                 dry_run=dry_run, prefer=prefer)  # type: ignore[arg-type]

@@ -130,7 +130,8 @@ class FakeZotero:
 
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._httpd.daemon_threads = True
-        threading.Thread(target=self._httpd.serve_forever, daemon=True).start()
+        threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02},
+                         daemon=True).start()
         self.url = f"http://127.0.0.1:{self._httpd.server_address[1]}"
         return self.url
 
@@ -590,6 +591,9 @@ def _json(doc: Any, headers: dict[str, str] | None = None) -> tuple[int, dict[st
 class _Handler(BaseHTTPRequestHandler):
     fake: FakeZotero
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes: without this, Nagle's algorithm
+    # and delayed ACKs add 40 ms to every keep-alive response.
+    disable_nagle_algorithm = True
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - quiet
         pass

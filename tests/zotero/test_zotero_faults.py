@@ -1,0 +1,163 @@
+"""The fault matrix: every fault kind at every request index of (a) the first
+push of the bundled catalog and (b) a two-way sync with edits on both sides,
+with and without the client's own retries; then the sync is run again. The
+final catalog and library must equal the fault-free result: no duplicate, no
+lost edit."""
+
+from __future__ import annotations
+
+import copy
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import BUNDLED, GROUP, Syncer, edit_local, item_of, remove_local
+from zotero_fake_server import FakeZotero, Library
+
+from ssl_bib.model import Entry
+from ssl_bib.store import load, save
+from ssl_bib.zotero.client import ZoteroError
+from ssl_bib.zotero.mapping import SYNC_FIELDS
+from ssl_bib.zotero.state import state_path
+
+KINDS = ("500", "503", "429", "429-backoff", "backoff", "drop")
+
+
+def snapshot(server: FakeZotero, catalog: Path) -> dict[str, Any]:
+    """Both sides, without the keys and versions that differ from run to run."""
+    lib = server.libraries[GROUP]
+    names = {k: c["name"] for k, c in lib.collections.items()}
+    live = [i for i in lib.items.values() if not i.get("deleted")]
+    cites = [i.get("citationKey") for i in live]
+    assert len(cites) == len(set(cites)), "duplicate items in Zotero"
+    assert sorted(names.values()) == sorted(set(names.values())), "duplicate collections"
+    items = {}
+    for item in live:
+        data = {k: v for k, v in item.items()
+                if k not in ("key", "version", "dateAdded", "dateModified")}
+        data["collections"] = sorted(names[k] for k in item.get("collections", []))
+        items[item.get("citationKey")] = data
+    trashed = sorted(str(i.get("citationKey")) for i in lib.items.values() if i.get("deleted"))
+    entries = load(catalog).catalog.entries
+    by_key = {str(i["key"]): i for i in live}
+    for entry in entries:  # each entry points at its own item
+        assert by_key[str(entry.zotero_key)]["citationKey"] == entry.key
+    local = {e.key: {n: getattr(e, n) for n in SYNC_FIELDS} for e in entries}
+    return {"items": items, "trashed": trashed, "entries": local}
+
+
+def run_faulted(syncer: Syncer, server: FakeZotero, catalog: Path, mode: str, index: int,
+                kind: str, retries: bool) -> None:
+    server.clear_log()
+    server.faults[index] = kind
+    try:
+        syncer.run(catalog, mode, max_attempts=6 if retries else 1)
+    except ZoteroError:
+        assert not retries or kind == "drop", "a single fault must not fail a retrying run"
+    server.clear_log()
+    report = syncer.run(catalog, mode)  # and again, with no fault
+    assert not report.failures and not report.conflicts, report.lines()
+
+
+@pytest.fixture(scope="module")
+def shared_server() -> Any:
+    fake = FakeZotero()
+    fake.add_group(GROUP)
+    from conftest import KEY
+    fake.add_key(KEY, {GROUP: "rw"})
+    fake.start()
+    yield fake
+    fake.stop()
+
+
+def test_first_push_survives_every_fault(shared_server: FakeZotero, tmp_path: Path) -> None:
+    server, syncer = shared_server, Syncer(shared_server)
+    catalog = tmp_path / "entries.toml"
+
+    def fresh() -> None:
+        server.libraries[GROUP] = Library(GROUP)
+        shutil.copyfile(BUNDLED, catalog)
+        state_path(catalog, GROUP).unlink(missing_ok=True)
+
+    fresh()
+    server.clear_log()
+    syncer.run(catalog, "push")
+    requests = server.count
+    expected = snapshot(server, catalog)
+    assert len(expected["items"]) == 62 and requests == 6
+    runs, failures = 0, []
+    for retries in (True, False):
+        for index in range(requests):
+            for kind in KINDS:
+                fresh()
+                runs += 1
+                try:
+                    run_faulted(syncer, server, catalog, "push", index, kind, retries)
+                    assert snapshot(server, catalog) == expected
+                except AssertionError as exc:
+                    failures.append(f"{kind}@{index} retries={retries}: {exc}"[:300])
+    print(f"first push: {runs} faulted runs, {len(failures)} failures")
+    assert runs == 2 * 6 * len(KINDS) and failures == []
+
+
+def _edit_both_sides(server: FakeZotero, catalog: Path) -> None:
+    entries = load(catalog).catalog.entries
+    a, b, c, d, e = entries[10], entries[11], entries[12], entries[13], entries[14]
+    edit_local(catalog, a.key, pages="11-22")
+    server.edit_item(GROUP, str(a.zotero_key), {"volume": "9"})
+    server.edit_item(GROUP, str(b.zotero_key), {"title": "Retitled in Zotero"})
+    remove_local(catalog, c.key)
+    server.trash_item(GROUP, str(d.zotero_key))
+    edit_local(catalog, e.key, categories=[*e.categories, "Generative"])
+    tags = item_of(server, e.key)["tags"]
+    server.edit_item(GROUP, str(e.zotero_key), {"tags": [*tags, {"tag": "Predictive"}]})  # type: ignore[list-item]
+    loaded = load(catalog)
+    loaded.catalog.entries.append(Entry(key="AddedHere2024", title="Added Here", year=2024,
+                                        venue="MICCAI", categories=["MAE"]))
+    save(loaded)
+    server.add_item(GROUP, {"itemType": "preprint", "title": "Added There", "date": "2025",
+                            "repository": "arXiv", "archiveID": "arXiv:2501.00001",
+                            "creators": [{"creatorType": "author", "name": "Consortium"}]})
+
+
+def test_two_way_sync_survives_every_fault(shared_server: FakeZotero, tmp_path: Path) -> None:
+    server, syncer = shared_server, Syncer(shared_server)
+    catalog = tmp_path / "entries.toml"
+    state = state_path(catalog, GROUP)
+    server.libraries[GROUP] = Library(GROUP)
+    shutil.copyfile(BUNDLED, catalog)
+    syncer.run(catalog, "sync")
+    base_library = copy.deepcopy(server.libraries[GROUP])
+    base_catalog, base_state = catalog.read_text(), state.read_text()
+
+    def fresh() -> None:
+        server.libraries[GROUP] = copy.deepcopy(base_library)
+        catalog.write_text(base_catalog)
+        state.write_text(base_state)
+        _edit_both_sides(server, catalog)
+
+    fresh()
+    server.clear_log()
+    report = syncer.run(catalog, "sync")
+    requests = server.count
+    assert not report.conflicts and not report.failures
+    expected = snapshot(server, catalog)
+    # The fault-free result holds every edit of both sides.
+    entries = expected["entries"]
+    assert "AddedHere2024" in entries and "consortiumAddedThere2025" in entries
+    assert len(entries) == 62
+    runs, failures = 0, []
+    for retries in (True, False):
+        for index in range(requests):
+            for kind in KINDS:
+                fresh()
+                runs += 1
+                try:
+                    run_faulted(syncer, server, catalog, "sync", index, kind, retries)
+                    assert snapshot(server, catalog) == expected
+                except AssertionError as exc:
+                    failures.append(f"{kind}@{index} retries={retries}: {exc}"[:300])
+    print(f"two-way sync: {requests} requests, {runs} faulted runs, "
+          f"{len(failures)} failures")
+    assert runs == 2 * requests * len(KINDS) and failures == []
