@@ -61,7 +61,7 @@ def test_specials_are_escaped_and_identifiers_are_not() -> None:
 def test_title_words_with_capitals_are_braced() -> None:
     catalog = rich_catalog()
     text = write_bibtex(catalog, catalog.entries)
-    assert ("title = {Models {Genesis: Generic Autodidactic Models} for "
+    assert ("title = {Models {Genesis}: {Generic Autodidactic Models} for "
             "{3D Medical Image Analysis}}") in text
     assert "{COVID-19}" in text
     assert "{\\{MRI\\} {\\ensuremath{\\alpha}}-Synuclein}" in text

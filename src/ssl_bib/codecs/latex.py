@@ -161,6 +161,9 @@ def _needs_protection(word: str, first: bool) -> bool:
     return bool(letters) and letters[0].islower()
 
 
+_TRAILING_PUNCTUATION = ":;,.!?"
+
+
 def protect_title(text: str, *, ascii_only: bool = True) -> str:
     """Escape a title and brace the runs of words that carry capitals, the way
     Better BibTeX does, so styles do not print "mri" or "covid-19"."""
@@ -178,12 +181,18 @@ def protect_title(text: str, *, ascii_only: bool = True) -> str:
             run.clear()
 
     for index, word in enumerate(words):
-        escaped = escape(word, ascii_only=ascii_only, paired=paired)
-        if _needs_protection(word, first=index == 0):
-            run.append(escaped)
-        else:
+        if not _needs_protection(word, first=index == 0):
             flush()
-            out.append(escaped)
+            out.append(escape(word, ascii_only=ascii_only, paired=paired))
+            continue
+        # Punctuation that ends a word ends the braced run too, as in Better
+        # BibTeX's "Models {Genesis}: {Generic ...}".
+        core = word.rstrip(_TRAILING_PUNCTUATION)
+        tail = word[len(core):]
+        run.append(escape(core, ascii_only=ascii_only, paired=paired))
+        if tail:
+            flush()
+            out[-1] += escape(tail, ascii_only=ascii_only, paired=paired)
     flush()
     return " ".join(out)
 
