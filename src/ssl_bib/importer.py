@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .codecs.read_result import ReadResult, Record
-from .identifiers import doi_key, strip_arxiv_version
+from .identifiers import doi_key, ids_from_url, strip_arxiv_version
 from .keys import FUNCTION_WORDS, assign_key
 from .merge import MERGEABLE, Conflict, fill
 from .model import Catalog, Entry, EntryType, Venue, VenueKind
@@ -303,6 +303,12 @@ class Importer:
     def _one(self, record: Record, result: ReadResult, file: str) -> None:
         source = f"{file}:{record.line}" + (f" ({record.source_id})" if record.source_id else "")
         incoming = record.entry
+        if incoming.url and not record.from_readme:
+            # The identifiers a link carries, as the catalog keeps them (the
+            # README reader does the same for its rows).
+            for name, value in ids_from_url(incoming.url).as_dict().items():
+                if not getattr(incoming, name):
+                    setattr(incoming, name, value)
         norm = normalize_title(incoming.title)
         match = self._match(record, norm, file)
         if match is False:

@@ -145,7 +145,14 @@ def _record(entry_type: str, key: str, fields: dict[str, str], line: int, file: 
         kind = "inproceedings"
     elif entry_type in _PREPRINT_TYPES and entry.arxiv:
         kind = "preprint"
-    venue_name = text("journaltitle", "journal", "booktitle")
+    # biblatex names the conference apart from its proceedings (eventtitle);
+    # a preprint server is named by howpublished / organization.
+    container = text("journaltitle", "journal", "booktitle")
+    venue_name = text("eventtitle")
+    if venue_name:
+        entry.container_title = container
+    else:
+        venue_name = container or text("howpublished", "organization")
     return Record(entry=entry, line=line, source_id=key, venue_name=venue_name, kind=kind)
 
 

@@ -156,8 +156,13 @@ def _item(item: Any, line: int, file: str, out: ReadResult) -> None:
         kind = "inproceedings"
     elif entry.arxiv:
         kind = "preprint"
+    venue_name = _str(item, "event-title")
+    if venue_name:  # a conference named apart from its proceedings
+        entry.container_title = _str(item, "container-title")
+    else:
+        venue_name = _str(item, "container-title")
     out.records.append(Record(entry=entry, line=line, source_id=ident,
-                              venue_name=_str(item, "container-title"),
+                              venue_name=venue_name,
                               kind=kind))
 
 

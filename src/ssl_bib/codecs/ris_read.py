@@ -137,6 +137,8 @@ def _record(item: dict[str, Any], line: int, file: str, out: ReadResult) -> Reco
         kind = "inproceedings"
     elif entry.arxiv:
         kind = "preprint"
+    # Our writer keeps an exact container title apart from the venue, in C3.
+    entry.container_title = _first(item, "custom3")
     venue_name = _first(item, "secondary_title", "alternate_title3", "journal_name",
                         "alternate_title1", "alternate_title2")
     return Record(entry=entry, line=line, source_id=_first(item, "id"), venue_name=venue_name,
