@@ -18,6 +18,10 @@ from typing import Any
 from ..model import EntryType, Person
 
 _TAG_RE = re.compile(r"<[^>]+>")
+# Inline formatting never stands for a space ("H<sub>2</sub>O"); other tags may.
+_INLINE_TAG_RE = re.compile(
+    r"</?(i|b|em|strong|sub|sup|scp|sc|u|italic|bold|span|tt|monospace|small)\b[^>]*>",
+    re.IGNORECASE)
 _SPACE_RE = re.compile(r"\s+")
 _ORCID_RE = re.compile(r"(\d{4}-\d{4}-\d{4}-\d{3}[\dX])$", re.IGNORECASE)
 
@@ -46,7 +50,7 @@ def clean_text(value: Any) -> str:
     and collapse whitespace: Crossref titles are XML fragments, not text."""
     if not isinstance(value, str):
         return ""
-    text = _TAG_RE.sub(" ", value)
+    text = _TAG_RE.sub(" ", _INLINE_TAG_RE.sub("", value))
     # Twice: some deposits double-escape ("&amp;amp;").
     text = html.unescape(html.unescape(text))
     text = _SPACE_RE.sub(" ", text).strip()
