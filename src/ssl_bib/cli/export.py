@@ -67,7 +67,8 @@ def command(ctx: CatalogContext, fmt: str | None, output: str, all_dir: str | No
             click.echo(f"wrote {len(entries)} entries to {output}", err=True)
     except ExportError as exc:
         line = loaded.line_of(exc.key, exc.field) if exc.field else loaded.line_of(exc.key)
-        fail_input(InputError(loaded.name, line,
-                              f"entry {exc.key}: cannot export: {exc.message}; nothing written"))
+        what = f"field {exc.field}" if exc.field else "it"
+        fail_input(InputError(loaded.name, line, f"entry {exc.key}: cannot export {what}: "
+                                                 f"{exc.message}; nothing written"))
     except OSError as exc:
         fail(f"cannot write {all_dir or output}: {exc.strerror or exc}")

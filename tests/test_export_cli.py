@@ -1,0 +1,116 @@
+"""`ssl-bib export`: formats, files, --all, filters, refusals, determinism."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from export_fixtures.catalogs import BUNDLED
+from ssl_bib.cli import cli
+from ssl_bib.codecs.bibtex_write import write_bibtex
+from ssl_bib.store import load
+
+ALL_FILES = ["references.bib", "references-biblatex.bib", "references.ris", "references.json"]
+
+
+@pytest.fixture
+def catalog_path(tmp_path: Path) -> Path:
+    # A copy: the bundled catalog is never written to.
+    path = tmp_path / "entries.toml"
+    shutil.copyfile(BUNDLED, path)
+    return path
+
+
+def run(catalog: Path, *args: str) -> tuple[int, str, str]:
+    runner = CliRunner()
+    result = runner.invoke(cli, ["--catalog", str(catalog), "export", *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_stdout_is_the_writer_output(catalog_path: Path) -> None:
+    code, out, _ = run(catalog_path, "-f", "bibtex")
+    assert code == 0
+    catalog = load(catalog_path).catalog
+    assert out == write_bibtex(catalog, catalog.entries)
+    code, out2, _ = run(catalog_path, "-f", "bibtex", "-o", "-")
+    assert (code, out2) == (0, out)
+
+
+def test_output_file(catalog_path: Path, tmp_path: Path) -> None:
+    target = tmp_path / "refs.json"
+    code, out, err = run(catalog_path, "-f", "csljson", "-o", str(target))
+    assert code == 0 and out == ""
+    assert "wrote 62 entries" in err
+    assert len(json.loads(target.read_text(encoding="utf-8"))) == 62
+
+
+def test_all_writes_four_conventional_files_deterministically(catalog_path: Path,
+                                                             tmp_path: Path) -> None:
+    first, second = tmp_path / "a", tmp_path / "b"
+    assert run(catalog_path, "--all", str(first))[0] == 0
+    assert run(catalog_path, "--all", str(second))[0] == 0
+    assert sorted(p.name for p in first.iterdir()) == sorted(ALL_FILES)
+    for name in ALL_FILES:
+        assert (first / name).read_bytes() == (second / name).read_bytes()
+        assert (first / name).stat().st_size > 1000
+
+
+def test_filters(catalog_path: Path) -> None:
+    code, out, _ = run(catalog_path, "-f", "csljson", "--year", "2019", "--venue", "MICCAI")
+    ids = [item["id"] for item in json.loads(out)]
+    assert code == 0 and "ModelsGenesisGeneric2019" in ids
+    catalog = load(catalog_path).catalog
+    assert all(catalog.find(i).venue == "MICCAI" for i in ids)  # type: ignore[union-attr]
+    code, out, _ = run(catalog_path, "-f", "ris", "--key", "ModelsGenesisGeneric2019",
+                       "--key", "PGLPriorGuided2020")
+    assert out.count("TY  - ") == 2
+    code, out, _ = run(catalog_path, "-f", "biblatex", "--category", "MAE", "--search", "masked")
+    assert code == 0 and out.startswith("@online{SelfPreTraining2023,")
+
+
+def test_usage_errors(catalog_path: Path, tmp_path: Path) -> None:
+    assert run(catalog_path)[0] == 2
+    assert run(catalog_path, "-f", "bibtex", "--all", str(tmp_path))[0] == 2
+    assert run(catalog_path, "-f", "docx")[0] == 2
+    code, _, err = run(catalog_path, "-f", "bibtex", "--key", "noSuchKey")
+    assert code == 2 and "no entry with key 'noSuchKey'" in err and "Traceback" not in err
+
+
+def test_unbalanced_value_is_refused_and_nothing_written(tmp_path: Path) -> None:
+    path = tmp_path / "entries.toml"
+    path.write_text('schema = 1\n\n[[entries]]\nkey = "Good2020"\ntitle = "Good"\nyear = 2020\n\n'
+                    '[[entries]]\nkey = "Bad2021"\ntitle = "Bad"\nyear = 2021\n'
+                    'url = "https://example.org/{x"\n', encoding="utf-8")
+    target = tmp_path / "refs.bib"
+    target.write_text("old\n", encoding="utf-8")
+    code, out, err = run(path, "-f", "bibtex", "-o", str(target))
+    assert code == 2 and out == ""
+    assert err.strip() == ("ssl-bib: entries.toml:12: entry Bad2021: cannot export field url: "
+                           "unbalanced braces in 'https://example.org/{x'; nothing written")
+    assert target.read_text(encoding="utf-8") == "old\n"
+    code, _, _ = run(path, "--all", str(tmp_path / "out"))
+    assert code == 2 and not (tmp_path / "out").exists()
+
+
+def test_malformed_catalog_is_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "entries.toml"
+    path.write_text("schema = 1\n[[entries]\n", encoding="utf-8")
+    code, _, err = run(path, "-f", "bibtex")
+    assert code == 2 and len(err.strip().splitlines()) == 1 and "entries.toml" in err
+
+
+def test_help_does_not_import_the_codec_stack() -> None:
+    code = ("import sys\nfrom ssl_bib.cli import main\n"
+            "try:\n    main(['export', '--help'])\nexcept SystemExit:\n    pass\n"
+            "heavy = [m for m in ('bibtexparser', 'rispy', 'pylatexenc') if m in sys.modules]\n"
+            "print(heavy)\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert proc.stdout.strip().endswith("[]")
+    assert "--all DIR" in proc.stdout
