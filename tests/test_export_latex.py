@@ -1,0 +1,60 @@
+"""LaTeX escaping for BibTeX: specials, injections, ligatures, case protection."""
+
+from __future__ import annotations
+
+import pytest
+
+from ssl_bib.codecs.latex import decode, escape, is_balanced, latex_for_char, protect_title
+
+
+@pytest.mark.parametrize(("text", "latex"), [
+    ("a & b", r"a \& b"),
+    ("100%", r"100\%"),
+    ("$5 #1 a_b", r"\$5 \#1 a\_b"),
+    ("~^", r"{\textasciitilde}{\textasciicircum}"),
+    (r"\input{/etc/passwd}", r"\textbackslash{}input\{/etc/passwd\}"),
+    (r"\write18{rm -rf /}", r"\textbackslash{}write18\{rm -rf /\}"),
+    ("a } b {", r"a {\textbraceright} b {\textbraceleft}"),
+    ("a--b", "a-{}-b"),
+    ("a---b", "a-{}-{}-b"),
+    ("``q''", "`{}`q'{}'"),
+    ("?`!`", "?{}`!{}`"),
+])
+def test_escape(text: str, latex: str) -> None:
+    assert escape(text) == latex
+    assert decode(latex) == text
+    assert is_balanced(latex)
+
+
+@pytest.mark.parametrize(("char", "latex"), [
+    ("é", r"{\'e}"), ("Á", r"{\'A}"), ("í", r"{\'i}"), ("ß", r"{\ss}"), ("ø", r"{\o}"),
+    ("–", "{--}"), ("—", "{---}"), ("α", r"{\ensuremath{\alpha}}"), ("£", r"{\textsterling}"),
+    # No LaTeX that pandoc reads back: these stay UTF-8.
+    ("×", "×"), ("²", "²"), ("Ж", "Ж"), ("中", "中"), ("😀", "😀"), ("ﬁ", "ﬁ"),
+])
+def test_non_ascii(char: str, latex: str) -> None:
+    assert latex_for_char(char) == latex
+    assert escape(char, ascii_only=False) == char
+
+
+@pytest.mark.parametrize(("title", "latex"), [
+    ("Models Genesis: Generic Autodidactic Models for 3D Medical Image Analysis",
+     "Models {Genesis}: {Generic Autodidactic Models} for {3D Medical Image Analysis}"),
+    ("COVID-19 infection", "{COVID-19} infection"),
+    ("3D self-supervised methods", "{3D} self-supervised methods"),
+    ("mixup for MRI?", "{mixup} for {MRI}?"),
+    ("A study", "A study"),
+    ("Über alles", r"{\"U}ber alles"),
+    (r"\input{x} now", r"{{\textbackslash{}input\{x\}}} now"),
+])
+def test_protect_title(title: str, latex: str) -> None:
+    assert protect_title(title) == latex
+    assert decode(latex) == title
+
+
+@pytest.mark.parametrize(("text", "balanced"), [
+    ("", True), ("{a}", True), ("{{a}{b}}", True), ("{", False), ("}{", False),
+    (r"\{", False), ("a}", False),
+])
+def test_is_balanced_counts_like_bibtex(text: str, balanced: bool) -> None:
+    assert is_balanced(text) is balanced
