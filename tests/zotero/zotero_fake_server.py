@@ -13,8 +13,8 @@ with read or write access per group.
 Test controls: `faults[n] = kind` injects a fault on request n (0-based;
 "500", "503", "429", "429-backoff", "backoff", "drop" - the last applies the
 request and then closes the connection without an answer); `hooks[n] = fn`
-runs fn(server) before request n (a second user editing); `log` records every
-request as it arrived.
+runs fn(server) before request n and `before_write = fn` before the next
+write to items (a second user editing); `log` records every request.
 """
 
 from __future__ import annotations
@@ -108,6 +108,9 @@ class FakeZotero:
         self.faults: dict[int, str] = {}
         self.hooks: dict[int, Callable[[FakeZotero], None]] = {}
         self.log: list[LoggedRequest] = []
+        # Run once, just before the next write to /items: a second user editing
+        # between our read and our write.
+        self.before_write: Callable[[FakeZotero], None] | None = None
         self.lock = threading.RLock()
         self.rng = random.Random(7)
         self._httpd: ThreadingHTTPServer | None = None
@@ -154,9 +157,11 @@ class FakeZotero:
     def edit_item(self, group: int, key: str, changes: dict[str, Any]) -> None:
         with self.lock:
             lib = self.libraries[group]
+            item = {**lib.items[key], **copy.deepcopy(changes)}
+            self._validate_item(lib, item)
             lib.version += 1
-            lib.items[key].update(copy.deepcopy(changes))
-            lib.items[key]["version"] = lib.version
+            item["version"] = lib.version
+            lib.items[key] = item
 
     def add_item(self, group: int, data: dict[str, Any]) -> str:
         with self.lock:
@@ -203,6 +208,9 @@ class FakeZotero:
             fault = self.faults.get(index)
         if hook:
             hook(self)
+        if self.before_write and method != "GET" and parts.path.endswith("/items"):
+            second_user, self.before_write = self.before_write, None
+            second_user(self)
         if fault in ("500", "503", "429", "429-backoff"):
             extra = {"503": {"Retry-After": "2"}, "429": {"Retry-After": "3"},
                      "429-backoff": {"Backoff": "4"}}.get(fault, {})
