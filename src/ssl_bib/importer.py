@@ -154,21 +154,20 @@ class Index:
     records costs O(N), never all pairs."""
 
     def __init__(self, entries: Iterable[Entry]) -> None:
-        self.by_doi: dict[str, list[Entry]] = {}
-        self.by_arxiv: dict[str, list[Entry]] = {}
-        self.by_title: dict[str, list[Entry]] = {}
-        self.by_url: dict[str, list[Entry]] = {}
-        self.by_word: dict[str, list[Entry]] = {}
+        # value -> {id(entry): entry}: ordered, and re-indexing an entry is O(1).
+        self.by_doi: dict[str, dict[int, Entry]] = {}
+        self.by_arxiv: dict[str, dict[int, Entry]] = {}
+        self.by_title: dict[str, dict[int, Entry]] = {}
+        self.by_url: dict[str, dict[int, Entry]] = {}
+        self.by_word: dict[str, dict[int, Entry]] = {}
         self.norms: dict[int, list[str]] = {}
         self.mains: dict[int, str] = {}
         for entry in entries:
             self.add(entry)
 
     @staticmethod
-    def _put(table: dict[str, list[Entry]], key: str, entry: Entry) -> None:
-        bucket = table.setdefault(key, [])
-        if not any(e is entry for e in bucket):
-            bucket.append(entry)
+    def _put(table: dict[str, dict[int, Entry]], key: str, entry: Entry) -> None:
+        table.setdefault(key, {})[id(entry)] = entry
 
     def add(self, entry: Entry) -> None:
         """Index an entry (again, after a merge filled its identifiers)."""
@@ -202,9 +201,9 @@ class Index:
         counts: dict[int, int] = {}
         found: dict[int, Entry] = {}
         for posting in postings:
-            for entry in posting:
-                counts[id(entry)] = counts.get(id(entry), 0) + 1
-                found[id(entry)] = entry
+            for ident, entry in posting.items():
+                counts[ident] = counts.get(ident, 0) + 1
+                found[ident] = entry
         return [found[i] for i, n in counts.items() if n >= need]
 
 
@@ -334,14 +333,15 @@ class Importer:
     def _match(self, record: Record, norm: str, file: str) -> Entry | None | Literal[False]:
         """The entry this record is, None for a new paper, False when unsure."""
         entry = record.entry
-        by_title = list(self.index.by_title.get(norm, []))
+        by_title = list(self.index.by_title.get(norm, {}).values())
         by_id: list[Entry] = []
         if entry.doi:
-            by_id += self.index.by_doi.get(doi_key(entry.doi), [])
+            by_id += self.index.by_doi.get(doi_key(entry.doi), {}).values()
         if entry.arxiv:
-            by_id += self.index.by_arxiv.get(strip_arxiv_version(entry.arxiv).lower(), [])
+            by_id += self.index.by_arxiv.get(strip_arxiv_version(entry.arxiv).lower(),
+                                             {}).values()
         if entry.url:
-            by_id += self.index.by_url.get(_url_key(entry.url), [])
+            by_id += self.index.by_url.get(_url_key(entry.url), {}).values()
         candidates: dict[int, Entry] = {id(e): e for e in by_title}
         for other in {id(e): e for e in by_id}.values():
             if id(other) in candidates:
@@ -442,13 +442,24 @@ class Importer:
         self._ensure_categories(entry.categories)
         key = record.source_id if self.keep_keys else None
         if not key or not re.fullmatch(r"[A-Za-z0-9_:\-]+", key) or key.casefold() in self.taken:
-            key = assign_key(entry, self.taken, self.catalog.settings.key_format)
+            key = self._new_key(entry)
         entry.key = key
         self.taken.add(key.casefold())
         entry.provenance = {"entry": source}
         self.catalog.entries.append(entry)
         self.index.add(entry)
         self.outcome.added.append(entry)
+
+    def _new_key(self, entry: Entry) -> str:
+        """assign_key against only the keys that clash, found by asking for
+        the next candidate until one is free: assign_key folds every key it is
+        given, and giving it all of them for each new entry is quadratic."""
+        clashing: list[str] = []
+        key = assign_key(entry, clashing, self.catalog.settings.key_format)
+        while key.casefold() in self.taken:
+            clashing.append(key)
+            key = assign_key(entry, clashing, self.catalog.settings.key_format)
+        return key
 
     def _ensure_venue(self, name: str, result: ReadResult) -> str:
         """A README's venue abbreviation -> a catalog venue key, adding the
