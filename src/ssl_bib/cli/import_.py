@@ -66,7 +66,9 @@ def command(ctx: CatalogContext, files: tuple[str, ...], fmt: str, dry_run: bool
     for problem in outcome.problems:
         click.echo(problem.format(), err=True)
     for conflict in outcome.conflicts:
-        click.echo(f"conflict: {conflict.describe()}", err=True)
+        click.echo(f"conflict: entry {conflict.key}: {conflict.field}: catalog has "
+                   f"{_short(conflict.ours)}, {conflict.source} has {_short(conflict.theirs)}",
+                   err=True)
     if verbose:
         for entry in outcome.added:
             click.echo(f"added {entry.key}: {entry.title}")
@@ -94,3 +96,12 @@ def command(ctx: CatalogContext, files: tuple[str, ...], fmt: str, dry_run: bool
         fail_input(exc)
     if wrote:
         click.echo(f"wrote {loaded.path}", err=True)
+
+
+def _short(value: object, limit: int = 90) -> str:
+    """A conflicting value on one line, cut short: notes and abstracts are long."""
+    if isinstance(value, list):
+        text = "[" + "; ".join(getattr(v, "display", lambda v=v: str(v))() for v in value) + "]"
+    else:
+        text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
