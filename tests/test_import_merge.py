@@ -195,3 +195,16 @@ def test_detect_format() -> None:
     assert importer.detect_format(Path("README"), "# List\n\n## 2020\n") == "markdown"
     # The content wins over a misleading extension.
     assert importer.detect_format(Path("refs.json"), "@article{x,}") == "bibtex"
+
+
+def test_readme_categories_split_by_the_catalogs_own_categories() -> None:
+    catalog = _catalog()
+    catalog.categories = ["MAE", "Contrastive", "Multiple-tasks/Multi-tasking"]
+    text = ("## 2024\n\n| Paper title | Journal/Conference | Category | Paper link | Code link |\n"
+            "| --- | --- | --- | --- | --- |\n"
+            "| A new masked paper | MICCAI | MAE/Contrastive | NA | NA |\n"
+            "| A multi-task paper | MICCAI | Multiple-tasks/Multi-tasking | NA | NA |\n")
+    outcome = importer.import_texts(catalog, [("README.md", text, "markdown")])
+    assert [e.categories for e in outcome.added] == [
+        ["MAE", "Contrastive"], ["Multiple-tasks/Multi-tasking"]]
+    assert catalog.categories == ["MAE", "Contrastive", "Multiple-tasks/Multi-tasking"]

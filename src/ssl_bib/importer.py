@@ -18,6 +18,7 @@ from typing import Any, Literal
 from .codecs.read_result import ReadResult, Record
 from .identifiers import doi_key, ids_from_url, strip_arxiv_version
 from .keys import FUNCTION_WORDS, assign_key
+from .list_entries import split_categories
 from .merge import MERGEABLE, Conflict, fill
 from .model import Catalog, Entry, EntryType, Venue, VenueKind
 from .problems import InputError, Problem
@@ -302,6 +303,12 @@ class Importer:
     def _one(self, record: Record, result: ReadResult, file: str) -> None:
         source = f"{file}:{record.line}" + (f" ({record.source_id})" if record.source_id else "")
         incoming = record.entry
+        if record.from_readme and any("/" in c for c in incoming.categories):
+            # "MAE/Contrastive" is two of the catalog's categories even when the
+            # README never uses them alone.
+            known = set(self.catalog.categories) | {c for c in result.categories if "/" not in c}
+            incoming.categories = list(dict.fromkeys(
+                part for c in incoming.categories for part in split_categories(c, known)))
         if incoming.url and not record.from_readme:
             # The identifiers a link carries, as the catalog keeps them (the
             # README reader does the same for its rows).
