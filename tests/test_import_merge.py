@@ -208,3 +208,17 @@ def test_readme_categories_split_by_the_catalogs_own_categories() -> None:
     assert [e.categories for e in outcome.added] == [
         ["MAE", "Contrastive"], ["Multiple-tasks/Multi-tasking"]]
     assert catalog.categories == ["MAE", "Contrastive", "Multiple-tasks/Multi-tasking"]
+
+
+def test_values_the_catalog_cannot_hold_are_reported_and_left_out() -> None:
+    catalog = _catalog()
+    odd = Entry(key="", title="A paper with odd links", year=2021, url="www.example.org/paper",
+                arxiv="not-an-id", code=[CodeLink("pytorch", "github.com/x/y"),
+                                         CodeLink("tf", "https://github.com/x/z")])
+    outcome = _run(catalog, odd)
+    added = outcome.added[0]
+    assert (added.url, added.arxiv, added.code) == (None, None,
+                                                    [CodeLink("tf", "https://github.com/x/z")])
+    assert [p.message.split(":")[1].strip() for p in outcome.problems] == [
+        "link 'www.example.org/paper' is not valid", "code link 'github.com/x/y' is not valid",
+        "arXiv id 'not-an-id' is not valid"]

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .codecs.read_result import ReadResult, Record
-from .identifiers import doi_key, ids_from_url, strip_arxiv_version
+from .identifiers import doi_key, ids_from_url, is_arxiv, is_doi, is_url, strip_arxiv_version
 from .keys import FUNCTION_WORDS, assign_key
 from .list_entries import split_categories
 from .merge import MERGEABLE, Conflict, fill
@@ -309,6 +309,7 @@ class Importer:
             known = set(self.catalog.categories) | {c for c in result.categories if "/" not in c}
             incoming.categories = list(dict.fromkeys(
                 part for c in incoming.categories for part in split_categories(c, known)))
+        self._drop_invalid(record, file)
         if incoming.url and not record.from_readme:
             # The identifiers a link carries, as the catalog keeps them (the
             # README reader does the same for its rows).
@@ -336,6 +337,29 @@ class Importer:
                 self.outcome.skipped += 1
                 return
         self._add(record, result, source, file)
+
+    def _drop_invalid(self, record: Record, file: str) -> None:
+        """Values the catalog could not hold (a URL that is not http(s), an arXiv
+        id that is none) are reported and left out, not written."""
+        entry = record.entry
+
+        def drop(what: str, value: str) -> None:
+            self.outcome.problems.append(Problem(
+                file, record.line, "warning",
+                f"{entry.title[:60]!r}: {what} {value!r} is not valid: left out"))
+
+        if entry.url and not is_url(entry.url):
+            drop("link", entry.url)
+            entry.url = None
+        for link in [c for c in entry.code if not is_url(c.url)]:
+            drop("code link", link.url)
+            entry.code.remove(link)
+        if entry.arxiv and not is_arxiv(entry.arxiv):
+            drop("arXiv id", entry.arxiv)
+            entry.arxiv = None
+        if entry.doi and not is_doi(entry.doi):
+            drop("DOI", entry.doi)
+            entry.doi = None
 
     def _match(self, record: Record, norm: str, file: str) -> Entry | None | Literal[False]:
         """The entry this record is, None for a new paper, False when unsure."""

@@ -44,7 +44,7 @@ def command(ctx: CatalogContext, files: tuple[str, ...], fmt: str, dry_run: bool
     imported because of conflicts in the catalog itself, 2 on malformed input
     (nothing is written).
     """
-    from .. import importer, store
+    from .. import importer, store, validate
 
     bootstrap = not ctx.path.exists()
     try:
@@ -80,6 +80,15 @@ def command(ctx: CatalogContext, files: tuple[str, ...], fmt: str, dry_run: bool
                    f"{'s' * (outcome.errors != 1)} (see above): nothing was written; fix "
                    "them or give --keep-going", err=True)
         sys.exit(2)
+    touched = {e.key for e in outcome.added} | {e.key for e, _ in outcome.merged}
+    invalid = [p for p in validate.check(loaded) if p.severity == "error" and p.key in touched]
+    if invalid:
+        # A safety net: the importer should never produce these.
+        for problem in invalid:
+            click.echo(problem.format(), err=True)
+        click.echo("ssl-bib: the imported entries would not be valid (see above): nothing "
+                   "was written", err=True)
+        sys.exit(1)
     try:
         if dry_run:
             import difflib
