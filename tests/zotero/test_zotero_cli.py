@@ -1,0 +1,133 @@
+"""`ssl-bib zotero ...` end to end, and the API key kept secret everywhere."""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import GROUP, KEY, OTHER_KEY, READ_ONLY_KEY, edit_local, item_of
+from zotero_fake_server import FakeZotero
+
+from ssl_bib.cli import cli
+from ssl_bib.store import load
+from ssl_bib.zotero.state import state_path
+
+
+def _invoke(catalog: Path, server: FakeZotero, *args: str, key: str | None = KEY,
+            extra_env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    env = {"SSL_BIB_ZOTERO_URL": server.url, "ZOTERO_API_KEY": key or "", **(extra_env or {})}
+    result = CliRunner().invoke(cli, ["--catalog", str(catalog), "zotero", *args], env=env)
+    assert result.exception is None or isinstance(result.exception, SystemExit), \
+        result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_sync_status_and_summary(server: FakeZotero, catalog: Path) -> None:
+    code, out, err = _invoke(catalog, server, "sync", "--group", str(GROUP))
+    assert code == 0, err
+    assert "zotero changed: 62 new, 0 changed, 0 deleted" in err
+    assert out.count("zotero: new: ") == 62
+    key = load(catalog).catalog.entries[30].key
+    edit_local(catalog, key, title="Here")
+    server.edit_item(GROUP, str(item_of(server, key)["key"]), {"title": "There"})
+    code, out, err = _invoke(catalog, server, "status", "--group", str(GROUP))
+    assert code == 0
+    assert f"conflict: entry {key}: title: catalog has 'Here', Zotero has 'There'" in out
+    code, out, err = _invoke(catalog, server, "sync", "--group", str(GROUP))
+    assert code == 1 and "1 conflicting field in 1 entry" in err
+    code, out, err = _invoke(catalog, server, "sync", "--group", str(GROUP), "--prefer",
+                             "remote")
+    assert code == 0 and load(catalog).catalog.find(key).title == "There"  # type: ignore[union-attr]
+
+
+def test_group_from_settings_and_dry_run(server: FakeZotero, catalog: Path) -> None:
+    text = catalog.read_text()
+    catalog.write_text(text.replace('[settings]\n', f'[settings]\nzotero_group = {GROUP}\n', 1))
+    before = catalog.read_bytes()
+    code, out, err = _invoke(catalog, server, "push", "--dry-run")
+    assert code == 0 and "would change: 0 new" in err and "62 new" in err
+    assert catalog.read_bytes() == before and not state_path(catalog, GROUP).exists()
+    assert server.libraries[GROUP].items == {}
+    code, _, err = _invoke(catalog, server, "push")
+    assert code == 0 and len(server.libraries[GROUP].items) == 62
+
+
+def test_usage_errors_exit_2(server: FakeZotero, catalog: Path, tmp_path: Path) -> None:
+    code, _, err = _invoke(catalog, server, "sync")
+    assert code == 2 and "no Zotero group" in err
+    code, _, err = _invoke(catalog, server, "sync", "--group", str(GROUP), key=None)
+    assert code == 2 and "ZOTERO_API_KEY" in err
+    keyfile = tmp_path / "key.txt"
+    keyfile.write_text(KEY + "\n")
+    code, _, err = _invoke(catalog, server, "status", "--group", str(GROUP),
+                           "--api-key-file", str(keyfile), key=None)
+    assert code == 0, err
+    broken = tmp_path / "broken.toml"
+    broken.write_text("schema = 1\n[[entries]\n")
+    code, _, err = _invoke(broken, server, "sync", "--group", str(GROUP))
+    assert code == 2 and "broken.toml:2" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(("key", "group", "message"), [
+    ("sslBibUnknownKey000000000", GROUP, "does not know this API key"),
+    (READ_ONLY_KEY, GROUP, "may only read Zotero group"),
+    (OTHER_KEY, GROUP, "no access to Zotero group"),
+    (KEY, 424242, "no access to Zotero group 424242"),
+])
+def test_bad_access_is_reported_before_any_change(server: FakeZotero, catalog: Path,
+                                                  key: str, group: int, message: str) -> None:
+    before = catalog.read_bytes()
+    code, out, err = _invoke(catalog, server, "sync", "--group", str(group), key=key)
+    assert code == 1 and message in err, err
+    assert catalog.read_bytes() == before and not state_path(catalog, group).exists()
+    assert all(r.method == "GET" for r in server.log)
+    assert key not in out + err
+
+
+def test_missing_group_is_reported(server: FakeZotero, catalog: Path) -> None:
+    server.keys[KEY].access[999] = "rw"  # the key claims a group that does not exist
+    code, _, err = _invoke(catalog, server, "sync", "--group", "999")
+    assert code == 1 and "has no group 999" in err and "404" in err
+
+
+def test_read_only_key_may_pull(server: FakeZotero, catalog: Path,
+                                empty_catalog: Path) -> None:
+    assert _invoke(catalog, server, "push", "--group", str(GROUP))[0] == 0
+    code, _, err = _invoke(empty_catalog, server, "pull", "--group", str(GROUP),
+                           key=READ_ONLY_KEY)
+    assert code == 0, err
+    assert len(load(empty_catalog).catalog.entries) == 62
+
+
+def test_the_key_appears_nowhere(server: FakeZotero, catalog: Path, tmp_path: Path,
+                                 caplog: pytest.LogCaptureFixture) -> None:
+    """Every byte of stdout, stderr, the logs, the state file and entries.toml."""
+    caplog.set_level(logging.DEBUG)
+    outputs = []
+    for args in (["push"], ["status"], ["sync"], ["pull"]):
+        code, out, err = _invoke(catalog, server, *args, "--group", str(GROUP))
+        assert code == 0, err
+        outputs += [out, err]
+    # A failing run too, in a real process: the key lost its write access.
+    edit_local(catalog, load(catalog).catalog.entries[0].key, pages="1-2")
+    server.keys[KEY].access[GROUP] = "r"
+    env = {**os.environ, "SSL_BIB_ZOTERO_URL": server.url, "ZOTERO_API_KEY": KEY}
+    proc = subprocess.run([sys.executable, "-m", "ssl_bib", "--catalog", str(catalog),
+                           "zotero", "sync", "--group", str(GROUP)],
+                          capture_output=True, env=env, timeout=120)
+    assert proc.returncode == 1 and b"may only read" in proc.stderr
+    assert b"Traceback" not in proc.stderr
+    blobs = [o.encode() for o in outputs] + [proc.stdout, proc.stderr, caplog.text.encode(),
+                                             catalog.read_bytes(),
+                                             state_path(catalog, GROUP).read_bytes()]
+    blobs += [p.read_bytes() for p in catalog.parent.iterdir() if p.is_file()]
+    assert len(caplog.records) > 0  # httpx logged its requests: they were searched too
+    for blob in blobs:
+        assert KEY.encode() not in blob
+    # ... while the server did receive it, in the header.
+    assert all(r.headers.get("zotero-api-key") == KEY for r in server.log)
