@@ -222,3 +222,21 @@ def test_values_the_catalog_cannot_hold_are_reported_and_left_out() -> None:
     assert [p.message.split(":")[1].strip() for p in outcome.problems] == [
         "link 'www.example.org/paper' is not valid", "code link 'github.com/x/y' is not valid",
         "arXiv id 'not-an-id' is not valid"]
+
+
+def test_readme_rows_merge_into_existing_entries() -> None:
+    catalog = _catalog()
+    text = ("## 2021\n\n| Paper title | Journal/Conference | Category | Paper link | Code link |\n"
+            "| --- | --- | --- | --- | --- |\n"
+            "| Models Genesis: Generic Autodidactic Models for 3D Medical Image Analysis | "
+            "NewConf | Generative | [Link](https://link.springer.com/chapter/10.1007/"
+            "978-3-030-32251-9_42) | [keras](https://github.com/MrGiovanni/ModelsGenesis) |\n")
+    outcome = importer.import_texts(catalog, [("README.md", text, "markdown")])
+    entry = catalog.entries[0]
+    assert outcome.summary() == "added 0, merged 1, unchanged 0, conflicts 1, skipped 0"
+    assert entry.code == [CodeLink("keras", "https://github.com/MrGiovanni/ModelsGenesis")]
+    assert entry.sections == [2019, 2021] and entry.year == 2019  # listed again, under 2021
+    assert entry.categories == ["Generative"]
+    assert [(c.field, c.ours, c.theirs) for c in outcome.conflicts] == [
+        ("venue", "MICCAI", "NewConf")]
+    assert "NewConf" not in catalog.venues

@@ -441,7 +441,12 @@ class Importer:
         markdown = record.from_readme
         incoming = self._incoming(record, result, markdown)
         if markdown and incoming.get("venue"):
-            incoming["venue"] = self._ensure_venue(str(incoming["venue"]), result)
+            name = str(incoming["venue"])
+            key = self.venues.resolve(name, None, False)
+            if key is None and not target.venue:
+                key = self._ensure_venue(name, result)
+            # Unknown and the entry has a venue: a conflict, shown as the README wrote it.
+            incoming["venue"] = key or name
         merged = fill(target, incoming, source)
         self._ensure_categories(target.categories)
         self.outcome.conflicts.extend(merged.conflicts)
