@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import BUNDLED, GROUP, Syncer, edit_local, item_of, remove_local
+from conftest import BUNDLED, GROUP, Syncer, item_of
 from zotero_fake_server import FakeZotero, Library
 
 from ssl_bib.model import Entry
@@ -109,19 +109,19 @@ def test_first_push_survives_every_fault(shared_server: FakeZotero, tmp_path: Pa
 
 
 def _edit_both_sides(server: FakeZotero, catalog: Path) -> None:
-    entries = load(catalog).catalog.entries
+    loaded = load(catalog)  # one load and one save: this runs a hundred times
+    entries = loaded.catalog.entries
     a, b, c, d, e = entries[10], entries[11], entries[12], entries[13], entries[14]
-    edit_local(catalog, a.key, pages="11-22")
+    a.pages = "11-22"
     server.edit_item(GROUP, str(a.zotero_key), {"volume": "9"})
     server.edit_item(GROUP, str(b.zotero_key), {"title": "Retitled in Zotero"})
-    remove_local(catalog, c.key)
+    entries.remove(c)
     server.trash_item(GROUP, str(d.zotero_key))
-    edit_local(catalog, e.key, categories=[*e.categories, "Generative"])
+    e.categories = [*e.categories, "Generative"]
     tags = item_of(server, e.key)["tags"]
     server.edit_item(GROUP, str(e.zotero_key), {"tags": [*tags, {"tag": "Predictive"}]})  # type: ignore[list-item]
-    loaded = load(catalog)
-    loaded.catalog.entries.append(Entry(key="AddedHere2024", title="Added Here", year=2024,
-                                        venue="MICCAI", categories=["MAE"]))
+    entries.append(Entry(key="AddedHere2024", title="Added Here", year=2024, venue="MICCAI",
+                         categories=["MAE"]))
     save(loaded)
     server.add_item(GROUP, {"itemType": "preprint", "title": "Added There", "date": "2025",
                             "repository": "arXiv", "archiveID": "arXiv:2501.00001",

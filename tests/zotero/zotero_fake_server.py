@@ -343,7 +343,7 @@ class FakeZotero:
                 "links": {"self": {"href": href, "type": "application/json"},
                           "alternate": {"href": f"https://www.zotero.org/groups/{lib.group}/"
                                                 f"{kind}/{data['key']}", "type": "text/html"}},
-                "meta": meta, "data": copy.deepcopy(data)}
+                "meta": meta, "data": data}  # serialised at once, under the lock
 
     def _not_modified(self, lib: Library, headers: dict[str, str]) -> None:
         since = headers.get("if-modified-since-version")

@@ -13,7 +13,6 @@ collections, dates added) is kept."""
 
 from __future__ import annotations
 
-import copy
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -85,8 +84,12 @@ def item_type(entry: Entry, catalog: Catalog) -> str:
 
 
 def entry_fields(entry: Entry) -> dict[str, Any]:
-    """The entry's syncable fields, deep-copied."""
-    return {name: copy.deepcopy(getattr(entry, name)) for name in SYNC_FIELDS}
+    """The entry's syncable fields; lists copied (their items are immutable)."""
+    out: dict[str, Any] = {}
+    for name in SYNC_FIELDS:
+        value = getattr(entry, name)
+        out[name] = list(value) if isinstance(value, list) else value
+    return out
 
 
 def _blank(name: str) -> Any:
@@ -217,7 +220,7 @@ def build_item(entry: Entry, ctx: MapContext, remote: dict[str, Any] | None) -> 
     allowed = ITEM_FIELDS[itype]
     data: dict[str, Any] = {}
     if remote is not None:
-        data = copy.deepcopy(remote)
+        data = dict(remote)  # nested values are replaced, never changed in place
         if data.get("itemType") != itype:
             data = {k: v for k, v in data.items() if k in ITEM_PROPERTIES or k in allowed}
     data["itemType"] = itype

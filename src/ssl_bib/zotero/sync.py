@@ -304,7 +304,7 @@ class SyncEngine:
         if merge.changed_ours:
             plan.updates[zkey] = merge.merged
             self.report.record("catalog", "changed", entry.key)
-        merged_entry = copy.deepcopy(entry)
+        merged_entry = copy.copy(entry)
         for name, value in merge.merged.items():
             setattr(merged_entry, name, value)
         payload = build_item(merged_entry, self.ctx, remote)
@@ -426,7 +426,7 @@ class SyncEngine:
             if op.kind != "trash":
                 entry = self._entry_for(op, plan)
                 if entry is not None:
-                    merged = copy.deepcopy(entry)
+                    merged = copy.copy(entry)
                     if op.zkey in plan.updates:
                         for name, value in plan.updates[op.zkey].items():
                             setattr(merged, name, value)
