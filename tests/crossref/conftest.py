@@ -45,15 +45,18 @@ def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder
 
 
+def invoke_enrich(url: str, catalog: Path, cache_dir: Path, *args: str,
+                  env: dict[str, str] | None = None) -> Result:
+    """`ssl-bib --catalog CATALOG enrich ARGS` against the server at `url`, with
+    backoff scaled down (10 ms first step) so fault tests stay fast."""
+    full_env = {"SSL_BIB_CROSSREF_URL": url, "SSL_BIB_CROSSREF_BACKOFF": "0.01",
+                "SSL_BIB_CROSSREF_TIMEOUT": "2", "CROSSREF_MAILTO": "lab@example.org",
+                "SSL_BIB_CACHE_DIR": str(cache_dir), **(env or {})}
+    return CliRunner().invoke(cli, ["--catalog", str(catalog), "enrich", *args], env=full_env)
+
+
 @pytest.fixture
 def run_enrich(server: CrossrefServer, catalog: Path, cache_dir: Path) -> RunEnrich:
-    """Invoke `ssl-bib enrich ARGS` on the catalog copy against the server,
-    with backoff scaled down (10 ms first step) so fault tests stay fast."""
-    def invoke(*args: str, catalog_path: Path | None = None,
-               env: dict[str, str] | None = None) -> Result:
-        full_env = {"SSL_BIB_CROSSREF_URL": server.url, "SSL_BIB_CROSSREF_BACKOFF": "0.01",
-                    "SSL_BIB_CROSSREF_TIMEOUT": "2", "CROSSREF_MAILTO": "lab@example.org",
-                    "SSL_BIB_CACHE_DIR": str(cache_dir), **(env or {})}
-        return CliRunner().invoke(
-            cli, ["--catalog", str(catalog_path or catalog), "enrich", *args], env=full_env)
+    def invoke(*args: str, env: dict[str, str] | None = None) -> Result:
+        return invoke_enrich(server.url, catalog, cache_dir, *args, env=env)
     return invoke

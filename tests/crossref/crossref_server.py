@@ -60,6 +60,8 @@ class Logged:
 @dataclass
 class _State:
     faults: list[Fault] = field(default_factory=list)
+    # (n, fault): every request after the first n gets `fault`
+    fail_from: tuple[int, Fault] | None = None
     log: list[Logged] = field(default_factory=list)
     in_flight: int = 0
     max_in_flight: int = 0
@@ -102,7 +104,9 @@ class CrossrefServer:
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        # A short poll interval: shutdown() waits for one, and tests start many servers.
+        self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.02,),
+                                       daemon=True)
 
     # -- control --------------------------------------------------------------
 
@@ -123,9 +127,15 @@ class CrossrefServer:
         with self.lock:
             self.state.faults.extend(faults)
 
+    def fail_after(self, n: int, fault: Fault) -> None:
+        """Answer the first `n` requests (from now) normally, then fail them all."""
+        with self.lock:
+            self.state.fail_from = (len(self.state.log) + n, fault)
+
     def clear_faults(self) -> None:
         with self.lock:
             self.state.faults.clear()
+            self.state.fail_from = None
 
     @property
     def log(self) -> list[Logged]:
@@ -143,8 +153,10 @@ class CrossrefServer:
 
     # -- serving --------------------------------------------------------------
 
-    def _take_fault(self, path: str) -> Fault | None:
+    def _take_fault(self, path: str, number: int) -> Fault | None:
         with self.lock:
+            if self.state.fail_from and number > self.state.fail_from[0]:
+                return self.state.fail_from[1]
             for i, fault in enumerate(self.state.faults):
                 if fault.route is None or path.startswith(fault.route):
                     return self.state.faults.pop(i)
@@ -157,6 +169,7 @@ class CrossrefServer:
                        handler.headers.get("User-Agent", ""), time.monotonic())
         with self.lock:
             self.state.log.append(entry)
+            number = len(self.state.log)
             self.state.in_flight += 1
             self.state.max_in_flight = max(self.state.max_in_flight, self.state.in_flight)
         done = False
@@ -175,7 +188,7 @@ class CrossrefServer:
         try:
             if self.latency:
                 time.sleep(self.latency)
-            fault = self._take_fault(entry.path)
+            fault = self._take_fault(entry.path, number)
             if fault is not None and fault.kind == "drop":
                 finish(0)
                 handler.close_connection = True

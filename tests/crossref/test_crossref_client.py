@@ -230,4 +230,5 @@ def test_in_flight_requests_never_exceed_the_limit(tmp_path: Path, limit: int) -
         for t in threads:
             t.join()
         assert len(server.log) == 12
-        assert server.max_in_flight == limit   # reached, never exceeded
+        assert server.max_in_flight <= limit
+        assert server.max_in_flight >= min(limit, 2)    # the limit was really used

@@ -5,11 +5,16 @@ the corpus records (not produced by the code under test)."""
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from conftest import RunEnrich
-from crossref_corpus import DECOY_DOIS
+import pytest
+from click.testing import Result
+from conftest import BUNDLED, RunEnrich, invoke_enrich
+from crossref_corpus import DECOY_DOIS, corpus
 from crossref_server import CrossrefServer
 
 from ssl_bib.enrich import ENRICH_FIELDS
@@ -144,10 +149,31 @@ def _by_key(path: Path) -> dict[str, Entry]:
     return {e.key: e for e in load(path).catalog.entries}
 
 
-def test_every_paper_with_a_record_gets_exactly_the_right_fields(
-        run_enrich: RunEnrich, catalog: Path, server: CrossrefServer) -> None:
-    before = _by_key(catalog)
-    result = run_enrich()
+@dataclass
+class FullRun:
+    """One enrich run over the whole bundled catalog (a copy), shared by the
+    tests that only read its outcome: each run costs ~80 requests."""
+
+    server: CrossrefServer
+    catalog: Path
+    cache: Path
+    before: dict[str, Entry]
+    result: Result
+
+
+@pytest.fixture(scope="module")
+def full_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FullRun]:
+    folder = tmp_path_factory.mktemp("full-run")
+    catalog = folder / "entries.toml"
+    shutil.copyfile(BUNDLED, catalog)
+    with CrossrefServer(corpus()) as server:
+        before = _by_key(catalog)
+        result = invoke_enrich(server.url, catalog, folder / "cache")
+        yield FullRun(server, catalog, folder / "cache", before, result)
+
+
+def test_every_paper_with_a_record_gets_exactly_the_right_fields(full_run: FullRun) -> None:
+    result, catalog, before = full_run.result, full_run.catalog, full_run.before
     assert result.exit_code == 0, result.output
     after = _by_key(catalog)
     assert list(after) == list(before)
@@ -189,8 +215,8 @@ def _blocks(out: str) -> dict[str, str]:
     return blocks
 
 
-def test_ambiguous_and_disagreements_are_reported(run_enrich: RunEnrich) -> None:
-    result = run_enrich()
+def test_ambiguous_and_disagreements_are_reported(full_run: FullRun) -> None:
+    result = full_run.result
     blocks = _blocks(result.stdout)
     near_tie = blocks["SelfSupervisedLearning2020"]
     assert near_tie.startswith("SelfSupervisedLearning2020: ambiguous: near-tie")
@@ -211,16 +237,14 @@ def test_ambiguous_and_disagreements_are_reported(run_enrich: RunEnrich) -> None
     assert "2 published versions not applied" in result.stderr
 
 
-def test_rerun_makes_zero_requests_and_changes_nothing(
-        run_enrich: RunEnrich, catalog: Path, server: CrossrefServer) -> None:
-    assert run_enrich().exit_code == 0
-    first = catalog.read_bytes()
-    assert len(server.log) > 0
-    server.reset_log()
-    second = run_enrich()
+def test_rerun_makes_zero_requests_and_changes_nothing(full_run: FullRun) -> None:
+    first = full_run.catalog.read_bytes()
+    assert len(full_run.server.log) > 0
+    full_run.server.reset_log()
+    second = invoke_enrich(full_run.server.url, full_run.catalog, full_run.cache)
     assert second.exit_code == 0, second.output
-    assert server.log == []
-    assert catalog.read_bytes() == first
+    assert full_run.server.log == []
+    assert full_run.catalog.read_bytes() == first
     assert "(0 requests," in second.stderr
 
 

@@ -1,0 +1,148 @@
+"""`ssl-bib enrich` when Crossref misbehaves: rate limits, server errors, a
+service that goes down mid-run, Ctrl-C and crashes, and concurrency limits."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import RunEnrich
+from crossref_corpus import corpus
+from crossref_server import CrossrefServer, Fault
+from test_crossref_enrich_e2e import EXPECTED
+
+from ssl_bib.crossref.cache import ResponseCache
+from ssl_bib.crossref.client import CrossrefClient, RetryPolicy
+from ssl_bib.enrich import run
+from ssl_bib.store import load
+from ssl_bib.validate import check
+
+KEY = "ModelsGenesisGeneric2019"
+
+
+def _filled_keys(stdout: str) -> set[str]:
+    return {line.split(":")[0] for line in stdout.splitlines() if ": filled " in line}
+
+
+def _enriched_in_file(path: Path) -> set[str]:
+    return {e.key for e in load(path).catalog.entries
+            if any(src.startswith("crossref ") for src in e.provenance.values())}
+
+
+def test_429_with_retry_after_is_honoured(run_enrich: RunEnrich, server: CrossrefServer,
+                                          catalog: Path) -> None:
+    server.fail_next(Fault("429", retry_after="1"))
+    result = run_enrich(KEY)
+    assert result.exit_code == 0, result.output
+    first, second = server.log
+    assert (first.status, second.status) == (429, 200)
+    # The backoff step is 10 ms in tests: only Retry-After explains the wait.
+    assert second.started - first.finished >= 0.95
+    assert load(catalog).catalog.find(KEY).pages == "384-393"  # type: ignore[union-attr]
+
+
+def test_5xx_is_retried_with_backoff(run_enrich: RunEnrich, server: CrossrefServer,
+                                     catalog: Path) -> None:
+    server.fail_next(Fault("500"), Fault("503"), Fault("500"))
+    result = run_enrich(KEY)
+    assert result.exit_code == 0, result.output
+    log = server.log
+    assert [e.status for e in log] == [500, 503, 500, 200]
+    gaps = [b.started - a.finished for a, b in zip(log, log[1:], strict=False)]
+    # 10 ms, 20 ms, 40 ms steps, each at least half its step.
+    assert gaps[0] >= 0.005 and gaps[1] >= 0.01 and gaps[2] >= 0.02
+    assert load(catalog).catalog.find(KEY).pages == "384-393"  # type: ignore[union-attr]
+
+
+def test_a_request_that_keeps_failing_is_an_error_not_a_guess(
+        run_enrich: RunEnrich, server: CrossrefServer, catalog: Path) -> None:
+    server.fail_next(*[Fault("503")] * 5)
+    before = catalog.read_bytes()
+    result = run_enrich(KEY)
+    assert result.exit_code == 1
+    assert f"{KEY}: error: work request failed after 5 attempts (last: HTTP 503)" \
+        in result.stdout
+    assert "1 errors" in result.stderr
+    assert catalog.read_bytes() == before
+
+
+def test_repeated_failures_stop_the_run_and_keep_what_was_accepted(
+        run_enrich: RunEnrich, server: CrossrefServer, catalog: Path) -> None:
+    before = {e.key: e for e in load(catalog).catalog.entries}
+    server.fail_after(30, Fault("500"))
+    result = run_enrich()
+    assert result.exit_code == 1
+    assert "stopped: 3 requests in a row failed (last: HTTP 500)" in result.stderr
+    accepted = _filled_keys(result.stdout)
+    assert accepted                                  # some work was done before the outage
+    assert _enriched_in_file(catalog) == accepted    # ... and all of it was kept
+    after = load(catalog)
+    assert not [p for p in check(after) if p.severity == "error"]
+    untouched = [e for e in after.catalog.entries if e.key not in accepted]
+    assert all(e == before[e.key] for e in untouched)
+    # The breaker stopped the run: no request after the last failed retry.
+    failed = [e for e in server.log if e.status == 500]
+    assert len(failed) == 3 * 5
+    assert server.log[-1].status == 500
+    # A later run, with the service back, finishes the job from the cache plus the rest.
+    server.clear_faults()
+    again = run_enrich()
+    assert again.exit_code == 0, again.output
+    assert f"{18 - len(accepted)} entries enriched" in again.stderr
+    assert len(_enriched_in_file(catalog)) == 18
+
+
+@pytest.mark.parametrize("limit", [1, 3])
+def test_in_flight_requests_never_exceed_concurrency(run_enrich: RunEnrich, catalog: Path,
+                                                     limit: int) -> None:
+    keys = sorted(EXPECTED)
+    with CrossrefServer(corpus(), latency=0.05) as slow:
+        result = run_enrich("--concurrency", str(limit), *keys,
+                            env={"SSL_BIB_CROSSREF_URL": slow.url})
+        assert result.exit_code == 0, result.output
+        assert len(slow.log) >= len(keys)
+        assert slow.max_in_flight <= limit
+        # ... and the limit was really used (timing-tolerant: >= 2 of 3 at once).
+        assert slow.max_in_flight >= min(limit, 2)
+    assert _enriched_in_file(catalog) == set(keys)
+
+
+class _Exploding:
+    """A client whose search raises `exc` on its `n`-th call."""
+
+    def __init__(self, inner: CrossrefClient, n: int, exc: BaseException) -> None:
+        self.inner, self.n, self.exc, self.calls = inner, n, exc, 0
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.inner, name)
+
+    def search(self, query: str, rows: int = 5) -> list[dict[str, object]]:
+        self.calls += 1
+        if self.calls == self.n:
+            raise self.exc
+        return self.inner.search(query, rows)
+
+
+@pytest.mark.parametrize("exc", [KeyboardInterrupt(), RuntimeError("boom")],
+                         ids=["ctrl-c", "crash"])
+def test_interrupt_or_crash_keeps_what_was_accepted(
+        server: CrossrefServer, catalog: Path, tmp_path: Path, exc: BaseException) -> None:
+    loaded = load(catalog)
+    client = CrossrefClient(server.url, cache=ResponseCache(tmp_path / "c"),
+                            policy=RetryPolicy(attempts=1))
+    exploding = _Exploding(client, 12, exc)
+    if isinstance(exc, KeyboardInterrupt):
+        summary = run(loaded, loaded.catalog.entries, exploding,  # type: ignore[arg-type]
+                      save_interval=3600)
+        assert summary.interrupted
+        accepted = {r.key for r in summary.reports if r.filled}
+    else:
+        with pytest.raises(RuntimeError):
+            run(loaded, loaded.catalog.entries, exploding,  # type: ignore[arg-type]
+                save_interval=3600)
+        accepted = {e.key for e in loaded.catalog.entries
+                    if any(s.startswith("crossref ") for s in e.provenance.values())}
+    assert accepted and len(accepted) < 18
+    assert _enriched_in_file(catalog) == accepted
+    assert not [p for p in check(load(catalog)) if p.severity == "error"]
+    assert not list(tmp_path.glob(".entries.toml.*"))   # no temp file left behind
