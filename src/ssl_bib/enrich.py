@@ -157,7 +157,9 @@ def resolve(entry: Entry, wanted: Wanted, client: CrossrefClient) -> Resolution:
                     client.remember_work(work.doi, record)
                 return Resolution(entry.key, _accepted(wanted), "PII", work, notes=notes)
     parts = [entry.title]
-    if entry.authors:
+    # Only curated authors go into the query: authors filled from Crossref
+    # would change the question, and the next run would miss the cache.
+    if entry.authors and not entry.provenance.get("authors", "").startswith("crossref"):
         parts.append(entry.authors[0].family)
     parts.append(str(entry.year))
     records = client.search(" ".join(parts))
