@@ -27,6 +27,10 @@ class ItemState:
     version: int
     data: dict[str, Any]
     remote: dict[str, Any] | None = None
+    # A digest of the catalog fields `data` maps to: an entry with the same
+    # digest is unchanged, without mapping `data` again (a no-op sync of
+    # thousands of items stays cheap).
+    fingerprint: str = ""
 
 
 @dataclass
@@ -35,21 +39,31 @@ class SyncState:
     library_version: int = 0
     items: dict[str, ItemState] = field(default_factory=dict)
     collections: dict[int, str] = field(default_factory=dict)  # README year -> key
+    # A digest of what mapping depends on besides the item (venues, categories,
+    # collections): when it changes, fingerprints are not trusted.
+    context: str = ""
 
     def to_json(self) -> str:
-        doc = {
-            "schema": STATE_SCHEMA, "group": self.group,
-            "library_version": self.library_version,
-            "collections": {str(y): k for y, k in sorted(self.collections.items())},
-            "items": {k: _item_json(s) for k, s in sorted(self.items.items())},
-        }
-        return json.dumps(doc, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+        """JSON with one item per line: diffs well in git, and writes with the
+        C encoder (an indented dump of 5,000 items is ten times slower)."""
+        def dump(value: Any) -> str:
+            return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+        head = {"schema": STATE_SCHEMA, "group": self.group, "context": self.context,
+                "library_version": self.library_version,
+                "collections": {str(y): k for y, k in sorted(self.collections.items())}}
+        lines = [f' {dump(k)}: {dump(v)}' for k, v in head.items()]
+        items = [f'  {dump(k)}: {dump(_item_json(s))}' for k, s in sorted(self.items.items())]
+        body = ",\n".join(lines)
+        return "{\n" + body + ',\n "items": {\n' + ",\n".join(items) + "\n }\n}\n"
 
 
 def _item_json(item: ItemState) -> dict[str, Any]:
     out: dict[str, Any] = {"version": item.version, "data": item.data}
     if item.remote is not None:
         out["remote"] = item.remote
+    if item.fingerprint:
+        out["fingerprint"] = item.fingerprint
     return out
 
 
@@ -71,9 +85,11 @@ def load_state(path: Path, group: int) -> SyncState:
             raise ValueError("state of another schema or group")
         return SyncState(
             group=group, library_version=int(doc["library_version"]),
+            context=str(doc.get("context", "")),
             collections={int(y): str(k) for y, k in doc.get("collections", {}).items()},
             items={str(k): ItemState(int(v["version"]), dict(v["data"]),
-                                     dict(v["remote"]) if v.get("remote") else None)
+                                     dict(v["remote"]) if v.get("remote") else None,
+                                     str(v.get("fingerprint", "")))
                    for k, v in doc.get("items", {}).items()})
     except json.JSONDecodeError as exc:
         raise InputError(path.name, exc.lineno, f"sync state is not valid JSON: {exc.msg}; "

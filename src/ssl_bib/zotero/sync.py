@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import copy
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,6 +65,12 @@ def is_deleted(data: dict[str, Any] | None) -> bool:
     return bool(data and data.get("deleted"))
 
 
+def fingerprint(key: str, fields: dict[str, Any]) -> str:
+    """A digest of an entry's citation key and syncable fields."""
+    text = repr((key, sorted(fields.items())))
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:20]
+
+
 def differs(a: dict[str, Any], b: dict[str, Any]) -> bool:
     """Whether two items' content differs (a missing field equals an empty one)."""
     for name in (set(a) | set(b)) - _BOOKKEEPING:
@@ -89,6 +96,8 @@ class SyncEngine:
         self.fetched: dict[str, dict[str, Any]] = {}
         self.purged: set[str] = set()
         self._by_zkey: dict[str, Entry] | None = None
+        self._trusted = False
+        self._linked = False
 
     # -- the whole run ------------------------------------------------------------
 
@@ -100,17 +109,43 @@ class SyncEngine:
         if not self.dry_run:
             write_version = self._write(plan, read_version)
             self._apply_local(plan)
+            dirty = (write_version != self.state.library_version
+                     or self.state.collections != self.ctx.collection_keys
+                     or self.state.context != self._context())
             for zkey, row in plan.state.items():
+                old = self.state.items.get(zkey)
                 if row is None:
-                    self.state.items.pop(zkey, None)
-                else:
+                    dirty |= self.state.items.pop(zkey, None) is not None
+                elif (old is None or old.version != row.version or old.remote != row.remote
+                      or old.data is not row.data or not old.fingerprint):
+                    self._fingerprint(row)
                     self.state.items[zkey] = row
+                    dirty = True
             self.state.collections = dict(self.ctx.collection_keys)
+            self.state.context = self._context()
             self.state.library_version = write_version
-            if self.state.to_json() != _saved_text(self.state_file):
+            if dirty:
                 save_state(self.state_file, self.state)
         self.report.requests = client.requests
         return self.report
+
+    def _context(self) -> str:
+        catalog = self.loaded.catalog
+        venues = sorted((k, v.name, v.kind, tuple(v.aliases)) for k, v in catalog.venues.items())
+        text = repr((venues, catalog.categories, sorted(self.ctx.collection_keys.items())))
+        return hashlib.sha1(text.encode("utf-8")).hexdigest()[:20]
+
+    def _fingerprint(self, row: ItemState) -> None:
+        fields = None if is_deleted(row.data) else item_fields(row.data, self.ctx)
+        row.fingerprint = fingerprint(citation_key(row.data), fields) if fields else ""
+
+    def _unchanged(self, zkey: str, entry: Entry) -> bool:
+        """Whether neither side touched this entry since the last sync (cheaply)."""
+        st = self.state.items.get(zkey)
+        return (st is not None and bool(st.fingerprint) and st.remote is None
+                and zkey not in self.fetched and zkey not in self.purged
+                and self._trusted
+                and st.fingerprint == fingerprint(entry.key, entry_fields(entry)))
 
     # -- 1. read ------------------------------------------------------------------
 
@@ -173,6 +208,7 @@ class SyncEngine:
                         or (entry.arxiv and entry.arxiv == fields["arxiv"])):
                     if not self.dry_run:
                         entry.zotero_key = zkey
+                        self._linked = True
                     unsynced.remove(entry)
                     self.report.notes.append(f"entry {entry.key}: linked to Zotero item {zkey}")
                     break
@@ -180,8 +216,12 @@ class SyncEngine:
     def _plan(self, keys: list[str]) -> Plan:
         plan = Plan()
         local = self._local()
+        self._trusted = self.state.context == self._context()
         for zkey in keys:
-            self._plan_one(plan, zkey, local.get(zkey))
+            entry = local.get(zkey)
+            if entry is not None and self._unchanged(zkey, entry):
+                continue
+            self._plan_one(plan, zkey, entry)
         if self.pushes:
             taken = set(self.state.items) | set(self.fetched) | set(local)
             for entry in self.loaded.catalog.entries:
@@ -490,11 +530,6 @@ class SyncEngine:
                         setattr(entry, name, value)
             catalog.entries = [e for e in catalog.entries if e.zotero_key not in plan.removals]
             catalog.entries.extend(plan.new_entries.values())
-        save(self.loaded)
+        if plan.updates or plan.new_entries or plan.removals or self._linked:
+            save(self.loaded)
 
-
-def _saved_text(path: Path) -> str | None:
-    try:
-        return path.read_text(encoding="utf-8")
-    except OSError:
-        return None

@@ -1,0 +1,112 @@
+"""Zotero sync benchmark (issue 6). Run: .venv/bin/python benchmarks/bench_zotero.py [N]
+
+Against the local Zotero server of the tests (in-process, 127.0.0.1), with a
+synthetic catalog of N entries (default 5,000), prints request counts and wall
+time for:
+- a first push of N items into an empty group   (target: ceil(N/50) writes + 4)
+- a no-op sync                                  (target: <= 3 requests)
+- a sync after 100 items were edited in Zotero  (target: ceil(100/50) reads + 4)
+and, in the same run, the naive approach of fetching everything every time
+(what pyzotero's `everything(items())` does: 100 items a page), with ratios.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+sys.path.insert(0, str(ROOT / "tests" / "zotero"))
+sys.path.insert(0, str(ROOT / "src"))
+
+from synth import write_synth  # noqa: E402
+from zotero_fake_server import FakeZotero  # noqa: E402
+
+from ssl_bib.store import load  # noqa: E402
+from ssl_bib.zotero.client import ZoteroClient  # noqa: E402
+from ssl_bib.zotero.report import Report  # noqa: E402
+from ssl_bib.zotero.state import state_path  # noqa: E402
+from ssl_bib.zotero.sync import SyncEngine  # noqa: E402
+
+GROUP, KEY = 5150, "benchmarkKey000000000000"
+
+
+class NoSleep:
+    """The benchmark measures our work, not the server's politeness."""
+
+    def now(self) -> float:
+        return time.monotonic()
+
+    def sleep(self, seconds: float) -> None:
+        pass
+
+
+def sync(server: FakeZotero, catalog: Path, mode: str) -> tuple[Report, int, float]:
+    server.log.clear()
+    start = time.perf_counter()
+    loaded = load(catalog)
+    with ZoteroClient(GROUP, KEY, server.url, clock=NoSleep()) as client:
+        report = SyncEngine(loaded, client, state_path(catalog, GROUP), mode).run()  # type: ignore[arg-type]
+    return report, server.count, time.perf_counter() - start
+
+
+def naive(server: FakeZotero) -> tuple[int, float]:
+    """Fetch every item, 100 a page, following Link headers."""
+    server.log.clear()
+    start = time.perf_counter()
+    with ZoteroClient(GROUP, KEY, server.url, clock=NoSleep()) as client:
+        items = client.all_pages(f"/groups/{GROUP}/items", {"format": "json"})
+    assert len(items) == len(server.live_items(GROUP))
+    return server.count, time.perf_counter() - start
+
+
+def main() -> None:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 5_000
+    server = FakeZotero()
+    server.add_group(GROUP)
+    server.add_key(KEY, {GROUP: "rw"})
+    server.start()
+    folder = Path(tempfile.mkdtemp(prefix="bench-zotero-"))
+    catalog = write_synth(folder / "entries.toml", n)
+    rows: list[tuple[str, int, float, str]] = []
+
+    report, requests, seconds = sync(server, catalog, "push")
+    assert len(report.zotero["new"]) == n and not report.failures
+    rows.append((f"first push of {n} items", requests, seconds,
+                 f"target <= {math.ceil(n / 50) + 4}"))
+
+    report, requests, seconds = sync(server, catalog, "sync")
+    assert report.lines() == []
+    rows.append(("no-op sync", requests, seconds, "target <= 3"))
+    noop_requests, noop_seconds = requests, seconds
+    naive_requests, naive_seconds = naive(server)
+    rows.append(("naive: fetch everything", naive_requests, naive_seconds, ""))
+
+    for entry in load(catalog).catalog.entries[:100]:
+        server.edit_item(GROUP, str(entry.zotero_key), {"abstractNote": "edited in Zotero"})
+    report, requests, seconds = sync(server, catalog, "sync")
+    assert len(report.catalog["changed"]) == 100 and not report.conflicts
+    rows.append(("sync after 100 remote edits", requests, seconds,
+                 f"target <= {math.ceil(100 / 50) + 4}"))
+    edit_requests, edit_seconds = requests, seconds
+    naive2_requests, naive2_seconds = naive(server)
+    rows.append(("naive: fetch everything", naive2_requests, naive2_seconds, ""))
+    server.stop()
+
+    print(f"Zotero sync, {n} items, local server (wall time includes loading and saving "
+          "entries.toml)")
+    print(f"{'operation':<32} {'requests':>9} {'seconds':>9}")
+    for name, count, secs, note in rows:
+        print(f"{name:<32} {count:>9} {secs:>9.2f}   {note}")
+    print(f"no-op sync vs naive: {naive_requests / noop_requests:.0f}x fewer requests, "
+          f"naive fetch alone takes {naive_seconds / noop_seconds:.1f}x the whole no-op sync")
+    print(f"100 remote edits vs naive: {naive2_requests / edit_requests:.1f}x fewer requests, "
+          f"naive fetch alone takes {naive2_seconds / edit_seconds:.1f}x the whole sync")
+
+
+if __name__ == "__main__":
+    main()
