@@ -203,11 +203,17 @@ def test_status_touches_nothing(server: FakeZotero, syncer: Syncer, catalog: Pat
     edit_local(catalog, key, title="Local Title")
     zkey = str(item_of(server, key)["key"])
     server.edit_item(GROUP, zkey, {"title": "Remote Title"})
+    other = load(catalog).catalog.entries[0]
+    server.edit_item(GROUP, str(other.zotero_key), {"abstractNote": "Remote abstract"})
+    edit_local(catalog, load(catalog).catalog.entries[1].key, title="Local only")
     catalog_bytes, state_bytes = catalog.read_bytes(), state_path(catalog, GROUP).read_bytes()
     library = json.dumps(server.libraries[GROUP].items, sort_keys=True)
     server.log.clear()
     report = syncer.run(catalog, "status")
     assert [c.field for c in report.conflicts] == ["title"]
+    # What sync would do, on each side.
+    assert report.catalog["changed"] == [other.key]
+    assert report.zotero["changed"] == [load(catalog).catalog.entries[1].key]
     assert catalog.read_bytes() == catalog_bytes
     assert state_path(catalog, GROUP).read_bytes() == state_bytes
     assert json.dumps(server.libraries[GROUP].items, sort_keys=True) == library

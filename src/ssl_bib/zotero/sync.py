@@ -87,8 +87,8 @@ class SyncEngine:
         self.loaded, self.client, self.state_file = loaded, client, state_file
         self.mode, self.prefer = mode, prefer
         self.dry_run = dry_run or mode == "status"
-        self.pulls = mode in ("pull", "sync")
-        self.pushes = mode in ("push", "sync")
+        self.pulls = mode in ("pull", "sync", "status")  # status: what sync would do
+        self.pushes = mode in ("push", "sync", "status")
         self.report = Report(dry_run=self.dry_run)
         self.progress = progress or (lambda _what, _done, _total: None)
         self.state: SyncState = load_state(state_file, client.group)
