@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 from click.testing import Result
-from conftest import BUNDLED, RunEnrich, invoke_enrich
 from crossref_corpus import DECOY_DOIS, corpus
+from crossref_helpers import BUNDLED, RunEnrich, invoke_enrich
 from crossref_server import CrossrefServer
 
 from ssl_bib.enrich import ENRICH_FIELDS

@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import RunEnrich
 from crossref_corpus import corpus
+from crossref_helpers import RunEnrich
 from crossref_server import CrossrefServer, Fault
 from test_crossref_enrich_e2e import EXPECTED
 
