@@ -166,10 +166,14 @@ class ThreeWay:
 
 def same_exact(field_name: str, a: Any, b: Any) -> bool:
     """Equality for sync, where a changed capital or given name is an edit:
-    only emptiness and the order of categories are not data."""
+    only emptiness, the order of categories and a DOI's case are not data."""
     a, b = (None if is_empty(a) else a), (None if is_empty(b) else b)
-    if field_name == "categories" and a is not None and b is not None:
+    if a is None or b is None:
+        return a is b
+    if field_name == "categories":
         return sorted(a) == sorted(b)
+    if field_name == "doi":
+        return doi_key(str(a)) == doi_key(str(b))
     return bool(a == b)
 
 

@@ -251,3 +251,47 @@ def test_request_counts(server: FakeZotero, syncer: Syncer, catalog: Path) -> No
     report = syncer.run(catalog, "pull")
     assert len(report.catalog["changed"]) == 55
     assert server.count <= 2 + 4  # ceil(55/50) reads + 4
+
+
+def test_prefer_local_restores_a_deleted_item(server: FakeZotero, syncer: Syncer,
+                                              catalog: Path) -> None:
+    _pushed(server, syncer, catalog)
+    entries = load(catalog).catalog.entries
+    trashed, purged = entries[20], entries[21]
+    for entry in (trashed, purged):
+        edit_local(catalog, entry.key, note="kept here")
+    server.trash_item(GROUP, str(trashed.zotero_key))
+    server.purge_item(GROUP, str(purged.zotero_key))
+    report = syncer.run(catalog, "sync", prefer="local")
+    assert not report.failures
+    lib = server.libraries[GROUP]
+    assert not lib.items[str(trashed.zotero_key)].get("deleted")  # out of the trash
+    assert str(purged.zotero_key) in lib.items  # created again, under its key
+    assert "ssl-bib-note: kept here" in lib.items[str(purged.zotero_key)]["extra"]
+    assert syncer.run(catalog, "sync").lines() == []
+
+
+def test_a_paper_added_on_both_sides_is_linked_not_duplicated(
+        server: FakeZotero, syncer: Syncer, catalog: Path) -> None:
+    _pushed(server, syncer, catalog)
+    from ssl_bib.model import Entry
+    from ssl_bib.store import save
+    loaded = load(catalog)
+    loaded.catalog.entries.append(Entry(key="BothSides2024", title="On Both Sides", year=2024,
+                                        venue="MedIA", doi="10.1016/j.media.2024.7"))
+    save(loaded)
+    zkey = server.add_item(GROUP, {"itemType": "journalArticle", "title": "On both sides",
+                                   "date": "2024", "DOI": "https://doi.org/10.1016/J.MEDIA.2024.7",
+                                   "volume": "99"})
+    status = syncer.run(catalog, "status")
+    assert status.zotero["new"] == [] and status.catalog["new"] == []
+    report = syncer.run(catalog, "sync")
+    assert [c.field for c in report.conflicts] == ["title"]  # differing case, both kept
+    entry = load(catalog).catalog.find("BothSides2024")
+    # Linked, and nothing of it overwritten while its title is in conflict.
+    assert entry is not None and entry.zotero_key == zkey and entry.volume is None
+    syncer.run(catalog, "sync", prefer="local")
+    entry = load(catalog).catalog.find("BothSides2024")
+    assert entry is not None and entry.volume == "99" and entry.title == "On Both Sides"
+    assert server.libraries[GROUP].items[zkey]["title"] == "On Both Sides"
+    assert len(server.live_items(GROUP)) == 63

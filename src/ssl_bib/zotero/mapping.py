@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..identifiers import normalize_doi
 from ..merge import MERGEABLE
 from ..model import Catalog, CodeLink, Entry, EntryType, Person
 from ..textnorm import normalize_title
@@ -121,6 +122,8 @@ def item_fields(data: dict[str, Any], ctx: MapContext) -> dict[str, Any] | None:
         if values.get(cat.replace("_", "-")):
             out[cat] = values[cat.replace("_", "-")][0]
     out["title"] = str(data.get("title") or "")
+    if out["doi"]:  # stored bare, as the catalog keeps DOIs
+        out["doi"] = normalize_doi(out["doi"]) or out["doi"]
     out["alt_titles"] = values.get("alt-title", [])
     out["code"] = [_code(v) for v in values.get("code", [])]
     # arXiv id: a preprint's archive ID, else Zotero's "arXiv: id" line in extra.

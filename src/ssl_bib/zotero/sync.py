@@ -98,6 +98,7 @@ class SyncEngine:
         self._by_zkey: dict[str, Entry] | None = None
         self._trusted = False
         self._linked = False
+        self._links: dict[str, Entry] = {}
 
     # -- the whole run ------------------------------------------------------------
 
@@ -173,7 +174,10 @@ class SyncEngine:
         return version
 
     def _fetch(self, keys: list[str]) -> None:
-        items = self.client.items_by_key(keys) if keys else []
+        items: list[dict[str, Any]] = []
+        for start in range(0, len(keys), BATCH):
+            items.extend(self.client.items_by_key(keys[start:start + BATCH]))
+            self.progress("reading from Zotero", min(start + BATCH, len(keys)), len(keys))
         for item in items:
             data = dict(item.get("data", item))
             data["version"] = int(item.get("version") or data.get("version") or 0)
@@ -182,7 +186,9 @@ class SyncEngine:
     # -- 2. plan ------------------------------------------------------------------
 
     def _local(self) -> dict[str, Entry]:
-        return {e.zotero_key: e for e in self.loaded.catalog.entries if e.zotero_key}
+        local = {e.zotero_key: e for e in self.loaded.catalog.entries if e.zotero_key}
+        local.update(self._links)  # links a dry run found but did not write
+        return local
 
     def _all_keys(self) -> list[str]:
         keys = set(self.state.items) | set(self.fetched) | self.purged | set(self._local())
@@ -206,7 +212,9 @@ class SyncEngine:
                         or (entry.doi and same_exact("doi", entry.doi.casefold(),
                                                      (fields["doi"] or "").casefold()))
                         or (entry.arxiv and entry.arxiv == fields["arxiv"])):
-                    if not self.dry_run:
+                    if self.dry_run:
+                        self._links[zkey] = entry
+                    else:
                         entry.zotero_key = zkey
                         self._linked = True
                     unsynced.remove(entry)
@@ -224,8 +232,9 @@ class SyncEngine:
             self._plan_one(plan, zkey, entry)
         if self.pushes:
             taken = set(self.state.items) | set(self.fetched) | set(local)
+            linked = {id(e) for e in self._links.values()}
             for entry in self.loaded.catalog.entries:
-                if entry.zotero_key:
+                if entry.zotero_key or id(entry) in linked:
                     continue
                 zkey = new_key()
                 while zkey in taken:
