@@ -295,3 +295,32 @@ def test_a_paper_added_on_both_sides_is_linked_not_duplicated(
     assert entry is not None and entry.volume == "99" and entry.title == "On Both Sides"
     assert server.libraries[GROUP].items[zkey]["title"] == "On Both Sides"
     assert len(server.live_items(GROUP)) == 63
+
+
+def test_what_push_leaves_behind_a_later_pull_brings_in(server: FakeZotero, syncer: Syncer,
+                                                        catalog: Path) -> None:
+    """push reads the library too; remote changes it does not take in must not
+    be forgotten when the state's library version moves past them."""
+    _pushed(server, syncer, catalog)
+    entries = load(catalog).catalog.entries
+    edited, deleted = entries[30], entries[31]
+    server.edit_item(GROUP, str(edited.zotero_key), {"abstractNote": "from Zotero"})
+    server.purge_item(GROUP, str(deleted.zotero_key))
+    zkey = server.add_item(GROUP, {"itemType": "preprint", "title": "Pending Paper",
+                                   "date": "2025"})
+    edit_local(catalog, edited.key, pages="1-5")
+    edit_local(catalog, entries[32].key, pages="6-7")
+    report = syncer.run(catalog, "push")
+    assert report.zotero["changed"] == [entries[32].key]
+    assert report.catalog == {"new": [], "changed": [], "deleted": []}
+    report = syncer.run(catalog, "pull")
+    assert report.catalog["changed"] == [edited.key]
+    assert report.catalog["deleted"] == [deleted.key]
+    assert [e.zotero_key for e in load(catalog).catalog.entries if e.title == "Pending Paper"
+            ] == [zkey]
+    report = syncer.run(catalog, "sync")
+    # its local pages edit, and the pulled item's new citation key
+    assert sorted(report.zotero["changed"]) == sorted([edited.key, "PendingPaper2025"])
+    item = server.libraries[GROUP].items[str(edited.zotero_key)]
+    assert (item["abstractNote"], item["pages"]) == ("from Zotero", "1-5")
+    assert syncer.run(catalog, "sync").lines() == []

@@ -263,7 +263,7 @@ class SyncEngine:
 
     def _plan_one(self, plan: Plan, zkey: str, entry: Entry | None) -> None:
         st = self.state.items.get(zkey)
-        base = st.data if st is not None and not is_deleted(st.data) else None
+        base = st.data if st is not None and st.data and not is_deleted(st.data) else None
         remote, version, changed = self._remote_view(zkey)
         if entry is None:
             self._plan_no_entry(plan, zkey, base, remote, version, changed)
@@ -292,12 +292,14 @@ class SyncEngine:
         if self.prefer == "local":
             if self.pushes:
                 self._trash(plan, zkey, label, remote, version)
+            else:
+                self._defer(plan, zkey, base, remote, version)
             return
         if self.prefer == "remote":
             self._pull_new(plan, zkey, remote, version)
             return
         self.report.conflicts.append(Conflict(label, "(entry)", "removed", "edited", "Zotero"))
-        plan.state[zkey] = ItemState(version, base, remote)
+        self._defer(plan, zkey, base, remote, version)
 
     def _plan_remote_deleted(self, plan: Plan, zkey: str, entry: Entry,
                              base: dict[str, Any] | None, remote: dict[str, Any],
@@ -310,6 +312,8 @@ class SyncEngine:
                 plan.removals.add(zkey)
                 plan.state[zkey] = ItemState(version, {"key": zkey, "deleted": 1})
                 self.report.record("catalog", "deleted", entry.key)
+            else:
+                self._defer(plan, zkey, base, remote, version)
             return
         if self.prefer == "local":
             if self.pushes:
@@ -322,11 +326,12 @@ class SyncEngine:
                                   {**payload, "key": zkey,
                                    "version": version if restored else 0}, entry.key))
                 self.report.record("zotero", "new", entry.key)
+            else:
+                self._defer(plan, zkey, base, remote, version)
             return
         self.report.conflicts.append(Conflict(entry.key, "(entry)", "edited",
                                               "deleted", "Zotero"))
-        if base is not None:
-            plan.state[zkey] = ItemState(version, base, remote)
+        self._defer(plan, zkey, base, remote, version)
 
     def _plan_merge(self, plan: Plan, zkey: str, entry: Entry, base: dict[str, Any] | None,
                     remote: dict[str, Any], version: int, changed: bool) -> None:
@@ -343,12 +348,12 @@ class SyncEngine:
         if merge.conflicts:
             self.report.conflicts.extend(merge.conflicts)
             if self.prefer is None:  # both values stay; nothing is overwritten
-                if base is not None:
-                    plan.state[zkey] = ItemState(version, base, remote)
+                self._defer(plan, zkey, base, remote, version)
                 return
         if merge.changed_ours and not self.pulls:
             self.report.notes.append(f"entry {entry.key}: changed in Zotero too; "
                                      "`zotero pull` or `zotero sync` first")
+            self._defer(plan, zkey, base, remote, version)
             return
         if merge.changed_ours:
             plan.updates[zkey] = merge.merged
@@ -364,10 +369,17 @@ class SyncEngine:
         else:
             plan.state[zkey] = ItemState(version, remote)
 
+    def _defer(self, plan: Plan, zkey: str, base: dict[str, Any] | None,
+               remote: dict[str, Any], version: int) -> None:
+        """Keep a remote change this run did not take in: the state remembers
+        it, since the next read only asks for what changed after this one."""
+        plan.state[zkey] = ItemState(version, base or {}, remote)
+
     def _pull_new(self, plan: Plan, zkey: str, remote: dict[str, Any], version: int) -> None:
         if not self.pulls:
             self.report.notes.append(f"Zotero item {zkey} is not in the catalog "
                                      "(pull or sync brings it in)")
+            self._defer(plan, zkey, None, remote, version)
             return
         fields = item_fields(remote, self.ctx)
         if fields is None or not fields["title"]:
@@ -435,6 +447,10 @@ class SyncEngine:
             for key in retry.keys:
                 if key not in self.fetched:
                     self.purged.add(key)
+            for key in retry.keys:  # decided again below, from the fresh copy
+                plan.updates.pop(key, None)
+                plan.new_entries.pop(key, None)
+                plan.removals.discard(key)
             pending = self._plan(retry.keys) if self.pushes else Plan()
             pending.ops = {k: op for k, op in pending.ops.items() if k in retry.keys}
             plan.updates.update(pending.updates)
