@@ -174,3 +174,14 @@ def test_server_auth(server: FakeZotero) -> None:
         assert access == {str(GROUP): {"library": True, "write": False}}
         template = http.get("/items/new", params={"itemType": "preprint"}).json()
         assert "repository" in template and "publicationTitle" not in template
+
+
+def test_server_top_items_and_keys_format(server: FakeZotero) -> None:
+    parent = server.add_item(GROUP, _article())
+    server.add_item(GROUP, {"itemType": "note", "note": "<p>a note</p>", "parentItem": parent})
+    with _http(server) as http:
+        top = http.get("/items/top", params={"format": "keys"})
+        assert top.text.split() == [parent] and top.headers["Total-Results"] == "1"
+        assert len(http.get("/items", params={"format": "keys"}).text.split()) == 2
+        fields = httpx2.get(f"{server.url}/itemFields").json()
+        assert {"field": "citationKey", "localized": "citationKey"} in fields
