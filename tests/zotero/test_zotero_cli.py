@@ -131,3 +131,15 @@ def test_the_key_appears_nowhere(server: FakeZotero, catalog: Path, tmp_path: Pa
         assert KEY.encode() not in blob
     # ... while the server did receive it, in the header.
     assert all(r.headers.get("zotero-api-key") == KEY for r in server.log)
+
+
+def test_pull_starts_a_catalog_from_a_group(server: FakeZotero, catalog: Path,
+                                            tmp_path: Path) -> None:
+    assert _invoke(catalog, server, "push", "--group", str(GROUP))[0] == 0
+    fresh = tmp_path / "new" / "entries.toml"
+    fresh.parent.mkdir()
+    code, _, err = _invoke(fresh, server, "pull", "--group", str(GROUP))
+    assert code == 0, err
+    pulled = load(fresh).catalog
+    assert len(pulled.entries) == 62
+    assert {e.key for e in pulled.entries} == {e.key for e in load(catalog).catalog.entries}

@@ -85,7 +85,12 @@ def _run(ctx: CatalogContext, mode: str, group: int | None, url: str, dry_run: b
     from ..zotero.state import state_path
     from ..zotero.sync import Mode, SyncEngine
 
-    loaded = ctx.load()
+    if mode == "pull" and not ctx.path.exists():
+        from ..store import new_catalog
+
+        loaded = new_catalog(ctx.path)  # a maintainer starting the catalog from a group
+    else:
+        loaded = ctx.load()
     errors = [p for p in loaded.problems if p.severity == "error"]
     if errors:
         fail(f"{errors[0].format()} (and {len(errors) - 1} more; `ssl-bib check` lists them); "
