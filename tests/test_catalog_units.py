@@ -65,6 +65,8 @@ def test_keys_follow_the_better_bibtex_formula() -> None:
                      authors=[Person("Gößmann-Ñúñez", "J")])
     assert base_key(accented) == "gossmannnunezUberRubiksWurfel2001"
     assert base_key(entry, "{Author}_{title:2}_{year}") == "Zhou_modelsgenesis_2019"
+    particle = Entry(key="", title="Deep Things", year=2020, authors=[Person("van der Berg", "J")])
+    assert base_key(particle) == "bergDeepThings2020"
 
 
 def test_keys_are_unique_case_insensitively() -> None:

@@ -65,7 +65,11 @@ def base_key(entry: Entry, key_format: str = DEFAULT_KEY_FORMAT) -> str:
     """The key the formula gives, before clashes are resolved."""
     family = ""
     if entry.authors:
-        family = "".join(_WORD_RE.findall(ascii_fold(entry.authors[0].family)))
+        # "van der Berg" -> "Berg": particles are not part of the key, as in Better BibTeX.
+        words = entry.authors[0].family.split()
+        while len(words) > 1 and words[0][:1].islower():
+            words.pop(0)
+        family = "".join(_WORD_RE.findall(ascii_fold("".join(words))))
 
     def fill(match: re.Match[str]) -> str:
         name, count = match.group(1), int(match.group(2) or 3)
@@ -84,19 +88,37 @@ def base_key(entry: Entry, key_format: str = DEFAULT_KEY_FORMAT) -> str:
     return key or f"entry{entry.year}"
 
 
+class KeyPool:
+    """The keys in use, folded once, so that giving keys to N new entries
+    costs O(N), not O(N^2)."""
+
+    def __init__(self, taken: Iterable[str] = (), key_format: str = DEFAULT_KEY_FORMAT) -> None:
+        self.folded = {k.casefold() for k in taken}
+        self.key_format = key_format
+
+    def add(self, key: str) -> None:
+        self.folded.add(key.casefold())
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and key.casefold() in self.folded
+
+    def assign(self, entry: Entry) -> str:
+        """A new key for `entry`, unique case-insensitively; clashes get a, b,
+        c, ... aa, ab ... appended. The key is taken from the pool at once."""
+        base = base_key(entry, self.key_format)
+        candidate = base
+        n = 0
+        while candidate.casefold() in self.folded:
+            n += 1
+            suffix, i = "", n
+            while i > 0:
+                i, r = divmod(i - 1, 26)
+                suffix = chr(ord("a") + r) + suffix
+            candidate = base + suffix
+        self.add(candidate)
+        return candidate
+
+
 def assign_key(entry: Entry, taken: Iterable[str], key_format: str = DEFAULT_KEY_FORMAT) -> str:
-    """A new key for `entry`, unique case-insensitively against `taken`:
-    clashes get a, b, c, ... aa, ab ... appended."""
-    folded = {k.casefold() for k in taken}
-    base = base_key(entry, key_format)
-    if base.casefold() not in folded:
-        return base
-    for n in range(1, 10_000):
-        suffix, i = "", n
-        while i > 0:
-            i, r = divmod(i - 1, 26)
-            suffix = chr(ord("a") + r) + suffix
-        candidate = base + suffix
-        if candidate.casefold() not in folded:
-            return candidate
-    raise RuntimeError(f"no free key for {base}")  # 10,000 clashes on one base key
+    """A new key for one entry against `taken` (for many, use a KeyPool)."""
+    return KeyPool(taken, key_format).assign(entry)

@@ -28,7 +28,14 @@ def ascii_fold(text: str) -> str:
 def normalize_title(title: str) -> str:
     """The form titles are compared in: case, punctuation, LaTeX, HTML and
     Unicode folded, so "Rubik’s Cube+" and "Rubik's {C}ube" compare equal."""
-    text = html.unescape(_TAG_RE.sub(" ", title))
-    text = _LATEX_CMD_RE.sub("", text).replace("{", "").replace("}", "")
-    text = ascii_fold(text).lower()
-    return " ".join(_NON_WORD_RE.sub(" ", text).split())
+    # Each step only when its markup can be there: check runs this on every title.
+    text = title
+    if "<" in text:
+        text = _TAG_RE.sub(" ", text)
+    if "&" in text:
+        text = html.unescape(text)
+    if "\\" in text or "{" in text:
+        text = _LATEX_CMD_RE.sub("", text).replace("{", "").replace("}", "")
+    if not text.isascii():
+        text = ascii_fold(text)
+    return " ".join(_NON_WORD_RE.sub(" ", text.lower()).split())
