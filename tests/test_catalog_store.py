@@ -194,3 +194,20 @@ def test_bundled_catalog_round_trips_through_the_renderer(tmp_path: Path) -> Non
     again = load(copy)
     assert again.catalog == loaded.catalog
     assert parse_text(copy.read_text(encoding="utf-8"), copy).catalog == loaded.catalog
+
+
+def test_saving_again_and_again_tracks_the_written_file(tmp_path: Path) -> None:
+    path = write(tmp_path, SMALL)
+    loaded = load(path)
+    loaded.catalog.entries[0].authors = [Person("Zhou", "Zongwei"), Person("Sodha", "Vatsal"),
+                                         Person("Rahman Siddiquee", "Md Mahfuzur")]
+    assert save(loaded)
+    loaded.catalog.entries.append(Entry(key="later2021", title="Later", year=2021))
+    assert save(loaded)
+    assert not save(loaded)  # nothing changed since the last save
+    text = path.read_text(encoding="utf-8")
+    assert text == loaded.text
+    lines = text.splitlines()
+    assert lines[loaded.line_of("later2021", "title") - 1] == 'title = "Later"'
+    assert "venue" in lines[loaded.line_of("zhouModelsGenesisGeneric2019", "venue") - 1]
+    assert load(path).catalog == loaded.catalog

@@ -266,13 +266,15 @@ def new_catalog(path: Path) -> LoadedCatalog:
 def render(loaded: LoadedCatalog) -> str:
     """The file's new text: unchanged entries verbatim, changed ones re-rendered."""
     with _no_gc():
-        return _render(loaded)
+        return _render(loaded)[0]
 
 
-def _render(loaded: LoadedCatalog) -> str:
+def _render(loaded: LoadedCatalog) -> tuple[str, list[dict[str, Any]] | None]:
+    """The new text and, when known without a full parse, each entry's table as
+    tomllib reads it (aligned with catalog.entries)."""
     catalog = loaded.catalog
     if not loaded.text:
-        return render_catalog(catalog)
+        return render_catalog(catalog), None
     lines = loaded.text.splitlines(keepends=True)
     if lines and not lines[-1].endswith("\n"):
         lines[-1] += "\n"
@@ -292,6 +294,7 @@ def _render(loaded: LoadedCatalog) -> str:
     used: set[int] = set()
     quiet = _Reporter(loaded.name, [])
     out = [head]
+    raws: list[dict[str, Any]] = []
     for entry in catalog.entries:
         found = by_id.get(id(entry)) or by_key.get(entry.key)
         if found is not None and id(found[1]) not in used:
@@ -300,16 +303,20 @@ def _render(loaded: LoadedCatalog) -> str:
             lead = "".join(lines[span.lead:span.start])
             if entry == convert_entry(raw, lambda _field: 0, quiet, 0):
                 out.append(lead + "".join(lines[span.start:span.end]))
-            else:
-                out.append(lead + _render_checked(entry, loaded.name))
+                raws.append(raw)
+                continue
+            text, raw = _render_checked(entry, loaded.name)
+            out.append(lead + text)
         else:
             sep = "\n" if out[-1] and not out[-1].endswith("\n\n") else ""
-            out.append(sep + _render_checked(entry, loaded.name))
+            text, raw = _render_checked(entry, loaded.name)
+            out.append(sep + text)
+        raws.append(raw)
     out.append("".join(lines[last:]))
-    return "".join(out)
+    return "".join(out), raws
 
 
-def _render_checked(entry: Entry, name: str) -> str:
+def _render_checked(entry: Entry, name: str) -> tuple[str, dict[str, Any]]:
     """Render one entry and prove it reads back as the same entry, so a write
     can never produce a file the store cannot read (checked per entry, not
     per file, to keep a one-entry change to a big file fast)."""
@@ -321,7 +328,7 @@ def _render_checked(entry: Entry, name: str) -> str:
         detail = problems[0].message if problems else "it reads back differently"
         raise InputError(name, 0, f"entry {entry.key}: cannot be written: {detail}; "
                          "nothing was written")
-    return text
+    return text, raw
 
 
 def _edit_head(head: str, catalog: Catalog) -> str:
@@ -362,16 +369,37 @@ def _edit_head(head: str, catalog: Catalog) -> str:
 
 
 def save(loaded: LoadedCatalog) -> bool:
-    """Write the catalog back atomically if anything changed. Refuses to write
-    text it cannot read back as the same catalog. Returns whether it wrote."""
-    text = render(loaded)
+    """Write the catalog back atomically if anything changed, and return
+    whether it wrote. Refuses to write text it cannot read back as the same
+    catalog. Afterwards `loaded` describes the written file, so a command may
+    save again and again (enrich saves as it goes) and each save re-renders
+    only what changed since the last one."""
+    with _no_gc():
+        text, raws = _render(loaded)
     if text == loaded.text:
         return False
-    if not loaded.text or _head_state(loaded.catalog) != loaded.pristine_head:
+    if raws is None or _head_state(loaded.catalog) != loaded.pristine_head:
         # A new file or an edited head: prove the whole file reads back.
         check = parse_text(text, loaded.path)
         if check.catalog != loaded.catalog:
             raise InputError(loaded.name, 0, "the catalog would not read back as the same "
                              "data; nothing was written")
+        raws = check.raw_entries
     write_atomic(loaded.path, text)
+    _rebaseline(loaded, text, raws)
     return True
+
+
+def _rebaseline(loaded: LoadedCatalog, text: str, raws: list[dict[str, Any]]) -> None:
+    lines = text.splitlines()
+    spans, venue_lines, _ = _scan(lines)
+    if len(spans) != len(loaded.catalog.entries) or len(raws) != len(spans):
+        # Cannot happen for text we rendered; fall back to a full read.
+        fresh = parse_text(text, loaded.path)
+        spans, raws, venue_lines = fresh.spans, fresh.raw_entries, fresh.venue_lines
+    loaded.text, loaded.lines, loaded.spans = text, lines, spans
+    loaded.venue_lines = venue_lines
+    loaded.raw_entries = raws
+    loaded.loaded_entries = list(loaded.catalog.entries)
+    loaded.pristine_head = _head_state(loaded.catalog)
+    loaded._by_id = loaded._by_key = None
