@@ -48,8 +48,9 @@ FIELDS: dict[str, set[str]] = {
         "citationKey"},
     "book": set(_COMMON) | {
         "series", "seriesNumber", "volume", "numberOfVolumes", "edition", "place",
-        "publisher", "numPages", "ISBN", "citationKey"},
-    "note": {"note"},
+        "publisher", "numPages", "ISBN", "citationKey", "originalDate", "originalPublisher",
+        "originalPlace", "format", "DOI", "ISSN"},
+    "note": {"note"},  # a note's text is a property of its own, not a schema field
 }
 CREATOR_TYPES: dict[str, set[str]] = {
     "journalArticle": {"author", "contributor", "editor", "translator", "reviewedAuthor"},
