@@ -166,3 +166,56 @@ def test_two_way_sync_survives_every_fault(shared_server: FakeZotero, tmp_path: 
     print(f"two-way sync: {requests} requests, {runs} faulted runs, "
           f"{len(failures)} failures")
     assert runs == requests * (len(KINDS) + len(RETRIED)) and failures == []
+
+
+def test_second_user_at_every_request_loses_nothing(shared_server: FakeZotero,
+                                                    tmp_path: Path) -> None:
+    """A second user edits the group just before each request of a two-way
+    sync in turn: after the next sync, their edit is on both sides, next to
+    every edit of ours and of the first remote user."""
+    server, syncer = shared_server, Syncer(shared_server)
+    catalog = tmp_path / "entries.toml"
+    state = state_path(catalog, GROUP)
+    server.libraries[GROUP] = Library(GROUP)
+    shutil.copyfile(BUNDLED, catalog)
+    syncer.run(catalog, "sync")
+    base_library = copy.deepcopy(server.libraries[GROUP])
+    base_catalog, base_state = catalog.read_text(), state.read_text()
+    # Item 10 is edited here (pages) and there (volume) already: the second
+    # user edits it too, in a third field; item 40 only they touch.
+    targets = [load(catalog).catalog.entries[i] for i in (10, 40)]
+
+    def second_user(fake: FakeZotero) -> None:
+        for entry in targets:
+            fake.edit_item(GROUP, str(entry.zotero_key), {"abstractNote": "second user"})
+
+    def fresh() -> None:
+        server.libraries[GROUP] = copy.deepcopy(base_library)
+        catalog.write_text(base_catalog)
+        state.write_text(base_state)
+        _edit_both_sides(server, catalog)
+
+    fresh()
+    server.clear_log()
+    syncer.run(catalog, "sync")
+    requests = server.count
+    refetched = 0  # runs where a write met the second user's edit: 412, re-fetch, merge
+    for index in range(requests):
+        fresh()
+        server.clear_log()
+        server.hooks[index] = second_user
+        first = syncer.run(catalog, "sync")
+        assert not first.conflicts and not first.failures, (index, first.lines())
+        methods = [r.method for r in server.log if "itemKey" in r.query or r.method == "POST"]
+        refetched += "GET" in methods[methods.index("POST") + 1:] if "POST" in methods else 0
+        server.clear_log()
+        assert not syncer.run(catalog, "sync").conflicts
+        after = snapshot(server, catalog)
+        for entry in targets:
+            assert after["entries"][entry.key]["abstract"] == "second user", index
+            assert after["items"][entry.key]["abstractNote"] == "second user", index
+        edited = after["entries"][targets[0].key]
+        assert (edited["pages"], edited["volume"]) == ("11-22", "9"), index
+    print(f"second user at each of {requests} requests: no lost update; "
+          f"{refetched} runs went through 412 and a re-fetch")
+    assert refetched >= 1
