@@ -146,3 +146,18 @@ def test_interrupt_or_crash_keeps_what_was_accepted(
     assert _enriched_in_file(catalog) == accepted
     assert not [p for p in check(load(catalog)) if p.severity == "error"]
     assert not list(tmp_path.glob(".entries.toml.*"))   # no temp file left behind
+
+
+def test_saving_as_it_goes_writes_the_same_file_as_saving_once(
+        server: CrossrefServer, catalog: Path, tmp_path: Path) -> None:
+    other = tmp_path / "once.toml"
+    other.write_bytes(catalog.read_bytes())
+    for path, interval in ((catalog, 0.0), (other, 3600.0)):
+        loaded = load(path)
+        client = CrossrefClient(server.url, cache=ResponseCache(tmp_path / "shared"),
+                                policy=RetryPolicy(attempts=1))
+        summary = run(loaded, loaded.catalog.entries, client, save_interval=interval,
+                      source="crossref 2026-01-01")
+        assert summary.enriched == 18
+    assert catalog.read_bytes() == other.read_bytes()
+    assert _enriched_in_file(catalog) == set(EXPECTED)
