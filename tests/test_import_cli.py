@@ -131,3 +131,13 @@ def test_on_duplicate_and_format_options(tmp_path: Path) -> None:
     forced = _run("--catalog", str(catalog), "import", "--format", "ris", "--dry-run", str(bib))
     assert forced.exit_code == 0 and "added 0, merged 0" in forced.stderr
     assert "text outside a record ignored" in forced.stderr
+
+
+def test_unknown_format_is_a_one_line_error(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("just some words\n", encoding="utf-8")
+    result = _run("--catalog", str(tmp_path / "c.toml"), "import", str(notes))
+    assert result.exit_code == 2
+    assert result.stderr == (f"ssl-bib: {notes}: cannot tell the format from the name or the "
+                             "content; give --format\n")
+    assert not (tmp_path / "c.toml").exists()

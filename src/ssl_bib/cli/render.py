@@ -20,7 +20,8 @@ def command() -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False),
               help="Write the README here. When the file exists and has the markers "
                    "<!-- ssl-bib:start --> / <!-- ssl-bib:end -->, only the part "
-                   "between them is replaced. Default: print the whole README.")
+                   "between them is replaced; otherwise the whole file is written. "
+                   "Default: print the whole README.")
 @click.option("--check", "check_path", type=click.Path(dir_okay=False),
               help="Exit 1 and print a diff when this README is not what the catalog "
                    "renders; write nothing.")
