@@ -85,3 +85,21 @@ def test_seed_imports_as_the_bundled_catalog_has_it() -> None:
 
     keys = [e.key for e in store.load(bundled).catalog.entries]
     assert [e.key for e in catalog.entries] == keys
+
+
+def test_seed_into_the_bundled_catalog_changes_nothing(tmp_path: Path) -> None:
+    import shutil
+
+    from click.testing import CliRunner
+
+    from ssl_bib.cli import cli
+
+    catalog = tmp_path / "entries.toml"
+    shutil.copy(Path(__file__).resolve().parents[1] / "entries.toml", catalog)
+    before = catalog.read_bytes()
+    result = CliRunner().invoke(cli, ["--catalog", str(catalog), "import",
+                                      str(SHARED / "seed" / "awesome-ssl-medical-imaging.md")])
+    assert result.exit_code == 0
+    # 64 rows, 63 distinct titles; rows 1 and 2 both match the entry with alt_titles.
+    assert "added 0, merged 0, unchanged 63, conflicts 0, skipped 0" in result.stderr
+    assert catalog.read_bytes() == before
