@@ -78,7 +78,7 @@ def read_text(path: Path) -> str:
         raise InputError(str(path), line, "not UTF-8 text") from None
 
 
-def parse(text: str, file: str, fmt: Format, key_format: str | None = None) -> ReadResult:
+def parse(text: str, file: str, fmt: Format) -> ReadResult:
     """Text in a format -> records and problems."""
     if fmt in ("bibtex", "biblatex"):
         from .codecs import bibtex_read
@@ -407,7 +407,7 @@ class Importer:
                         return other
         return None
 
-    def _incoming(self, record: Record, result: ReadResult, markdown: bool) -> dict[str, Any]:
+    def _incoming(self, record: Record, markdown: bool) -> dict[str, Any]:
         entry = record.entry
         values: dict[str, Any] = {name: getattr(entry, name) for name in MERGEABLE}
         values.pop("entry_type", None)
@@ -439,7 +439,7 @@ class Importer:
 
     def _merge(self, target: Entry, record: Record, result: ReadResult, source: str) -> None:
         markdown = record.from_readme
-        incoming = self._incoming(record, result, markdown)
+        incoming = self._incoming(record, markdown)
         if markdown and incoming.get("venue"):
             name = str(incoming["venue"])
             key = self.venues.resolve(name, None, False)
