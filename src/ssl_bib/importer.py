@@ -10,14 +10,14 @@ entries and not added. The caller decides whether to write.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from .codecs.read_result import ReadResult, Record
+from .dedup import Index, main_title, probable_same, title_similarity, url_key
 from .identifiers import doi_key, ids_from_url, is_arxiv, is_doi, is_url, strip_arxiv_version
-from .keys import FUNCTION_WORDS, assign_key
+from .keys import assign_key
 from .list_entries import split_categories
 from .merge import MERGEABLE, Conflict, fill
 from .model import Catalog, Entry, EntryType, Venue, VenueKind
@@ -32,12 +32,8 @@ _EXTENSIONS: dict[str, Format] = {
     ".bib": "bibtex", ".bibtex": "bibtex", ".biblatex": "biblatex", ".ris": "ris",
     ".json": "csljson", ".csljson": "csljson", ".md": "markdown", ".markdown": "markdown",
 }
-# A title this similar (0-100) to an entry's is the same paper listed twice.
-FUZZY_THRESHOLD = 88
 # An identifier shared with an entry whose title is this different is a wrong link.
 ID_TITLE_THRESHOLD = 60
-# Title words shared by more entries than this say nothing about identity.
-_COMMON_POSTING = 1000
 
 
 def detect_format(path: Path, text: str) -> Format:
@@ -139,97 +135,6 @@ class Outcome:
         return (f"added {len(self.added)}, merged {len(self.merged)}, "
                 f"unchanged {self.unchanged}, conflicts {len(self.conflicts)}, "
                 f"skipped {self.skipped}")
-
-
-def _title_words(norm: str) -> list[str]:
-    return [w for w in dict.fromkeys(norm.split()) if len(w) > 2 and w not in FUNCTION_WORDS]
-
-
-def _url_key(url: str) -> str:
-    return url.strip().rstrip("/").removeprefix("https://").removeprefix("http://").lower()
-
-
-class Index:
-    """Entries by DOI, arXiv id, normalised title and URL (dicts: each lookup
-    is constant time), and by title word for fuzzy candidates, so matching N
-    records costs O(N), never all pairs."""
-
-    def __init__(self, entries: Iterable[Entry]) -> None:
-        # value -> {id(entry): entry}: ordered, and re-indexing an entry is O(1).
-        self.by_doi: dict[str, dict[int, Entry]] = {}
-        self.by_arxiv: dict[str, dict[int, Entry]] = {}
-        self.by_title: dict[str, dict[int, Entry]] = {}
-        self.by_url: dict[str, dict[int, Entry]] = {}
-        self.by_word: dict[str, dict[int, Entry]] = {}
-        self.norms: dict[int, list[str]] = {}
-        self.mains: dict[int, str] = {}
-        for entry in entries:
-            self.add(entry)
-
-    @staticmethod
-    def _put(table: dict[str, dict[int, Entry]], key: str, entry: Entry) -> None:
-        table.setdefault(key, {})[id(entry)] = entry
-
-    def add(self, entry: Entry) -> None:
-        """Index an entry (again, after a merge filled its identifiers)."""
-        if entry.doi:
-            self._put(self.by_doi, doi_key(entry.doi), entry)
-        if entry.arxiv:
-            self._put(self.by_arxiv, strip_arxiv_version(entry.arxiv).lower(), entry)
-        if entry.url:
-            self._put(self.by_url, _url_key(entry.url), entry)
-        norms = [normalize_title(t) for t in [entry.title, *entry.alt_titles]]
-        self.norms[id(entry)] = norms
-        main = main_title(entry.title)
-        if main:
-            self.mains[id(entry)] = main
-            for word in _title_words(main):
-                self._put(self.by_word, word, entry)
-        for norm in norms:
-            self._put(self.by_title, norm, entry)
-            for word in _title_words(norm):
-                self._put(self.by_word, word, entry)
-
-    def fuzzy_candidates(self, norm: str) -> list[Entry]:
-        """Entries sharing at least two of the title's three rarest words
-        (one, for titles of one or two words)."""
-        postings = sorted((self.by_word[w] for w in _title_words(norm) if w in self.by_word),
-                          key=len)
-        postings = [p for p in postings[:3] if len(p) <= _COMMON_POSTING]
-        if not postings:
-            return []
-        need = 1 if len(postings) == 1 else 2
-        counts: dict[int, int] = {}
-        found: dict[int, Entry] = {}
-        for posting in postings:
-            for ident, entry in posting.items():
-                counts[ident] = counts.get(ident, 0) + 1
-                found[ident] = entry
-        return [found[i] for i, n in counts.items() if n >= need]
-
-
-def title_similarity(a: str, b: str) -> float:
-    """0-100: how alike two normalised titles are."""
-    from rapidfuzz import fuzz
-
-    return float(fuzz.ratio(a, b))
-
-
-def main_title(title: str) -> str:
-    """The folded title before its subtitle ("Models Genesis: Generic..." ->
-    "models genesis"); "" when it has no subtitle."""
-    m = re.match(r"^(.+?)(?::\s|\s[-–—]\s)", title)
-    return normalize_title(m.group(1)) if m and len(m.group(1).split()) >= 2 else ""
-
-
-def probable_same(a: str, b: str) -> bool:
-    """Near-identical titles: a typo, a subtitle on one side only, a prefix
-    such as "MoCo-CXR:" on one side only."""
-    if title_similarity(a, b) >= FUZZY_THRESHOLD:
-        return True
-    short, long_ = sorted((a, b), key=len)
-    words = short.split()
-    return len(words) >= 3 and (long_.startswith(short + " ") or long_.endswith(" " + short))
 
 
 class VenueMap:
@@ -372,7 +277,7 @@ class Importer:
             by_id += self.index.by_arxiv.get(strip_arxiv_version(entry.arxiv).lower(),
                                              {}).values()
         if entry.url:
-            by_id += self.index.by_url.get(_url_key(entry.url), {}).values()
+            by_id += self.index.by_url.get(url_key(entry.url), {}).values()
         candidates: dict[int, Entry] = {id(e): e for e in by_title}
         for other in {id(e): e for e in by_id}.values():
             if id(other) in candidates:
