@@ -324,3 +324,30 @@ def test_what_push_leaves_behind_a_later_pull_brings_in(server: FakeZotero, sync
     item = server.libraries[GROUP].items[str(edited.zotero_key)]
     assert (item["abstractNote"], item["pages"]) == ("from Zotero", "1-5")
     assert syncer.run(catalog, "sync").lines() == []
+
+
+def test_a_new_entry_type_replaces_the_item(server: FakeZotero, syncer: Syncer,
+                                            catalog: Path) -> None:
+    _pushed(server, syncer, catalog)
+    key = _journal_key(catalog)
+    zkey = str(item_of(server, key)["key"])
+    edit_local(catalog, key, entry_type="preprint", arxiv="2101.00042")
+    report = syncer.run(catalog, "sync")
+    assert not report.failures, report.failures
+    item = server.libraries[GROUP].items[zkey]
+    assert item["itemType"] == "preprint" and item["archiveID"] == "arXiv:2101.00042"
+    assert "publicationTitle" not in item
+    assert [r.method for r in server.log if r.path.endswith(zkey)] == ["PUT"]
+    assert syncer.run(catalog, "sync").lines() == []
+
+
+def test_a_renamed_citation_key_reaches_zotero(server: FakeZotero, syncer: Syncer,
+                                               catalog: Path) -> None:
+    _pushed(server, syncer, catalog)
+    loaded = load(catalog)
+    entry = loaded.catalog.entries[2]
+    zkey, entry.key = str(entry.zotero_key), "renamedOnPurpose2020"
+    from ssl_bib.store import save
+    save(loaded)
+    assert syncer.run(catalog, "sync").zotero["changed"] == ["renamedOnPurpose2020"]
+    assert server.libraries[GROUP].items[zkey]["citationKey"] == "renamedOnPurpose2020"

@@ -211,6 +211,14 @@ class ZoteroClient:
 
     # -- writes -----------------------------------------------------------------
 
+    def put_item(self, key: str, data: dict[str, Any]) -> tuple[int, int]:
+        """Replace one item whole (its `version` in the data). Returns the
+        status (204, or 412/404 for the caller to handle) and the new version."""
+        response = self.request("PUT", f"{self.prefix}/items/{key}", json=data)
+        if response.status_code not in (204, 412, 404, 400):
+            self._check(response, f"PUT items/{key}", ok=(204,))
+        return response.status_code, int(response.headers.get("Last-Modified-Version", "0"))
+
     def post(self, kind: str, objects: list[dict[str, Any]]) -> WriteResult:
         """Create or update up to 50 objects, each carrying its own `version`
         (0 for a new object with a key we chose). Per-object results returned."""

@@ -45,7 +45,7 @@ class Op:
     """One object to write."""
 
     zkey: str
-    kind: Literal["create", "update", "trash"]
+    kind: Literal["create", "update", "trash", "replace"]
     payload: dict[str, Any]
     entry_key: str
 
@@ -363,7 +363,11 @@ class SyncEngine:
             setattr(merged_entry, name, value)
         payload = build_item(merged_entry, self.ctx, remote)
         if self.pushes and differs(payload, remote):
-            self._op(plan, Op(zkey, "update", {**payload, "key": zkey, "version": version},
+            # A new item type leaves fields the old type had: a POST would merge
+            # them back in (PATCH semantics), a PUT replaces the whole item.
+            kind: Literal["update", "replace"] = (
+                "replace" if payload.get("itemType") != remote.get("itemType") else "update")
+            self._op(plan, Op(zkey, kind, {**payload, "key": zkey, "version": version},
                               entry.key))
             self.report.record("zotero", "changed", entry.key)
         else:
@@ -517,7 +521,10 @@ class SyncEngine:
 
     def _send(self, pending: Plan, plan: Plan) -> SyncEngine._Retry:
         retry = SyncEngine._Retry()
-        ops = list(pending.ops.values())
+        ops = [op for op in pending.ops.values() if op.kind != "replace"]
+        for op in pending.ops.values():
+            if op.kind == "replace":
+                self._replace(op, plan, retry)
         for start in range(0, len(ops), BATCH):
             batch = ops[start:start + BATCH]
             result = self.client.post("items", [op.payload for op in batch])
@@ -542,6 +549,17 @@ class SyncEngine:
                         self.report.unrecord("zotero", op.entry_key)
             self.progress("writing to Zotero", start + len(batch), len(ops))
         return retry
+
+    def _replace(self, op: Op, plan: Plan, retry: SyncEngine._Retry) -> None:
+        status, version = self.client.put_item(op.zkey, op.payload)
+        if status == 204:
+            retry.versions.append(version)
+            plan.state[op.zkey] = ItemState(version, {**op.payload, "version": version})
+        elif status in (412, 404):
+            retry.keys.append(op.zkey)
+        else:
+            self.report.failures.append(f"entry {op.entry_key}: Zotero refused it: {status}")
+            self.report.unrecord("zotero", op.entry_key)
 
     # -- 4. the catalog -----------------------------------------------------------
 
