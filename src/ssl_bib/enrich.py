@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from .crossref.client import CircuitOpen, CrossrefClient, CrossrefError
-from .crossref.fields import Work, parse_work
+from .crossref.fields import PUBLISHED_TYPES, Work, parse_work
 from .crossref.match import ID_TITLE_MIN, Decision, Scored, Wanted, decide, score
 from .identifiers import ids_from_url
 from .merge import fill
@@ -146,7 +146,7 @@ def resolve(entry: Entry, wanted: Wanted, client: CrossrefClient) -> Resolution:
         else:
             work = parse_work(record)
             if _by_identifier(wanted, work, "DOI", doi, notes):
-                return Resolution(entry.key, _accepted(wanted), "DOI", work, notes=notes)
+                return Resolution(entry.key, _accepted(wanted, work), "DOI", work, notes=notes)
     pii = entry.pii or (link.pii if link else None)
     if pii:
         for record in client.by_alternative_id(pii):
@@ -156,7 +156,7 @@ def resolve(entry: Entry, wanted: Wanted, client: CrossrefClient) -> Resolution:
             if _by_identifier(wanted, work, "PII", pii, notes):
                 if work.doi:
                     client.remember_work(work.doi, record)
-                return Resolution(entry.key, _accepted(wanted), "PII", work, notes=notes)
+                return Resolution(entry.key, _accepted(wanted, work), "PII", work, notes=notes)
     parts = [entry.title]
     # Only curated authors go into the query: authors filled from Crossref
     # would change the question, and the next run would miss the cache.
@@ -170,16 +170,19 @@ def resolve(entry: Entry, wanted: Wanted, client: CrossrefClient) -> Resolution:
         best = decision.best.work
         if best.doi:
             client.remember_work(best.doi, records[works.index(best)])
-        return Resolution(entry.key, _accepted(wanted), "search", decision.best.work,
+        return Resolution(entry.key, _accepted(wanted, best), "search", best,
                           candidates=decision.candidates, notes=notes)
     status: Status = "ambiguous" if decision.outcome == "ambiguous" else "not-found"
     return Resolution(entry.key, status, "search", candidates=decision.candidates,
                       notes=notes, reason=decision.reason)
 
 
-def _accepted(wanted: Wanted) -> Status:
-    # A preprint's match is its published version: reported, applied on request.
-    return "upgrade" if wanted.kind == "preprint" else "matched"
+def _accepted(wanted: Wanted, work: Work) -> Status:
+    """A preprint's published version is reported, and applied on request; a
+    preprint's own record (posted content, by its own DOI) fills it directly."""
+    if wanted.kind == "preprint" and work.type in PUBLISHED_TYPES:
+        return "upgrade"
+    return "matched"
 
 
 def apply(entry: Entry, resolution: Resolution, source: str, fields: tuple[str, ...],

@@ -324,3 +324,37 @@ def test_mailto_comes_from_the_settings_when_not_given(
     server.reset_log()
     run_enrich("SelfPathSelf2021", "--mailto", "me@example.org")
     assert "mailto:me@example.org" in server.log[0].user_agent
+
+
+PREPRINT_CATALOG = """\
+schema = 1
+categories = []
+
+[venues.ArXiv]
+name = "arXiv"
+kind = "preprint"
+
+[[entries]]
+key = "OwnRecord2021"
+title = "A Preprint With Its Own Crossref Record"
+year = 2021
+venue = "ArXiv"
+doi = "10.1101/2021.01.01.000001"
+"""
+
+
+def test_a_preprints_own_record_fills_it_without_upgrade(tmp_path: Path) -> None:
+    from crossref_corpus import work
+
+    record = work("10.1101/2021.01.01.000001", "posted-content",
+                  "A preprint with its own Crossref record", (2021, 1),
+                  [("Okafor", "Chidi")], [], "Cold Spring Harbor Laboratory")
+    catalog = tmp_path / "entries.toml"
+    catalog.write_text(PREPRINT_CATALOG, encoding="utf-8")
+    with CrossrefServer([record]) as server:
+        result = invoke_enrich(server.url, catalog, tmp_path / "cache")
+    assert result.exit_code == 0, result.output
+    entry = load(catalog).catalog.entries[0]
+    assert [p.display() for p in entry.authors] == ["Okafor, Chidi"]
+    assert entry.publisher == "Cold Spring Harbor Laboratory"
+    assert entry.entry_type is None
