@@ -17,7 +17,7 @@ from typing import Any, Literal
 from .codecs.read_result import ReadResult, Record
 from .dedup import Index, main_title, probable_same, title_similarity, url_key
 from .identifiers import doi_key, ids_from_url, is_arxiv, is_doi, is_url, strip_arxiv_version
-from .keys import assign_key
+from .keys import KeyPool
 from .list_entries import split_categories
 from .merge import MERGEABLE, Conflict, fill
 from .model import Catalog, Entry, EntryType, Venue, VenueKind
@@ -187,7 +187,7 @@ class Importer:
         self.bootstrap = bootstrap
         self.index = Index(catalog.entries)
         self.venues = VenueMap(catalog)
-        self.taken = {e.key.casefold() for e in catalog.entries}
+        self.keys = KeyPool((e.key for e in catalog.entries), catalog.settings.key_format)
         self.outcome = Outcome()
 
     def run(self, result: ReadResult, file: str) -> None:
@@ -382,25 +382,14 @@ class Importer:
                 entry.entry_type = record.kind
         self._ensure_categories(entry.categories)
         key = record.source_id if self.keep_keys else None
-        if not key or not re.fullmatch(r"[A-Za-z0-9_:\-]+", key) or key.casefold() in self.taken:
-            key = self._new_key(entry)
+        if not key or not re.fullmatch(r"[A-Za-z0-9_:\-]+", key) or key in self.keys:
+            key = self.keys.assign(entry)
+        self.keys.add(key)
         entry.key = key
-        self.taken.add(key.casefold())
         entry.provenance = {"entry": source}
         self.catalog.entries.append(entry)
         self.index.add(entry)
         self.outcome.added.append(entry)
-
-    def _new_key(self, entry: Entry) -> str:
-        """assign_key against only the keys that clash, found by asking for
-        the next candidate until one is free: assign_key folds every key it is
-        given, and giving it all of them for each new entry is quadratic."""
-        clashing: list[str] = []
-        key = assign_key(entry, clashing, self.catalog.settings.key_format)
-        while key.casefold() in self.taken:
-            clashing.append(key)
-            key = assign_key(entry, clashing, self.catalog.settings.key_format)
-        return key
 
     def _ensure_venue(self, name: str, result: ReadResult) -> str:
         """A README's venue abbreviation -> a catalog venue key, adding the
