@@ -169,6 +169,12 @@ def test_local_removal_moves_the_item_to_the_trash(server: FakeZotero, syncer: S
     assert item["deleted"] == 1  # ... in the trash
     assert str(entry.zotero_key) not in server.libraries[GROUP].deleted_items
     assert syncer.run(catalog, "sync").lines() == []
+    # Settled: a no-op sync neither asks much nor rewrites a file.
+    state = state_path(catalog, GROUP)
+    stamps = (catalog.stat().st_mtime_ns, state.stat().st_mtime_ns)
+    server.log.clear()
+    assert syncer.run(catalog, "sync").lines() == [] and server.count <= 3
+    assert (catalog.stat().st_mtime_ns, state.stat().st_mtime_ns) == stamps
 
 
 def test_deletion_against_an_edit_is_a_conflict(server: FakeZotero, syncer: Syncer,

@@ -190,7 +190,9 @@ class Planner:
         if remote is None:
             return
         if is_deleted(remote):
-            plan.state[zkey] = ItemState(version, {"key": zkey, "deleted": 1})
+            st = self.state.items.get(zkey)
+            if st is None or st.version != version or not is_deleted(st.data):
+                plan.state[zkey] = ItemState(version, {"key": zkey, "deleted": 1})
             return
         if base is None:  # new in Zotero (or restored from its trash)
             self._pull_new(plan, zkey, remote, version)

@@ -71,7 +71,7 @@ class SyncEngine:
                 if row is None:
                     dirty |= self.state.items.pop(zkey, None) is not None
                 elif (old is None or old.version != row.version or old.remote != row.remote
-                      or old.data is not row.data or not old.fingerprint):
+                      or (old.data is not row.data and old.data != row.data)):
                     self.planner.fingerprint_row(row)
                     self.state.items[zkey] = row
                     dirty = True
