@@ -39,6 +39,8 @@ def test_different_fields_merge_both_ways(server: FakeZotero, syncer: Syncer,
     entry = load(catalog).catalog.find(key)
     assert entry is not None
     assert (entry.pages, entry.volume, entry.abstract) == ("101-112", "77", "From Zotero.")
+    assert entry.provenance == {"volume": f"zotero group {GROUP}",
+                                "abstract": f"zotero group {GROUP}"}
     item = item_of(server, key)
     assert (item["pages"], item["volume"], item["abstractNote"]) == ("101-112", "77",
                                                                     "From Zotero.")

@@ -260,8 +260,11 @@ class SyncEngine:
             for entry in catalog.entries:
                 merged = plan.updates.get(entry.zotero_key or "")
                 if merged is not None:
+                    source = f"zotero group {self.client.group}"
                     for name, value in merged.items():
-                        setattr(entry, name, value)
+                        if getattr(entry, name) != value:
+                            setattr(entry, name, value)
+                            entry.provenance[name] = source  # where the new value came from
             catalog.entries = [e for e in catalog.entries if e.zotero_key not in plan.removals]
             catalog.entries.extend(plan.new_entries.values())
         if plan.updates or plan.new_entries or plan.removals or self.planner.linked:
