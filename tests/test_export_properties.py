@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import json
 
-from export_fixtures.catalogs import venues
-from export_fixtures.csl_rules import check_schema_rules
-from export_fixtures.roundtrip import check_bibtex, check_ris
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from export_fixtures.catalogs import venues
+from export_fixtures.csl_rules import check_schema_rules
+from export_fixtures.roundtrip import check_bibtex, check_ris
 from ssl_bib.codecs import fields as f
 from ssl_bib.codecs.bibtex_write import write_biblatex, write_bibtex
 from ssl_bib.codecs.csljson_write import write_csljson
@@ -22,7 +22,8 @@ SPECIALS = "{}\\%&#_$~^`'\"-@,= "
 # Arbitrary Unicode (no surrogates, which no file can hold), with the LaTeX
 # specials, math and accented letters made frequent.
 any_char = st.characters(blacklist_categories=("Cs",))
-tricky_char = st.sampled_from(list(SPECIALS) + list("αβΩx²³–—éÁüßøł’“”…中😀") + ["\n", "\t", "\xa0"])
+tricky_char = st.sampled_from(list(SPECIALS) + list("αβΩx²³–—éÁüßøł’“”…中😀")
+                              + ["\n", "\t", "\xa0"])
 text = st.text(st.one_of(any_char, tricky_char, st.sampled_from("aAzZ09 ")), max_size=30)
 title = text.filter(lambda t: f.clean(t) != "")
 word = st.text(st.one_of(st.sampled_from("abcdefghijkLMNOPQRSTéüÁ"), tricky_char),

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from ..model import Catalog, Entry, Person
 from . import fields as f
@@ -65,21 +66,20 @@ def _entry_block(catalog: Catalog, entry: Entry, biblatex: bool) -> str:
     pairs = _fields(catalog, entry, kind, biblatex)
     lines = [f"@{(_BIBLATEX_TYPES if biblatex else _BIBTEX_TYPES)[kind]}{{{key},"]
     for name, value, raw in pairs:
-        if raw:
-            if not is_balanced(value):
-                raise f.ExportError(key, name, f"unbalanced braces in {value!r}")
-            lines.append(f"  {name} = {{{value}}},")
-        elif name == "month" and not biblatex:
+        if name == "month" and not biblatex:
             lines.append(f"  {name} = {value},")  # a macro, unbraced
-        else:
-            text = escape(value, ascii_only=ascii_only)
-            lines.append(f"  {name} = {{{text}}},")
-    # The writer's own text is balanced by construction; check anyway, since
-    # an unbalanced entry silently swallows every entry after it.
-    block = "\n".join(lines)[:-1] + "\n}\n"
-    if not is_balanced(block):  # pragma: no cover - a bug in escaping, never input
-        raise f.ExportError(key, None, "unbalanced braces in the written entry")
-    return block
+            continue
+        if not raw:
+            value = escape(value, ascii_only=ascii_only)
+        # Every value balanced, so the entry is: an unbalanced entry would
+        # silently swallow every entry after it. Escaped text is balanced by
+        # construction; identifiers (URL, DOI) are written as they are.
+        if not is_balanced(value):
+            raise f.ExportError(key, name, f"unbalanced braces in {value!r}")
+        lines.append(f"  {name} = {{{value}}},")
+    lines[-1] = lines[-1][:-1]  # no comma after the last field
+    lines.append("}\n")
+    return "\n".join(lines)
 
 
 def _fields(catalog: Catalog, entry: Entry, kind: str,
@@ -166,6 +166,7 @@ def _fields(catalog: Catalog, entry: Entry, kind: str,
     return out
 
 
+@lru_cache(maxsize=1 << 16)  # authors recur across a catalog
 def _name(person: Person, ascii_only: bool) -> str:
     """One name in BibTeX's "Family, Given" form. Braces keep a single name or
     organisation whole, and keep a comma or a word "and" from splitting it."""

@@ -12,9 +12,6 @@ from functools import lru_cache
 
 from ..model import Catalog, Entry, Person
 
-# Anything that is not plain printable text: control characters, line breaks,
-# tabs, non-breaking spaces. Their presence sends text down the slow path.
-_NEEDS_CLEANING_RE = re.compile(r"[^\x20-\x7e]|  |^ | $")
 _PAGE_SPLIT_RE = re.compile(r"\s*(?:-+|–|—)\s*")
 
 
@@ -33,7 +30,9 @@ def clean(text: str | None) -> str:
     since no format keeps a line break inside a value."""
     if not text:
         return ""
-    if not _NEEDS_CLEANING_RE.search(text):
+    # Fast path: str.isprintable() is False for control and format characters,
+    # line breaks, tabs and every space but " ".
+    if text.isprintable() and "  " not in text and text[0] != " " and text[-1] != " ":
         return text
     return _clean_slow(text)
 
@@ -54,6 +53,9 @@ def people(entry: Entry) -> list[Person]:
     result = []
     for person in entry.authors:
         family, given = clean(person.family), clean(person.given)
+        if family is person.family and given is person.given and family:
+            result.append(person)  # already clean: no copy
+            continue
         if not family:
             if not given:
                 continue

@@ -47,12 +47,22 @@ _SPECIAL_RE = re.compile(r"[\\{}&%$#_~^]")
 _LIGATURE_RE = re.compile(r"(?<=-)(?=-)|(?<=`)(?=`)|(?<=')(?=')|(?<=[?!])(?=`)")
 _LIGATURE_HINT_RE = re.compile(r"--|``|''|[?!]`")
 _NON_ASCII_RE = re.compile(r"[^\x00-\x7f]")
+# Any character that may need escaping; text without one is returned as is.
+_ANY_WORK_RE = re.compile(r"[\\{}&%$#_~^`'?!\-]|[^\x00-\x7f]")
 
 
 def escape(text: str, *, ascii_only: bool = True, paired: bool | None = None) -> str:
     """LaTeX for one plain-text value. `ascii_only` (BibTeX) also turns
     non-ASCII characters into LaTeX; biblatex keeps them as UTF-8. `paired`
     says whether the braces of the whole value pair up (computed if None)."""
+    if not _ANY_WORK_RE.search(text):
+        return text
+    return _escape(text, ascii_only, paired)
+
+
+# Names, venues and keywords repeat across a catalog: remember their LaTeX.
+@lru_cache(maxsize=1 << 16)
+def _escape(text: str, ascii_only: bool, paired: bool | None) -> str:
     if _SPECIAL_RE.search(text):
         if paired is None:
             paired = is_balanced(text)
@@ -153,12 +163,15 @@ def _needs_protection(word: str, first: bool) -> bool:
     first letter anywhere but in the title's first word, or a lower-case
     first word (pandoc capitalises it: "mixup" would become "Mixup")."""
     if not first:
-        return not word.islower() and any(ch.isupper() for ch in word)
+        return word != word.lower()  # it has a capital
     # BibTeX keeps the title's first character as it is, and no more.
-    if any(ch.isupper() for ch in word[1:]):
+    rest = word[1:]
+    if rest != rest.lower():
         return True
-    letters = [ch for ch in word if ch.isalpha()]
-    return bool(letters) and letters[0].islower()
+    for ch in word:
+        if ch.isalpha():
+            return ch.islower()
+    return False
 
 
 _TRAILING_PUNCTUATION = ":;,.!?"
@@ -167,34 +180,46 @@ _TRAILING_PUNCTUATION = ":;,.!?"
 def protect_title(text: str, *, ascii_only: bool = True) -> str:
     """Escape a title and brace the runs of words that carry capitals, the way
     Better BibTeX does, so styles do not print "mri" or "covid-19"."""
-    words = text.split(" ")
     paired = is_balanced(text)
     out: list[str] = []
-    run: list[str] = []
+    plain: list[str] = []  # the current run of words left as they are
+    run: list[str] = []  # the current run of words to brace
 
-    def flush() -> None:
+    def esc(value: str) -> str:
+        return escape(value, ascii_only=ascii_only, paired=paired)
+
+    def flush_plain() -> None:
+        if plain:
+            out.append(esc(" ".join(plain)))
+            plain.clear()
+
+    def flush_run() -> None:
         if run:
-            group = " ".join(run)
+            group = esc(" ".join(run))
             # A group that starts with a command would be a BibTeX "special
             # character", whose letters styles do change: brace it twice.
             out.append("{{" + group + "}}" if group.startswith("\\") else "{" + group + "}")
             run.clear()
 
-    for index, word in enumerate(words):
+    for index, word in enumerate(text.split(" ")):
         if not _needs_protection(word, first=index == 0):
-            flush()
-            out.append(escape(word, ascii_only=ascii_only, paired=paired))
+            flush_run()
+            plain.append(word)
             continue
+        flush_plain()
         # Punctuation that ends a word ends the braced run too, as in Better
         # BibTeX's "Models {Genesis}: {Generic ...}".
         core = word.rstrip(_TRAILING_PUNCTUATION)
-        tail = word[len(core):]
-        run.append(escape(core, ascii_only=ascii_only, paired=paired))
-        if tail:
-            flush()
-            out[-1] += escape(tail, ascii_only=ascii_only, paired=paired)
-    flush()
+        run.append(core)
+        if len(core) < len(word):
+            flush_run()
+            out[-1] += esc(word[len(core):])
+    flush_run()
+    flush_plain()
     return " ".join(out)
+
+
+_NOT_BRACES_RE = re.compile(r"[^{}]+")
 
 
 def is_balanced(text: str) -> bool:
@@ -203,10 +228,11 @@ def is_balanced(text: str) -> bool:
     if "{" not in text and "}" not in text:
         return True
     depth = 0
-    for ch in text:
+    # Only the braces matter: drop everything else at C speed first.
+    for ch in _NOT_BRACES_RE.sub("", text):
         if ch == "{":
             depth += 1
-        elif ch == "}":
+        else:
             depth -= 1
             if depth < 0:
                 return False
