@@ -359,3 +359,17 @@ def test_a_renamed_citation_key_reaches_zotero(server: FakeZotero, syncer: Synce
     save(loaded)
     assert syncer.run(catalog, "sync").zotero["changed"] == ["renamedOnPurpose2020"]
     assert server.libraries[GROUP].items[zkey]["citationKey"] == "renamedOnPurpose2020"
+
+
+def test_other_item_types_and_child_items_are_left_in_zotero(
+        server: FakeZotero, syncer: Syncer, catalog: Path) -> None:
+    _pushed(server, syncer, catalog)
+    parent = str(load(catalog).catalog.entries[0].zotero_key)
+    server.add_item(GROUP, {"itemType": "note", "note": "<p>read this</p>",
+                            "parentItem": parent})
+    book = server.add_item(GROUP, {"itemType": "book", "title": "A Book", "date": "2020"})
+    report = syncer.run(catalog, "sync")
+    assert report.catalog["new"] == [] and not report.failures
+    assert [n for n in report.notes if book in n and "not pulled" in n]
+    assert len(report.notes) == 1  # the note is no news
+    assert len(load(catalog).catalog.entries) == 62

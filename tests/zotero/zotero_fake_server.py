@@ -482,8 +482,11 @@ class FakeZotero:
                     for name in ("creators", "tags", "collections"):
                         merged.setdefault(name, [])
                     merged.setdefault("relations", {})
-                elif not str(merged.get("name", "")).strip():
-                    raise HttpError(400, "Collection name cannot be empty")
+                else:
+                    if not str(merged.get("name", "")).strip():
+                        raise HttpError(400, "Collection name cannot be empty")
+                    merged.setdefault("parentCollection", False)
+                    merged.setdefault("relations", {})
                 if existing is not None and _content(existing) == _content(merged):
                     result["unchanged"][i] = key
                     continue

@@ -20,6 +20,7 @@ from .schema import new_key
 from .state import ItemState, SyncState
 
 _KEY_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_:-")
+_CHILD_TYPES = frozenset({"note", "attachment", "annotation"})
 # Item JSON properties that are bookkeeping, not content.
 _BOOKKEEPING = frozenset({"key", "version", "dateAdded", "dateModified"})
 
@@ -293,6 +294,8 @@ class Planner:
         plan.state[zkey] = ItemState(version, base or {}, remote)
 
     def _pull_new(self, plan: Plan, zkey: str, remote: dict[str, Any], version: int) -> None:
+        if remote.get("parentItem") or remote.get("itemType") in _CHILD_TYPES:
+            return  # notes and attachments belong to their item, not to the catalog
         if not self.pulls:
             self.report.notes.append(f"Zotero item {zkey} is not in the catalog "
                                      "(pull or sync brings it in)")
@@ -300,8 +303,10 @@ class Planner:
             return
         fields = item_fields(remote, self.ctx)
         if fields is None or not fields["title"]:
-            self.report.notes.append(f"Zotero item {zkey} ({remote.get('itemType')}) has no "
-                                     "title and year the catalog can hold; skipped")
+            self.report.notes.append(f"Zotero item {zkey} ({remote.get('itemType')}, "
+                                     f"{str(remote.get('title') or '')[:40]!r}) is not a "
+                                     "journal article, conference paper or preprint with a "
+                                     "title and a year; not pulled")
             return
         catalog = self.loaded.catalog
         taken = [e.key for e in catalog.entries] + [e.key for e in plan.new_entries.values()]
