@@ -128,9 +128,12 @@ def _by_identifier(wanted: Wanted, work: Work, label: str, value: str,
         return True
     if not work.title:
         notes.append(f"the Crossref record of {label} {value} has no title to check it against")
-    else:
+    elif checked.title_sim < ID_TITLE_MIN:
         notes.append(f"{label} {value} belongs to a different title: {work.full_title!r} "
                      f"(similarity {checked.title_sim:.2f}); not used")
+    else:
+        notes.append(f"the Crossref record of {label} {value}: "
+                     f"{'; '.join(checked.problems)}; not used")
     return False
 
 

@@ -358,3 +358,16 @@ def test_a_preprints_own_record_fills_it_without_upgrade(tmp_path: Path) -> None
     assert [p.display() for p in entry.authors] == ["Okafor, Chidi"]
     assert entry.publisher == "Cold Spring Harbor Laboratory"
     assert entry.entry_type is None
+
+
+def test_a_doi_record_by_other_authors_is_not_used(run_enrich: RunEnrich,
+                                                   catalog: Path) -> None:
+    text = catalog.read_text(encoding="utf-8")
+    marker = 'key = "TransferableVisualWords2021"\n'
+    text = text.replace(marker, marker + 'authors = ["Ramirez, Elena"]\n', 1)
+    catalog.write_text(text, encoding="utf-8")
+    result = run_enrich("TransferableVisualWords2021")
+    entry = load(catalog).catalog.find("TransferableVisualWords2021")
+    assert entry is not None and entry.pages is None
+    assert ("the Crossref record of DOI 10.1109/TMI.2021.3060634: no author family name in "
+            "common; not used") in result.stdout
