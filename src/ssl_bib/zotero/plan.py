@@ -295,6 +295,8 @@ class Planner:
 
     def _pull_new(self, plan: Plan, zkey: str, remote: dict[str, Any], version: int) -> None:
         if remote.get("parentItem") or remote.get("itemType") in _CHILD_TYPES:
+            if zkey in self.state.items:
+                plan.state[zkey] = None
             return  # notes and attachments belong to their item, not to the catalog
         if not self.pulls:
             self.report.notes.append(f"Zotero item {zkey} is not in the catalog "
@@ -307,6 +309,8 @@ class Planner:
                                      f"{str(remote.get('title') or '')[:40]!r}) is not a "
                                      "journal article, conference paper or preprint with a "
                                      "title and a year; not pulled")
+            if zkey in self.state.items:
+                plan.state[zkey] = None  # a deferred copy from a push: told once is enough
             return
         catalog = self.loaded.catalog
         taken = [e.key for e in catalog.entries] + [e.key for e in plan.new_entries.values()]
