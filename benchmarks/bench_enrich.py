@@ -92,6 +92,17 @@ def one_run(catalog: Path, server: CrossrefServer, cache_dir: Path,
     return wall, len(server.log), summary.enriched, cache.hits, cache.misses
 
 
+def client_setup_ms(n: int = 20) -> float:
+    """What habanero pays before each request: it calls httpx2.get(), which
+    builds a new client, and with it a TLS context, every time."""
+    import httpx2
+
+    start = time.perf_counter()
+    for _ in range(n):
+        httpx2.Client().close()
+    return (time.perf_counter() - start) / n * 1000
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--entries", type=int, default=1000)
