@@ -134,6 +134,8 @@ def main() -> None:
                 print(f"{level:>4} {requests:>8} {requests / args.entries:>9.2f} "
                       f"{wall:>8.1f} {ideal:>8.1f} {wall / ideal:>10.2f} {enriched:>8} "
                       f"{re_requests:>9} {rate:>14.1%} {re_wall:>7.1f} {overhead * 1000:>15.0f}")
+        print(f"habanero builds an httpx2 client (and TLS context) per request: "
+              f"{client_setup_ms():.0f} ms of CPU each, part of the overhead above")
 
 
 if __name__ == "__main__":
