@@ -5,7 +5,8 @@ Only keys the official CSL-JSON schema (csl-data.json, v1.0) allows are
 written, each with the value type it allows: `id` and `type` always, dates as
 {"date-parts": [[year, month]]}, names as {"family", "given"} or {"literal"}
 for organisations. What CSL has no variable for (code links, the arXiv id)
-goes into `custom`, the schema's place for extra data. Ids are the citation
+goes into `custom`, the schema's place for extra data; code links are also
+written into `note`, which pandoc and Zotero keep (they drop `custom`). Ids are the citation
 keys, unique case-insensitively (citeproc-py lower-cases them).
 """
 
@@ -81,7 +82,9 @@ def csl_item(catalog: Catalog, entry: Entry) -> dict[str, Any]:
     if keywords:
         item["keyword"] = ", ".join(keywords)
     put("abstract", entry.abstract)
-    put("note", entry.note)
+    # Code links also go into `note`: pandoc and Zotero drop `custom` on import
+    # but keep the note, so the links survive every consumer.
+    put("note", f.note_text(entry))
     custom: dict[str, Any] = {}
     if entry.code:
         custom["code"] = [{"label": f.clean(c.label), "url": c.url.strip()}
