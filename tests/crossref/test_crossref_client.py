@@ -232,3 +232,16 @@ def test_in_flight_requests_never_exceed_the_limit(tmp_path: Path, limit: int) -
         assert len(server.log) == 12
         assert server.max_in_flight <= limit
         assert server.max_in_flight >= min(limit, 2)    # the limit was really used
+
+
+def test_dois_with_url_characters_reach_the_server_whole(tmp_path: Path) -> None:
+    from crossref_corpus import work
+
+    sici = "10.1002/(SICI)1097-4636(199706)35:4<423::AID-JBM2>3.0.CO;2-#"
+    odd = "10.5555/what?is=this&that"
+    with CrossrefServer([work(sici, "journal-article", "T", (1997,)),
+                         work(odd, "journal-article", "U", (2020,))]) as server:
+        client = make_client(server, tmp_path)
+        assert client.work(sici)["DOI"] == sici  # type: ignore[index]
+        assert client.work(odd)["DOI"] == odd  # type: ignore[index]
+        assert [e.path for e in server.log] == [f"/works/{sici}", f"/works/{odd}"]

@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 from .cache import MISS, ResponseCache, request_key
 
@@ -133,8 +134,12 @@ class CrossrefClient:
     def work(self, doi: str) -> dict[str, Any] | None:
         """/works/{doi}: the record, or None when Crossref has no such DOI
         (DataCite DOIs such as arXiv's are not Crossref's)."""
+        # habanero pastes the DOI into the URL as is: a SICI DOI's "#" or "?"
+        # would cut it short. Percent-encode all but the slashes.
+        quoted = quote(doi, safe="/")
+
         def call() -> Any:
-            return self.api.works(ids=doi)["message"]
+            return self.api.works(ids=quoted)["message"]
 
         result = self._get("work", {"doi": doi.casefold()}, call, not_found_ok=True)
         return result if isinstance(result, dict) else None
