@@ -13,12 +13,12 @@ Resolving (network, matching) runs in worker threads and touches no catalog
 state; applying runs in the calling thread. Accepted results are saved as the
 run goes (atomically, at most every `save_interval` seconds, and always at the
 end, on Ctrl-C, on a crash and when the circuit breaker stops the run), so an
-interrupted run keeps everything already accepted.
+interrupted run keeps everything already accepted; store.save rebaselines after
+each write, so each save re-renders only what changed since the last one.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import time
 from collections.abc import Callable
@@ -32,7 +32,7 @@ from .crossref.match import ID_TITLE_MIN, Decision, Scored, Wanted, decide, scor
 from .identifiers import ids_from_url
 from .merge import fill
 from .model import Catalog, Entry
-from .store import LoadedCatalog, parse_text, save
+from .store import LoadedCatalog, save
 
 # The fields enrichment may fill (`--fields` picks among them).
 ENRICH_FIELDS: tuple[str, ...] = (
@@ -228,24 +228,6 @@ def _short(value: Any) -> str:
     return repr(text if len(text) <= 120 else text[:117] + "...")
 
 
-def _save(loaded: LoadedCatalog) -> bool:
-    """Save, then take the written file as the new baseline, so the next save
-    re-renders only entries changed since this one (saving every few seconds
-    would otherwise re-render everything accepted so far, each time).
-    Everything but the live catalog and its entry objects comes from a fresh
-    parse of the written text; the live entries are still in file order."""
-    if not save(loaded):
-        return False
-    fresh = parse_text(loaded.path.read_text(encoding="utf-8"), loaded.path)
-    if [e.key for e in fresh.catalog.entries] != [e.key for e in loaded.catalog.entries]:
-        return True     # not the simple case: keep the original baseline
-    for item in dataclasses.fields(fresh):
-        if item.name not in ("catalog", "loaded_entries"):
-            setattr(loaded, item.name, getattr(fresh, item.name))
-    loaded.loaded_entries = list(loaded.catalog.entries)
-    return True
-
-
 def run(loaded: LoadedCatalog, entries: list[Entry], client: CrossrefClient,
         concurrency: int = 1, fields: tuple[str, ...] = ENRICH_FIELDS,
         upgrade_preprints: bool = False, dry_run: bool = False,
@@ -287,14 +269,14 @@ def run(loaded: LoadedCatalog, entries: list[Entry], client: CrossrefClient,
             if report.filled and not dry_run:
                 dirty = True
                 if time.monotonic() - last_save >= save_interval:
-                    summary.saved |= _save(loaded)
+                    summary.saved |= save(loaded)
                     last_save, dirty = time.monotonic(), False
     except KeyboardInterrupt:
         summary.interrupted = True
     finally:
         executor.shutdown(wait=False, cancel_futures=True)
         if dirty and not dry_run:
-            summary.saved |= _save(loaded)
+            summary.saved |= save(loaded)
     summary.reports.sort(key=lambda r: order.get(r.key, 0))
     summary.requests = client.requests
     summary.cache_hits = client.cache.hits if client.cache is not None else 0
