@@ -129,6 +129,8 @@ class Settings:
 
     key_format: str = "{author}{Title:3}{year}"
     crossref_mailto: str | None = None
+    # Requests to Crossref in flight at once (enrich); None means 1.
+    crossref_concurrency: int | None = None
     zotero_group: int | None = None
 
 

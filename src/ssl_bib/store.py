@@ -346,6 +346,8 @@ def _edit_head(head: str, catalog: Catalog) -> str:
     settings["key_format"] = catalog.settings.key_format
     if catalog.settings.crossref_mailto:
         settings["crossref_mailto"] = catalog.settings.crossref_mailto
+    if catalog.settings.crossref_concurrency is not None:
+        settings["crossref_concurrency"] = catalog.settings.crossref_concurrency
     if catalog.settings.zotero_group is not None:
         settings["zotero_group"] = catalog.settings.zotero_group
     if doc.get("settings") != settings:

@@ -199,6 +199,8 @@ def convert_settings(raw: object, line: int, report: _Reporter) -> Settings:
             settings.key_format = value
         elif name == "crossref_mailto" and isinstance(value, str):
             settings.crossref_mailto = value
+        elif name == "crossref_concurrency" and _is_int(value) and 1 <= value <= 16:
+            settings.crossref_concurrency = value
         elif name == "zotero_group" and _is_int(value):
             settings.zotero_group = value
         elif name in ("zotero_api_key", "api_key"):

@@ -103,6 +103,8 @@ def render_settings(settings: Settings) -> str:
     lines = ["[settings]", f"key_format = {toml_string(settings.key_format)}"]
     if settings.crossref_mailto:
         lines.append(f"crossref_mailto = {toml_string(settings.crossref_mailto)}")
+    if settings.crossref_concurrency is not None:
+        lines.append(f"crossref_concurrency = {settings.crossref_concurrency}")
     if settings.zotero_group is not None:
         lines.append(f"zotero_group = {settings.zotero_group}")
     return "\n".join(lines) + "\n"

@@ -19,7 +19,7 @@ from crossref_server import CrossrefServer
 
 from ssl_bib.enrich import ENRICH_FIELDS
 from ssl_bib.model import Entry
-from ssl_bib.store import load
+from ssl_bib.store import load, save
 from ssl_bib.validate import check
 
 SPRINGER = "Springer International Publishing"
@@ -371,3 +371,27 @@ def test_a_doi_record_by_other_authors_is_not_used(run_enrich: RunEnrich,
     assert entry is not None and entry.pages is None
     assert ("the Crossref record of DOI 10.1109/TMI.2021.3060634: no author family name in "
             "common; not used") in result.stdout
+
+
+def test_concurrency_comes_from_the_settings(run_enrich: RunEnrich, catalog: Path) -> None:
+    text = catalog.read_text(encoding="utf-8")
+    catalog.write_text(text.replace("[settings]\n", "[settings]\ncrossref_concurrency = 3\n", 1),
+                       encoding="utf-8")
+    assert load(catalog).catalog.settings.crossref_concurrency == 3
+    with CrossrefServer(corpus(), latency=0.05) as slow:
+        keys = sorted(EXPECTED)
+        result = run_enrich(*keys, env={"SSL_BIB_CROSSREF_URL": slow.url})
+        assert result.exit_code == 0, result.output
+        assert 2 <= slow.max_in_flight <= 3
+    # The setting survives the write.
+    assert load(catalog).catalog.settings.crossref_concurrency == 3
+    # ... and an edit of the file's head (here: a venue) keeps it too.
+    loaded = load(catalog)
+    loaded.catalog.venues["MedIA"].url = "https://example.org/media"
+    save(loaded)
+    assert load(catalog).catalog.settings.crossref_concurrency == 3
+    bad = catalog.read_text(encoding="utf-8").replace("crossref_concurrency = 3",
+                                                     "crossref_concurrency = 99")
+    catalog.write_text(bad, encoding="utf-8")
+    problems = [p.message for p in load(catalog).problems]
+    assert any("crossref_concurrency" in m for m in problems)

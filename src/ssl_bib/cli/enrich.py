@@ -32,16 +32,17 @@ def _env_float(name: str, default: float) -> float:
 @click.option("--crossref-url", envvar="SSL_BIB_CROSSREF_URL", default=DEFAULT_URL,
               show_default=True, metavar="URL",
               help="Crossref API base URL, e.g. a mirror (env SSL_BIB_CROSSREF_URL).")
-@click.option("--concurrency", envvar="SSL_BIB_CROSSREF_CONCURRENCY", default=1,
-              show_default=True, type=click.IntRange(1, 16),
-              help="Requests in flight at once (env SSL_BIB_CROSSREF_CONCURRENCY). "
-                   "Crossref allows 1 in the public pool, 3 in the polite one.")
+@click.option("--concurrency", envvar="SSL_BIB_CROSSREF_CONCURRENCY", default=None,
+              type=click.IntRange(1, 16),
+              help="Requests in flight at once (env SSL_BIB_CROSSREF_CONCURRENCY; default: "
+                   "settings.crossref_concurrency, else 1). Crossref allows 1 in the public "
+                   "pool, 3 in the polite one.")
 @click.option("--refresh", is_flag=True, help="Ask Crossref again instead of using the cache.")
 @click.option("--upgrade-preprints", is_flag=True,
               help="Apply a published version found for an arXiv entry.")
 @pass_catalog
 def command(ctx: CatalogContext, keys: tuple[str, ...], dry_run: bool, fields_opt: str | None,
-            mailto: str | None, crossref_url: str, concurrency: int, refresh: bool,
+            mailto: str | None, crossref_url: str, concurrency: int | None, refresh: bool,
             upgrade_preprints: bool) -> None:
     """Fill empty fields (authors, DOI, pages, ...) of entries from Crossref.
 
@@ -73,6 +74,7 @@ def command(ctx: CatalogContext, keys: tuple[str, ...], dry_run: bool, fields_op
     except InputError as exc:
         fail_input(exc)
     mailto = mailto or loaded.catalog.settings.crossref_mailto
+    concurrency = concurrency or loaded.catalog.settings.crossref_concurrency or 1
     # Test and mirror knobs: the first backoff step and the request timeout.
     policy = RetryPolicy(base=_env_float("SSL_BIB_CROSSREF_BACKOFF", 1.0))
     client = CrossrefClient(base_url=crossref_url, mailto=mailto,
