@@ -121,7 +121,7 @@ def command(ctx: CatalogContext, keys: tuple[str, ...], dry_run: bool, fields_op
             f"{summary.count('not-found')} not found, {summary.count('error')} errors")
     if upgrades:
         line += f", {upgrades} published versions not applied"
-    line += f" ({summary.requests} requests, {summary.cache_hits} answers from the cache)"
+    line += f" ({summary.requests} requests, {summary.cache_hits} answered from the cache)"
     if dry_run:
         line += "; dry run, nothing written"
     click.echo(line, err=True)

@@ -41,6 +41,10 @@ _COMPATIBLE: dict[str, frozenset[str]] = {
 }
 
 
+_KIND_NAMES = {"article": "a journal entry", "inproceedings": "a conference entry",
+               "preprint": "a preprint's published version"}
+
+
 @dataclass(frozen=True)
 class Wanted:
     """What the catalog knows about an entry, as the matcher needs it."""
@@ -143,7 +147,7 @@ def score(wanted: Wanted, work: Work, title_min: float = TITLE_MIN,
         elif not ours & {family_key(p.family) for p in work.authors}:
             problems.append("no author family name in common")
     if check_type and work.type not in _COMPATIBLE[wanted.kind]:
-        problems.append(f"type {work.type or '?'} does not fit a {wanted.kind} entry")
+        problems.append(f"type {work.type or '?'} does not fit {_KIND_NAMES[wanted.kind]}")
     if check_venue and wanted.kind != "preprint" and \
             venue_compatible(wanted.venue_names, work) is False:
         problems.append(f"venue {work.container_title or work.venue_names[0]!r} "
