@@ -15,8 +15,9 @@ from .textnorm import normalize_title
 
 # A title this similar (0-100) to an entry's is the same paper listed twice.
 FUZZY_THRESHOLD = 88
-# Title words shared by more entries than this say nothing about identity.
-_COMMON_POSTING = 1000
+# Title words shared by more entries than this say nothing about identity; the
+# cap also bounds the fuzzy work per record, so matching N records stays O(N).
+_COMMON_POSTING = 200
 
 
 def _title_words(norm: str) -> list[str]:

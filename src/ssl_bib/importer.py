@@ -9,6 +9,7 @@ entries and not added. The caller decides whether to write.
 
 from __future__ import annotations
 
+import gc
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -191,6 +192,18 @@ class Importer:
         self.outcome = Outcome()
 
     def run(self, result: ReadResult, file: str) -> None:
+        # No garbage collection passes while matching: nothing here makes
+        # cycles, and each full pass walks every object, a cost that grows
+        # with the catalog (the store reads files the same way).
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            self._run(result, file)
+        finally:
+            if was_enabled:
+                gc.enable()
+
+    def _run(self, result: ReadResult, file: str) -> None:
         self.outcome.problems.extend(result.problems)
         if self.bootstrap:
             for venue in result.venues.values():

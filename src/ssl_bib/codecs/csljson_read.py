@@ -10,7 +10,7 @@ from typing import Any
 
 from ..identifiers import is_arxiv, normalize_doi
 from ..model import CodeLink, Entry, EntryType, Person
-from .read_result import ReadResult, Record, normalize_pages, split_keywords
+from .read_result import ReadResult, Record, normalize_pages, split_keywords, split_note
 
 _JOURNAL_TYPES = frozenset({"article-journal", "article-magazine", "article-newspaper"})
 _CONFERENCE_TYPES = frozenset({"paper-conference", "chapter"})
@@ -142,11 +142,15 @@ def _item(item: Any, line: int, file: str, out: ReadResult) -> None:
     entry.issn = _str(item, "ISSN")
     entry.isbn = _str(item, "ISBN")
     entry.abstract = _str(item, "abstract")
-    entry.note = _str(item, "note")
+    # Code links may also be written at the end of the note, as our exporters
+    # do for consumers that drop `custom`.
+    entry.note, note_code = split_note(_str(item, "note") or "")
     keywords = _str(item, "keyword")
     entry.categories = split_keywords(keywords) if keywords else []
     custom = item.get("custom")
     entry.code = _code(custom)
+    known = {c.url for c in entry.code}
+    entry.code += [c for c in note_code if c.url not in known]
     if isinstance(custom, dict) and isinstance(custom.get("arxiv"), str) and not entry.arxiv:
         entry.arxiv = custom["arxiv"].strip() or None
     kind: EntryType | None = None
