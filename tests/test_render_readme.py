@@ -246,3 +246,19 @@ def test_random_tables_survive_render_and_import(catalog: Catalog) -> None:
         [tuple(getattr(e, f) for f in fields) for e in catalog.entries]
     _check_with_markdown_it(catalog, markdown)
     assert readme_render.render_readme(back) == markdown
+
+
+def test_venue_names_are_escaped_and_read_back() -> None:
+    venues = {"A*B": Venue("A*B", "Journal of <b>Bold</b> [Claims] & A_B", "journal",
+                           url="https://example.org/j"),
+              "Plain_Conf": Venue("Plain_Conf", "Conference on *Stars*", "conference")}
+    catalog = Catalog(entries=[Entry(key="k", title="T one", year=2020, venue="A*B"),
+                               Entry(key="l", title="T two", year=2020, venue="Plain_Conf")],
+                      venues=venues)
+    markdown = readme_render.render_readme(catalog)
+    html = MarkdownIt("commonmark", {"html": True}).enable("table").render(markdown)
+    assert "<b>" not in html and "<em>" not in html
+    back = _import_readme(markdown)
+    assert [(v.key, v.name, v.url) for v in back.venues.values()] == [
+        (v.key, v.name, v.url) for v in venues.values()]
+    assert [e.venue for e in back.entries] == ["A*B", "Plain_Conf"]

@@ -18,7 +18,8 @@ _HEADING_RE = re.compile(r"^#{1,6}\s")
 _VENUE_LIST_HEADING_RE = re.compile(r"^#{1,6}\s*List of Journals", re.IGNORECASE)
 # `- **[Full Name (ABBR)](url)**` or `- **Full Name (ABBR)**`
 _VENUE_ITEM_RE = re.compile(
-    r"^\s*[-*]\s+\*\*\s*(?:\[(?P<linked>[^\]]*)\]\((?P<url>[^)]*)\)|(?P<plain>[^*]+?))\s*\*\*\s*$")
+    r"^\s*[-*]\s+\*\*\s*(?:\[(?P<linked>(?:\\.|[^\]\\])*)\]\((?P<url>[^)]*)\)"
+    r"|(?P<plain>(?:\\.|[^*\\])+?))\s*\*\*\s*$")
 _NAME_ABBR_RE = re.compile(r"^(?P<name>.*?)\s*\((?P<abbr>[^()]+)\)\s*$")
 # [label](url): a label may hold escaped brackets, a URL one level of parentheses.
 _LINK_RE = re.compile(
@@ -211,7 +212,8 @@ def _read_venue_item(line: str, number: int) -> ListedVenue | None:
     m = _VENUE_ITEM_RE.match(line)
     if not m:
         return None
-    label = (m.group("linked") if m.group("linked") is not None else m.group("plain")).strip()
+    label = unescape(
+        (m.group("linked") if m.group("linked") is not None else m.group("plain")).strip())
     url = m.group("url")
     parts = _NAME_ABBR_RE.match(label)
     name, key = (parts.group("name").strip(), parts.group("abbr").strip()) if parts else (

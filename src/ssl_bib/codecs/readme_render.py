@@ -42,10 +42,10 @@ def link(label: str, url: str) -> str:
 
 
 def venue_item(venue: Venue) -> str:
-    label = venue.name if venue.name == venue.key else f"{venue.name} ({venue.key})"
+    label = escape(venue.name if venue.name == venue.key else f"{venue.name} ({venue.key})")
     if venue.url is None:
         return f"- **{label}**"
-    return f"- **[{label}]({venue.url})**"
+    return f"- **[{label}]({_url(venue.url)})**"
 
 
 def row(entry: Entry) -> str:
