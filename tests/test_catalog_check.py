@@ -65,6 +65,13 @@ def test_identifier_syntax(tmp_path: Path) -> None:
     assert any("error: 'ftp//nope' is not an http(s) URL" in p for p in found)
 
 
+def test_doubts_are_reported_as_unverified(tmp_path: Path) -> None:
+    text = HEAD + entry("a2021", "Alpha", 'doubts = ["no verified record of this paper"]\n')
+    found = problems_of(tmp_path, text)
+    assert found == [f"entries.toml:{line_of(text, 'doubts = ')}: entry a2021: warning: "
+                     "unverified: no verified record of this paper"]
+
+
 def test_shared_doi_arxiv_and_title_are_warnings(tmp_path: Path) -> None:
     text = (HEAD + entry("a2021", "Alpha", 'doi = "10.1000/ABC"\narxiv = "2101.00001"\n')
             + entry("b2021", "Beta", 'doi = "10.1000/abc"\narxiv = "2101.00001v2"\n')

@@ -13,7 +13,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ssl_bib.model import CodeLink, Entry, Person
+from ssl_bib.model import CodeLink, Correction, Entry, Person
 from ssl_bib.store import load, save
 
 HEAD = """\
@@ -56,6 +56,9 @@ def entries(draw: st.DrawFn) -> Entry:
         doi=draw(maybe), note=draw(maybe), pages=draw(maybe), abstract=draw(maybe),
         month=draw(st.none() | st.integers(1, 12)),
         code=draw(st.lists(code, max_size=3)),
+        corrections=draw(st.lists(st.builds(Correction, field=st.sampled_from(["title", "year"]),
+                                            was=text, now=text, why=text), max_size=2)),
+        doubts=draw(st.lists(text, max_size=2)),
         provenance=draw(st.dictionaries(st.sampled_from(["doi", "authors", "pages"]), text,
                                         max_size=3)),
     )

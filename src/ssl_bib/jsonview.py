@@ -20,6 +20,9 @@ def entry_to_json(entry: Entry, catalog: Catalog) -> dict[str, Any]:
             out["orcids"] = {p.display(): p.orcid for p in value if p.orcid}
         elif name == "code":
             out[name] = [{"label": c.label, "url": c.url} for c in value]
+        elif name == "corrections":
+            out[name] = [{"field": c.field, "was": c.was, "now": c.now, "why": c.why}
+                         for c in value]
         elif name == "sections":
             out[name] = entry.listed_sections()
         elif name == "entry_type":

@@ -48,6 +48,17 @@ class CodeLink:
     url: str
 
 
+@dataclass(frozen=True)
+class Correction:
+    """A change curation made to what the list said, kept visible in the entry:
+    which field, what the list said, what it says now, and why."""
+
+    field: str
+    was: str
+    now: str
+    why: str
+
+
 @dataclass
 class Venue:
     """A journal or conference, keyed by the abbreviation the list's tables use."""
@@ -99,6 +110,10 @@ class Entry:
     abstract: str | None = None
     note: str | None = None
     zotero_key: str | None = None
+    # Seed errors fixed by curation, each with its evidence.
+    corrections: list[Correction] = field(default_factory=list)
+    # Doubts nobody could settle yet ("no verified record"); `check` reports each.
+    doubts: list[str] = field(default_factory=list)
     # field name -> where its value came from ("seed README row 12", "crossref 2026-11-26").
     provenance: dict[str, str] = field(default_factory=dict)
 
@@ -112,7 +127,8 @@ ENTRY_FIELDS: tuple[str, ...] = (
     "key", "title", "alt_titles", "year", "sections", "month", "venue", "entry_type",
     "categories", "authors", "url", "doi", "arxiv", "arxiv_class", "pii", "ieee", "pmlr",
     "openreview", "code", "volume", "issue", "pages", "article_number", "publisher",
-    "container_title", "series", "issn", "isbn", "abstract", "note", "zotero_key", "provenance",
+    "container_title", "series", "issn", "isbn", "abstract", "note", "zotero_key", "corrections",
+    "doubts", "provenance",
 )
 
 # Fields holding an optional plain string.

@@ -14,6 +14,7 @@ from .model import (
     VENUE_KINDS,
     Catalog,
     CodeLink,
+    Correction,
     Entry,
     EntryType,
     Person,
@@ -57,6 +58,14 @@ def _person(value: object) -> Person | None:
         unknown = set(value) - {"family", "given", "orcid"}
         if isinstance(given, str) and (orcid is None or isinstance(orcid, str)) and not unknown:
             return Person(family=value["family"], given=given, orcid=orcid)
+    return None
+
+
+def _correction(value: object) -> Correction | None:
+    if (isinstance(value, dict) and set(value) == {"field", "was", "now", "why"}
+            and all(isinstance(v, str) for v in value.values())):
+        return Correction(field=value["field"], was=value["was"], now=value["now"],
+                          why=value["why"])
     return None
 
 
@@ -114,6 +123,8 @@ _EXPECTED = {
     "authors": "must be a list of \"Family, Given\" strings or {family, given, orcid} tables",
     "code": "must be a list of { label = \"...\", url = \"...\" } tables",
     "provenance": "must be a table of field = \"source\" strings",
+    "corrections": "must be a list of { field, was, now, why } tables of strings",
+    "doubts": "must be a list of strings",
 }
 
 
@@ -124,7 +135,7 @@ def _convert_field(name: str, value: Any) -> Any:
         return value if _is_int(value) and 1 <= value <= 12 else _BAD
     if name == "entry_type":
         return value if value in ENTRY_TYPES else _BAD
-    if name in ("categories", "alt_titles"):
+    if name in ("categories", "alt_titles", "doubts"):
         ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
         return list(value) if ok else _BAD
     if name == "sections":
@@ -140,6 +151,11 @@ def _convert_field(name: str, value: Any) -> Any:
             return _BAD
         links = [_code_link(v) for v in value]
         return _BAD if any(c is None for c in links) else links
+    if name == "corrections":
+        if not isinstance(value, list):
+            return _BAD
+        fixes = [_correction(v) for v in value]
+        return _BAD if any(c is None for c in fixes) else fixes
     if name == "provenance":
         ok = isinstance(value, dict) and all(isinstance(v, str) for v in value.values())
         return dict(value) if ok else _BAD

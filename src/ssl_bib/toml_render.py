@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from .model import ENTRY_FIELDS, Catalog, CodeLink, Entry, Person, Settings, Venue
+from .model import ENTRY_FIELDS, Catalog, CodeLink, Correction, Entry, Person, Settings, Venue
 
 _BARE_KEY_RE = re.compile(r"^[A-Za-z0-9_-]+$")
 _ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f",
@@ -55,6 +55,11 @@ def _code(link: CodeLink) -> str:
     return f"{{ label = {toml_string(link.label)}, url = {toml_string(link.url)} }}"
 
 
+def _correction(fix: Correction) -> str:
+    return (f"{{ field = {toml_string(fix.field)}, was = {toml_string(fix.was)}, "
+            f"now = {toml_string(fix.now)}, why = {toml_string(fix.why)} }}")
+
+
 def render_entry(entry: Entry) -> str:
     """One `[[entries]]` table, ending in a newline. Empty fields are left out."""
     lines = ["[[entries]]"]
@@ -71,7 +76,9 @@ def render_entry(entry: Entry) -> str:
             rendered = _array([_person(p) for p in value])
         elif name == "code":
             rendered = _array([_code(c) for c in value])
-        elif name in ("categories", "alt_titles"):
+        elif name == "corrections":
+            rendered = "[\n" + "".join(f"    {_correction(c)},\n" for c in value) + "]"
+        elif name in ("categories", "alt_titles", "doubts"):
             rendered = _array([toml_string(v) for v in value])
         elif name == "sections":
             rendered = "[" + ", ".join(str(v) for v in value) + "]"

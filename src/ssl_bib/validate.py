@@ -99,6 +99,8 @@ def _check_entry(out: _Collector, entry: Entry, categories: set[str], venues: se
         elif _TRAILING_PUNCT_RE.search(url):
             out.entry("warning", entry, field_name,
                       f"URL {url!r} ends in {url[-1]!r}, likely not part of it")
+    for doubt in entry.doubts:
+        out.entry("warning", entry, "doubts", f"unverified: {doubt}")
     for link in entry.code:
         if not link.label.strip():
             out.entry("warning", entry, "code", f"code link {link.url} has no label")
