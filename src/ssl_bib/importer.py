@@ -9,7 +9,6 @@ entries and not added. The caller decides whether to write.
 
 from __future__ import annotations
 
-import gc
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import Any, Literal
 
 from .codecs.read_result import ReadResult, Record
 from .dedup import Index, main_title, probable_same, title_similarity, url_key
+from .gcpause import paused_gc
 from .identifiers import doi_key, ids_from_url, is_arxiv, is_doi, is_url, strip_arxiv_version
 from .keys import KeyPool
 from .list_entries import split_categories
@@ -192,16 +192,8 @@ class Importer:
         self.outcome = Outcome()
 
     def run(self, result: ReadResult, file: str) -> None:
-        # No garbage collection passes while matching: nothing here makes
-        # cycles, and each full pass walks every object, a cost that grows
-        # with the catalog (the store reads files the same way).
-        was_enabled = gc.isenabled()
-        gc.disable()
-        try:
+        with paused_gc():
             self._run(result, file)
-        finally:
-            if was_enabled:
-                gc.enable()
 
     def _run(self, result: ReadResult, file: str) -> None:
         self.outcome.problems.extend(result.problems)
@@ -329,6 +321,11 @@ class Importer:
         entry = record.entry
         values: dict[str, Any] = {name: getattr(entry, name) for name in MERGEABLE}
         values.pop("entry_type", None)
+        # A note annotates the incoming record (where its values were seen, a
+        # reader's remark), not the paper: merged into an entry the catalog
+        # already has, it would ship as bibliography text (BibTeX note, RIS N1).
+        # New entries keep theirs; code links in a note were already parsed out.
+        values.pop("note", None)
         values["venue"] = None
         values["container_title"] = entry.container_title
         if markdown:
@@ -358,6 +355,10 @@ class Importer:
     def _merge(self, target: Entry, record: Record, result: ReadResult, source: str) -> None:
         markdown = record.from_readme
         incoming = self._incoming(record, markdown)
+        if record.kind == "preprint" and self.catalog.entry_type(target) != "preprint":
+            # The preprint's repository ("arXiv") is not the publisher of the
+            # version the entry lists; its authors, ids and title still apply.
+            incoming.pop("publisher", None)
         if markdown and incoming.get("venue"):
             name = str(incoming["venue"])
             key = self.venues.resolve(name, None, False)
