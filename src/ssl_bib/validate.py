@@ -13,6 +13,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable
 
+from .gcpause import paused_gc
 from .identifiers import doi_key, is_arxiv, is_doi, is_url, strip_arxiv_version
 from .keys import KeyFormatError, validate_format
 from .model import Entry
@@ -41,6 +42,11 @@ class _Collector:
 
 def check(loaded: LoadedCatalog) -> list[Problem]:
     """All problems: those found while reading, then these checks, by line."""
+    with paused_gc():
+        return _check(loaded)
+
+
+def _check(loaded: LoadedCatalog) -> list[Problem]:
     out = _Collector(loaded)
     catalog = loaded.catalog
     try:
