@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Callable
 
 from .gcpause import paused_gc
-from .identifiers import doi_key, is_arxiv, is_doi, is_url, strip_arxiv_version
+from .identifiers import doi_key, ids_from_url, is_arxiv, is_doi, is_url, strip_arxiv_version
 from .keys import KeyFormatError, validate_format
 from .model import Entry
 from .problems import Problem, Severity
@@ -23,6 +23,20 @@ from .textnorm import normalize_title
 
 _KEY_RE = re.compile(r"^[A-Za-z0-9_:\-]+$")
 _TRAILING_PUNCT_RE = re.compile(r"[.,;:!?)\]'\"]$")
+# Names of proceedings series and publishers' book series: a series holds the
+# papers of many venues, so as an entry's venue it hides where the paper was
+# given (the seed's "PMLR" stood for MIDL, MLHC and ML4H papers alike).
+PROCEEDINGS_SERIES: tuple[str, ...] = (
+    "Proceedings of Machine Learning Research", "PMLR",
+    "Lecture Notes in Computer Science", "LNCS",
+    "Lecture Notes in Artificial Intelligence", "LNAI",
+    "Lecture Notes in Bioinformatics", "LNBI",
+    "Communications in Computer and Information Science", "CCIS",
+    "CEUR Workshop Proceedings", "CEUR-WS",
+    "ACM International Conference Proceeding Series", "ICPS",
+    "JMLR Workshop and Conference Proceedings", "JMLR W&CP",
+)
+_SERIES = {normalize_title(name): name for name in PROCEEDINGS_SERIES}
 
 
 class _Collector:
@@ -64,6 +78,12 @@ def _check(loaded: LoadedCatalog) -> list[Problem]:
         if not venue.listed:
             out.venue("warning", venue.key,
                       "used by the tables but missing from the list's venue list")
+        series = next((_SERIES[n] for n in map(normalize_title, (venue.name, venue.key))
+                       if n in _SERIES), None)
+        if series is not None:
+            out.venue("warning", venue.key,
+                      f"names the proceedings series {series!r}, not a venue: give its "
+                      "entries the conference or journal they appeared at")
 
     for entry in catalog.entries:
         _check_entry(out, entry, known_categories, set(catalog.venues), this_year)
@@ -105,6 +125,11 @@ def _check_entry(out: _Collector, entry: Entry, categories: set[str], venues: se
         elif _TRAILING_PUNCT_RE.search(url):
             out.entry("warning", entry, field_name,
                       f"URL {url!r} ends in {url[-1]!r}, likely not part of it")
+    if entry.provenance.get("year") and any(y != entry.year for y in entry.sections):
+        listed = ", ".join(str(y) for y in entry.sections if y != entry.year)
+        out.entry("warning", entry, "sections",
+                  f"listed under {listed}, but its recorded publication year is {entry.year} "
+                  f"({entry.provenance['year']})")
     for doubt in entry.doubts:
         out.entry("warning", entry, "doubts", f"unverified: {doubt}")
     for link in entry.code:
@@ -131,19 +156,55 @@ def _check_unique(out: _Collector, entries: list[Entry]) -> None:
                       f"at line {out.loaded.line_of(group[0])} (keys are compared "
                       "case-insensitively)")
     for group in by_doi.values():
-        _shared(out, group, "doi", lambda e: f"DOI {e.doi}")
+        _shared(out, group, "doi", lambda e: f"DOI {e.doi}", _different_titles(group))
+    _check_links(out, entries, by_doi, by_arxiv)
     for group in by_arxiv.values():
         _shared(out, group, "arxiv", lambda e: f"arXiv id {e.arxiv}")
     for group in by_title.values():
         _shared(out, group, "title", lambda e: "the same title")
 
 
+def _titles(entry: Entry) -> set[str]:
+    return {normalize_title(t) for t in [entry.title, *entry.alt_titles]}
+
+
+def _different_titles(group: list[Entry]) -> bool:
+    """Whether some entries of the group share no title at all: then they are
+    different papers, and a DOI names one paper."""
+    return any(not _titles(a) & _titles(b) for a in group for b in group if a is not b)
+
+
 def _shared(out: _Collector, group: list[Entry], field_name: str,
-            what: Callable[[Entry], str]) -> None:
+            what: Callable[[Entry], str], different_titles: bool = False) -> None:
     if len(group) < 2:
         return
     for entry in group:
         others = ", ".join(e.key for e in group if e is not entry)
+        tail = (", whose titles differ: one DOI names one paper, so it is wrong for all but "
+                "one of them" if different_titles else "")
         out.entry("warning", entry, field_name,
                   f"{what(entry)} is also given to {len(group) - 1} other "
-                  f"entr{'y' if len(group) == 2 else 'ies'} ({others})")
+                  f"entr{'y' if len(group) == 2 else 'ies'} ({others}){tail}")
+
+
+def _check_links(out: _Collector, entries: list[Entry], by_doi: dict[str, list[Entry]],
+                 by_arxiv: dict[str, list[Entry]]) -> None:
+    """A paper link that carries another entry's DOI or arXiv id points at
+    that other paper (the seed linked the MAE paper to a COVID-19 paper)."""
+    for entry in entries:
+        if not entry.url:
+            continue
+        ids = ids_from_url(entry.url)
+        owners: list[tuple[str, list[Entry]]] = []
+        if ids.doi and (entry.doi is None or doi_key(entry.doi) != doi_key(ids.doi)):
+            owners.append((f"DOI {ids.doi}", by_doi.get(doi_key(ids.doi), [])))
+        if ids.arxiv:
+            arxiv = strip_arxiv_version(ids.arxiv)
+            if entry.arxiv is None or strip_arxiv_version(entry.arxiv) != arxiv:
+                owners.append((f"arXiv id {arxiv}", by_arxiv.get(arxiv, [])))
+        for what, group in owners:
+            for other in group:
+                if other is not entry:
+                    out.entry("warning", entry, "url",
+                              f"link {entry.url} is {what}, the identifier of entry "
+                              f"{other.key} {other.title[:60]!r}: it points at another paper")
