@@ -61,7 +61,10 @@ def test_all_writes_four_conventional_files_deterministically(catalog_path: Path
         assert (first / name).stat().st_size > 1000
 
 
-def test_filters(catalog_path: Path) -> None:
+def test_filters(tmp_path: Path) -> None:
+    # The uncurated seed catalog, where the MAE paper is still an arXiv preprint.
+    catalog_path = tmp_path / "seed.toml"
+    shutil.copyfile(BUNDLED.parent / "tests" / "fixtures" / "seed-catalog.toml", catalog_path)
     code, out, _ = run(catalog_path, "-f", "csljson", "--year", "2019", "--venue", "MICCAI")
     ids = [item["id"] for item in json.loads(out)]
     assert code == 0 and "ModelsGenesisGeneric2019" in ids

@@ -90,7 +90,8 @@ def test_bad_files_are_one_line_errors(tmp_path: Path) -> None:
 
 def test_dry_run_shows_the_diff_and_writes_nothing(tmp_path: Path) -> None:
     catalog = tmp_path / "entries.toml"
-    shutil.copy(REPO / "entries.toml", catalog)
+    # The uncurated seed catalog: Models Genesis has no authors there yet.
+    shutil.copy(REPO / "tests" / "fixtures" / "seed-catalog.toml", catalog)
     before = catalog.read_bytes()
     bib = tmp_path / "refs.bib"
     bib.write_text(BIB, encoding="utf-8")

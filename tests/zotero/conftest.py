@@ -20,6 +20,8 @@ from ssl_bib.zotero.sync import SyncEngine
 
 REPO = Path(__file__).resolve().parents[2]
 BUNDLED = REPO / "entries.toml"
+# The uncurated catalog generated from the seed (entries.toml before curation).
+SEED = REPO / "tests" / "fixtures" / "seed-catalog.toml"
 GROUP = 5150
 KEY = "sslBibTestKey0123456789ab"  # a known key, searched for in every output
 READ_ONLY_KEY = "sslBibReadOnlyKey987654321"
@@ -59,6 +61,14 @@ def catalog(tmp_path: Path) -> Path:
     """A copy of the bundled catalog (the real one is never touched)."""
     path = tmp_path / "entries.toml"
     shutil.copyfile(BUNDLED, path)
+    return path
+
+
+@pytest.fixture
+def seed_catalog(tmp_path: Path) -> Path:
+    """A copy of the uncurated seed catalog, for tests written against its contents."""
+    path = tmp_path / "entries.toml"
+    shutil.copyfile(SEED, path)
     return path
 
 

@@ -34,7 +34,8 @@ def test_push_then_pull_round_trips_every_field(server: FakeZotero, syncer: Sync
 
 
 def test_items_use_only_fields_of_their_type(server: FakeZotero, syncer: Syncer,
-                                            catalog: Path) -> None:
+                                            seed_catalog: Path) -> None:
+    catalog = seed_catalog
     syncer.run(catalog, "push")
     types = {i["itemType"] for i in server.live_items(GROUP).values()}
     assert types == {"journalArticle", "conferencePaper", "preprint"}

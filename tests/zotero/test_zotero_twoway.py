@@ -27,7 +27,8 @@ def _journal_key(catalog: Path) -> str:
 
 
 def test_different_fields_merge_both_ways(server: FakeZotero, syncer: Syncer,
-                                          catalog: Path) -> None:
+                                          seed_catalog: Path) -> None:
+    catalog = seed_catalog
     _pushed(server, syncer, catalog)
     key = _journal_key(catalog)
     edit_local(catalog, key, pages="101-112")
@@ -52,7 +53,8 @@ def test_different_fields_merge_both_ways(server: FakeZotero, syncer: Syncer,
 
 def test_same_field_is_a_conflict_and_nothing_is_overwritten(server: FakeZotero,
                                                               syncer: Syncer,
-                                                              catalog: Path) -> None:
+                                                              seed_catalog: Path) -> None:
+    catalog = seed_catalog
     _pushed(server, syncer, catalog)
     key = _journal_key(catalog)
     edit_local(catalog, key, title="Local Title", pages="1-2")
