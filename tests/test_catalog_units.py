@@ -102,6 +102,14 @@ def test_fill_fills_empty_fields_and_reports_conflicts() -> None:
                                 "categories": "crossref 2026-11-26"}
 
 
+def test_links_to_the_same_identified_paper_are_no_conflict() -> None:
+    entry = Entry(key="k", title="T", year=2020, url="https://ieeexplore.ieee.org/document/9098527")
+    same_paper = fill(entry, {"url": "https://ieeexplore.ieee.org/abstract/document/9098527/"}, "x")
+    assert same_paper.conflicts == []
+    other = fill(entry, {"url": "https://ieeexplore.ieee.org/document/9098528"}, "x")
+    assert [c.field for c in other.conflicts] == ["url"]
+
+
 def test_three_way_merge() -> None:
     base = {"title": "T", "pages": "1-2", "volume": "3", "note": None}
     ours = {"title": "T (ours)", "pages": "1-2", "volume": "4", "note": None}

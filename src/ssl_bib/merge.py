@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .identifiers import doi_key, strip_arxiv_version
+from .identifiers import doi_key, ids_from_url, strip_arxiv_version
 from .model import ENTRY_FIELDS, Entry, Person
 from .textnorm import ascii_fold, normalize_title
 
@@ -85,6 +85,11 @@ def comparable(field_name: str, value: Any) -> Any:
     if field_name in ("volume", "issue", "article_number", "issn", "isbn"):
         return str(value).strip().casefold()
     if field_name == "url":
+        # Two links to the same identified paper are the same link
+        # (ieeexplore.ieee.org/document/N and .../abstract/document/N).
+        ids = ids_from_url(str(value)).as_dict()
+        if ids:
+            return tuple(sorted((k, v.casefold()) for k, v in ids.items()))
         return str(value).rstrip("/").removeprefix("https://").removeprefix("http://")
     if field_name in ("categories", "sections"):
         return sorted(value)
