@@ -157,3 +157,15 @@ def test_check_still_reports_what_is_unproven() -> None:
     # Seed problems left as the list has them (not proven wrong).
     assert any("venue CBM: warning: the venue list gives it an empty link" in m for m in found)
     assert any("no category (the list gives NA)" in m for m in found)
+
+
+def test_old_venue_labels_live_on_as_aliases() -> None:
+    venues = load(BUNDLED).catalog.venues
+    assert "NIPS" in venues["NeurIPS"].aliases
+    assert "JECMLKDD" in venues["ECML PKDD"].aliases
+    assert "NIPS" not in venues and "JECMLKDD" not in venues
+    # PMLR stays: two entries' conference is unconfirmed (and check says so).
+    assert venues["PMLR"].name == "Proceedings of Machine Learning Research"
+    assert {v.kind for k, v in venues.items() if k in ("MLHC", "NeurIPS", "ECML PKDD")} == \
+        {"conference"}
+    assert venues["ECCV Workshops"].kind == "workshop"
