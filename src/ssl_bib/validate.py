@@ -192,9 +192,15 @@ def _check_links(out: _Collector, entries: list[Entry], by_doi: dict[str, list[E
     """A paper link that carries another entry's DOI or arXiv id points at
     that other paper (the seed linked the MAE paper to a COVID-19 paper)."""
     for entry in entries:
-        if not entry.url:
+        url = entry.url
+        if not url:
             continue
-        ids = ids_from_url(entry.url)
+        # Fast path, as check runs on every entry: a link spelling out the
+        # entry's own DOI or arXiv id carries no other paper's identifier.
+        if (entry.doi and url.casefold().endswith(entry.doi.casefold())) or (
+                entry.arxiv and entry.arxiv in url):
+            continue
+        ids = ids_from_url(url)
         owners: list[tuple[str, list[Entry]]] = []
         if ids.doi and (entry.doi is None or doi_key(entry.doi) != doi_key(ids.doi)):
             owners.append((f"DOI {ids.doi}", by_doi.get(doi_key(ids.doi), [])))
