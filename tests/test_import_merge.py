@@ -198,6 +198,15 @@ def test_detect_format() -> None:
     assert importer.detect_format(Path("README"), "# List\n\n## 2020\n") == "markdown"
     # The content wins over a misleading extension.
     assert importer.detect_format(Path("refs.json"), "@article{x,}") == "bibtex"
+    # A README that opens with a badge link and quotes its BibTeX citation in
+    # a code block (as the SaeedShurrab list does) is still a README.
+    readme = ("[![Awesome](https://awesome.re/badge.svg)](https://awesome.re/)\n\n"
+              "```\n@article{shurrab2022self,\n  title={A survey},\n}\n```\n\n"
+              "## 2022\n\n| Paper title | Paper link |\n| --- | --- |\n| T | NA |\n")
+    assert importer.detect_format(Path("README.md"), readme) == "markdown"
+    assert importer.detect_format(Path("README"), readme) == "markdown"
+    assert importer.detect_format(Path("refs.bib"), "% from Zotero\n@article{x,}") == "bibtex"
+    assert importer.detect_format(Path("refs.biblatex"), "% x\n@online{x,}") == "biblatex"
 
 
 def test_readme_categories_split_by_the_catalogs_own_categories() -> None:

@@ -30,8 +30,11 @@ def _kinds(message: str) -> str:
 
 def _import(path: Path) -> tuple[Catalog, importer.Outcome]:
     catalog = Catalog()
-    outcome = importer.import_texts(
-        catalog, [(path.name, path.read_text(encoding="utf-8"), "markdown")], bootstrap=True)
+    text = path.read_text(encoding="utf-8")
+    # The format as `ssl-bib import` detects it (three of these READMEs quote
+    # a BibTeX citation in a code block).
+    fmt = importer.detect_format(path, text)
+    outcome = importer.import_texts(catalog, [(path.name, text, fmt)], bootstrap=True)
     return catalog, outcome
 
 

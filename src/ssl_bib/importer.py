@@ -39,22 +39,39 @@ ID_TITLE_THRESHOLD = 60
 
 def detect_format(path: Path, text: str) -> Format:
     """The format from the extension, checked against the content; the content
-    decides when the extension says nothing."""
-    start = text.lstrip("\ufeff \t\r\n")[:1]
-    by_content: Format | None = None
-    if start in "[{":
-        by_content = "csljson"
-    elif start == "@" or re.search(r"^\s*@[A-Za-z]+\s*[{(]", text[:5000], re.MULTILINE):
-        by_content = "bibtex"
-    elif re.search(r"^TY  - ", text[:5000], re.MULTILINE):
-        by_content = "ris"
-    elif re.search(r"^\s*(#{1,6}\s|\|.*\|)", text[:20000], re.MULTILINE):
-        by_content = "markdown"
+    decides when the extension says nothing or the text plainly starts as
+    another format.
+
+    Only the start of a file is conclusive: a README may quote a BibTeX
+    citation in a code block (the SaeedShurrab list does), so an `@article{`
+    line further down does not make it BibTeX while it has headings or tables.
+    """
+    body = text.lstrip("\ufeff \t\r\n")
     by_extension = _EXTENSIONS.get(path.suffix.lower())
-    if by_extension == "biblatex" and by_content == "bibtex":
-        return "biblatex"
-    if by_content is not None:
-        return by_content
+    strong: Format | None = None
+    if re.match(r"\[\s*[{\]]|\{\s*[\"}]", body):  # a JSON array or object, not "[![badge]"
+        strong = "csljson"
+    elif body.startswith("@"):
+        strong = "bibtex"
+    elif body.startswith("TY  - "):
+        strong = "ris"
+    weak: dict[Format, bool] = {
+        "markdown": bool(re.search(r"^\s*(#{1,6}\s|\|.*\|)", text[:20000], re.MULTILINE)),
+        "bibtex": bool(re.search(r"^\s*@[A-Za-z]+\s*[{(]", text[:5000], re.MULTILINE)),
+        "ris": bool(re.search(r"^TY  - ", text[:5000], re.MULTILINE)),
+    }
+
+    def refined(fmt: Format) -> Format:
+        return "biblatex" if fmt == "bibtex" and by_extension == "biblatex" else fmt
+
+    if strong is not None:
+        return refined(strong)
+    if by_extension is not None and weak.get("bibtex" if by_extension == "biblatex"
+                                             else by_extension):
+        return by_extension
+    for fmt, seen in weak.items():
+        if seen:
+            return refined(fmt)
     if by_extension is not None:
         return by_extension
     raise InputError(str(path), 0, "cannot tell the format from the name or the content; "
