@@ -54,6 +54,7 @@ def server() -> Iterator[FakeZotero]:
     fake.start()
     yield fake
     fake.stop()
+    _TRANSPORT.drop_connections()  # kept-alive sockets to this server, now gone
 
 
 @pytest.fixture
@@ -94,8 +95,13 @@ class SharedTransport(httpx2.BaseTransport):
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:
         return self.inner.handle_request(request)
 
-    def close(self) -> None:  # the fixture closes it once, at the end
+    def close(self) -> None:  # clients come and go; the pool outlives them
         pass
+
+    def drop_connections(self) -> None:
+        """Close the pooled connections (the pool stays usable): each test's
+        server stops at its end, and a socket left open to it would leak."""
+        self.inner.close()
 
 
 _TRANSPORT = SharedTransport()

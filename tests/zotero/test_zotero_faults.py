@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import BUNDLED, GROUP, Syncer, item_of
+from conftest import _TRANSPORT, BUNDLED, GROUP, Syncer, item_of
 from zotero_fake_server import FakeZotero, Library
 
 from ssl_bib.model import Entry
@@ -78,6 +78,7 @@ def shared_server() -> Any:
     fake.start()
     yield fake
     fake.stop()
+    _TRANSPORT.drop_connections()
 
 
 def test_first_push_survives_every_fault(shared_server: FakeZotero, tmp_path: Path) -> None:
