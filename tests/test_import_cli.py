@@ -142,3 +142,12 @@ def test_unknown_format_is_a_one_line_error(tmp_path: Path) -> None:
     assert result.stderr == (f"ssl-bib: {notes}: cannot tell the format from the name or the "
                              "content; give --format\n")
     assert not (tmp_path / "c.toml").exists()
+
+
+def test_catalog_in_a_missing_folder_is_a_one_line_error(tmp_path: Path) -> None:
+    catalog = tmp_path / "no" / "such" / "entries.toml"
+    result = _run("--catalog", str(catalog), "import", str(FIXTURES / "bullets.md"))
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert result.stderr.splitlines()[-1] == (
+        f"ssl-bib: cannot write {catalog}: No such file or directory; nothing was written")
+    assert not catalog.parent.exists()

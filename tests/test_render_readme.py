@@ -262,3 +262,11 @@ def test_venue_names_are_escaped_and_read_back() -> None:
     assert [(v.key, v.name, v.url) for v in back.venues.values()] == [
         (v.key, v.name, v.url) for v in venues.values()]
     assert [e.venue for e in back.entries] == ["A*B", "Plain_Conf"]
+
+
+def test_output_in_a_missing_folder_is_a_one_line_error(tmp_path: Path) -> None:
+    target = tmp_path / "no" / "README.md"
+    result = CliRunner().invoke(cli, ["--catalog", str(REPO / "entries.toml"), "render",
+                                      "readme", "-o", str(target)])
+    assert result.exit_code == 2 and isinstance(result.exception, SystemExit)
+    assert result.stderr == f"ssl-bib: cannot write {target}: No such file or directory\n"

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from ..problems import InputError
-from .common import CatalogContext, fail_input, pass_catalog
+from .common import CatalogContext, fail, fail_input, pass_catalog
 
 _FORMAT_CHOICES = ["auto", "bibtex", "biblatex", "ris", "csljson", "markdown"]
 
@@ -103,6 +103,9 @@ def command(ctx: CatalogContext, files: tuple[str, ...], fmt: str, dry_run: bool
         wrote = store.save(loaded)
     except InputError as exc:
         fail_input(exc)
+    except OSError as exc:
+        # e.g. a new catalog path in a folder that does not exist.
+        fail(f"cannot write {loaded.path}: {exc.strerror or exc}; nothing was written", 2)
     if wrote:
         click.echo(f"wrote {loaded.path}", err=True)
 

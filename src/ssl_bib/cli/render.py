@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ..problems import InputError
-from .common import CatalogContext, fail_input, pass_catalog
+from .common import CatalogContext, fail, fail_input, pass_catalog
 
 
 @click.group("render")
@@ -53,7 +53,10 @@ def readme(ctx: CatalogContext, output: str | None, check_path: str | None) -> N
         return
     path = Path(output)
     text = readme_render.expected(_read(path), catalog)
-    write_atomic(path, text)
+    try:
+        write_atomic(path, text)
+    except OSError as exc:
+        fail(f"cannot write {path}: {exc.strerror or exc}", 2)
     click.echo(f"wrote {path}", err=True)
 
 
