@@ -199,6 +199,12 @@ _TEXT = st.text(alphabet=st.sampled_from(list("abcXYZ019 |[]()`*_<>&\\!#~-:'\"/"
                                          list("éßΩ中ö’")), min_size=1, max_size=30)
 
 
+# Link destinations with what would end or change a markdown link: unbalanced
+# parentheses, angle brackets, backslashes, pipes, entities.
+_URL_TAIL = st.text(alphabet=st.sampled_from(list("ab09()<>|\\&;#`[]*_~!.-") + ["é", "中"]),
+                    max_size=12)
+
+
 def _clean(text: str) -> str:
     return " ".join(text.split())
 
@@ -224,8 +230,8 @@ def _catalogs(draw: st.DrawFn) -> Catalog:
             venue=draw(st.sampled_from(["MICCAI", "MedIA", None])),
             categories=draw(st.lists(st.sampled_from(["Contrastive", "MAE", "Generative"]),
                                      unique=True, max_size=2)),
-            url=draw(st.sampled_from([None, f"https://example.org/paper/{i}"])),
-            code=[CodeLink(label, f"https://github.com/x/{i}-{k}")
+            url=draw(st.none() | _URL_TAIL.map(lambda t, i=i: f"https://example.org/{i}/{t}")),
+            code=[CodeLink(label, f"https://github.com/x/{i}-{k}/{draw(_URL_TAIL)}")
                   for k, label in enumerate(labels)]))
     entries.sort(key=lambda e: -e.listed_sections()[0])
     venues = {"MICCAI": Venue("MICCAI", "Medical Image Computing", "conference"),

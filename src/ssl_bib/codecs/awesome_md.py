@@ -18,12 +18,13 @@ _HEADING_RE = re.compile(r"^#{1,6}\s")
 _VENUE_LIST_HEADING_RE = re.compile(r"^#{1,6}\s*List of Journals", re.IGNORECASE)
 # `- **[Full Name (ABBR)](url)**` or `- **Full Name (ABBR)**`
 _VENUE_ITEM_RE = re.compile(
-    r"^\s*[-*]\s+\*\*\s*(?:\[(?P<linked>(?:\\.|[^\]\\])*)\]\((?P<url>[^)]*)\)"
+    r"^\s*[-*]\s+\*\*\s*(?:\[(?P<linked>(?:\\.|[^\]\\])*)\]\((?P<url>(?:\\.|[^)\\])*)\)"
     r"|(?P<plain>(?:\\.|[^*\\])+?))\s*\*\*\s*$")
 _NAME_ABBR_RE = re.compile(r"^(?P<name>.*?)\s*\((?P<abbr>[^()]+)\)\s*$")
-# [label](url): a label may hold escaped brackets, a URL one level of parentheses.
+# [label](url): a label may hold escaped brackets, a URL one level of parentheses
+# and backslash escapes (the renderer writes an unbalanced `)` as `\)`).
 _LINK_RE = re.compile(
-    r"\[(?P<label>(?:\\.|[^\]\\])*)\]\((?P<url>(?:[^()\s]|\([^()\s]*\))*)\)")
+    r"\[(?P<label>(?:\\.|[^\]\\])*)\]\((?P<url>(?:\\.|[^()\s\\]|\([^()\s]*\))*)\)")
 # CommonMark backslash escapes: any ASCII punctuation.
 _ESCAPE_RE = re.compile(r"\\([!-/:-@\[-`{-~])")
 _BR_RE = re.compile(r"<br\s*/?>", re.IGNORECASE)
@@ -105,7 +106,12 @@ def unescape(text: str) -> str:
 
 
 def clean_url(url: str) -> str:
-    return url.strip().strip("<>")
+    """A link destination as a CommonMark reader takes it: `<...>` unwrapped,
+    backslash escapes removed."""
+    url = url.strip()
+    if url.startswith("<") and url.endswith(">"):
+        url = url[1:-1]
+    return unescape(url)
 
 
 def is_empty_cell(text: str) -> bool:

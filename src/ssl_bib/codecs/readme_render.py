@@ -33,8 +33,13 @@ def escape(text: str) -> str:
     return _ENTITY.sub(r"\\&", _ALWAYS.sub(r"\\\1", " ".join(text.split())))
 
 
+# In a link destination: a parenthesis (balanced or not), an angle bracket or a
+# backslash would end or change the link; escaped, the URL reads back unchanged.
+_URL_SPECIAL = re.compile(r"([\\()<>|])")
+
+
 def _url(url: str) -> str:
-    return url.replace("|", "\\|").replace(" ", "%20")
+    return _ENTITY.sub(r"\\&", _URL_SPECIAL.sub(r"\\\1", url)).replace(" ", "%20")
 
 
 def link(label: str, url: str) -> str:
