@@ -29,8 +29,14 @@ def test_escape(text: str, latex: str) -> None:
 @pytest.mark.parametrize(("char", "latex"), [
     ("é", r"{\'e}"), ("Á", r"{\'A}"), ("í", r"{\'i}"), ("ß", r"{\ss}"), ("ø", r"{\o}"),
     ("–", "{--}"), ("—", "{---}"), ("α", r"{\ensuremath{\alpha}}"), ("£", r"{\textsterling}"),
-    # No LaTeX that pandoc reads back: these stay UTF-8.
-    ("×", "×"), ("²", "²"), ("Ж", "Ж"), ("中", "中"), ("😀", "😀"), ("ﬁ", "ﬁ"),
+    # pylatexenc writes \texttimes, \texttwosuperior is read by pandoc as a
+    # superscript 2, \textellipsis and \textrightarrow pandoc drops.
+    ("×", r"{\ensuremath{\times}}"), ("²", r"{\texttwosuperior}"), ("…", r"{\ldots}"),
+    ("→", r"{\ensuremath{\rightarrow}}"), ("ı", r"{\i}"),
+    # No LaTeX that pandoc reads back (\CYRZH) or that a plain LaTeX run knows
+    # (\Alpha, amssymb's \nexists): these stay UTF-8.
+    ("Ж", "Ж"), ("中", "中"), ("😀", "😀"), ("ﬁ", "ﬁ"), ("Α", "Α"), ("∄", "∄"), ("≨", "≨"),
+    ("¹", "¹"), ("ς", "ς"),
 ])
 def test_non_ascii(char: str, latex: str) -> None:
     assert latex_for_char(char) == latex

@@ -4,20 +4,24 @@ entries, titles and DOIs, and not a word on stderr."""
 from __future__ import annotations
 
 import unicodedata
+from pathlib import Path
 
 import pytest
 
 from export_fixtures.catalogs import BUNDLED, rich_catalog
-from export_fixtures.consumers import pandoc_csl
+from export_fixtures.consumers import pandoc_csl, pandoc_titles
+from export_fixtures.roundtrip import check_bibtex
 from ssl_bib.codecs import fields as f
+from ssl_bib.codecs.bibtex_write import write_bibtex
+from ssl_bib.codecs.latex import latex_for_char
 from ssl_bib.export import FORMATS, export
-from ssl_bib.model import Catalog
+from ssl_bib.model import Catalog, Entry
 from ssl_bib.store import load
 
 PANDOC_READER = {"bibtex": "bibtex", "biblatex": "biblatex", "ris": "ris", "csljson": "csljson"}
 # pandoc's smart punctuation turns straight quotes into curly ones; that is
 # its rendering, not a change of the title.
-_QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "“": '"', "”": '"'})
 
 
 def _same_title(ours: str, theirs: str) -> bool:
@@ -72,3 +76,40 @@ def test_pandoc_keeps_code_links() -> None:
         items, _ = pandoc_csl(export(catalog, catalog.entries, fmt), fmt)
         genesis = next(i for i in items if i["id"] == "zhouModelsGenesisGeneric2019")
         assert "https://github.com/MrGiovanni/ModelsGenesis" in genesis["note"]
+
+
+# Blocks a paper title may draw from: Latin letters, Greek, punctuation,
+# super/subscripts, arrows and mathematical operators.
+_BLOCKS = [*range(0xA1, 0x250), *range(0x370, 0x400), *range(0x1E00, 0x1F00),
+           *range(0x2010, 0x2060), *range(0x2070, 0x20C0), *range(0x2100, 0x2400)]
+
+
+def test_every_latex_form_reads_back_in_pandoc_and_pybtex(tmp_path: Path) -> None:
+    # Every character BibTeX output turns into LaTeX, in a title as the writer
+    # writes it: pandoc prints it back as that character, without a warning
+    # (pandoc drops \texttimes, \CYRZH and the like silently), and
+    # bibtexparser + pylatexenc and strict pybtex read the entry back.
+    chars = [chr(cp) for cp in _BLOCKS if latex_for_char(chr(cp)) != chr(cp)]
+    assert {"×", "²", "³", "…", "→", "÷", "α", "Δ", "≤", "é", "ß"} <= set(chars)
+    entries = [Entry(key=f"c{ord(ch):x}", title=f"A {ch} B", year=2020) for ch in chars]
+    catalog = Catalog(entries=entries)
+    text = write_bibtex(catalog, entries)
+    assert text.isascii()
+    check_bibtex(catalog, text, biblatex=False)
+    titles, stderr = pandoc_titles(text, "bibtex", tmp_path)
+    assert stderr == ""
+    # NFC: pandoc writes ≁ as ∼ and a combining stroke, the same text.
+    wrong = {e.title: titles.get(e.key) for e in entries
+             if unicodedata.normalize("NFC", titles.get(e.key, "")) != e.title}
+    assert not wrong, "\n".join(f"{k!r} -> {v!r} {latex_for_char(k[2])}" for k, v in wrong.items())
+
+
+def test_titles_with_math_and_symbols_read_back_as_text(tmp_path: Path) -> None:
+    # The title text a pandoc user gets from every format, symbols included.
+    catalog = rich_catalog()
+    for fmt in FORMATS:
+        titles, stderr = pandoc_titles(export(catalog, catalog.entries, fmt),
+                                       PANDOC_READER[fmt], tmp_path)
+        assert stderr == ""
+        for entry in catalog.entries:
+            assert _same_title(f.clean(entry.title), titles[entry.key]), (fmt, titles[entry.key])

@@ -122,3 +122,21 @@ def citeproc_render(csl_text: str) -> list[str]:
     for item in items:
         bibliography.register(Citation([CitationItem(item["id"])]))
     return [str(entry) for entry in bibliography.bibliography()]
+
+
+# pandoc renders template variables with the output format's writer: with
+# `-t plain` each title comes out as the text a reader sees (math as Unicode,
+# a superscript digit as ², ...), which CSL-JSON output would give as markup.
+_TITLES_TEMPLATE = "$for(references)$$it.id$\t$it.title$\n$endfor$"
+
+
+def pandoc_titles(text: str, fmt: str, tmp_path: Any) -> tuple[dict[str, str], str]:
+    """pandoc's plain-text reading of each entry's title, by id, and its stderr."""
+    template = tmp_path / "titles.plain"
+    template.write_text(_TITLES_TEMPLATE, encoding="utf-8")
+    proc = subprocess.run([pandoc_path(), "-f", fmt, "-t", "plain", "-s", "--wrap=none",
+                           f"--template={template}"], input=text.encode(),
+                          capture_output=True, timeout=120, check=False)
+    assert proc.returncode == 0, proc.stderr.decode()
+    titles = dict(line.split("\t", 1) for line in proc.stdout.decode().splitlines() if line)
+    return titles, proc.stderr.decode()

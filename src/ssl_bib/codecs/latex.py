@@ -13,9 +13,15 @@ Choices that keep every consumer happy:
   in a title is printed as text and can never run.
 - `--`, ``` `` ``` and `''` would be typeset as dashes and quotes: a `{}` between the
   characters keeps them literal.
-- Non-ASCII (BibTeX only) goes through pylatexenc, but only where pylatexenc's
-  LaTeX reads back as the same character; anything else stays UTF-8, which
-  biber, pandoc and bibtexparser read, rather than turn into something else.
+- Non-ASCII (BibTeX only) becomes LaTeX that pylatexenc (hence bibtexparser
+  users), pybtex, pandoc and a LaTeX run with no extra package all read as the
+  same character: pylatexenc's form where pandoc knows it, else a standard
+  form pandoc does know (`\\ensuremath{\\times}` for ×, `\\texttwosuperior`
+  for ², `\\ldots` for …). Characters with no such form stay UTF-8: Cyrillic
+  (`\\CYRZH` needs the T2A encoding, pandoc drops it), CJK, emoji, capital
+  Greek letters that look Latin (`\\Alpha` is no LaTeX command), and symbols
+  only amssymb and the like define. biber, pandoc, bibtexparser, pybtex and
+  XeLaTeX/LuaLaTeX read UTF-8; a missing package would stop a LaTeX run.
 """
 
 from __future__ import annotations
@@ -90,13 +96,51 @@ _TEXT_MACROS = frozenset({
     "textpeso", "textquotedblleft", "textquotedblright", "textquoteleft", "textquoteright",
     "textregistered", "textsection", "textsterling", "textthreequarters", "textyen",
 })
-# Math pandoc reads as math; accents over Greek it does not.
-_MATH_EXCLUDED = frozenset({"acute", "ddot", "grave", "tilde", "bar", "breve", "check"})
+# Math pandoc reads as math, limited to the symbols the LaTeX kernel defines
+# (fontmath.ltx): pylatexenc also emits amssymb names (\\nexists, \\lneqq),
+# other packages' (\\udots, \\mathbb) and its own (\\Alpha, \\allequal), which
+# stop a LaTeX run that loads no such package. Math accents over Greek are
+# kernel LaTeX but pandoc does not read them.
+_KERNEL_MATH = frozenset("""
+    alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu
+    nu xi pi varpi rho varrho sigma varsigma tau upsilon phi varphi chi psi omega
+    Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega
+    pm mp times div ast star circ bullet cdot cap cup uplus sqcap sqcup vee wedge setminus
+    wr diamond bigtriangleup bigtriangledown triangleleft triangleright oplus ominus otimes
+    oslash odot bigcirc dagger ddagger amalg
+    leq prec preceq ll subset subseteq sqsubseteq in vdash geq succ succeq gg supset
+    supseteq sqsupseteq ni dashv equiv sim simeq asymp approx cong neq doteq propto models
+    perp mid parallel bowtie smile frown notin not ne le ge
+    leftarrow Leftarrow rightarrow Rightarrow leftrightarrow Leftrightarrow mapsto
+    hookleftarrow hookrightarrow leftharpoonup leftharpoondown rightharpoonup
+    rightharpoondown rightleftharpoons uparrow Uparrow downarrow Downarrow updownarrow
+    Updownarrow nearrow searrow swarrow nwarrow longleftarrow longrightarrow to gets iff
+    aleph hbar imath jmath ell wp Re Im prime emptyset nabla surd top bot angle forall
+    exists neg lnot flat natural sharp backslash partial infty triangle clubsuit
+    diamondsuit heartsuit spadesuit
+    sum prod coprod int oint bigcap bigcup bigsqcup bigvee bigwedge bigodot bigotimes
+    bigoplus biguplus lfloor rfloor lceil rceil langle rangle lmoustache rmoustache
+    lgroup rgroup Vert vert ldots cdots vdots ddots
+""".split())
+# Where pylatexenc's form is a text macro pandoc drops (\\texttimes,
+# \\textellipsis, \\textrightarrow...), the standard form every reader knows.
+# Dashes are TeX ligatures, braced so a neighbouring hyphen cannot join them.
+_PREFERRED = {
+    "\u2013": "{--}", "\u2014": "{---}", "\u2026": r"{\ldots}",
+    "\u00d7": r"{\ensuremath{\times}}", "\u00f7": r"{\ensuremath{\div}}",
+    "\u00ac": r"{\ensuremath{\lnot}}",
+    "\u2190": r"{\ensuremath{\leftarrow}}", "\u2191": r"{\ensuremath{\uparrow}}",
+    "\u2192": r"{\ensuremath{\rightarrow}}", "\u2193": r"{\ensuremath{\downarrow}}",
+    # pandoc reads these as a superscript digit, which it prints as ² and ³.
+    "\u00b2": r"{\texttwosuperior}", "\u00b3": r"{\textthreesuperior}",
+    "\u0131": r"{\i}", "\u0237": r"{\j}",
+}
+# Kernel math pandoc prints as another character (measured with pandoc 3.9:
+# ς as 𝜍, ϱ as 𝜚, ∙ as •, ≇ as ≆, ⊥ as ⟂): these stay UTF-8.
+_PANDOC_MISREADS = frozenset("\u03c2\u03f1\u2219\u2247\u22a5")
 _MACRO_RE = re.compile(r"\\([A-Za-z]+|.)")
 # `\\'\\i` (dotless i under an accent) reads back as "ı́" in pandoc; `\\'i` as "í".
 _DOTLESS_I_RE = re.compile(r"(\\[`'^\"])\\i\b\s*")
-# Dashes as TeX ligatures, braced so a neighbouring hyphen cannot join them.
-_FIXED = {"\u2013": "{--}", "\u2014": "{---}"}
 
 
 @lru_cache(maxsize=4096)
@@ -104,17 +148,15 @@ def latex_for_char(ch: str) -> str:
     """LaTeX for one non-ASCII character, braced, when every consumer reads it
     back as that character; otherwise the character itself (UTF-8 stays).
     Cached: a catalog uses few distinct characters."""
-    if ch in _FIXED:
-        return _FIXED[ch]
-    latex: str = _encoder().unicode_to_latex(ch)
-    if latex == ch:
+    latex: str = _PREFERRED.get(ch) or _encoder().unicode_to_latex(ch)
+    if latex == ch or ch in _PANDOC_MISREADS:
         return ch
     latex = _DOTLESS_I_RE.sub(r"\1i", latex)
     macros = set(_MACRO_RE.findall(latex))
     if "ensuremath" in macros:
-        if macros & _MATH_EXCLUDED:
+        if not macros - {"ensuremath"} <= _KERNEL_MATH:
             return ch
-    elif not macros <= (_ACCENTS | _TEXT_MACROS):
+    elif ch not in _PREFERRED and not macros <= (_ACCENTS | _TEXT_MACROS):
         return ch
     if decode(latex) != ch:
         return ch
