@@ -113,3 +113,40 @@ def test_titles_with_math_and_symbols_read_back_as_text(tmp_path: Path) -> None:
         assert stderr == ""
         for entry in catalog.entries:
             assert _same_title(f.clean(entry.title), titles[entry.key]), (fmt, titles[entry.key])
+
+
+@pytest.mark.parametrize("fmt", list(FORMATS))
+def test_pandoc_reads_every_bundled_field(fmt: str) -> None:
+    # Beyond titles and DOIs: names, container, date, volume, issue, pages, URL
+    # and keywords of every curated entry, as pandoc reads them.
+    catalog = load(BUNDLED).catalog
+    items, stderr = pandoc_csl(export(catalog, catalog.entries, fmt), PANDOC_READER[fmt])
+    assert stderr == ""
+    by_id = {item["id"]: item for item in items}
+    for entry in catalog.entries:
+        item, kind = by_id[entry.key], catalog.entry_type(entry)
+        names = [{"family": p.family, "given": p.given} if p.given else {"literal": p.family}
+                 for p in f.people(entry)]
+        assert item.get("author", []) == names, entry.key
+        if fmt == "ris" and kind == "inproceedings":  # T2, the conference
+            container = f.venue_name(catalog, entry) or f.container_title(catalog, entry)
+        elif fmt == "ris" or kind != "preprint":  # RIS: T2 names a preprint's server
+            container = f.container_title(catalog, entry)
+        else:
+            container = ""
+        assert _same_title(container, item.get("container-title", "")), (entry.key, item)
+        # pandoc's RIS reader takes the year from PY, not the month from DA.
+        month = [entry.month] if entry.month and fmt != "ris" else []
+        assert item["issued"] == {"date-parts": [[entry.year, *month]]}, entry.key
+        first, last = f.page_range(entry.pages)
+        pages = f"{first}-{last}" if last else first
+        if not pages and fmt == "bibtex" or fmt == "ris":
+            pages = pages or f.clean(entry.article_number)
+        assert item.get("page", "") == pages, (entry.key, item.get("page"))
+        assert item.get("volume", "") == f.clean(entry.volume), entry.key
+        assert item.get("issue", "") == f.clean(entry.issue), entry.key
+        assert item.get("URL") == f.url(entry), entry.key
+        keywords = item.get("keyword", "")
+        if fmt == "ris" and keywords:  # pandoc joins the KW lines in its own order
+            keywords = ", ".join(sorted(keywords.split(", "), key=entry.categories.index))
+        assert keywords == ", ".join(entry.categories), entry.key

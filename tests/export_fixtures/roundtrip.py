@@ -43,7 +43,12 @@ def check_bibtex(catalog: Catalog, text: str, *, biblatex: bool) -> None:
             assert [pybtex_person(p) for p in strict[entry.key].persons["author"]] == names
         else:
             assert "author" not in got
-        assert decode(strict[entry.key].fields["title"]) == f.clean(entry.title)
+        # Strict pybtex reads every field as bibtexparser does (it expands the
+        # month macro), so every check below holds for both readers.
+        assert _pybtex_fields(strict[entry.key]) == {
+            name: value for name, value in got.items() if name not in ("ENTRYTYPE", "author")}
+        assert set(got) <= _expected_fields(biblatex), (
+            entry.key, set(got) - _expected_fields(biblatex))
         container = f.container_title(catalog, entry)
         if kind == "article" and container:
             assert decode(got["journaltitle" if biblatex else "journal"]) == container
@@ -87,6 +92,47 @@ def check_bibtex(catalog: Catalog, text: str, *, biblatex: bool) -> None:
         if entry.pages:
             first, last = f.page_range(entry.pages)
             assert got["pages"] == (f"{first}--{last}" if last else decode(got["pages"]))
+            assert decode(got["pages"]).replace("--", "–") == (
+                f"{first}–{last}" if last else first)
+        if f.clean(entry.article_number):
+            if biblatex:
+                assert decode(got["eid"]) == f.clean(entry.article_number)
+            elif not f.clean(entry.pages):
+                assert decode(got["pages"]) == f.clean(entry.article_number)
+        for name, value in (("issn", entry.issn), ("isbn", entry.isbn)):
+            if f.clean(value):
+                assert decode(got[name]) == f.clean(value)
+        venue = f.venue_name(catalog, entry)
+        if kind == "inproceedings" and biblatex and f.clean(entry.container_title) and (
+                venue and venue != container):
+            assert decode(got["eventtitle"]) == venue
+        if kind == "preprint" and not entry.arxiv and venue:
+            assert decode(got["organization" if biblatex else "howpublished"]) == venue
+
+
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+def _pybtex_fields(entry: Any) -> dict[str, str]:
+    """pybtex's fields in bibtexparser's terms: the month back as its macro."""
+    fields = {}
+    for name, value in entry.fields.items():
+        if name == "month":
+            value = next(m for m in _MONTHS if value.lower().startswith(m))
+        fields[name] = value
+    return fields
+
+
+def _expected_fields(biblatex: bool) -> set[str]:
+    """The fields a writer may use for this entry: each is checked above, so
+    a field outside this set would be one nothing checks."""
+    names = {"ENTRYTYPE", "title", "author", "volume", "number", "pages", "publisher", "series",
+             "issn", "isbn", "doi", "url", "eprint", "keywords", "note", "abstract"}
+    names |= ({"journaltitle", "booktitle", "eventtitle", "organization", "date", "eid",
+               "eprinttype", "eprintclass"} if biblatex else
+              {"journal", "booktitle", "howpublished", "year", "month", "archivePrefix",
+               "primaryClass"})
+    return names
 
 
 def _only_undecodable_left(text: str) -> bool:
@@ -123,6 +169,27 @@ def check_ris(catalog: Catalog, text: str) -> None:
                                               if f.clean(c)]
         for link in entry.code:
             assert any(link.url in note for note in record["notes"])
+        assert record.get("notes", []) == [n for n in (f.clean(entry.note), *f.code_notes(entry))
+                                           if n]
+        first, last = f.page_range(entry.pages)
+        first = first or f.clean(entry.article_number)
+        issn = f.clean(entry.issn) or f.clean(entry.isbn)
+        publisher = f.clean(entry.publisher) or (
+            "arXiv" if kind == "preprint" and entry.arxiv else "")
+        c3 = (f.clean(entry.container_title) if kind == "inproceedings"
+              and f.clean(entry.container_title) != venue else "")
+        month = (f"{entry.year:04d}/{entry.month:02d}/" if entry.month else "")
+        for name, value in (("volume", f.clean(entry.volume)), ("number", f.clean(entry.issue)),
+                            ("start_page", first), ("end_page", last),
+                            ("tertiary_title", f.clean(entry.series)), ("custom3", c3),
+                            ("publisher", publisher), ("issn", issn), ("date", month),
+                            ("abstract", f.clean(entry.abstract))):
+            assert record.get(name, "") == value, (entry.key, name, record.get(name), value)
+        known = {"type_of_reference", "id", "title", "authors", "secondary_title", "year",
+                 "doi", "urls", "keywords", "notes", "volume", "number", "start_page",
+                 "end_page", "tertiary_title", "custom3", "publisher", "issn", "date",
+                 "abstract"}
+        assert set(record) <= known, set(record) - known
     # TY first and ER last in every record.
     blocks = [b for b in text.split("\n\n") if b.strip()]
     for block in blocks:
