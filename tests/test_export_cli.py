@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from export_fixtures.catalogs import BUNDLED
+from ssl_bib.atomic import write_atomic
 from ssl_bib.cli import cli
 from ssl_bib.codecs.bibtex_write import write_bibtex
 from ssl_bib.store import load
@@ -117,3 +118,42 @@ def test_help_does_not_import_the_codec_stack() -> None:
                           check=True)
     assert proc.stdout.strip().endswith("[]")
     assert "--all DIR" in proc.stdout
+
+
+def test_all_is_all_or_nothing(catalog_path: Path, tmp_path: Path,
+                               monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "references.bib").write_text("old\n", encoding="utf-8")
+    (out / "references.ris").mkdir()  # a target that cannot be replaced
+    code, _, err = run(catalog_path, "--all", str(out))
+    assert code == 1 and "Traceback" not in err
+    assert err.strip() == f"ssl-bib: cannot write {out / 'references.ris'}: Is a directory; " \
+                          "nothing written"
+    assert sorted(p.name for p in out.iterdir()) == ["references.bib", "references.ris"]
+    assert (out / "references.bib").read_text(encoding="utf-8") == "old\n"
+    (out / "references.ris").rmdir()
+    # A write failing after two formats were staged (a full disk, say).
+    import ssl_bib.export as export_module
+
+    calls = []
+
+    def failing(path: Path, text: str) -> None:
+        calls.append(path)
+        if len(calls) == 3:
+            raise OSError(28, "No space left on device", str(path))
+        write_atomic(path, text)
+
+    monkeypatch.setattr(export_module, "write_atomic", failing)
+    code, _, err = run(catalog_path, "--all", str(out))
+    assert code == 1 and "No space left on device; nothing written" in err
+    assert sorted(p.name for p in out.iterdir()) == ["references.bib"]
+    assert (out / "references.bib").read_text(encoding="utf-8") == "old\n"
+    calls.clear()
+    code, _, err = run(catalog_path, "--all", str(tmp_path / "new" / "dir"))
+    assert code == 1 and not (tmp_path / "new" / "dir").exists()
+    monkeypatch.undo()
+    (out / "references.bib").chmod(0o640)
+    assert run(catalog_path, "--all", str(out))[0] == 0
+    assert sorted(p.name for p in out.iterdir()) == sorted(ALL_FILES)
+    assert (out / "references.bib").stat().st_mode & 0o777 == 0o640

@@ -8,7 +8,12 @@ byte the same files and a changed one diffs to just its changes.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import importlib
+import os
+import shutil
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,13 +62,37 @@ def export(catalog: Catalog, entries: Sequence[Entry], fmt: str) -> str:
 
 
 def export_all(catalog: Catalog, entries: Sequence[Entry], folder: Path) -> list[Path]:
-    """Every format into `folder` under its conventional name. All texts are
-    built before the first file is written, so a failure writes nothing."""
+    """Every format into `folder` under its conventional name, all or none:
+    every text is built, then every file written into a staging folder beside
+    the targets, and only then are the four renamed into place. A failure
+    before the renames (an entry that cannot be exported, a full disk, a
+    target that is a folder) leaves `folder` as it was."""
     texts = {fmt.filename: export(catalog, entries, fmt.name) for fmt in FORMATS.values()}
+    targets = [folder / filename for filename in texts]
+    for target in targets:
+        if target.is_dir():
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(target))
+    created = not folder.exists()
     folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for filename, text in texts.items():
-        path = folder / filename
-        write_atomic(path, text)
-        written.append(path)
-    return written
+    try:
+        # Beside the targets, so each rename stays on one file system.
+        staging = Path(tempfile.mkdtemp(prefix=".ssl-bib-export.", dir=folder))
+    except OSError:
+        if created:
+            folder.rmdir()
+        raise
+    try:
+        for target, text in zip(targets, texts.values(), strict=True):
+            write_atomic(staging / target.name, text)
+            if target.exists():  # keep a file's permissions, as write_atomic does
+                os.chmod(staging / target.name, target.stat().st_mode & 0o7777)
+        for target in targets:
+            os.replace(staging / target.name, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        if created:
+            with contextlib.suppress(OSError):
+                folder.rmdir()  # only if empty: never remove what others put there
+        raise
+    staging.rmdir()
+    return targets

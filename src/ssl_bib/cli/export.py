@@ -71,4 +71,5 @@ def command(ctx: CatalogContext, fmt: str | None, output: str, all_dir: str | No
         fail_input(InputError(loaded.name, line, f"entry {exc.key}: cannot export {what}: "
                                                  f"{exc.message}; nothing written"))
     except OSError as exc:
-        fail(f"cannot write {all_dir or output}: {exc.strerror or exc}")
+        fail(f"cannot write {exc.filename or all_dir or output}: {exc.strerror or exc}"
+             + ("; nothing written" if all_dir is not None else ""))
