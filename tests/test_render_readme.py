@@ -276,3 +276,30 @@ def test_output_in_a_missing_folder_is_a_one_line_error(tmp_path: Path) -> None:
                                       "readme", "-o", str(target)])
     assert result.exit_code == 2 and isinstance(result.exception, SystemExit)
     assert result.stderr == f"ssl-bib: cannot write {target}: No such file or directory\n"
+
+
+def test_a_lone_marker_is_an_error_and_the_prose_is_kept(tmp_path: Path) -> None:
+    catalog_path = str(REPO / "entries.toml")
+    readme = tmp_path / "README.md"
+    runner = CliRunner()
+    for text, line, marker in (
+            (f"# Mine\n\nProse.\n\n{readme_render.START}\nold table\n", 5, readme_render.START),
+            (f"# Mine\n{readme_render.END}\nProse.\n{readme_render.START}\n", 4,
+             readme_render.START),
+            (f"# Mine\n\n{readme_render.END}\n", 3, readme_render.END)):
+        readme.write_text(text, encoding="utf-8")
+        for args in (["-o", str(readme)], ["--check", str(readme)]):
+            result = runner.invoke(cli, ["--catalog", catalog_path, "render", "readme", *args])
+            assert result.exit_code == 2, (text, args)
+            assert result.stderr == (f"ssl-bib: {readme}:{line}: {marker} without its pair "
+                                     f"({readme_render.START} ... {readme_render.END}): "
+                                     "nothing written\n")
+            assert readme.read_text(encoding="utf-8") == text
+
+
+def test_output_and_check_together_is_a_usage_error(tmp_path: Path) -> None:
+    readme = tmp_path / "README.md"
+    result = CliRunner().invoke(cli, ["--catalog", str(REPO / "entries.toml"), "render",
+                                      "readme", "-o", str(readme), "--check", str(readme)])
+    assert result.exit_code == 2 and "give -o or --check, not both" in result.stderr
+    assert not readme.exists()

@@ -31,6 +31,8 @@ def readme(ctx: CatalogContext, output: str | None, check_path: str | None) -> N
     from ..atomic import write_atomic
     from ..codecs import readme_render
 
+    if output and check_path:
+        raise click.UsageError("give -o or --check, not both")
     catalog = ctx.load().catalog
     if check_path:
         path = Path(check_path)
@@ -61,12 +63,24 @@ def readme(ctx: CatalogContext, output: str | None, check_path: str | None) -> N
 
 
 def _read(path: Path) -> str | None:
-    """The file's text, None when it does not exist; unreadable -> exit 2."""
+    """The file's text, None when it does not exist; unreadable -> exit 2.
+    A file with one marker but not the other (or in the wrong order) is an
+    error too: writing the whole file would drop the prose around them."""
+    from ..codecs.readme_render import END, START
+
     try:
-        return path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return None
     except UnicodeDecodeError:
         fail_input(InputError(str(path), 0, "not UTF-8 text"))
     except OSError as exc:
         fail_input(InputError(str(path), 0, f"cannot read: {exc.strerror}"))
+    start = text.find(START)
+    end = text.find(END, start + len(START)) if start >= 0 else -1
+    if (start >= 0 and end < 0) or (start < 0 and END in text):
+        found = START if start >= 0 else END
+        line = text[: text.find(found)].count("\n") + 1
+        fail_input(InputError(str(path), line, f"{found} without its pair "
+                              f"({START} ... {END}): nothing written"))
+    return text
