@@ -81,11 +81,11 @@ def ris_record(catalog: Catalog, entry: Entry) -> dict[str, Any]:
         record["start_page"] = first
     if last:
         record["end_page"] = last
-    if kind == "preprint" and entry.arxiv and not entry.publisher:
+    if kind == "preprint" and entry.arxiv and not f.clean(entry.publisher):
         record["publisher"] = "arXiv"
     put("publisher", entry.publisher)
     put("issn", entry.issn or entry.isbn)
-    put("doi", entry.doi)
+    put("doi", f.doi(entry))
     link = f.clean(f.url(entry))
     if link:
         record["urls"] = [link]
