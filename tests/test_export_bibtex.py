@@ -132,3 +132,33 @@ def test_unpaired_braces_stay_balanced() -> None:
     text = write_bibtex(catalog, catalog.entries)
     assert "One {\\textbraceright} two {\\textbraceleft} three {\\textbraceleft}" in text
     check_bibtex(catalog, text, biblatex=False)
+
+
+def test_doi_is_bare_in_every_format() -> None:
+    import json
+
+    import rispy
+
+    from ssl_bib.codecs.csljson_write import write_csljson
+    from ssl_bib.codecs.ris_write import write_ris
+
+    catalog = Catalog(entries=[Entry(key="d2020", title="T", year=2020,
+                                     doi=" https://doi.org/10.1000/A_b(1) ")])
+    bare = "10.1000/A_b(1)"
+    assert bibtexparser_entries(write_bibtex(catalog, catalog.entries))["d2020"]["doi"] == bare
+    assert bibtexparser_entries(write_biblatex(catalog, catalog.entries))["d2020"]["doi"] == bare
+    assert rispy.loads(write_ris(catalog, catalog.entries))[0]["doi"] == bare
+    assert json.loads(write_csljson(catalog, catalog.entries))[0]["DOI"] == bare
+
+
+@pytest.mark.parametrize(("field", "value"), [("doi", "not a doi"), ("doi", "doi.org/x"),
+                                              ("url", "https://example.org/a b"),
+                                              ("url", "www.example.org")])
+def test_broken_identifiers_are_refused(field: str, value: str) -> None:
+    from ssl_bib.export import FORMATS, export
+
+    catalog = Catalog(entries=[Entry(key="x2020", title="T", year=2020, **{field: value})])
+    for fmt in FORMATS:
+        with pytest.raises(ExportError) as info:
+            export(catalog, catalog.entries, fmt)
+        assert (info.value.key, info.value.field) == ("x2020", field)

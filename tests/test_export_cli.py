@@ -157,3 +157,13 @@ def test_all_is_all_or_nothing(catalog_path: Path, tmp_path: Path,
     assert run(catalog_path, "--all", str(out))[0] == 0
     assert sorted(p.name for p in out.iterdir()) == sorted(ALL_FILES)
     assert (out / "references.bib").stat().st_mode & 0o777 == 0o640
+
+
+def test_broken_identifier_is_a_located_error(tmp_path: Path) -> None:
+    path = tmp_path / "entries.toml"
+    path.write_text('schema = 1\n\n[[entries]]\nkey = "Bad2021"\ntitle = "Bad"\nyear = 2021\n'
+                    'doi = "see the paper"\n', encoding="utf-8")
+    code, out, err = run(path, "-f", "csljson")
+    assert (code, out) == (2, "")
+    assert err.strip() == ("ssl-bib: entries.toml:7: entry Bad2021: cannot export field doi: "
+                           "'see the paper' is not a DOI (10.NNNN/...); nothing written")

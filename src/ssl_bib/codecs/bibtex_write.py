@@ -147,7 +147,7 @@ def _fields(catalog: Catalog, entry: Entry, kind: str,
         text("publisher", entry.publisher)
     text("issn", entry.issn)
     text("isbn", entry.isbn)
-    raw("doi", entry.doi)
+    raw("doi", f.doi(entry))
     if entry.arxiv:
         raw("eprint", entry.arxiv)
         if biblatex:

@@ -76,7 +76,7 @@ def csl_item(catalog: Catalog, entry: Entry) -> dict[str, Any]:
             put("publisher", entry.publisher)
     put("ISSN", entry.issn)
     put("ISBN", entry.isbn)
-    put("DOI", entry.doi)
+    put("DOI", f.doi(entry))
     put("URL", f.url(entry))
     keywords = [c for c in (f.clean(c) for c in entry.categories) if c]
     if keywords:

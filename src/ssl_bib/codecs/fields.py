@@ -10,6 +10,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from ..identifiers import is_doi, is_url, normalize_doi
 from ..model import Catalog, Entry, Person
 
 _PAGE_SPLIT_RE = re.compile(r"\s*(?:-+|–|—)\s*")
@@ -90,12 +91,31 @@ def page_range(pages: str | None) -> tuple[str, str]:
 
 
 def url(entry: Entry) -> str:
-    """The entry's link, or its arXiv abstract page when it has only an id."""
+    """The entry's link, or its arXiv abstract page when it has only an id.
+    A value that is no http(s) URL (a space in it, say) is refused: every
+    format writes URLs as they are, and readers would cut it or reject it."""
     if entry.url:
-        return entry.url.strip()
+        link = entry.url.strip()
+        if not is_url(link):
+            raise ExportError(entry.key, "url", f"{entry.url!r} is not an http(s) URL")
+        return link
     if entry.arxiv:
         return f"https://arxiv.org/abs/{entry.arxiv.strip()}"
     return ""
+
+
+def doi(entry: Entry) -> str:
+    """The entry's DOI, bare ("10.1016/..."), or "". A doi.org link or a
+    "doi:" prefix is reduced to the DOI; anything else is refused."""
+    if not entry.doi:
+        return ""
+    value = entry.doi.strip()
+    if is_doi(value):
+        return value
+    bare = normalize_doi(value)
+    if bare is None:
+        raise ExportError(entry.key, "doi", f"{entry.doi!r} is not a DOI (10.NNNN/...)")
+    return bare
 
 
 def code_notes(entry: Entry) -> list[str]:
