@@ -73,6 +73,34 @@ def test_usage_errors_exit_2(server: FakeZotero, catalog: Path, tmp_path: Path) 
     assert code == 2 and "broken.toml:2" in err and "Traceback" not in err
 
 
+@pytest.mark.parametrize(("args", "message"), [
+    (["--zotero-url", "notaurl"], "not an http:// or https:// URL"),
+    (["--zotero-url", "ftp://example.org"], "not an http:// or https:// URL"),
+    (["--zotero-url", "http://[::1"], "is not a URL"),
+    (["--zotero-url", "http://example.org:99999"], "is not a URL"),
+    (["--zotero-url", "http://a..b"], "malformed host name"),
+    (["--group", "0"], "--group"),
+    (["--group", "-5"], "--group"),
+])
+def test_bad_url_or_group_is_bad_usage_at_once(server: FakeZotero, catalog: Path,
+                                               args: list[str], message: str) -> None:
+    """Exit 2 before any request (a malformed URL is no network failure to
+    retry for half a minute), never a traceback."""
+    before = catalog.read_bytes()
+    code, out, err = _invoke(catalog, server, "sync", "--group", str(GROUP), *args)
+    assert code == 2 and message in err and "Traceback" not in err, err
+    assert server.log == [] and catalog.read_bytes() == before
+
+
+def test_client_does_not_retry_a_malformed_url() -> None:
+    from ssl_bib.zotero.client import ZoteroClient, ZoteroError
+
+    for url in ("notaurl", "http://a..b"):
+        with ZoteroClient(GROUP, KEY, url) as client, pytest.raises(ZoteroError) as err:
+            client.key_access()  # the real clock: a retry would sleep for seconds
+        assert client.requests == 1 and "cannot use" in str(err.value)
+
+
 @pytest.mark.parametrize(("key", "group", "message"), [
     ("sslBibUnknownKey000000000", GROUP, "does not know this API key"),
     (READ_ONLY_KEY, GROUP, "may only read Zotero group"),

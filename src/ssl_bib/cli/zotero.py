@@ -16,12 +16,31 @@ from .common import CatalogContext, fail, fail_input, pass_catalog
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def _check_url(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
+    """An http(s) URL with a host, checked before any request: a malformed one
+    is bad usage, not a network failure to retry."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError on a malformed port
+    except ValueError as exc:
+        raise click.BadParameter(f"{value!r} is not a URL: {exc}") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise click.BadParameter(f"{value!r} is not an http:// or https:// URL with a host")
+    try:
+        parts.hostname.encode("idna")
+    except UnicodeError:
+        raise click.BadParameter(f"{value!r} has a malformed host name") from None
+    return value
+
+
 def sync_options(func: F) -> F:
     options = [
-        click.option("--group", type=int, metavar="ID",
+        click.option("--group", type=click.IntRange(min=1), metavar="ID",
                      help="The Zotero group id (default: settings.zotero_group)."),
         click.option("--zotero-url", envvar="SSL_BIB_ZOTERO_URL", default=DEFAULT_URL,
-                     show_default=True, metavar="URL",
+                     show_default=True, metavar="URL", callback=_check_url,
                      help="The Zotero Web API (env SSL_BIB_ZOTERO_URL)."),
         click.option("--dry-run", is_flag=True, help="Show what would change; change nothing."),
         click.option("--prefer", type=click.Choice(["local", "remote"]),

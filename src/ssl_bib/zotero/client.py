@@ -104,6 +104,11 @@ class ZoteroClient:
             try:
                 response = self._http.request(method, url, params=params, json=json,
                                               headers=headers)
+            except (httpx2.UnsupportedProtocol, httpx2.InvalidURL, UnicodeError) as exc:
+                # A malformed URL: no retry makes it reachable.
+                raise ZoteroError(self.scrub(
+                    f"cannot use {self.base_url} as the Zotero URL: {type(exc).__name__}: {exc}"
+                )) from None
             except httpx2.TransportError as exc:
                 if attempt == self.max_attempts:
                     raise ZoteroError(self.scrub(
