@@ -82,6 +82,12 @@ def test_usage_errors(catalog_path: Path, tmp_path: Path) -> None:
     assert run(catalog_path)[0] == 2
     assert run(catalog_path, "-f", "bibtex", "--all", str(tmp_path))[0] == 2
     assert run(catalog_path, "-f", "docx")[0] == 2
+    for args in (("-f", "bibtex", "-o", ""), ("--all", "")):
+        code, _, err = run(catalog_path, *args)
+        assert code == 2 and "empty file or folder name" in err
+    code, _, err = run(catalog_path, "-f", "bibtex", "-o", str(tmp_path / "no" / "x.bib"))
+    assert code == 1 and err == f"ssl-bib: cannot write {tmp_path / 'no' / 'x.bib'}: " \
+                                "No such file or directory\n"
     code, _, err = run(catalog_path, "-f", "bibtex", "--key", "noSuchKey")
     assert code == 2 and "no entry with key 'noSuchKey'" in err and "Traceback" not in err
 

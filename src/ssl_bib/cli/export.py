@@ -38,6 +38,8 @@ def command(ctx: CatalogContext, fmt: str | None, output: str, all_dir: str | No
         raise click.UsageError("give a format with -f/--format, or --all DIR")
     if all_dir is not None and (fmt is not None or output != "-"):
         raise click.UsageError("--all DIR writes every format; it takes no -f or -o")
+    if output == "" or all_dir == "":
+        raise click.UsageError("an empty file or folder name; use -o - for standard output")
     loaded = ctx.load()
     # Imported here: the codec stack is not needed for `ssl-bib --help`.
     from ..codecs.fields import ExportError
@@ -71,5 +73,10 @@ def command(ctx: CatalogContext, fmt: str | None, output: str, all_dir: str | No
         fail_input(InputError(loaded.name, line, f"entry {exc.key}: cannot export {what}: "
                                                  f"{exc.message}; nothing written"))
     except OSError as exc:
-        fail(f"cannot write {exc.filename or all_dir or output}: {exc.strerror or exc}"
+        # Name the file the user gave, not a temporary file beside it.
+        target = output
+        if all_dir is not None:
+            names = {f.filename for f in FORMATS.values()}
+            target = exc.filename if Path(str(exc.filename)).name in names else all_dir
+        fail(f"cannot write {target}: {exc.strerror or exc}"
              + ("; nothing written" if all_dir is not None else ""))
