@@ -171,3 +171,21 @@ def test_pull_starts_a_catalog_from_a_group(server: FakeZotero, catalog: Path,
     pulled = load(fresh).catalog
     assert len(pulled.entries) == 62
     assert {e.key for e in pulled.entries} == {e.key for e in load(catalog).catalog.entries}
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b'{"schema": 1,\n "group": 5150,\n oops', ".json:3: sync state is not valid JSON"),
+    (b"\xff\xfe{}", "sync state is not UTF-8 text"),
+    (b"[]", "sync state is not one this ssl-bib reads"),
+    (b'{"schema": 1, "group": 5150, "library_version": "x"}', "is not one this ssl-bib"),
+])
+def test_a_broken_state_file_is_one_located_line(server: FakeZotero, catalog: Path,
+                                                 content: bytes, message: str) -> None:
+    state = state_path(catalog, GROUP)
+    state.write_bytes(content)
+    before = catalog.read_bytes()
+    code, out, err = _invoke(catalog, server, "sync", "--group", str(GROUP))
+    assert code == 2 and message in err and "Traceback" not in err, err
+    assert len(err.strip().splitlines()) == 1
+    assert catalog.read_bytes() == before and state.read_bytes() == content
+    assert not any(r.method != "GET" for r in server.log)

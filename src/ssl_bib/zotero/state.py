@@ -79,6 +79,9 @@ def load_state(path: Path, group: int) -> SyncState:
         return SyncState(group=group)
     except OSError as exc:
         raise InputError(str(path), 0, f"cannot read sync state: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(path.name, 0, f"sync state is not UTF-8 text ({exc.reason} at byte "
+                         f"{exc.start}); delete it to start over") from None
     try:
         doc = json.loads(text)
         if doc.get("schema") != STATE_SCHEMA or int(doc["group"]) != group:
