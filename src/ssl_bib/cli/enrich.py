@@ -100,6 +100,10 @@ def command(ctx: CatalogContext, keys: tuple[str, ...], dry_run: bool, fields_op
             click.echo(f"{report.key}: error: {report.reason}")
         elif report.status == "upgrade" and report.reason:
             click.echo(f"{report.key}: {report.reason}")
+        elif report.notes:
+            # Found, nothing left to fill, but disagreements: they need a
+            # heading of their own, or they would read as the previous entry's.
+            click.echo(f"{report.key}: nothing to fill (via {report.via})")
         if report.work and (report.status == "upgrade" or report.filled):
             click.echo(f"  record: {report.work}")
         if report.status == "ambiguous":
