@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import GROUP, KEY, OTHER_KEY, READ_ONLY_KEY, edit_local, item_of
+from conftest import BUNDLED, GROUP, KEY, OTHER_KEY, READ_ONLY_KEY, edit_local, item_of
 from zotero_fake_server import FakeZotero
 
 from ssl_bib.cli import cli
@@ -189,3 +189,48 @@ def test_a_broken_state_file_is_one_located_line(server: FakeZotero, catalog: Pa
     assert len(err.strip().splitlines()) == 1
     assert catalog.read_bytes() == before and state.read_bytes() == content
     assert not any(r.method != "GET" for r in server.log)
+
+
+def _run_in_process(catalog: Path, server: FakeZotero, *args: str,
+                    on_terminal: bool) -> tuple[int, bytes]:
+    """Run the real command in a child process, stderr on a pseudo-terminal
+    or on a pipe; returns the exit status and every byte written to stderr."""
+    import pty
+
+    env = {**os.environ, "SSL_BIB_ZOTERO_URL": server.url, "ZOTERO_API_KEY": KEY}
+    argv = [sys.executable, "-m", "ssl_bib", "--catalog", str(catalog), "zotero", *args]
+    if not on_terminal:
+        proc = subprocess.run(argv, capture_output=True, env=env, timeout=120)
+        return proc.returncode, proc.stderr
+    leader, follower = pty.openpty()
+    child = subprocess.Popen(argv, stdin=follower, stdout=subprocess.DEVNULL,
+                             stderr=follower, env=env)
+    os.close(follower)
+    out = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        out += chunk
+    os.close(leader)
+    return child.wait(timeout=120), out
+
+
+def test_progress_on_a_terminal_quiet_when_piped(server: FakeZotero, catalog: Path,
+                                                 tmp_path: Path) -> None:
+    code, err = _run_in_process(catalog, server, "push", "--group", str(GROUP),
+                                on_terminal=True)
+    assert code == 0, err
+    assert b"writing to Zotero [" in err and b"62/62" in err
+    assert b"zotero changed: 62 new" in err
+    other = tmp_path / "piped" / "entries.toml"
+    other.parent.mkdir()
+    other.write_bytes(BUNDLED.read_bytes())
+    code, err = _run_in_process(other, server, "pull", "--group", str(GROUP),
+                                on_terminal=False)
+    assert code == 0, err
+    assert err.decode().splitlines() == [err.decode().strip()]  # the summary line only
+    assert b"\r" not in err and b"reading from Zotero" not in err and b"[#" not in err
