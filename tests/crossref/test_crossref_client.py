@@ -245,3 +245,37 @@ def test_dois_with_url_characters_reach_the_server_whole(tmp_path: Path) -> None
         assert client.work(sici)["DOI"] == sici  # type: ignore[index]
         assert client.work(odd)["DOI"] == odd  # type: ignore[index]
         assert [e.path for e in server.log] == [f"/works/{sici}", f"/works/{odd}"]
+
+
+def _refused_url() -> str:
+    """A loopback address where nothing listens (a port just given up)."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
+
+
+def test_a_service_never_reached_stops_at_once(server: CrossrefServer, tmp_path: Path) -> None:
+    client = make_client(server, tmp_path, base_url=_refused_url())
+    with pytest.raises(CircuitOpen, match=r"cannot reach Crossref at http://127\.0\.0\.1:\d+ "
+                                          r"\(.*refused"):
+        client.work(DOI)
+    assert (client.requests, client.waits) == (1, [])
+    with pytest.raises(CircuitOpen):
+        client.search("anything")
+    assert client.requests == 1
+
+
+def test_a_refused_connection_after_answers_is_retried(tmp_path: Path) -> None:
+    """Once Crossref has answered, a refused connection may be a restart: retried."""
+    from crossref_corpus import corpus
+
+    with CrossrefServer(corpus()) as first:
+        client = make_client(first, tmp_path)
+        assert client.work(DOI) is not None
+    with pytest.raises(CrossrefError, match="after 4 attempts.*ConnectError") as raised:
+        client.work("10.1109/TMI.2021.3060634")
+    assert not isinstance(raised.value, CircuitOpen)
+    assert len(client.waits) == 3

@@ -161,3 +161,26 @@ def test_saving_as_it_goes_writes_the_same_file_as_saving_once(
         assert summary.enriched == 18
     assert catalog.read_bytes() == other.read_bytes()
     assert _enriched_in_file(catalog) == set(EXPECTED)
+
+
+def test_crossref_out_of_reach_is_one_line_and_writes_nothing(
+        run_enrich: RunEnrich, catalog: Path) -> None:
+    from test_crossref_client import _refused_url
+
+    before = catalog.read_bytes()
+    url = _refused_url()
+    result = run_enrich(env={"SSL_BIB_CROSSREF_URL": url})
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.startswith(f"ssl-bib: cannot reach Crossref at {url} (")
+    assert result.stderr.endswith("; nothing was written\n")
+    assert result.stderr.count("\n") == 1
+    assert catalog.read_bytes() == before
+
+
+@pytest.mark.parametrize("url", ["notaurl", "ftp://example.org", "http://", "http://[::1",
+                                 "http://127.0.0.1:99999"])
+def test_a_malformed_crossref_url_is_a_usage_error(run_enrich: RunEnrich, url: str) -> None:
+    result = run_enrich("--crossref-url", url)
+    assert result.exit_code == 2
+    assert result.stderr == f"ssl-bib: --crossref-url: {url!r} is not an http(s) URL\n"

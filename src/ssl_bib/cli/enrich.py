@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from urllib.parse import urlsplit
 
 import click
 
@@ -18,6 +19,15 @@ def _env_float(name: str, default: float) -> float:
         return float(os.environ.get(name, "") or default)
     except ValueError:
         fail(f"{name} must be a number of seconds", 2)
+
+
+def _is_http_url(value: str) -> bool:
+    try:
+        parts = urlsplit(value)
+        _ = parts.port                               # raises on a port out of range
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
 @click.command("enrich")
@@ -60,6 +70,8 @@ def command(ctx: CatalogContext, keys: tuple[str, ...], dry_run: bool, fields_op
     from ..select import Filters, select
     from ..store import render
 
+    if not _is_http_url(crossref_url):
+        fail(f"--crossref-url: {crossref_url!r} is not an http(s) URL", 2)
     fields = ENRICH_FIELDS
     if fields_opt:
         asked = tuple(f.strip() for f in fields_opt.split(",") if f.strip())
@@ -119,6 +131,9 @@ def command(ctx: CatalogContext, keys: tuple[str, ...], dry_run: bool, fields_op
                                     f"a/{loaded.name}", f"b/{loaded.name}")
         sys.stdout.writelines(diff)
 
+    if summary.stopped and not any(r.status != "complete" for r in summary.reports):
+        # Stopped before a single answer (Crossref unreachable): one line says it all.
+        fail(f"{summary.stopped}; nothing was written", 1)
     upgrades = sum(r.status == "upgrade" and not r.filled for r in summary.reports)
     line = (f"enrich: {summary.enriched} entries enriched, {summary.fields_filled} fields "
             f"filled, {summary.count('ambiguous')} ambiguous, "
@@ -129,9 +144,11 @@ def command(ctx: CatalogContext, keys: tuple[str, ...], dry_run: bool, fields_op
     if dry_run:
         line += "; dry run, nothing written"
     click.echo(line, err=True)
+    kept = ("dry run, nothing written" if dry_run else
+            "the entries accepted so far were saved" if summary.saved else "nothing was written")
     if summary.interrupted:
-        fail("interrupted; the entries accepted so far were saved", 130)
+        fail(f"interrupted; {kept}", 130)
     if summary.stopped:
-        fail(f"stopped: {summary.stopped}; the entries accepted so far were saved", 1)
+        fail(f"stopped: {summary.stopped}; {kept}", 1)
     if summary.count("error"):
         sys.exit(1)

@@ -104,6 +104,34 @@ def _classify(exc: BaseException) -> tuple[int | None, Any, bool]:
     return None, None, False
 
 
+def _unreachable(exc: BaseException) -> str | None:
+    """What went wrong, when the request never reached a server (connection
+    refused, no such host): the cause's own message; else None. Timeouts are
+    not this: a slow network deserves its retries."""
+    import httpx2
+
+    node: BaseException | None = exc
+    seen: list[BaseException] = []
+    while node is not None and node not in seen:
+        if isinstance(node, httpx2.ConnectError):
+            return str(node).splitlines()[0] if str(node) else type(node).__name__
+        seen.append(node)
+        node = node.__cause__ or node.__context__
+    return None
+
+
+def _name(exc: BaseException) -> str:
+    """The name of the transport error under habanero's RuntimeError wrapper."""
+    node: BaseException | None = exc
+    seen: list[BaseException] = []
+    while node is not None and node not in seen:
+        if type(node).__module__.startswith("httpx"):
+            return type(node).__name__
+        seen.append(node)
+        node = node.__cause__ or node.__context__
+    return type(exc).__name__
+
+
 class CrossrefClient:
     def __init__(self, base_url: str = "https://api.crossref.org", mailto: str | None = None,
                  cache: ResponseCache | None = None, refresh: bool = False,
@@ -113,8 +141,8 @@ class CrossrefClient:
                  rand: Callable[[], float] = random.random) -> None:
         from habanero import Crossref
 
-        self.api = Crossref(base_url=base_url.rstrip("/"), mailto=mailto,
-                            timeout=timeout)
+        self.base_url = base_url.rstrip("/")
+        self.api = Crossref(base_url=self.base_url, mailto=mailto, timeout=timeout)
         self.cache = cache
         self.refresh = refresh
         self.policy = policy or RetryPolicy()
@@ -125,6 +153,8 @@ class CrossrefClient:
         self._lock = threading.Lock()
         self._failures_in_row = 0
         self._open_reason: str | None = None
+        # Whether any server has answered this client yet (any status).
+        self._answered = False
         self.requests = 0
         self.retries = 0
         self.waits: list[float] = []
@@ -207,12 +237,19 @@ class CrossrefClient:
                     data = call()
             except Exception as exc:  # noqa: BLE001 - classified below
                 status, headers, transient = _classify(exc)
+                if status is not None:
+                    self._answered = True
+                elif not self._answered and (cause := _unreachable(exc)):
+                    # Nothing has ever answered: a wrong URL or no network.
+                    # Retrying for a minute would only delay saying so.
+                    raise self._trip(f"cannot reach Crossref at {self.base_url} "
+                                     f"({cause})") from None
                 if status == 404 and not_found_ok:
                     self._success()
                     if self.cache is not None:
                         self.cache.put(key, None)
                     return None
-                last = f"HTTP {status}" if status else type(exc).__name__
+                last = f"HTTP {status}" if status else _name(exc)
                 detail = str(exc).splitlines()[0][:200] if str(exc) else last
                 if not transient:
                     # The service answered; the question was wrong. Not its fault.
@@ -230,6 +267,7 @@ class CrossrefClient:
                     self.waits.append(wait)
                 self.sleep(wait)
             else:
+                self._answered = True
                 self._success()
                 if self.cache is not None:
                     self.cache.put(key, data)
