@@ -234,3 +234,25 @@ def test_progress_on_a_terminal_quiet_when_piped(server: FakeZotero, catalog: Pa
     assert code == 0, err
     assert err.decode().splitlines() == [err.decode().strip()]  # the summary line only
     assert b"\r" not in err and b"reading from Zotero" not in err and b"[#" not in err
+
+
+def test_pull_into_a_missing_folder_is_bad_usage(server: FakeZotero, tmp_path: Path) -> None:
+    target = tmp_path / "no" / "such" / "entries.toml"
+    code, _, err = _invoke(target, server, "pull", "--group", str(GROUP))
+    assert code == 2 and "no such folder" in err and "Traceback" not in err, err
+    assert server.log == [] and not target.parent.exists()
+
+
+def test_a_failed_write_is_one_line(server: FakeZotero, catalog: Path,
+                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    import ssl_bib.zotero.sync as sync
+
+    def disk_full(path: Path, _state: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+
+    monkeypatch.setattr(sync, "save_state", disk_full)
+    code, _, err = _invoke(catalog, server, "push", "--group", str(GROUP))
+    assert code == 1 and "cannot write: No space left on device" in err, err
+    assert len(err.strip().splitlines()) == 1 and ".ssl-bib-zotero-" in err

@@ -107,6 +107,9 @@ def _run(ctx: CatalogContext, mode: str, group: int | None, url: str, dry_run: b
     if mode == "pull" and not ctx.path.exists():
         from ..store import new_catalog
 
+        if not ctx.path.parent.is_dir():
+            fail(f"{ctx.path}: no such folder for a new catalog", 2)
+
         loaded = new_catalog(ctx.path)  # a maintainer starting the catalog from a group
     else:
         loaded = ctx.load()
@@ -136,6 +139,9 @@ def _run(ctx: CatalogContext, mode: str, group: int | None, url: str, dry_run: b
         fail_input(exc)
     except ZoteroError as exc:
         fail(client.scrub(str(exc)) + "; nothing more was changed", 1)
+    except OSError as exc:  # writing the catalog or the state file
+        fail(f"{exc.filename or ctx.path}: cannot write: {exc.strerror}; nothing more was "
+             "changed", 1)
     finally:
         for bar in bars.values():
             bar.__exit__(None, None, None)
