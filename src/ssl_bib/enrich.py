@@ -273,6 +273,10 @@ def run(loaded: LoadedCatalog, entries: list[Entry], client: CrossrefClient,
                     last_save, dirty = time.monotonic(), False
     except KeyboardInterrupt:
         summary.interrupted = True
+        client.cancel()
+    except BaseException:
+        client.cancel()
+        raise
     finally:
         executor.shutdown(wait=False, cancel_futures=True)
         if dirty and not dry_run:

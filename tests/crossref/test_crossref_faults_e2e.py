@@ -184,3 +184,43 @@ def test_a_malformed_crossref_url_is_a_usage_error(run_enrich: RunEnrich, url: s
     result = run_enrich("--crossref-url", url)
     assert result.exit_code == 2
     assert result.stderr == f"ssl-bib: --crossref-url: {url!r} is not an http(s) URL\n"
+
+
+def test_ctrl_c_in_a_real_process_stops_at_once_and_keeps_what_was_accepted(
+        server: CrossrefServer, catalog: Path, cache_dir: Path) -> None:
+    """SIGINT to a real `ssl-bib enrich` while a worker waits out a 30 s
+    Retry-After: exit 130 promptly, the accepted entries saved, a valid file."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    server.fail_after(12, Fault("429", retry_after="30"))
+    env = {**os.environ, "SSL_BIB_CROSSREF_URL": server.url, "SSL_BIB_CACHE_DIR": str(cache_dir),
+           "CROSSREF_MAILTO": "lab@example.org"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ssl_bib", "--catalog", str(catalog), "enrich"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+        # A child of a background job may start with SIGINT ignored.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    try:
+        deadline = time.monotonic() + 20
+        while not any(e.status == 429 for e in server.log):
+            assert time.monotonic() < deadline and proc.poll() is None
+            time.sleep(0.02)
+        time.sleep(0.2)                              # now inside the Retry-After wait
+        proc.send_signal(signal.SIGINT)
+        sent = time.monotonic()
+        out, err = proc.communicate(timeout=25)
+        took = time.monotonic() - sent
+    finally:
+        proc.kill()
+    assert proc.returncode == 130, err
+    assert took < 5, f"exit took {took:.1f} s after Ctrl-C"
+    assert "Traceback" not in err
+    assert err.endswith("ssl-bib: interrupted; the entries accepted so far were saved\n")
+    accepted = _filled_keys(out)
+    assert accepted and _enriched_in_file(catalog) == accepted
+    assert not [p for p in check(load(catalog)) if p.severity == "error"]
+    assert not list(catalog.parent.glob(".entries.toml*"))

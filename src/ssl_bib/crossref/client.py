@@ -137,7 +137,7 @@ class CrossrefClient:
                  cache: ResponseCache | None = None, refresh: bool = False,
                  policy: RetryPolicy | None = None, timeout: float = 20.0,
                  max_in_flight: int = 1, breaker_limit: int = 3,
-                 sleep: Callable[[float], None] = time.sleep,
+                 sleep: Callable[[float], object] | None = None,
                  rand: Callable[[], float] = random.random) -> None:
         from habanero import Crossref
 
@@ -147,7 +147,10 @@ class CrossrefClient:
         self.refresh = refresh
         self.policy = policy or RetryPolicy()
         self.breaker_limit = breaker_limit
-        self.sleep = sleep
+        # Backoff waits end early on cancel(): Ctrl-C must not wait out a
+        # Retry-After of minutes in a worker thread that the exit joins.
+        self._cancelled = threading.Event()
+        self.sleep = sleep or self._cancelled.wait
         self.rand = rand
         self._slots = threading.BoundedSemaphore(max(1, max_in_flight))
         self._lock = threading.Lock()
@@ -211,6 +214,11 @@ class CrossrefClient:
     def stopped(self) -> str | None:
         """Why the breaker opened, or None while it is closed."""
         return self._open_reason
+
+    def cancel(self) -> None:
+        """Stop: waits end now, and every call from now on fails at once."""
+        self._cancelled.set()
+        self._trip("cancelled")
 
     def _trip(self, reason: str) -> CircuitOpen:
         with self._lock:
