@@ -256,3 +256,22 @@ def test_a_failed_write_is_one_line(server: FakeZotero, catalog: Path,
     code, _, err = _invoke(catalog, server, "push", "--group", str(GROUP))
     assert code == 1 and "cannot write: No space left on device" in err, err
     assert len(err.strip().splitlines()) == 1 and ".ssl-bib-zotero-" in err
+
+
+@pytest.mark.parametrize(("key", "via_file"), [
+    ("sslBib\nSecretHalf", True), ("sslBib SecretHalf", False), ("sslBibКлючSecret", False),
+])
+def test_a_malformed_key_is_refused_without_showing_it(server: FakeZotero, catalog: Path,
+                                                       tmp_path: Path, key: str,
+                                                       via_file: bool) -> None:
+    """Such a key cannot go in a header; an HTTP library's error would quote
+    it escaped (past the scrubbing) or fail with a traceback."""
+    args = ["status", "--group", str(GROUP)]
+    if via_file:
+        keyfile = tmp_path / "key.txt"
+        keyfile.write_text(key)
+        args += ["--api-key-file", str(keyfile)]
+    code, out, err = _invoke(catalog, server, *args, key="" if via_file else key)
+    assert code == 2 and "is not a Zotero API key" in err and "Traceback" not in err, err
+    assert "SecretHalf" not in out + err and "Secret" not in out + err
+    assert server.log == []

@@ -88,10 +88,20 @@ def _api_key(api_key_file: str | None) -> str:
             fail(f"{api_key_file}: cannot read the API key file: {exc.__class__.__name__}", 2)
         if not key:
             fail(f"{api_key_file}: the API key file is empty", 2)
-        return key
+        return _checked_key(key, api_key_file)
     key = os.environ.get("ZOTERO_API_KEY", "").strip()
     if not key:
         fail("no Zotero API key: set ZOTERO_API_KEY or give --api-key-file", 2)
+    return _checked_key(key, "ZOTERO_API_KEY")
+
+
+def _checked_key(key: str, source: str) -> str:
+    """Zotero keys are letters and digits. Anything else cannot go in a header
+    and would come back inside an HTTP library's error message, escaped where
+    scrubbing cannot find it; so it is refused here, without echoing it."""
+    if not all("!" <= c <= "~" for c in key):
+        fail(f"{source}: this is not a Zotero API key (spaces, line breaks or non-ASCII "
+             "characters in it)", 2)
     return key
 
 
