@@ -69,6 +69,10 @@ class ResponseCache:
             self.hits += 1
         return value
 
+    def has(self, key: str) -> bool:
+        """Whether an answer is stored (a file), without counting a hit or miss."""
+        return self._path(key).is_file()
+
     def put(self, key: str, data: Any) -> None:
         path = self._path(key)
         try:

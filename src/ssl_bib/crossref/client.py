@@ -196,10 +196,11 @@ class CrossrefClient:
     def remember_work(self, doi: str, record: dict[str, Any]) -> None:
         """Keep a record found by search as the answer for its DOI: once its
         DOI is in the catalog, the next run asks for it by DOI, and must not
-        have to ask Crossref again for what it already knows."""
+        have to ask Crossref again for what it already knows. (`has`, not
+        `get`: this is no answer taken from the cache, and must not count as one.)"""
         if self.cache is not None:
             key = request_key("work", {"doi": doi.casefold()})
-            if self.cache.get(key) is MISS:
+            if self.refresh or not self.cache.has(key):
                 self.cache.put(key, record)
 
     @staticmethod
