@@ -29,7 +29,7 @@ from typing import Any, Literal
 from .crossref.client import CircuitOpen, CrossrefClient, CrossrefError
 from .crossref.fields import PUBLISHED_TYPES, Work, parse_work
 from .crossref.match import ID_TITLE_MIN, Decision, Scored, Wanted, decide, score
-from .identifiers import ids_from_url
+from .identifiers import doi_key, ids_from_url
 from .merge import fill
 from .model import Catalog, Entry
 from .store import LoadedCatalog, save
@@ -202,6 +202,7 @@ def apply(entry: Entry, resolution: Resolution, source: str, fields: tuple[str, 
         report.reason = "published version found; apply it with --upgrade-preprints"
         return report
     incoming: dict[str, Any] = work.fields()
+    _drop_corrected(entry, incoming, report.notes)
     allowed = set(fields)
     if resolution.status == "upgrade" and work.entry_type and entry.entry_type is None:
         incoming["entry_type"] = work.entry_type
@@ -218,6 +219,20 @@ def apply(entry: Entry, resolution: Resolution, source: str, fields: tuple[str, 
         report.notes.append(f"year: catalog (README section) has {entry.year}, "
                             f"Crossref's issued year is {work.year}; kept the catalog's")
     return report
+
+
+def _drop_corrected(entry: Entry, incoming: dict[str, Any], notes: list[str]) -> None:
+    """Never fill back a value that curation corrected away (a wrong DOI or
+    pages that a correction emptied): Crossref repeating it is no evidence."""
+    for fix in entry.corrections:
+        value = incoming.get(fix.field)
+        if value is None or isinstance(value, list):
+            continue
+        if (doi_key(str(value)) == doi_key(fix.was)) if fix.field == "doi" else \
+                str(value) == fix.was:
+            del incoming[fix.field]
+            notes.append(f"{fix.field}: Crossref has {_short(value)}, which curation corrected "
+                         f"to {_short(fix.now)}; not filled")
 
 
 def _short(value: Any) -> str:

@@ -98,3 +98,30 @@ def test_every_disagreement_is_reported_under_its_own_entry(curated_run: Curated
             assert value == ours or value.endswith("...") and ours.startswith(value[:-3]), \
                 (key, line)
     assert kept > 0
+
+
+def test_a_value_curation_corrected_away_is_not_filled_back(
+        tmp_path: Path, cache_dir: Path) -> None:
+    catalog = tmp_path / "entries.toml"
+    text = (REPO / "tests" / "fixtures" / "seed-catalog.toml").read_text(encoding="utf-8")
+    for key, fix in (("ModelsGenesisGeneric2019",
+                      '{ field = "pages", was = "384-393", now = "", why = "wrong pages" }'),
+                     ("SelfSupervisedMultimodal2021",
+                      '{ field = "doi", was = "10.1016/J.ESWA.2021.115598", now = "", '
+                      'why = "another paper\'s DOI" }')):
+        marker = f'key = "{key}"\n'
+        assert marker in text
+        text = text.replace(marker, f"{marker}corrections = [{fix}]\n", 1)
+    catalog.write_text(text, encoding="utf-8")
+    with CrossrefServer(corpus()) as server:
+        result = invoke_enrich(server.url, catalog, cache_dir,
+                               "ModelsGenesisGeneric2019", "SelfSupervisedMultimodal2021")
+    assert result.exit_code == 0, result.output
+    after = {e.key: e for e in load(catalog).catalog.entries}
+    genesis, multimodal = after["ModelsGenesisGeneric2019"], after["SelfSupervisedMultimodal2021"]
+    assert genesis.pages is None and genesis.isbn == "9783030322502"   # the rest is filled
+    assert multimodal.doi is None and multimodal.volume == "185"
+    assert ("  disagreement: pages: Crossref has '384-393', which curation corrected to ''; "
+            "not filled") in result.stdout
+    assert ("  disagreement: doi: Crossref has '10.1016/j.eswa.2021.115598', which curation "
+            "corrected to ''; not filled") in result.stdout
