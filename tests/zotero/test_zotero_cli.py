@@ -171,6 +171,10 @@ def test_pull_starts_a_catalog_from_a_group(server: FakeZotero, catalog: Path,
     pulled = load(fresh).catalog
     assert len(pulled.entries) == 62
     assert {e.key for e in pulled.entries} == {e.key for e in load(catalog).catalog.entries}
+    # The new catalog has no venues yet: no entry may name one it lacks.
+    result = CliRunner().invoke(cli, ["--catalog", str(fresh), "check"])
+    assert "62 entries, 0 errors" in result.output, result.output
+    assert all(e.venue is None or e.venue in pulled.venues for e in pulled.entries)
 
 
 @pytest.mark.parametrize(("content", "message"), [

@@ -169,7 +169,9 @@ def _venue_from_item(data: dict[str, Any], itype: str, values: dict[str, list[st
     slot = str(data.get(VENUE_SLOT[itype]) or "")
     venue: str | None = None
     if values.get("venue"):
-        venue = values["venue"][0]
+        # Only a venue this catalog has: a catalog started from the group has
+        # none yet, and an unknown key would fail `check` (as for the slots below).
+        venue = ctx.find_venue(values["venue"][0])
     if venue is None and itype in ABBREV_SLOT:
         venue = ctx.find_venue(str(data.get(ABBREV_SLOT[itype]) or ""))
     if venue is None:
