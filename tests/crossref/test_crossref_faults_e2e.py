@@ -224,3 +224,37 @@ def test_ctrl_c_in_a_real_process_stops_at_once_and_keeps_what_was_accepted(
     assert accepted and _enriched_in_file(catalog) == accepted
     assert not [p for p in check(load(catalog)) if p.severity == "error"]
     assert not list(catalog.parent.glob(".entries.toml*"))
+
+
+@pytest.mark.parametrize(("args", "env", "message"), [
+    (["--mailto", "lab@example.org\nX-Injected: 1"], {},
+     "--mailto: 'lab@example.org\\nX-Injected: 1' is not an e-mail address"),
+    (["--mailto", "nobody"], {}, "--mailto: 'nobody' is not an e-mail address"),
+    (["--mailto", "jörg@example.org"], {}, "--mailto: 'jörg@example.org' is not an e-mail "
+                                           "address"),
+    ([], {"SSL_BIB_CROSSREF_BACKOFF": "-1"},
+     "SSL_BIB_CROSSREF_BACKOFF must be a non-negative number of seconds"),
+    ([], {"SSL_BIB_CROSSREF_BACKOFF": "nan"},
+     "SSL_BIB_CROSSREF_BACKOFF must be a non-negative number of seconds"),
+    ([], {"SSL_BIB_CROSSREF_TIMEOUT": "0"},
+     "SSL_BIB_CROSSREF_TIMEOUT must be a positive number of seconds"),
+], ids=["mailto-newline", "mailto-no-at", "mailto-non-ascii", "backoff-negative",
+        "backoff-nan", "timeout-zero"])
+def test_bad_options_are_usage_errors_before_any_request(
+        run_enrich: RunEnrich, server: CrossrefServer, catalog: Path, args: list[str],
+        env: dict[str, str], message: str) -> None:
+    before = catalog.read_bytes()
+    result = run_enrich(*args, KEY, env=env)
+    assert result.exit_code == 2, result.output
+    assert result.stderr == f"ssl-bib: {message}\n"
+    assert server.log == [] and catalog.read_bytes() == before
+
+
+def test_a_bad_mailto_in_the_settings_is_located(run_enrich: RunEnrich, catalog: Path) -> None:
+    text = catalog.read_text(encoding="utf-8")
+    catalog.write_text(text.replace("[settings]\n", '[settings]\ncrossref_mailto = "a b@c"\n', 1),
+                       encoding="utf-8")
+    result = run_enrich(KEY, env={"CROSSREF_MAILTO": ""})
+    assert result.exit_code == 2
+    assert result.stderr == ("ssl-bib: entries.toml: settings.crossref_mailto: 'a b@c' is not "
+                             "an e-mail address\n")

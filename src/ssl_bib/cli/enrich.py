@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 from urllib.parse import urlsplit
@@ -14,11 +15,22 @@ from .common import CatalogContext, fail, fail_input, pass_catalog
 DEFAULT_URL = "https://api.crossref.org"
 
 
-def _env_float(name: str, default: float) -> float:
+def _env_float(name: str, default: float, zero_ok: bool = True) -> float:
     try:
-        return float(os.environ.get(name, "") or default)
+        value = float(os.environ.get(name, "") or default)
     except ValueError:
-        fail(f"{name} must be a number of seconds", 2)
+        value = math.nan
+    if not math.isfinite(value) or value < 0 or (value == 0 and not zero_ok):
+        fail(f"{name} must be a {'non-negative' if zero_ok else 'positive'} number "
+             f"of seconds", 2)
+    return value
+
+
+def _bad_mailto(value: str) -> bool:
+    """Not one plain address: it goes into an HTTP header, verbatim, and
+    headers are ASCII."""
+    return "@" not in value or not value.isascii() or \
+        any(ch.isspace() or not ch.isprintable() for ch in value)
 
 
 def _is_http_url(value: str) -> bool:
@@ -85,13 +97,20 @@ def command(ctx: CatalogContext, keys: tuple[str, ...], dry_run: bool, fields_op
         entries = select(loaded.catalog, Filters(keys=list(keys)), loaded.name)
     except InputError as exc:
         fail_input(exc)
-    mailto = mailto or loaded.catalog.settings.crossref_mailto
+    if mailto and _bad_mailto(mailto):
+        fail(f"--mailto: {mailto!r} is not an e-mail address", 2)
+    if not mailto and loaded.catalog.settings.crossref_mailto:
+        mailto = loaded.catalog.settings.crossref_mailto
+        if _bad_mailto(mailto):
+            fail(f"{loaded.name}: settings.crossref_mailto: {mailto!r} is not an e-mail "
+                 f"address", 2)
     concurrency = concurrency or loaded.catalog.settings.crossref_concurrency or 1
     # Test and mirror knobs: the first backoff step and the request timeout.
     policy = RetryPolicy(base=_env_float("SSL_BIB_CROSSREF_BACKOFF", 1.0))
+    timeout = _env_float("SSL_BIB_CROSSREF_TIMEOUT", 20.0, zero_ok=False)
     client = CrossrefClient(base_url=crossref_url, mailto=mailto,
                             cache=ResponseCache(default_cache_dir()), refresh=refresh,
-                            policy=policy, timeout=_env_float("SSL_BIB_CROSSREF_TIMEOUT", 20.0),
+                            policy=policy, timeout=timeout,
                             max_in_flight=concurrency)
     with Progress(len(entries), "enrich") as progress:
         try:
