@@ -258,3 +258,27 @@ def test_a_bad_mailto_in_the_settings_is_located(run_enrich: RunEnrich, catalog:
     assert result.exit_code == 2
     assert result.stderr == ("ssl-bib: entries.toml: settings.crossref_mailto: 'a b@c' is not "
                              "an e-mail address\n")
+
+
+def test_a_catalog_that_cannot_be_written_is_one_line_not_a_traceback(
+        run_enrich: RunEnrich, catalog: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+    import os
+
+    real_replace = os.replace
+
+    def full_disk(src: str, dst: str) -> None:
+        if Path(dst).name == "entries.toml":
+            raise OSError(errno.ENOSPC, "No space left on device", dst)
+        real_replace(src, dst)
+
+    before = catalog.read_bytes()
+    monkeypatch.setattr(os, "replace", full_disk)
+    result = run_enrich(KEY)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[-1] == (
+        f"ssl-bib: cannot write {catalog}: No space left on device; the file keeps what was "
+        "saved before")
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert catalog.read_bytes() == before
+    assert not list(catalog.parent.glob(".entries.toml*"))

@@ -119,6 +119,11 @@ def command(ctx: CatalogContext, keys: tuple[str, ...], dry_run: bool, fields_op
                           on_done=progress.advance)
         except InputError as exc:
             fail_input(exc)
+        except OSError as exc:
+            # Saving failed (disk full, permissions): writes are atomic, so the
+            # file holds what the last successful save wrote.
+            fail(f"cannot write {loaded.path}: {exc.strerror or exc}; the file keeps what "
+                 f"was saved before", 1)
 
     for report in summary.reports:
         if report.filled:
