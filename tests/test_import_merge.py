@@ -163,6 +163,17 @@ def test_fuzzy_candidates_come_from_rare_words_not_all_pairs() -> None:
         == ["k7"]
 
 
+def test_fuzzy_candidates_share_two_of_the_three_rarest_words() -> None:
+    titles = {"e1": "zebra quokka first", "e2": "quokka ibex second", "e3": "zebra third one",
+              "e4": "zebra ibex fourth", "e5": "zebra quokka ibex"}
+    index = importer.Index([Entry(key=k, title=t, year=2020) for k, t in titles.items()])
+    # Postings: quokka {e1, e2, e5}, ibex {e2, e4, e5}, zebra {e1, e3, e4, e5}; e3
+    # shares one word only. Order: first seen in the rarest postings.
+    assert [e.key for e in index.fuzzy_candidates("zebra quokka ibex")] == [
+        "e1", "e2", "e5", "e4"]
+    assert [e.key for e in index.fuzzy_candidates("zebra unknown")] == ["e1", "e3", "e4", "e5"]
+
+
 def test_seed_facts_match_the_bundled_catalog(tmp_path: Path) -> None:
     copy = tmp_path / "entries.toml"
     # The uncurated seed catalog: the facts were gathered for it.

@@ -77,14 +77,24 @@ class Index:
         postings = [p for p in postings[:3] if len(p) <= _COMMON_POSTING]
         if not postings:
             return []
-        need = 1 if len(postings) == 1 else 2
-        counts: dict[int, int] = {}
+        if len(postings) == 1:
+            return list(postings[0].values())
+        # Ids in at least two postings: pairwise intersections of the key views,
+        # each costing the smaller side, so the largest posting is never walked.
+        both: set[int] = set()
+        for i, first in enumerate(postings):
+            for second in postings[i + 1:]:
+                both |= first.keys() & second.keys()
+        # Every such id is in one of the two smallest postings: walking them
+        # keeps the order of first appearance (the smallest posting first).
+        if not both:
+            return []
         found: dict[int, Entry] = {}
-        for posting in postings:
+        for posting in postings[:2]:
             for ident, entry in posting.items():
-                counts[ident] = counts.get(ident, 0) + 1
-                found[ident] = entry
-        return [found[i] for i, n in counts.items() if n >= need]
+                if ident in both:
+                    found.setdefault(ident, entry)
+        return list(found.values())
 
 
 def title_similarity(a: str, b: str) -> float:
