@@ -279,3 +279,28 @@ def test_a_refused_connection_after_answers_is_retried(tmp_path: Path) -> None:
         client.work("10.1109/TMI.2021.3060634")
     assert not isinstance(raised.value, CircuitOpen)
     assert len(client.waits) == 3
+
+
+def test_a_retry_after_holds_back_every_thread(tmp_path: Path) -> None:
+    """Retry-After is addressed to the client: while one thread waits it out,
+    the others start no new request either."""
+    import time
+
+    from crossref_corpus import corpus
+
+    with CrossrefServer(corpus(), latency=0.05) as server:
+        client = make_client(server, tmp_path, cache=None, max_in_flight=3, sleep=time.sleep)
+        server.fail_next(Fault("429", retry_after="1"))
+        threads = [threading.Thread(target=client.work, args=(f"10.5555/none-{i}",))
+                   for i in range(9)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        log = server.log
+    refused = next(e for e in log if e.status == 429)
+    # Requests under way when the 429 was sent may finish; none may start in the
+    # second after it (50 ms allowed for the client to read the 429).
+    early = [e for e in log if refused.finished + 0.05 < e.started < refused.finished + 0.95]
+    assert early == []
+    assert len(log) == 10 and all(e.status == 404 for e in log if e is not refused)

@@ -3,7 +3,8 @@
 habanero 2.9.2 sends mailto in the User-Agent (the polite pool) and honours
 `base_url`, but does no retries, no caching and no concurrency control. Here:
 - exponential backoff with jitter on 429, 5xx, timeouts and dropped
-  connections, waiting at least as long as Retry-After says;
+  connections, waiting at least as long as Retry-After says; a Retry-After
+  holds back every thread's next request, not only the one that got it;
 - at most `max_in_flight` requests at once, whatever the caller's threads do;
 - a circuit breaker: after `breaker_limit` requests in a row have failed even
   after their retries, every further call fails at once so the run can stop
@@ -158,6 +159,9 @@ class CrossrefClient:
         self._open_reason: str | None = None
         # Whether any server has answered this client yet (any status).
         self._answered = False
+        # A Retry-After is Crossref telling this client, not one request, to
+        # wait: no thread starts a request before this (time.monotonic()).
+        self._not_before = 0.0
         self.requests = 0
         self.retries = 0
         self.waits: list[float] = []
@@ -240,10 +244,9 @@ class CrossrefClient:
             if self._open_reason:
                 raise CircuitOpen(self._open_reason)
             try:
-                with self._slots:
-                    with self._lock:
-                        self.requests += 1
-                    data = call()
+                data = self._attempt(call)
+            except CircuitOpen:
+                raise
             except Exception as exc:  # noqa: BLE001 - classified below
                 status, headers, transient = _classify(exc)
                 if status is not None:
@@ -274,6 +277,8 @@ class CrossrefClient:
                 with self._lock:
                     self.retries += 1
                     self.waits.append(wait)
+                    if wait_hint is not None:
+                        self._not_before = max(self._not_before, time.monotonic() + wait_hint)
                 self.sleep(wait)
             else:
                 self._answered = True
@@ -291,6 +296,19 @@ class CrossrefClient:
             raise CircuitOpen(self._open_reason)
         raise CrossrefError(f"{route} request failed after {self.policy.attempts} "
                             f"attempts (last: {last})")
+
+    def _attempt(self, call: Callable[[], Any]) -> Any:
+        """One request, in a slot, once any Retry-After has passed. The wait
+        is inside the slot: a thread queued for one must not slip past it."""
+        with self._slots:
+            pause = self._not_before - time.monotonic()
+            if pause > 0:
+                self.sleep(pause)
+            if self._open_reason:
+                raise CircuitOpen(self._open_reason)
+            with self._lock:
+                self.requests += 1
+            return call()
 
     def _success(self) -> None:
         with self._lock:
