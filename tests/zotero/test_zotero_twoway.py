@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from pathlib import Path
 
@@ -375,3 +376,53 @@ def test_other_item_types_and_child_items_are_left_in_zotero(
     assert [n for n in report.notes if book in n and "not pulled" in n]
     assert len(report.notes) == 1  # the note is no news
     assert len(load(catalog).catalog.entries) == 62
+
+
+def test_venues_and_categories_added_to_the_catalog_later_strip_nothing(
+        server: FakeZotero, syncer: Syncer, catalog: Path, tmp_path: Path) -> None:
+    """A catalog started from the group knows no venues or categories yet. When
+    the maintainer adds them, the items' tags and venue fields now map to
+    catalog values: that is news from Zotero for unchanged entries, not a local
+    removal to push (it stripped the tag from every item)."""
+    from ssl_bib.model import Venue
+    from ssl_bib.store import save
+
+    syncer.run(catalog, "push")
+    fresh = tmp_path / "fresh" / "entries.toml"
+    fresh.parent.mkdir()
+    fresh.write_text('schema = 1\ncategories = []\n\n[settings]\n'
+                     'key_format = "{author}{Title:3}{year}"\n')
+    before = copy.deepcopy(server.live_items(GROUP))
+    report = syncer.run(fresh, "sync")  # pull and push: Zotero must not lose its venues
+    assert not report.failures and report.zotero["changed"] == []
+    for key, item in server.live_items(GROUP).items():
+        for name in set(item) | set(before[key]):
+            if name == "extra":  # only our redundant container-title line may go
+                lines = [x for x in before[key]["extra"].splitlines()
+                         if not x.startswith("ssl-bib-container-title:")]
+                assert item["extra"].splitlines() == lines, key
+            elif name not in ("version", "dateModified"):
+                assert item.get(name) == before[key].get(name), (key, name)
+    loaded = load(fresh)
+    assert not any(e.categories or e.venue for e in loaded.catalog.entries)
+    original = load(catalog).catalog
+    loaded.catalog.categories = ["Contrastive"]
+    loaded.catalog.venues["MICCAI"] = copy.deepcopy(original.venues["MICCAI"])
+    assert isinstance(loaded.catalog.venues["MICCAI"], Venue)
+    save(loaded)
+    report = syncer.run(fresh, "sync")
+    assert not report.conflicts and not report.failures
+    after = server.live_items(GROUP)
+    for key, item in before.items():  # Zotero loses nothing (it may learn a venue key)
+        assert sorted(t["tag"] for t in after[key]["tags"]) == sorted(
+            t["tag"] for t in item["tags"]), key
+        for name in ("conferenceName", "proceedingsTitle", "publicationTitle"):
+            assert not item.get(name) or after[key].get(name) == item.get(name), (key, name)
+    pulled = load(fresh).catalog
+    for entry in original.entries:
+        back = pulled.find(entry.key)
+        assert back is not None
+        assert back.categories == (["Contrastive"] if "Contrastive" in entry.categories
+                                   else []), entry.key
+        assert (back.venue == "MICCAI") == (entry.venue == "MICCAI"), entry.key
+    assert syncer.run(fresh, "sync").lines() == []

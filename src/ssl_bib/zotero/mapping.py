@@ -240,7 +240,7 @@ def build_item(entry: Entry, ctx: MapContext, remote: dict[str, Any] | None) -> 
     old_date = _parse_date(str(data.get("date") or ""))
     if old_date != (entry.year, entry.month):
         data["date"] = f"{entry.year}-{entry.month:02d}" if entry.month else str(entry.year)
-    _venue_to_item(entry, catalog, itype, data, ours)
+    _venue_to_item(entry, ctx, itype, data, ours)
     if itype == "preprint":
         data["archiveID"] = f"arXiv:{entry.arxiv}" if entry.arxiv else ""
     elif entry.arxiv:
@@ -262,15 +262,25 @@ def build_item(entry: Entry, ctx: MapContext, remote: dict[str, Any] | None) -> 
     return data
 
 
-def _venue_to_item(entry: Entry, catalog: Catalog, itype: str, data: dict[str, Any],
+def _venue_to_item(entry: Entry, ctx: MapContext, itype: str, data: dict[str, Any],
                    ours: list[tuple[str, str]]) -> None:
-    venue = catalog.venues.get(entry.venue) if entry.venue else None
+    venue = ctx.catalog.venues.get(entry.venue) if entry.venue else None
     name = venue.name if venue else entry.venue
     data[VENUE_SLOT[itype]] = entry.container_title or name or ""
+    # An entry without a venue clears Zotero's venue key only when the catalog
+    # knows that venue (the entry dropped it). One the catalog lacks, as in a
+    # catalog started from the group, is Zotero's own data: it stays.
     if itype in ABBREV_SLOT:
-        data[ABBREV_SLOT[itype]] = entry.venue or ""
+        current = str(data.get(ABBREV_SLOT[itype]) or "")
+        if entry.venue or ctx.find_venue(current) is not None:
+            data[ABBREV_SLOT[itype]] = entry.venue or ""
     elif entry.venue:
         ours.append(("venue", entry.venue))
+    else:
+        theirs, _ = extra.split(str(data.get("extra") or ""))
+        unknown = [v for n, v in theirs if n == "venue" and ctx.find_venue(v) is None]
+        if unknown:
+            ours.append(("venue", unknown[0]))
     if entry.container_title and entry.container_title == name:
         # Written explicitly: the slot alone would read back as "no container title".
         ours.append(("container-title", entry.container_title))

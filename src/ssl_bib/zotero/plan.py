@@ -186,6 +186,22 @@ class Planner:
         else:
             self._plan_merge(plan, zkey, entry, base, remote, version, changed)
 
+    def _base_fields(self, zkey: str, entry: Entry, base: dict[str, Any] | None,
+                     ours: dict[str, Any]) -> dict[str, Any] | None:
+        """The catalog fields of the pristine copy. An entry whose fingerprint
+        is the one recorded at the last sync is unchanged since: its fields are
+        the base. Mapping the pristine item again would not do after the
+        catalog's venues or categories changed: a category added to the catalog
+        would map Zotero's tag into the base, the entry would seem to have
+        dropped it, and the sync would strip that tag from every item."""
+        if base is None:
+            return None
+        st = self.state.items.get(zkey)
+        if (st is not None and st.fingerprint and st.data is base
+                and st.fingerprint == fingerprint(entry.key, ours)):
+            return ours
+        return item_fields(base, self.ctx)
+
     def _plan_no_entry(self, plan: Plan, zkey: str, base: dict[str, Any] | None,
                        remote: dict[str, Any] | None, version: int, changed: bool) -> None:
         if remote is None:
@@ -218,7 +234,7 @@ class Planner:
     def _plan_remote_deleted(self, plan: Plan, zkey: str, entry: Entry,
                              base: dict[str, Any] | None, remote: dict[str, Any],
                              version: int) -> None:
-        base_fields = item_fields(base, self.ctx) if base else None
+        base_fields = self._base_fields(zkey, entry, base, entry_fields(entry))
         untouched = base_fields is not None and all(
             same_exact(n, base_fields[n], getattr(entry, n)) for n in SYNC_FIELDS)
         if untouched or self.prefer == "remote":
@@ -255,8 +271,8 @@ class Planner:
                                      f"the catalog cannot hold ({remote.get('itemType')}); "
                                      "left alone")
             return
-        base_fields = (item_fields(base, self.ctx) if base else None) or {}
         ours = entry_fields(entry)
+        base_fields = self._base_fields(zkey, entry, base, ours) or {}
         merge = three_way(entry.key, base_fields, ours, theirs, self.prefer, "Zotero",
                           exact=True, sets=True)
         if merge.conflicts:
