@@ -121,6 +121,9 @@ def test_changing_a_venue_keeps_head_comments(tmp_path: Path) -> None:
     assert text.startswith("# A hand-written catalog: this comment must survive every write.\n")
     assert "# the default formula" in text
     assert load(path).catalog.venues["MedIA"].url.endswith("medical-image-analysis")
+    # Only the new line: the layout around the head (blank lines, comments) is as it was.
+    added = 'url = "https://www.journals.elsevier.com/medical-image-analysis"\n'
+    assert text.replace(added, "") == SMALL
 
 
 def test_new_catalog_is_created(tmp_path: Path) -> None:

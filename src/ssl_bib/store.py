@@ -352,7 +352,9 @@ def _edit_head(head: str, catalog: Catalog) -> str:
                 table[name] = value
             venues[key] = table
     text = tomlkit.dumps(doc)
-    return text if text.endswith("\n\n") else text.rstrip("\n") + "\n\n"
+    # End as the old head ended, so the first entry's lead lines sit as before.
+    trailing = len(head) - len(head.rstrip("\n"))
+    return text.rstrip("\n") + "\n" * max(trailing, 1)
 
 
 def save(loaded: LoadedCatalog) -> bool:
