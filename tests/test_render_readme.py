@@ -130,7 +130,7 @@ def test_bundled_catalog_read_by_markdown_it() -> None:
             "[pytorch](https://github.com/fhaghighi/TransVW/tree/master/pytorch)") in markdown
     venue_lines = [line for line in markdown.splitlines() if line.startswith("- **")]
     assert venue_lines[0] == "- **[IEEE Access](https://ieeeaccess.ieee.org/)**"
-    assert "- **[Computer in Biology and Medicine (CBM)]()**" in venue_lines
+    assert "- **[Computers in Biology and Medicine (CBM)]()**" in venue_lines
     assert "- **Computer Vision and Pattern Recognition (CVPR)**" in venue_lines
 
 

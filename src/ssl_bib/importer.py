@@ -367,11 +367,15 @@ class Importer:
             return False
         venue = self.catalog.venues[key]
         norm = normalize_title(name)
-        return norm in (normalize_title(venue.key), normalize_title(venue.name))
+        return norm in {normalize_title(n) for n in (venue.key, venue.name, *venue.aliases)}
 
     def _merge(self, target: Entry, record: Record, result: ReadResult, source: str) -> None:
         markdown = record.from_readme
         incoming = self._incoming(record, markdown)
+        if incoming.get("container_title") and self._names_venue(target.venue,
+                                                                 incoming["container_title"]):
+            # Only the venue's own name again: the entry has it through its venue.
+            incoming.pop("container_title")
         if record.kind == "preprint" and self.catalog.entry_type(target) != "preprint":
             # The preprint's repository ("arXiv") is not the publisher of the
             # version the entry lists; its authors, ids and title still apply.
