@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import subprocess
@@ -279,3 +280,24 @@ def test_a_malformed_key_is_refused_without_showing_it(server: FakeZotero, catal
     assert code == 2 and "is not a Zotero API key" in err and "Traceback" not in err, err
     assert "SecretHalf" not in out + err and "Secret" not in out + err
     assert server.log == []
+
+
+def test_a_zotero_key_on_two_entries_is_refused(server: FakeZotero, catalog: Path) -> None:
+    """An entry block copied with its zotero_key would have the copy's data
+    overwrite the original's item, and the copy's own item go to the trash."""
+    assert _invoke(catalog, server, "push", "--group", str(GROUP))[0] == 0
+    first, second = load(catalog).catalog.entries[:2]
+    text = catalog.read_text()
+    catalog.write_text(text.replace(f'zotero_key = "{second.zotero_key}"',
+                                    f'zotero_key = "{first.zotero_key}"'))
+    library = json.dumps(server.libraries[GROUP].items, sort_keys=True)
+    before = catalog.read_bytes()
+    server.log.clear()
+    code, _, err = _invoke(catalog, server, "sync", "--group", str(GROUP))
+    line = next(n for n, t in enumerate(catalog.read_text().splitlines(), 1)
+                if t == f'zotero_key = "{first.zotero_key}"' and n > 1 and
+                load(catalog).line_of(second.key) < n)
+    assert code == 2 and f"entries.toml:{line}: entry {second.key}: zotero_key" in err, err
+    assert len(err.strip().splitlines()) == 1 and server.log == []
+    assert catalog.read_bytes() == before
+    assert json.dumps(server.libraries[GROUP].items, sort_keys=True) == library

@@ -127,6 +127,15 @@ def _run(ctx: CatalogContext, mode: str, group: int | None, url: str, dry_run: b
     if errors:
         fail(f"{errors[0].format()} (and {len(errors) - 1} more; `ssl-bib check` lists them); "
              "fix the catalog before syncing", 2)
+    seen: dict[str, str] = {}
+    for entry in loaded.catalog.entries:  # a copied entry block, zotero_key and all
+        if entry.zotero_key and entry.zotero_key.upper() in seen:
+            fail(f"{loaded.name}:{loaded.line_of(entry, 'zotero_key')}: entry {entry.key}: "
+                 f"zotero_key {entry.zotero_key!r} is also entry "
+                 f"{seen[entry.zotero_key.upper()]}'s; remove it from the copy, and sync "
+                 "gives it its own item", 2)
+        if entry.zotero_key:
+            seen[entry.zotero_key.upper()] = entry.key
     group = group if group is not None else loaded.catalog.settings.zotero_group
     if group is None:
         fail("no Zotero group: give --group ID or set zotero_group in [settings]", 2)
