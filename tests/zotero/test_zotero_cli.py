@@ -301,3 +301,19 @@ def test_a_zotero_key_on_two_entries_is_refused(server: FakeZotero, catalog: Pat
     assert len(err.strip().splitlines()) == 1 and server.log == []
     assert catalog.read_bytes() == before
     assert json.dumps(server.libraries[GROUP].items, sort_keys=True) == library
+
+
+def test_a_second_catalog_in_the_same_folder_has_its_own_state(server: FakeZotero,
+                                                               catalog: Path) -> None:
+    """README: `ssl-bib --catalog new.toml zotero pull` starts a catalog from a
+    group, next to the entries.toml that syncs it."""
+    assert _invoke(catalog, server, "sync", "--group", str(GROUP))[0] == 0
+    assert _invoke(catalog, server, "sync", "--group", str(GROUP))[0] == 0
+    state = state_path(catalog, GROUP).read_bytes()
+    new = catalog.parent / "new.toml"
+    code, _, err = _invoke(new, server, "pull", "--group", str(GROUP))
+    assert code == 0 and "62 new" in err, err
+    assert len(load(new).catalog.entries) == 62
+    assert state_path(catalog, GROUP).read_bytes() == state
+    assert state_path(new, GROUP).name == f".ssl-bib-zotero-{GROUP}-new.toml.json"
+    assert state_path(catalog, GROUP).name == f".ssl-bib-zotero-{GROUP}.json"

@@ -60,7 +60,8 @@ def command() -> None:
 
     The API key comes from ZOTERO_API_KEY (or --api-key-file), never from the
     catalog; the group from --group or the catalog's settings.zotero_group.
-    The sync state is kept beside the catalog in .ssl-bib-zotero-GROUP.json.
+    The sync state is kept beside the catalog in .ssl-bib-zotero-GROUP.json
+    (.ssl-bib-zotero-GROUP-NAME.json for a catalog not named entries.toml).
     """
 
 

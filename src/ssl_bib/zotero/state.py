@@ -1,6 +1,6 @@
 """What the catalog and the Zotero group agreed on at the last sync.
 
-Kept beside the catalog as `.ssl-bib-zotero-<group>.json`: the library
+Kept beside the catalog (see `state_path`): the library
 version, and each item's version and pristine JSON (the base of the three-way
 merge), and the year collections. It holds no secret (never the API key) and
 belongs in git next to entries.toml, so that any clone can sync without
@@ -68,7 +68,13 @@ def _item_json(item: ItemState) -> dict[str, Any]:
 
 
 def state_path(catalog_path: Path, group: int) -> Path:
-    return Path(catalog_path).parent / f".ssl-bib-zotero-{group}.json"
+    """`.ssl-bib-zotero-GROUP.json` beside entries.toml; another catalog in the
+    same folder gets its own (`.ssl-bib-zotero-GROUP-NAME.json`): sharing one,
+    a second catalog would take the first's state for its own and, told that
+    nothing changed since, pull nothing."""
+    path = Path(catalog_path)
+    suffix = "" if path.name == "entries.toml" else f"-{path.name}"
+    return path.parent / f".ssl-bib-zotero-{group}{suffix}.json"
 
 
 def load_state(path: Path, group: int) -> SyncState:
