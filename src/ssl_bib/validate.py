@@ -22,6 +22,7 @@ from .store import LoadedCatalog
 from .textnorm import normalize_title
 
 _KEY_RE = re.compile(r"^[A-Za-z0-9_:\-]+$")
+_ZOTERO_KEY_RE = re.compile(r"^[23456789ABCDEFGHIJKLMNPQRSTUVWXYZ]{8}$")
 _TRAILING_PUNCT_RE = re.compile(r"[.,;:!?)\]'\"]$")
 # Names of proceedings series and publishers' book series: a series holds the
 # papers of many venues, so as an entry's venue it hides where the paper was
@@ -112,6 +113,9 @@ def _check_entry(out: _Collector, entry: Entry, categories: set[str], venues: se
     if len(entry.listed_sections()) > 1:
         years = ", ".join(str(y) for y in entry.listed_sections())
         out.entry("warning", entry, "sections", f"listed under more than one year: {years}")
+    if entry.zotero_key is not None and not _ZOTERO_KEY_RE.match(entry.zotero_key):
+        out.entry("error", entry, "zotero_key",
+                  f"{entry.zotero_key!r} is not a Zotero item key (8 of 23456789A-Z, no O)")
     if entry.doi is not None and not is_doi(entry.doi):
         out.entry("error", entry, "doi", f"{entry.doi!r} is not a bare DOI (10.NNNN/...)")
     if entry.arxiv is not None and not is_arxiv(entry.arxiv):
@@ -142,8 +146,11 @@ def _check_unique(out: _Collector, entries: list[Entry]) -> None:
     by_doi: dict[str, list[Entry]] = defaultdict(list)
     by_arxiv: dict[str, list[Entry]] = defaultdict(list)
     by_title: dict[str, list[Entry]] = defaultdict(list)
+    by_zotero: dict[str, list[Entry]] = defaultdict(list)
     for entry in entries:
         by_key[entry.key.casefold()].append(entry)
+        if entry.zotero_key:
+            by_zotero[entry.zotero_key].append(entry)
         if entry.doi:
             by_doi[doi_key(entry.doi)].append(entry)
         if entry.arxiv:
@@ -155,6 +162,11 @@ def _check_unique(out: _Collector, entries: list[Entry]) -> None:
             out.entry("error", entry, "key", f"key {entry.key!r} is already used by the entry "
                       f"at line {out.loaded.line_of(group[0])} (keys are compared "
                       "case-insensitively)")
+    for group in by_zotero.values():
+        # A copied entry block: a sync would write both entries to one Zotero item.
+        for entry in group[1:]:
+            out.entry("error", entry, "zotero_key", f"zotero_key {entry.zotero_key} is also "
+                      f"the Zotero item of entry {group[0].key}; remove it from the copy")
     for group in by_doi.values():
         _shared(out, group, "doi", lambda e: f"DOI {e.doi}", _different_titles(group))
     _check_links(out, entries, by_doi, by_arxiv)
