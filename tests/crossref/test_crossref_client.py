@@ -304,3 +304,15 @@ def test_a_retry_after_holds_back_every_thread(tmp_path: Path) -> None:
     early = [e for e in log if refused.finished + 0.05 < e.started < refused.finished + 0.95]
     assert early == []
     assert len(log) == 10 and all(e.status == 404 for e in log if e is not refused)
+
+
+def test_a_service_that_never_answers_in_time_stops_after_one_request(
+        server: CrossrefServer, tmp_path: Path) -> None:
+    server.fail_next(*[Fault("slow", delay=0.5)] * 4)
+    client = make_client(server, tmp_path, timeout=0.05, breaker_limit=3)
+    with pytest.raises(CircuitOpen, match=r"cannot reach Crossref at .* \(last: ReadTimeout\)"):
+        client.work(DOI)
+    assert client.requests == 4                 # its own retries, then no further request
+    with pytest.raises(CircuitOpen):
+        client.work("10.1109/TMI.2021.3060634")
+    assert client.requests == 4

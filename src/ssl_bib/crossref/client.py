@@ -288,7 +288,12 @@ class CrossrefClient:
                 return data
         with self._lock:
             self._failures_in_row += 1
-            if self._failures_in_row >= self.breaker_limit:
+            if not self._answered:
+                # Every attempt timed out or dropped and nothing ever answered:
+                # more requests would only wait the same way.
+                self._open_reason = self._open_reason or (
+                    f"cannot reach Crossref at {self.base_url} (last: {last})")
+            elif self._failures_in_row >= self.breaker_limit:
                 self._open_reason = self._open_reason or (
                     f"{self._failures_in_row} requests in a row failed "
                     f"(last: {last}); stopping")
