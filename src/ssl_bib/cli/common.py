@@ -9,8 +9,9 @@ from typing import Any, NoReturn, TypeVar
 
 import click
 
+from ..model import Entry
 from ..problems import InputError
-from ..select import Filters
+from ..select import Filters, select
 from ..store import LoadedCatalog, load
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -60,9 +61,16 @@ def filter_options(func: F) -> F:
     return func
 
 
-def filters_from(keys: tuple[str, ...], year: int | None, venue: str | None,
-                 category: str | None, search: str | None) -> Filters:
-    return Filters(keys=list(keys), year=year, venue=venue, category=category, search=search)
+def selected(loaded: LoadedCatalog, keys: tuple[str, ...] = (), year: int | None = None,
+             venue: str | None = None, category: str | None = None,
+             search: str | None = None) -> list[Entry]:
+    """The entries the filter options name, or a one-line error and exit 2
+    (an unknown --key)."""
+    filters = Filters(keys=list(keys), year=year, venue=venue, category=category, search=search)
+    try:
+        return select(loaded.catalog, filters, loaded.name)
+    except InputError as exc:
+        fail_input(exc)
 
 
 def is_terminal(stream: Any = None) -> bool:

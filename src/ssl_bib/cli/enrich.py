@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import click
 
 from ..problems import InputError
-from .common import CatalogContext, fail, fail_input, pass_catalog
+from .common import CatalogContext, fail, fail_input, pass_catalog, selected
 
 DEFAULT_URL = "https://api.crossref.org"
 
@@ -79,7 +79,6 @@ def command(ctx: CatalogContext, keys: tuple[str, ...], dry_run: bool, fields_op
     from ..crossref.client import CrossrefClient, RetryPolicy
     from ..enrich import ENRICH_FIELDS, run
     from ..progress import Progress
-    from ..select import Filters, select
     from ..store import render
 
     if not _is_http_url(crossref_url):
@@ -93,10 +92,7 @@ def command(ctx: CatalogContext, keys: tuple[str, ...], dry_run: bool, fields_op
                  f"{', '.join(ENRICH_FIELDS)}", 2)
         fields = asked
     loaded = ctx.load()
-    try:
-        entries = select(loaded.catalog, Filters(keys=list(keys)), loaded.name)
-    except InputError as exc:
-        fail_input(exc)
+    entries = selected(loaded, keys)
     if mailto and _bad_mailto(mailto):
         fail(f"--mailto: {mailto!r} is not an e-mail address", 2)
     if not mailto and loaded.catalog.settings.crossref_mailto:

@@ -9,8 +9,7 @@ import click
 
 from ..export import FORMATS, export, export_all
 from ..problems import InputError
-from ..select import select
-from .common import CatalogContext, fail, fail_input, filter_options, filters_from, pass_catalog
+from .common import CatalogContext, fail, fail_input, filter_options, pass_catalog, selected
 
 
 @click.command("export")
@@ -44,11 +43,7 @@ def command(ctx: CatalogContext, fmt: str | None, output: str, all_dir: str | No
     # Imported here: the codec stack is not needed for `ssl-bib --help`.
     from ..codecs.fields import ExportError
 
-    try:
-        entries = select(loaded.catalog, filters_from(keys, year, venue, category, search),
-                         loaded.name)
-    except InputError as exc:
-        fail_input(exc)
+    entries = selected(loaded, keys, year, venue, category, search)
     if not entries:
         click.echo("ssl-bib: no entries match; exporting an empty list", err=True)
     try:

@@ -7,15 +7,12 @@ import shutil
 
 import click
 
-from ..problems import InputError
-from ..select import select
 from .common import (
     CatalogContext,
-    fail_input,
     filter_options,
-    filters_from,
     is_terminal,
     pass_catalog,
+    selected,
 )
 
 
@@ -28,11 +25,7 @@ def command(ctx: CatalogContext, keys: tuple[str, ...], year: int | None, venue:
             category: str | None, search: str | None, as_json: bool) -> None:
     """List entries, optionally filtered."""
     loaded = ctx.load()
-    try:
-        entries = select(loaded.catalog, filters_from(keys, year, venue, category, search),
-                         loaded.name)
-    except InputError as exc:
-        fail_input(exc)
+    entries = selected(loaded, keys, year, venue, category, search)
     if as_json:
         from ..jsonview import entry_to_json
 
