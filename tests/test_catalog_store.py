@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ssl_bib.model import CodeLink, Entry, Person
+from ssl_bib.model import CodeLink, Entry, Person, Venue
 from ssl_bib.problems import InputError
 from ssl_bib.store import load, new_catalog, parse_text, save
 
@@ -214,3 +214,16 @@ def test_saving_again_and_again_tracks_the_written_file(tmp_path: Path) -> None:
     assert lines[loaded.line_of("later2021", "title") - 1] == 'title = "Later"'
     assert "venue" in lines[loaded.line_of("zhouModelsGenesisGeneric2019", "venue") - 1]
     assert load(path).catalog == loaded.catalog
+
+
+def test_a_venues_value_that_is_not_a_table_is_replaced_on_write(tmp_path: Path) -> None:
+    path = write(tmp_path, 'schema = 1\nvenues = [1]  # wrong, check reports it\n\n'
+                 '[[entries]]\nkey = "a"\ntitle = "T"\nyear = 2020\n')
+    loaded = load(path)
+    assert any("'venues' must be a table" in p.message for p in loaded.problems)
+    loaded.catalog.venues["MedIA"] = Venue("MedIA", "Medical Image Analysis", "journal")
+    save(loaded)
+    again = load(path)
+    assert again.problems == []
+    assert again.catalog.venues["MedIA"].name == "Medical Image Analysis"
+    assert [e.key for e in again.catalog.entries] == ["a"]

@@ -338,7 +338,10 @@ def _edit_head(head: str, catalog: Catalog) -> str:
     if doc.get("settings") != settings:
         doc["settings"] = settings
     venues = doc.get("venues")
-    if venues is None:
+    if not isinstance(venues, dict):
+        # Absent, or not a table at all (check reports that): write a real one.
+        if venues is not None:
+            del doc["venues"]
         venues = tomlkit.table(is_super_table=True)
         doc["venues"] = venues
     for key in list(venues):
