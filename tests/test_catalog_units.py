@@ -120,3 +120,12 @@ def test_three_way_merge() -> None:
     assert sorted(merged.changed_ours) == ["note", "pages"]
     assert sorted(merged.changed_theirs) == ["title", "volume"]
     assert three_way("k", base, ours, theirs, prefer="remote").merged["volume"] == "5"
+
+
+def test_read_doi_splits_arxiv_datacite_dois() -> None:
+    from ssl_bib.identifiers import read_doi
+
+    assert read_doi("https://doi.org/10.1016/j.media.2022.102464") == (
+        "10.1016/j.media.2022.102464", None)
+    assert read_doi("10.48550/arXiv.2203.05573") == (None, "2203.05573")
+    assert read_doi("not a doi") == (None, None)

@@ -50,6 +50,22 @@ def arxiv_doi(arxiv_id: str) -> str:
     return f"10.48550/arXiv.{strip_arxiv_version(arxiv_id)}"
 
 
+_ARXIV_DOI_RE = re.compile(r"^10\.48550/arxiv\.(.+)$", re.IGNORECASE)
+
+
+def read_doi(text: str) -> tuple[str | None, str | None]:
+    """(doi, arxiv) from a DOI field as sources write it: a bare DOI or a DOI
+    link; arXiv's DataCite DOIs name an arXiv id, not a DOI the catalog keeps.
+    (None, None) when the text is no DOI."""
+    doi = normalize_doi(text)
+    if doi is None:
+        return None, None
+    arxiv = _ARXIV_DOI_RE.match(doi)
+    if arxiv:
+        return None, arxiv.group(1)
+    return doi, None
+
+
 def strip_arxiv_version(arxiv_id: str) -> str:
     return re.sub(r"v\d+$", "", arxiv_id)
 

@@ -8,13 +8,12 @@ import json
 import re
 from typing import Any
 
-from ..identifiers import is_arxiv, normalize_doi
+from ..identifiers import is_arxiv, read_doi
 from ..model import CodeLink, Entry, EntryType, Person
 from .read_result import ReadResult, Record, normalize_pages, split_keywords, split_note
 
 _JOURNAL_TYPES = frozenset({"article-journal", "article-magazine", "article-newspaper"})
 _CONFERENCE_TYPES = frozenset({"paper-conference", "chapter"})
-_ARXIV_DOI_RE = re.compile(r"^10\.48550/arxiv\.(.+)$", re.IGNORECASE)
 _ARXIV_NUMBER_RE = re.compile(r"^arxiv:\s*(\S+)$", re.IGNORECASE)
 _WS_RE = re.compile(r"\s*")
 
@@ -117,12 +116,9 @@ def _item(item: Any, line: int, file: str, out: ReadResult) -> None:
                 entry.authors.append(Person(family=family, given=_str(person, "given") or ""))
     doi_text = _str(item, "DOI")
     if doi_text:
-        doi = normalize_doi(doi_text)
-        arxiv = _ARXIV_DOI_RE.match(doi or "")
-        if arxiv:
-            entry.arxiv = arxiv.group(1)
-        elif doi:
-            entry.doi = doi
+        doi, arxiv = read_doi(doi_text)
+        if doi or arxiv:
+            entry.doi, entry.arxiv = doi, arxiv
         else:
             out.warn(file, line, f"{label}: DOI {doi_text!r} is not a DOI: ignored")
     entry.url = _str(item, "URL")

@@ -10,14 +10,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..identifiers import is_arxiv, normalize_doi
+from ..identifiers import is_arxiv, read_doi
 from ..model import Entry, EntryType, Person
 from .read_result import ReadResult, Record, code_from_note, month_of, normalize_pages, year_of
 
 _TAG_RE = re.compile(r"^([A-Z][A-Z0-9])  -( |$)")
 _JOURNAL_TYPES = frozenset({"JOUR", "JFULL", "EJOUR", "MGZN", "NEWS"})
 _CONFERENCE_TYPES = frozenset({"CONF", "CPAPER", "CHAP"})
-_ARXIV_DOI_RE = re.compile(r"^10\.48550/arxiv\.(.+)$", re.IGNORECASE)
 _ARXIV_URL_RE = re.compile(r"^https?://(?:www\.)?arxiv\.org/(?:abs|pdf)/(.+?)(?:\.pdf)?/?$")
 
 
@@ -89,12 +88,9 @@ def _record(item: dict[str, Any], line: int, file: str, out: ReadResult) -> Reco
     entry.authors = [Person.parse(p) for p in people if isinstance(p, str) and p.strip()]
     doi_text = _first(item, "doi")
     if doi_text:
-        doi = normalize_doi(doi_text)
-        arxiv_doi = _ARXIV_DOI_RE.match(doi or "")
-        if arxiv_doi:
-            entry.arxiv = arxiv_doi.group(1)
-        elif doi:
-            entry.doi = doi
+        doi, arxiv = read_doi(doi_text)
+        if doi or arxiv:
+            entry.doi, entry.arxiv = doi, arxiv
         else:
             out.warn(file, line, f"DO {doi_text!r} is not a DOI: ignored")
     urls = [u.strip() for u in item.get("urls", []) if isinstance(u, str) and u.strip()]
