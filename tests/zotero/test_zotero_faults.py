@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -96,17 +97,25 @@ def test_first_push_survives_every_fault(shared_server: FakeZotero, tmp_path: Pa
     requests = server.count
     expected = snapshot(server, catalog)
     assert len(expected["items"]) == 62 and requests == 6
+    runs, failures = _fault_matrix(syncer, server, catalog, "push", requests, fresh, expected)
+    print(f"first push: {runs} faulted runs, {len(failures)} failures")
+    assert runs == 6 * (len(KINDS) + len(RETRIED)) and failures == []
+
+
+def _fault_matrix(syncer: Syncer, server: FakeZotero, catalog: Path, mode: str, requests: int,
+                  fresh: Callable[[], None], expected: object) -> tuple[int, list[str]]:
+    """Every fault kind at every request index: set up afresh, run with the
+    fault, run again without it, and compare with the fault-free result."""
     runs, failures = 0, []
     for retries, index, kind in matrix(requests):
         fresh()
         runs += 1
         try:
-            run_faulted(syncer, server, catalog, "push", index, kind, retries)
+            run_faulted(syncer, server, catalog, mode, index, kind, retries)
             assert snapshot(server, catalog) == expected
         except AssertionError as exc:
             failures.append(f"{kind}@{index} retries={retries}: {exc}"[:300])
-    print(f"first push: {runs} faulted runs, {len(failures)} failures")
-    assert runs == 6 * (len(KINDS) + len(RETRIED)) and failures == []
+    return runs, failures
 
 
 def _edit_both_sides(server: FakeZotero, catalog: Path) -> None:
@@ -155,15 +164,7 @@ def test_two_way_sync_survives_every_fault(shared_server: FakeZotero, tmp_path: 
     entries = expected["entries"]
     assert "AddedHere2024" in entries and "consortiumAddedThere2025" in entries
     assert len(entries) == 62
-    runs, failures = 0, []
-    for retries, index, kind in matrix(requests):
-        fresh()
-        runs += 1
-        try:
-            run_faulted(syncer, server, catalog, "sync", index, kind, retries)
-            assert snapshot(server, catalog) == expected
-        except AssertionError as exc:
-            failures.append(f"{kind}@{index} retries={retries}: {exc}"[:300])
+    runs, failures = _fault_matrix(syncer, server, catalog, "sync", requests, fresh, expected)
     print(f"two-way sync: {requests} requests, {runs} faulted runs, "
           f"{len(failures)} failures")
     assert runs == requests * (len(KINDS) + len(RETRIED)) and failures == []
