@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -100,6 +101,7 @@ while True:
 """
 
 
+@pytest.mark.slow
 def test_killed_writer_leaves_old_or_new_file(tmp_path: Path) -> None:
     """SIGKILL a process that rewrites a 4 MB catalog in a loop, at random
     moments: whatever is on disk afterwards is one of the two whole versions."""

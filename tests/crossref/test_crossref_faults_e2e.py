@@ -66,6 +66,7 @@ def test_a_request_that_keeps_failing_is_an_error_not_a_guess(
     assert catalog.read_bytes() == before
 
 
+@pytest.mark.slow
 def test_repeated_failures_stop_the_run_and_keep_what_was_accepted(
         run_enrich: RunEnrich, server: CrossrefServer, catalog: Path) -> None:
     before = {e.key: e for e in load(catalog).catalog.entries}
@@ -125,6 +126,7 @@ class _Exploding:
 
 @pytest.mark.parametrize("exc", [KeyboardInterrupt(), RuntimeError("boom")],
                          ids=["ctrl-c", "crash"])
+@pytest.mark.slow
 def test_interrupt_or_crash_keeps_what_was_accepted(
         server: CrossrefServer, catalog: Path, tmp_path: Path, exc: BaseException) -> None:
     loaded = load(catalog)
@@ -186,6 +188,7 @@ def test_a_malformed_crossref_url_is_a_usage_error(run_enrich: RunEnrich, url: s
     assert result.stderr == f"ssl-bib: --crossref-url: {url!r} is not an http(s) URL\n"
 
 
+@pytest.mark.slow
 def test_ctrl_c_in_a_real_process_stops_at_once_and_keeps_what_was_accepted(
         server: CrossrefServer, catalog: Path, cache_dir: Path) -> None:
     """SIGINT to a real `ssl-bib enrich` while a worker waits out a 30 s

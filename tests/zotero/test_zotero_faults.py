@@ -82,6 +82,7 @@ def shared_server() -> Any:
     _TRANSPORT.drop_connections()
 
 
+@pytest.mark.slow
 def test_first_push_survives_every_fault(shared_server: FakeZotero, tmp_path: Path) -> None:
     server, syncer = shared_server, Syncer(shared_server)
     catalog = tmp_path / "entries.toml"
@@ -138,6 +139,7 @@ def _edit_both_sides(server: FakeZotero, catalog: Path) -> None:
                             "creators": [{"creatorType": "author", "name": "Consortium"}]})
 
 
+@pytest.mark.slow
 def test_two_way_sync_survives_every_fault(shared_server: FakeZotero, tmp_path: Path) -> None:
     server, syncer = shared_server, Syncer(shared_server)
     catalog = tmp_path / "entries.toml"
@@ -170,6 +172,7 @@ def test_two_way_sync_survives_every_fault(shared_server: FakeZotero, tmp_path: 
     assert runs == requests * (len(KINDS) + len(RETRIED)) and failures == []
 
 
+@pytest.mark.slow
 def test_second_user_at_every_request_loses_nothing(shared_server: FakeZotero,
                                                     tmp_path: Path) -> None:
     """A second user edits the group just before each request of a two-way
