@@ -17,7 +17,7 @@ from typing import Any, Literal
 from .codecs.read_result import ReadResult, Record
 from .dedup import Index, main_title, probable_same, title_similarity, url_key
 from .gcpause import paused_gc
-from .identifiers import doi_key, ids_from_url, is_arxiv, is_doi, is_url, strip_arxiv_version
+from .identifiers import doi_key, ids_from_url, invalid_identifiers, is_url, strip_arxiv_version
 from .keys import KeyPool
 from .list_entries import split_categories
 from .merge import MERGEABLE, Conflict, fill
@@ -270,10 +270,10 @@ class Importer:
         id that is none) are reported and left out, not written."""
         entry = record.entry
 
-        def drop(what: str, value: str) -> None:
+        def drop(what: str, value: str, should_be: str = "an http(s) URL") -> None:
             self.outcome.problems.append(Problem(
                 file, record.line, "warning",
-                f"{entry.title[:60]!r}: {what} {value!r} is not valid: left out"))
+                f"{entry.title[:60]!r}: {what} {value!r} is not {should_be}: left out"))
 
         if entry.url and not is_url(entry.url):
             drop("link", entry.url)
@@ -281,12 +281,9 @@ class Importer:
         for link in [c for c in entry.code if not is_url(c.url)]:
             drop("code link", link.url)
             entry.code.remove(link)
-        if entry.arxiv and not is_arxiv(entry.arxiv):
-            drop("arXiv id", entry.arxiv)
-            entry.arxiv = None
-        if entry.doi and not is_doi(entry.doi):
-            drop("DOI", entry.doi)
-            entry.doi = None
+        for name, value, should_be in list(invalid_identifiers(entry)):
+            drop(name, value, should_be)
+            setattr(entry, name, None)
 
     def _match(self, record: Record, norm: str, file: str) -> Entry | None | Literal[False]:
         """The entry this record is, None for a new paper, False when unsure."""
