@@ -10,11 +10,13 @@ entries and not added. The caller decides whether to write.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from .codecs.read_result import ReadResult, Record
+from .codecs.awesome_md import split_name_abbr
+from .codecs.read_result import OnProgress, ReadResult, Record
 from .dedup import Index, main_title, probable_same, title_similarity, url_key
 from .gcpause import paused_gc
 from .identifiers import doi_key, ids_from_url, invalid_identifiers, is_url, strip_arxiv_version
@@ -56,8 +58,11 @@ def detect_format(path: Path, text: str) -> Format:
     elif body.startswith("TY  - "):
         strong = "ris"
     weak: dict[Format, bool] = {
-        "markdown": bool(re.search(r"^\s*(#{1,6}\s|\|.*\|)", text[:20000], re.MULTILINE)),
-        "bibtex": bool(re.search(r"^\s*@[A-Za-z]+\s*[{(]", text[:5000], re.MULTILINE)),
+        # `[ \t]`, not `\s`: at the start of each of 20,000 blank lines, `\s*`
+        # would scan every blank line after it (16 s).
+        "markdown": bool(re.search(r"^[ \t]*+(?:#{1,6}\s|\|.*\|)", text[:20000],
+                                   re.MULTILINE)),
+        "bibtex": bool(re.search(r"^[ \t]*+@[A-Za-z]++\s*+[{(]", text[:5000], re.MULTILINE)),
         "ris": bool(re.search(r"^TY  - ", text[:5000], re.MULTILINE)),
     }
 
@@ -92,20 +97,23 @@ def read_text(path: Path) -> str:
         raise InputError(str(path), line, "not UTF-8 text") from None
 
 
-def parse(text: str, file: str, fmt: Format) -> ReadResult:
-    """Text in a format -> records and problems."""
+def parse(text: str, file: str, fmt: Format,
+          progress: OnProgress | None = None) -> ReadResult:
+    """Text in a format -> records and problems. `progress`, if given, is
+    called with the number of characters read so far (READMEs, read in a
+    moment, report nothing)."""
     if fmt in ("bibtex", "biblatex"):
         from .codecs import bibtex_read
 
-        return bibtex_read.read(text, file)
+        return bibtex_read.read(text, file, progress)
     if fmt == "ris":
         from .codecs import ris_read
 
-        return ris_read.read(text, file)
+        return ris_read.read(text, file, progress)
     if fmt == "csljson":
         from .codecs import csljson_read
 
-        return csljson_read.read(text, file)
+        return csljson_read.read(text, file, progress)
     return read_markdown(text, file)
 
 
@@ -175,16 +183,16 @@ class VenueMap:
             return None
         key = self.names.get(normalize_title(name))
         if key is None:
-            m = re.match(r"^.*\(([^()]+)\)\s*$", name)
-            if m:
-                key = self.names.get(normalize_title(m.group(1)))
+            parts = split_name_abbr(name)
+            if parts:
+                key = self.names.get(normalize_title(parts[1]))
         return key
 
     def add(self, name: str, kind: EntryType | None, listed: bool) -> str:
         from .codecs.awesome_md import guess_venue_kind
 
-        m = re.match(r"^(?P<name>.*?)\s*\((?P<abbr>[^()]+)\)\s*$", name)
-        key, full = (m.group("abbr"), m.group("name")) if m else (name, name)
+        parts = split_name_abbr(name)
+        full, key = parts if parts else (name, name)
         venue_kind: VenueKind = {"article": "journal", "inproceedings": "conference",
                                  "preprint": "preprint"}.get(kind or "", "") or \
             guess_venue_kind(key, full)  # type: ignore[assignment]
@@ -208,11 +216,13 @@ class Importer:
         self.keys = KeyPool((e.key for e in catalog.entries), catalog.settings.key_format)
         self.outcome = Outcome()
 
-    def run(self, result: ReadResult, file: str) -> None:
+    def run(self, result: ReadResult, file: str, progress: OnProgress | None = None) -> None:
+        """Import the records of one file; `progress` is called with the
+        number of records done."""
         with paused_gc():
-            self._run(result, file)
+            self._run(result, file, progress)
 
-    def _run(self, result: ReadResult, file: str) -> None:
+    def _run(self, result: ReadResult, file: str, progress: OnProgress | None) -> None:
         self.outcome.problems.extend(result.problems)
         if self.bootstrap:
             for venue in result.venues.values():
@@ -222,8 +232,10 @@ class Importer:
             for category in result.categories:
                 if category not in self.catalog.categories:
                     self.catalog.categories.append(category)
-        for record in result.records:
+        for done, record in enumerate(result.records, start=1):
             self._one(record, result, file)
+            if progress is not None:
+                progress(done)
 
     # -- one record ---------------------------------------------------------
 
@@ -464,11 +476,19 @@ def _drop_corrected(target: Entry, incoming: dict[str, Any]) -> None:
             incoming.pop(name)
 
 
+# (label, total, in percent) -> the callback a stage reports progress to.
+StageStart = Callable[[str, int, bool], OnProgress]
+
+
 def import_texts(catalog: Catalog, inputs: list[tuple[str, str, Format]],
                  on_duplicate: OnDuplicate = "merge", keep_keys: bool = False,
-                 bootstrap: bool = False) -> Outcome:
-    """Import (file name, text, format) inputs into `catalog`, in place."""
+                 bootstrap: bool = False, stages: StageStart | None = None) -> Outcome:
+    """Import (file name, text, format) inputs into `catalog`, in place.
+    `stages` (progress.Stages.start) shows each file's reading and importing."""
     importer = Importer(catalog, on_duplicate, keep_keys, bootstrap)
     for file, text, fmt in inputs:
-        importer.run(parse(text, file, fmt), file)
+        reading = stages(f"reading {file}", len(text), True) if stages else None
+        result = parse(text, file, fmt, reading)
+        importing = stages(f"importing {file}", len(result.records), False) if stages else None
+        importer.run(result, file, importing)
     return importer.outcome

@@ -277,6 +277,17 @@ def protect_title(text: str, *, ascii_only: bool = True) -> str:
 _NOT_BRACES_RE = re.compile(r"[^{}]+")
 
 
+def brace_depth(text: str) -> int:
+    """How deep braces nest in `text` (unbalanced ones counted as they come)."""
+    if "{" not in text:
+        return 0
+    depth = deepest = 0
+    for ch in _NOT_BRACES_RE.sub("", text):
+        depth += 1 if ch == "{" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
 def is_balanced(text: str) -> bool:
     """Braces balanced the way BibTeX counts them: every brace counts,
     backslash or not, and the depth never goes below zero."""
