@@ -299,3 +299,15 @@ def test_fuzz_reading_bibtex_in_pieces_changes_nothing(fmt: str) -> None:
         assert _summary(pieces) == _summary(whole)
 
     run()
+
+
+@pytest.mark.parametrize("value", ["[" * DEEP + "]" * DEEP, "{a = " * DEEP + "1" + "}" * DEEP])
+def test_a_catalog_nested_too_deep_is_one_located_error(tmp_path: Path, value: str) -> None:
+    catalog = tmp_path / "entries.toml"
+    catalog.write_text('schema = 1\n\n[[entries]]\nkey = "a"\ntitle = "A"\nyear = 2020\n'
+                       f"note = {value}\n", encoding="utf-8")
+    for command in (["check"], ["list"], ["export", "-f", "bibtex"]):
+        result = CliRunner().invoke(cli, ["--catalog", str(catalog), *command])
+        assert result.exit_code == 2, result.output
+        assert result.stderr == ("ssl-bib: entries.toml:7: not valid TOML: arrays or tables "
+                                 "nested too deeply to read\n")
