@@ -291,8 +291,10 @@ def test_fuzz_reading_bibtex_in_pieces_changes_nothing(fmt: str) -> None:
               "@article{c, title = {C}, note = {a\\\n\u3000@misc{d, title = {D}}\n"
               "@misc{e, title = {E\\\n}}\n@misc{f, title = {F}}\n")
 
+    repeated = "@string{m = {M}}\n\n" + "@article{\n\n" * 3 + VALID[fmt]  # equal failed blocks
+
     @FUZZ
-    @given(_mutated(fmt) | st.sampled_from([doubled, tricky]))
+    @given(_mutated(fmt) | st.sampled_from([doubled, tricky, repeated]))
     def run(text: str) -> None:
         whole = bibtex_read.read(text, "in.bib", chunk=len(text) + 1)
         pieces = bibtex_read.read(text, "in.bib", chunk=1)

@@ -118,8 +118,8 @@ def read(text: str, file: str, progress: OnProgress | None = None,
 
 
 def _pieces(text: str, size: int) -> Iterator[tuple[int, int]]:
-    """(start, end) of pieces of about `size` characters, each cut where a
-    line starts with `@`."""
+    """(start, end) of pieces of about `size` characters, each cut before a
+    line that starts a block."""
     start = 0
     while start < len(text):
         cut = _BLOCK_START_RE.search(text, min(start + size, len(text)))
@@ -131,17 +131,20 @@ def _pieces(text: str, size: int) -> Iterator[tuple[int, int]]:
 def _block_lines(blocks: list[Any], piece: str, first: int) -> Callable[[Any], int]:
     """The file's line number of each block of a piece whose first line is
     `first`, found from where the block's text is in the piece. Not from
-    bibtexparser's start_line: it does not count a line break right after a
-    backslash (`\\\\` ending a line of an abstract), and every block after one
-    would be reported a line too early."""
+    bibtexparser's start_line alone: it does not count a line break right
+    after a backslash (`\\\\` ending a line of an abstract), and every block
+    after one would be reported a line too early. Its count is never ahead,
+    so a block's text is looked for from that line on."""
+    starts = [0, *(m.end() for m in re.finditer("\n", piece))]
     lines = LineCounter(piece)
     found: dict[int, int] = {}
     cursor = 0
     for block in blocks:
-        at = piece.find(block.raw, cursor) if block.raw else -1
+        hint = starts[min(block.start_line or 0, len(starts) - 1)]
+        at = piece.find(block.raw, max(cursor, hint)) if block.raw else -1
         if at >= 0:
             found[id(block)] = first + lines.at(at) - 1
-            cursor = at + len(block.raw)
+            cursor = at + 1  # a failed block's text runs into the next block's start
     return lambda block: found.get(id(block), first + (block.start_line or 0))
 
 
