@@ -10,7 +10,15 @@ from urllib.parse import urlsplit
 import click
 
 from ..problems import InputError
-from .common import CatalogContext, fail, fail_input, pass_catalog, selected
+from ..select import Filters
+from .common import (
+    CatalogContext,
+    fail,
+    fail_input,
+    filter_options,
+    pass_catalog,
+    selected,
+)
 
 DEFAULT_URL = "https://api.crossref.org"
 
@@ -62,8 +70,10 @@ def _is_http_url(value: str) -> bool:
 @click.option("--refresh", is_flag=True, help="Ask Crossref again instead of using the cache.")
 @click.option("--upgrade-preprints", is_flag=True,
               help="Apply a published version found for an arXiv entry.")
+@filter_options(key_option=False)
 @pass_catalog
-def command(ctx: CatalogContext, keys: tuple[str, ...], dry_run: bool, fields_opt: str | None,
+def command(ctx: CatalogContext, keys: tuple[str, ...], filters: Filters, dry_run: bool,
+            fields_opt: str | None,
             mailto: str | None, crossref_url: str, concurrency: int | None, refresh: bool,
             upgrade_preprints: bool) -> None:
     """Fill empty fields (authors, DOI, pages, ...) of entries from Crossref.
@@ -92,7 +102,8 @@ def command(ctx: CatalogContext, keys: tuple[str, ...], dry_run: bool, fields_op
                  f"{', '.join(ENRICH_FIELDS)}", 2)
         fields = asked
     loaded = ctx.load()
-    entries = selected(loaded, keys)
+    filters.keys = list(keys)
+    entries = selected(loaded, filters)
     if mailto and _bad_mailto(mailto):
         fail(f"--mailto: {mailto!r} is not an e-mail address", 2)
     if not mailto and loaded.catalog.settings.crossref_mailto:
