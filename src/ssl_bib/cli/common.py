@@ -124,6 +124,16 @@ def selected(loaded: LoadedCatalog, filters: Filters) -> list[Entry]:
     return entries
 
 
+def export_failure(loaded: LoadedCatalog, exc: Any, outcome: str) -> InputError:
+    """An entry a writer refused (codecs.fields.ExportError), located at its
+    line (or its field's) in the catalog: `entries.toml:LINE: entry KEY:
+    cannot export field F: why; OUTCOME`."""
+    line = loaded.line_of(exc.key, exc.field) if exc.field else loaded.line_of(exc.key)
+    what = f"field {exc.field}" if exc.field else "it"
+    return InputError(loaded.name, line, f"entry {exc.key}: cannot export {what}: "
+                                         f"{exc.message}; {outcome}")
+
+
 def is_terminal(stream: Any = None) -> bool:
     stream = stream or sys.stdout
     return bool(getattr(stream, "isatty", lambda: False)())

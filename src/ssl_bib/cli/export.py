@@ -8,9 +8,16 @@ from pathlib import Path
 import click
 
 from ..export import FORMATS, export, export_all
-from ..problems import InputError
 from ..select import Filters
-from .common import CatalogContext, fail, fail_input, filter_options, pass_catalog, selected
+from .common import (
+    CatalogContext,
+    export_failure,
+    fail,
+    fail_input,
+    filter_options,
+    pass_catalog,
+    selected,
+)
 
 
 @click.command("export")
@@ -70,10 +77,7 @@ def command(ctx: CatalogContext, fmt: str | None, output: str, all_dir: str | No
             write_atomic(Path(output), text)
             click.echo(f"wrote {len(entries)} entries to {output}", err=True)
     except ExportError as exc:
-        line = loaded.line_of(exc.key, exc.field) if exc.field else loaded.line_of(exc.key)
-        what = f"field {exc.field}" if exc.field else "it"
-        fail_input(InputError(loaded.name, line, f"entry {exc.key}: cannot export {what}: "
-                                                 f"{exc.message}; nothing written"))
+        fail_input(export_failure(loaded, exc, "nothing written"))
     except OSError as exc:
         # Name the file the user gave, not a temporary file beside it.
         target = output

@@ -1,0 +1,34 @@
+"""Which catalog text may become a link on the site, and the links built from
+identifiers. Only absolute http(s) URLs are ever put into an href: anything
+else (`javascript:`, `data:`, a relative path, a URL with a space or a control
+character) is shown as text instead, whatever the catalog holds."""
+
+from __future__ import annotations
+
+from urllib.parse import quote, urlsplit
+
+
+def web_url(url: str | None) -> str | None:
+    """`url` when a browser may follow it from the page, None otherwise."""
+    if not url:
+        return None
+    if any(ch.isspace() or ord(ch) < 0x20 or 0x7F <= ord(ch) < 0xA0 for ch in url):
+        return None
+    try:
+        parts = urlsplit(url)
+        _ = parts.port  # raises on a malformed port
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    return url
+
+
+def doi_url(doi: str) -> str:
+    """The resolver link of a bare DOI; characters that mean something in a URL
+    (`#`, `?`, `%`, spaces, quotes) are percent-encoded, as the DOI handbook says."""
+    return "https://doi.org/" + quote(doi, safe="/:;()._-")
+
+
+def arxiv_url(arxiv_id: str) -> str:
+    return "https://arxiv.org/abs/" + quote(arxiv_id, safe="/.-")
