@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -211,13 +212,13 @@ def _index(catalog: Catalog, entries: list[Entry], chunks: list[str]
         venue = catalog.venues.get(key)
         return [venue.name, *venue.aliases] if venue else []
 
+    year_counts = Counter(y for e in entries for y in entry_years(e))
+    venue_counts = Counter(e.venue for e in entries)
+    category_counts = Counter(c for e in entries for c in set(e.categories))
     facets = {
-        "year": [Facet(str(y), str(y), sum(1 for e in entries if y in entry_years(e)))
-                 for y in years],
-        "venue": [Facet(k, k, sum(1 for e in entries if e.venue == k), _venue_title(catalog, k))
-                  for k in venue_keys],
-        "category": [Facet(c, c, sum(1 for e in entries if c in e.categories))
-                     for c in categories],
+        "year": [Facet(str(y), str(y), year_counts[y]) for y in years],
+        "venue": [Facet(k, k, venue_counts[k], _venue_title(catalog, k)) for k in venue_keys],
+        "category": [Facet(c, c, category_counts[c]) for c in categories],
     }
     index = {
         "papers": papers, "years": years, "chunks": chunks, "chunkSize": CHUNK,

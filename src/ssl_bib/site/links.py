@@ -5,14 +5,19 @@ character) is shown as text instead, whatever the catalog holds."""
 
 from __future__ import annotations
 
+import re
 from urllib.parse import quote, urlsplit
+
+# Whitespace of any kind and control characters (C0, DEL, C1): a browser
+# strips or reinterprets them, so a URL holding one is not what it seems.
+_UNSAFE_RE = re.compile(r"[\s\x00-\x1f\x7f-\x9f]")
 
 
 def web_url(url: str | None) -> str | None:
     """`url` when a browser may follow it from the page, None otherwise."""
     if not url:
         return None
-    if any(ch.isspace() or ord(ch) < 0x20 or 0x7F <= ord(ch) < 0xA0 for ch in url):
+    if _UNSAFE_RE.search(url):
         return None
     try:
         parts = urlsplit(url)

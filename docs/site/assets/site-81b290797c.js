@@ -54,16 +54,23 @@
     indexOfKey[papers[i][0]] = i;
     paperElements[i] = document.getElementById(papers[i][0]);
   }
-  // Every list item of a paper: the paper itself and its pointers in other years.
+  // Where each paper is listed: its own element, and pointers to it in the
+  // other years it is listed under; each year section counts its shown papers.
+  var pointers = new Array(count);
+  var sectionsOf = new Array(count);
   var sections = Array.prototype.map.call(document.querySelectorAll("section.year"),
-    function (section) {
-      var items = Array.prototype.map.call(section.querySelectorAll("li.paper, li.also"),
-        function (li) {
-          var also = li.classList.contains("also");
-          return [li, also ? indexOfKey[li.dataset.of] : indexOfKey[li.id], also];
-        });
-      return {element: section, items: items, shown: true};
+    function (element, number) {
+      element.querySelectorAll("li.paper, li.also").forEach(function (li) {
+        var i = li.classList.contains("also") ? indexOfKey[li.dataset.of] : indexOfKey[li.id];
+        if (i === undefined) { return; }
+        (sectionsOf[i] = sectionsOf[i] || []).push(number);
+        if (li.classList.contains("also")) { (pointers[i] = pointers[i] || []).push(li); }
+      });
+      return {element: element, shown: 0};
     });
+  for (var n = 0; n < count; n++) {
+    (sectionsOf[n] || []).forEach(function (s) { sections[s].shown++; });
+  }
 
   var yearIndex = Object.create(null);
   data.years.forEach(function (year, n) { yearIndex[year] = n; });
@@ -154,55 +161,89 @@
   }
 
   // --- selecting: select.select's rules, with the counts of each facet -----
+  // Only papers that match the search can be shown or counted, so the work of
+  // a keystroke follows the number of matches: a query that extends the last
+  // one (typing on) only re-checks the papers that matched it.
   var visible = new Uint8Array(count).fill(1);
+  var shownList = papers.map(function (p, i) { return i; });
+  var lastTerms = [];
+  var matching = shownList.slice();
+  var updateMs = 0;
+
+  function refines(terms, before) {
+    // Every earlier term is inside a term now: a subset of the earlier matches.
+    return before.every(function (old) {
+      return terms.some(function (term) { return term.indexOf(old) >= 0; });
+    });
+  }
+
+  function searchMatches(terms) {
+    var candidates = refines(terms, lastTerms) ? matching : null;
+    var found = [];
+    var total = candidates ? candidates.length : count;
+    for (var n = 0; n < total; n++) {
+      var i = candidates ? candidates[n] : n;
+      var hay = papers[i][1], ok = true;
+      for (var t = 0; t < terms.length && ok; t++) { ok = hay.indexOf(terms[t]) >= 0; }
+      if (ok) { found.push(i); }
+    }
+    lastTerms = terms;
+    matching = found;
+    return found;
+  }
+
+  function show(i, on) {
+    visible[i] = on ? 1 : 0;
+    if (paperElements[i]) { paperElements[i].hidden = !on; }
+    (pointers[i] || []).forEach(function (li) { li.hidden = !on; });
+    (sectionsOf[i] || []).forEach(function (s) {
+      var section = sections[s];
+      section.shown += on ? 1 : -1;
+      if (section.shown === 0 || (on && section.shown === 1)) {
+        section.element.hidden = section.shown === 0;
+      }
+    });
+  }
 
   function update(state, writeState) {
-    var terms = searchTerms(state.q);
+    var started = performance.now();
+    var found = searchMatches(searchTerms(state.q));
     var years = state.year, venues = state.venue, cats = state.category;
     var counts = {
       year: new Array(facetInputs.year.length).fill(0),
       venue: new Array(facetInputs.venue.length).fill(0),
       category: new Array(facetInputs.category.length).fill(0)
     };
-    var withCode = 0, shown = 0;
-    for (var i = 0; i < count; i++) {
-      var p = papers[i];
-      var s = true;
-      for (var t = 0; t < terms.length && s; t++) { s = p[1].indexOf(terms[t]) >= 0; }
+    var withCode = 0, next = [], j;
+    for (var n = 0; n < found.length; n++) {
+      var i = found[n], p = papers[i];
       var y = years.size === 0, v = venues.size === 0 || venues.has(p[3]);
       var c = cats.size === 0, k = !state.code || p[5] === 1;
-      var j;
       for (j = 0; j < p[2].length && !y; j++) { y = years.has(yearIndex[p[2][j]]); }
       for (j = 0; j < p[4].length && !c; j++) { c = cats.has(p[4][j]); }
       // A facet's count: the papers every other filter lets through (so the
       // count says what ticking that value would add).
-      if (s && v && c && k) {
+      if (v && c && k) {
         for (j = 0; j < p[2].length; j++) { counts.year[yearIndex[p[2][j]]]++; }
       }
-      if (s && y && c && k && p[3] >= 0) { counts.venue[p[3]]++; }
-      if (s && y && v && k) {
+      if (y && c && k && p[3] >= 0) { counts.venue[p[3]]++; }
+      if (y && v && k) {
         for (j = 0; j < p[4].length; j++) { counts.category[p[4][j]]++; }
       }
-      if (s && y && v && c && p[5] === 1) { withCode++; }
-      var match = s && y && v && c && k ? 1 : 0;
-      shown += match;
-      if (visible[i] !== match) {
-        visible[i] = match;
-        if (paperElements[i]) { paperElements[i].hidden = !match; }
-      }
+      if (y && v && c && p[5] === 1) { withCode++; }
+      if (y && v && c && k) { next.push(i); }
     }
-    sections.forEach(function (section) {
-      var any = false;
-      section.items.forEach(function (item) {
-        if (item[2]) { item[0].hidden = !visible[item[1]]; }
-        any = any || visible[item[1]] === 1;
-      });
-      if (section.shown !== any) { section.shown = any; section.element.hidden = !any; }
-    });
+    // Show and hide only what changed.
+    var keep = new Uint8Array(count);
+    next.forEach(function (i) { keep[i] = 1; });
+    shownList.forEach(function (i) { if (!keep[i]) { show(i, false); } });
+    next.forEach(function (i) { if (!visible[i]) { show(i, true); } });
+    shownList = next;
+    var shown = next.length;
     ["year", "venue", "category"].forEach(function (name) {
-      counts[name].forEach(function (n, m) {
-        setText(facetCounts[name][m], "(" + n + ")");
-        facetInputs[name][m].parentNode.classList.toggle("empty", n === 0);
+      counts[name].forEach(function (number, m) {
+        setText(facetCounts[name][m], "(" + number + ")");
+        facetInputs[name][m].parentNode.classList.toggle("empty", number === 0);
       });
     });
     setText(codeCount, "(" + withCode + ")");
@@ -213,6 +254,7 @@
     noResults.hidden = shown !== 0;
     if (writeState) { writeUrl(state); }
     document.documentElement.dataset.shown = String(shown);
+    updateMs = performance.now() - started;   // the script's share, for the benchmark
   }
 
   function setText(element, text) {
@@ -425,6 +467,7 @@
   document.documentElement.classList.add("js");
   // For tests and the benchmark: the functions the page uses, and a mark.
   window.sslBib = {fold: fold, searchTerms: searchTerms,
+                   updateMs: function () { return updateMs; },
                    shown: function () { return papers.filter(function (p, n) {
                      return visible[n]; }).map(function (p) { return p[0]; }); }};
   performance.mark("ssl-bib-ready");
