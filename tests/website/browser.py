@@ -81,6 +81,10 @@ def chromium(*, javascript: bool = True, width: int = 1280, height: int = 900,
     options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
     driver = webdriver.Chrome(options=options, service=Service(driver_path))
     try:
+        if width < 500:
+            # A desktop window is at least 500 px wide: emulate a phone's screen.
+            driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+                "width": width, "height": height, "deviceScaleFactor": 2, "mobile": True})
         if downloads is not None:
             driver.execute_cdp_cmd("Browser.setDownloadBehavior",
                                    {"behavior": "allow", "downloadPath": str(downloads)})

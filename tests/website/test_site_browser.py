@@ -459,15 +459,16 @@ def test_phone_width(sites: dict[str, tuple[Path, Path]], tmp_path: Path) -> Non
         assert overflow <= 0
         search = driver.find_element(By.CSS_SELECTOR, 'input[type="search"]')
         assert search.is_displayed() and search.size["width"] > 250
+        assert driver.execute_script("return innerWidth") == 390
         # The filters fold away on a small screen, and open on a tap.
         filters = driver.find_element(By.CSS_SELECTOR, "details.filters")
         assert filters.get_attribute("open") is None
+        save_screenshot(driver, tmp_path, "site-phone.png")
         filters.find_element(By.TAG_NAME, "summary").click()
         assert driver.find_element(By.CSS_SELECTOR, ".facet-year").is_displayed()
         # Targets big enough for a finger.
         box = driver.find_element(By.CSS_SELECTOR, "button.cite").size
         assert box["height"] >= 24 and box["width"] >= 24
-        save_screenshot(driver, tmp_path, "site-phone.png")
         assert console_errors(driver) == []
 
 

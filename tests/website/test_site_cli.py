@@ -134,3 +134,30 @@ def test_the_site_moves_with_its_folder(tmp_path: Path) -> None:
     render(BUNDLED, "-o", str(out))
     shutil.copytree(out, tmp_path / "deep" / "sub" / "path")
     assert render(BUNDLED, "--check", str(tmp_path / "deep" / "sub" / "path")).exit_code == 0
+
+
+def test_the_github_pages_workflow_renders_and_publishes() -> None:
+    """docs/pages.yml, ready to copy to .github/workflows/ (it cannot run here):
+    valid YAML, on every push to main, renders with the command the README
+    documents and deploys what it rendered."""
+    import yaml
+
+    workflow = yaml.safe_load((REPO / "docs" / "pages.yml").read_text(encoding="utf-8"))
+    triggers = workflow[True]  # YAML 1.1 reads the key `on` as true
+    assert triggers["push"]["branches"] == ["main"] and "workflow_dispatch" in triggers
+    assert workflow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+    build, deploy = workflow["jobs"]["build"], workflow["jobs"]["deploy"]
+    runs = [step.get("run", "") for step in build["steps"]]
+    uses = [step.get("uses", "").split("@")[0] for step in build["steps"]]
+    assert "python -m pip install ." in runs and "ssl-bib check" in runs
+    render_step = next(r for r in runs if r.startswith("ssl-bib render site"))
+    assert render_step.startswith("ssl-bib render site -o _site --base-url ")
+    assert uses.index("actions/configure-pages") < runs.index(render_step)
+    upload = next(s for s in build["steps"]
+                  if s.get("uses", "").startswith("actions/upload-pages-artifact"))
+    assert upload["with"]["path"] == "_site"
+    assert deploy["needs"] == "build" and deploy["environment"]["name"] == "github-pages"
+    assert deploy["steps"][0]["uses"].startswith("actions/deploy-pages@")
+    # The render command it runs is one ssl-bib accepts (the Pages URL is an https URL).
+    result = CliRunner().invoke(cli, ["--catalog", str(BUNDLED), "render", "site", "--help"])
+    assert "--base-url" in result.stdout and "-o, --output" in result.stdout
