@@ -32,7 +32,8 @@ SELECTABLE = {
     "prefix", "reference-count", "references-count", "is-referenced-by-count", "link",
     "license", "funder", "subject", "language", "source",
 }
-FILTERS = {"alternative-id", "type", "from-pub-date", "until-pub-date", "doi"}
+FILTERS = {"alternative-id", "type", "from-pub-date", "until-pub-date", "doi", "issn",
+           "prefix"}
 _WORD_RE = re.compile(r"[0-9a-z]+")
 
 
@@ -80,6 +81,11 @@ def _work_text(work: dict[str, Any]) -> str:
     issued = (work.get("issued") or {}).get("date-parts") or [[None]]
     if issued[0] and issued[0][0]:
         parts.append(str(issued[0][0]))
+    # A bibliographic query matches a citation's numbers too (volume, issue,
+    # page, article number) and the number ending an IEEE DOI.
+    parts.extend(str(work.get(name) or "") for name in ("volume", "issue", "page",
+                                                         "article-number"))
+    parts.append(str(work.get("DOI") or "").rsplit(".", 1)[-1])
     return re.sub(r"<[^>]+>", " ", " ".join(parts))
 
 
@@ -304,6 +310,10 @@ def _passes(work: dict[str, Any], name: str, value: str) -> bool:
         return bool(work.get("type") == value)
     if name == "doi":
         return str(work.get("DOI", "")).casefold() == value.casefold()
+    if name == "issn":
+        return value.upper() in {str(i).upper() for i in work.get("ISSN") or []}
+    if name == "prefix":
+        return str(work.get("DOI", "")).casefold().startswith(value.casefold() + "/")
     year = ((work.get("issued") or {}).get("date-parts") or [[None]])[0][0]
     if year is None:
         return False
