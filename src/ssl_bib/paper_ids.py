@@ -36,6 +36,9 @@ _DOI_PATH_RE = re.compile(r"/doi/(?:abs/|full/|pdf/|epdf/|book/)?(10\.\d{4,9}/.+
 _MDPI_PATH_RE = re.compile(
     r"^/(?P<issn>\d{4}-\d{3}[\dX])/(?P<volume>\d+)/(?P<issue>\d+)/(?P<article>\d+)"
     r"(?:/(?:htm|pdf|xml|s\d+))?/?$", re.IGNORECASE)
+# The paper page (.html) and its PDF (vNNN/NAME/NAME.pdf, or vNNN/NAME.pdf).
+_PMLR_PATH_RE = re.compile(
+    r"^/(?P<volume>v\d+)/(?P<name>[A-Za-z0-9_\-]+)(?:\.html|\.pdf|/(?P=name)\.pdf)?/?$")
 _PUBMED_RE = re.compile(r"^(pmid:\s*\d+|\d{6,9})$", re.IGNORECASE)
 
 
@@ -159,6 +162,11 @@ def _from_link(url: str, text: str) -> PaperId:
         if not forum or not re.fullmatch(r"[A-Za-z0-9_\-]+", forum[0]):
             raise BadId(text, "an OpenReview link names a paper as openreview.net/forum?id=ID")
         return PaperId("openreview", forum[0], text)
+    if host == "proceedings.mlr.press":
+        m = _PMLR_PATH_RE.match(path)
+        if not m:
+            raise BadId(text, "a PMLR paper link is proceedings.mlr.press/vNNN/NAME.html")
+        return PaperId("pmlr", f"{m['volume']}/{m['name']}", text)
     found = ids_from_url(url)
     if found.doi:
         doi, arxiv = read_doi(found.doi)
@@ -170,14 +178,12 @@ def _from_link(url: str, text: str) -> PaperId:
         return PaperId("pii", found.pii, text)
     if found.ieee:
         return PaperId("ieee", found.ieee, text)
-    if found.pmlr:
-        return PaperId("pmlr", found.pmlr, text)
     m = _DOI_PATH_RE.search(path)
     if m:
         doi, arxiv = read_doi(m.group(1))
         if doi:
             return PaperId("doi", doi, text)
     if host in ("doi.org", "dx.doi.org", "link.springer.com", "sciencedirect.com",
-                "ieeexplore.ieee.org", "proceedings.mlr.press"):
+                "ieeexplore.ieee.org"):
         raise BadId(text, f"this {host} link carries no paper identifier")
     raise BadId(text, f"a link to {host or '?'} carries no identifier ssl-bib can read")
