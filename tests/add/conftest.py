@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 HERE = Path(__file__).parent
-for folder in (HERE, HERE.parent / "crossref", HERE.parent / "arxiv"):
+for folder in (HERE, HERE.parent, HERE.parent / "crossref", HERE.parent / "arxiv"):
     sys.path.insert(0, str(folder))
 
 from add_corpus import corpus  # noqa: E402

@@ -26,10 +26,11 @@ import re
 import threading
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlsplit
 from xml.sax.saxutils import escape, quoteattr
+
+from local_server import LocalServer
 
 _NEW_ID = re.compile(r"^(\d{2})(\d{2})\.\d{4,5}(v\d+)?$")
 _OLD_ID = re.compile(r"^[a-z][a-z\-]*(\.[A-Z]{2})?/\d{2}(\d{2})\d{3}(v\d+)?$")
@@ -90,7 +91,7 @@ def valid_id(text: str) -> bool:
     return bool(m) and 1 <= int(m.group(2)) <= 12
 
 
-class ArxivServer:
+class ArxivServer(LocalServer):
     """`with ArxivServer(papers) as server: ... server.url ...`"""
 
     def __init__(self, papers: list[Paper], style: str = "manual", error_status: int = 200,
@@ -104,32 +105,7 @@ class ArxivServer:
         self.lock = threading.Lock()
         self.in_flight = 0
         self.max_in_flight = 0
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - http.server's name
-                server._handle(self)
-
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.02,),
-                                       daemon=True)
-
-    @property
-    def url(self) -> str:
-        host, port = self.httpd.server_address[:2]
-        return f"http://{host!s}:{port}"
-
-    def __enter__(self) -> ArxivServer:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        super().__init__()
 
     def fail_next(self, *faults: Fault) -> None:
         with self.lock:

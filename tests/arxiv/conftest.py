@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
+sys.path.insert(0, str(Path(__file__).parent.parent))  # local_server
 
 from arxiv_corpus import PAPERS  # noqa: E402
 from arxiv_helpers import FakeClock  # noqa: E402

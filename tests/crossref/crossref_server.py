@@ -20,9 +20,11 @@ import re
 import threading
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
+
+from local_server import LocalServer
 
 SELECTABLE = {
     "DOI", "ISBN", "ISSN", "URL", "abstract", "alternative-id", "article-number", "author",
@@ -89,7 +91,7 @@ def _work_text(work: dict[str, Any]) -> str:
     return re.sub(r"<[^>]+>", " ", " ".join(parts))
 
 
-class CrossrefServer:
+class CrossrefServer(LocalServer):
     """`with CrossrefServer(works) as server: ... server.url ...`"""
 
     def __init__(self, works: list[dict[str, Any]], latency: float = 0.0) -> None:
@@ -99,35 +101,9 @@ class CrossrefServer:
         self.state = _State()
         self.lock = threading.Lock()
         self._index = [(w, _words(_work_text(w))) for w in self.all_works]
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - http.server's name
-                server._handle(self)
-
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        # A short poll interval: shutdown() waits for one, and tests start many servers.
-        self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.02,),
-                                       daemon=True)
+        super().__init__()
 
     # -- control --------------------------------------------------------------
-
-    @property
-    def url(self) -> str:
-        host, port = self.httpd.server_address[:2]
-        return f"http://{host!s}:{port}"
-
-    def __enter__(self) -> CrossrefServer:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
 
     def fail_next(self, *faults: Fault) -> None:
         with self.lock:
