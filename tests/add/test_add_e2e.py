@@ -416,15 +416,17 @@ def test_a_malformed_id_is_exit_2_before_any_request(add: AddRun) -> None:
     assert add.servers.crossref.log == [] and add.servers.arxiv.log == []
 
 
-def test_an_id_arxiv_calls_malformed_is_exit_2(add: AddRun) -> None:
-    from arxiv_server import ArxivServer
+def test_an_id_arxiv_calls_malformed_is_exit_2(add: AddRun,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """An id our rules accept but arXiv's error entry refuses (its rules may be
+    stricter than ours one day): a usage error, with arXiv's own message."""
+    import arxiv_server
 
-    with ArxivServer([], error_status=400) as strict:
-        # A form we accept but this server's rules reject (month 13 is rejected by
-        # both; simulate a rule we do not know with a server that knows no ids).
-        result = add("2111.06377", "--no-category", env={"SSL_BIB_ARXIV_URL": strict.url})
-    assert result.exit_code == 1                    # unknown: not found, not malformed
-    assert "arXiv has no paper 2111.06377" in result.output
+    monkeypatch.setattr(arxiv_server, "valid_id", lambda text: False)
+    result = add("2111.06377", "--no-category")
+    assert result.exit_code == 2
+    assert "arXiv refused 2111.06377: incorrect id format for 2111.06377" in result.output
+    assert len(add.servers.arxiv.log) == 1
 
 
 def test_several_ids_are_all_or_nothing(add: AddRun) -> None:
