@@ -64,8 +64,12 @@ def site(ctx: CatalogContext, output: str | None, check_dir: str | None, title: 
         fail(f"{check_dir}: {what}", 2)
     loaded = ctx.load()
     entries = selected(loaded, filters)
+    from ..progress import Progress
+
     try:
-        built = build_site(loaded.catalog, entries, title=title, base_url=base_url)
+        with Progress(len(entries), "render site") as progress:
+            built = build_site(loaded.catalog, entries, title=title, base_url=base_url,
+                               on_cited=progress.advance)
     except ExportError as exc:
         fail_input(export_failure(loaded, exc, "nothing written"))
     for entry, message in built.warnings:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -93,10 +93,13 @@ class SiteBuild:
 
 
 def build_site(catalog: Catalog, entries: Sequence[Entry], *, title: str,
-               base_url: str | None = None) -> SiteBuild:
-    """Every file of the site, by its path relative to the site's folder."""
+               base_url: str | None = None,
+               on_cited: Callable[[str], None] | None = None) -> SiteBuild:
+    """Every file of the site, by its path relative to the site's folder.
+    `on_cited(key)` is called as each entry's citations are written (the
+    long part, for a progress bar)."""
     entries = list(entries)
-    citations, warnings = _citations(catalog, entries)
+    citations, warnings = _citations(catalog, entries, on_cited)
     files: dict[str, bytes] = {}
     chunk_names = []
     for start in range(0, len(entries), CHUNK):
@@ -122,7 +125,8 @@ def build_site(catalog: Catalog, entries: Sequence[Entry], *, title: str,
     return SiteBuild(files=files, warnings=warnings)
 
 
-def _citations(catalog: Catalog, entries: list[Entry]
+def _citations(catalog: Catalog, entries: list[Entry],
+               on_cited: Callable[[str], None] | None = None
                ) -> tuple[list[list[str] | None], list[tuple[Entry, str]]]:
     """Each entry's text in every format, exactly as `ssl-bib export -f FORMAT
     --key KEY` writes it (the same writers); None for an entry a writer refuses."""
@@ -140,6 +144,8 @@ def _citations(catalog: Catalog, entries: list[Entry]
                 out.append(None)
                 what = f"field {exc.field}: " if exc.field else ""
                 warnings.append((entry, f"no citation on the site: {what}{exc.message}"))
+            if on_cited is not None:
+                on_cited(entry.key)
     return out, warnings
 
 
