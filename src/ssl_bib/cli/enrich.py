@@ -7,7 +7,15 @@ import sys
 import click
 
 from ..problems import InputError
-from .common import CatalogContext, fail, fail_input, pass_catalog, selected
+from ..select import Filters
+from .common import (
+    CatalogContext,
+    fail,
+    fail_input,
+    filter_options,
+    pass_catalog,
+    selected,
+)
 from .services import CROSSREF_URL as DEFAULT_URL
 from .services import check_url, env_float, mailto_for
 
@@ -32,8 +40,10 @@ from .services import check_url, env_float, mailto_for
 @click.option("--refresh", is_flag=True, help="Ask Crossref again instead of using the cache.")
 @click.option("--upgrade-preprints", is_flag=True,
               help="Apply a published version found for an arXiv entry.")
+@filter_options(key_option=False)
 @pass_catalog
-def command(ctx: CatalogContext, keys: tuple[str, ...], dry_run: bool, fields_opt: str | None,
+def command(ctx: CatalogContext, keys: tuple[str, ...], filters: Filters, dry_run: bool,
+            fields_opt: str | None,
             mailto: str | None, crossref_url: str, concurrency: int | None, refresh: bool,
             upgrade_preprints: bool) -> None:
     """Fill empty fields (authors, DOI, pages, ...) of entries from Crossref.
@@ -61,7 +71,8 @@ def command(ctx: CatalogContext, keys: tuple[str, ...], dry_run: bool, fields_op
                  f"{', '.join(ENRICH_FIELDS)}", 2)
         fields = asked
     loaded = ctx.load()
-    entries = selected(loaded, keys)
+    filters.keys = list(keys)
+    entries = selected(loaded, filters)
     mailto = mailto_for(loaded, mailto)
     concurrency = concurrency or loaded.catalog.settings.crossref_concurrency or 1
     # Test and mirror knobs: the first backoff step and the request timeout.
