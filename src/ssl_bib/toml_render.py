@@ -13,7 +13,15 @@ from .model import ENTRY_FIELDS, Catalog, CodeLink, Correction, Entry, Person, S
 _BARE_KEY_RE = re.compile(r"^[A-Za-z0-9_-]+$")
 _ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f",
             "\r": "\\r"}
-_NEEDS_ESCAPE_RE = re.compile(r'["\\\x00-\x1f\x7f]')
+# Escaped besides quotes and backslashes: every control character (C0, DEL,
+# C1 with U+0085), the line and paragraph separators U+2028/U+2029, and the
+# invisible marks that make a reviewer's diff lie (bidi overrides and
+# isolates, LRM/RLM, zero-width space, BOM). TOML allows most of them raw,
+# but a file with them raw reads differently to every tool that splits lines
+# its own way (str.splitlines does, at U+2028 and U+0085).
+_NEEDS_ESCAPE_RE = re.compile(
+    '["\\\\\x00-\x1f\x7f-\x9f\u200b\u200e\u200f\u2028\u2029\u202a-\u202e'
+    '\u2066-\u2069\ufeff]')
 # Arrays longer than this go one item a line, so a changed author is a one-line diff.
 _INLINE_WIDTH = 88
 

@@ -10,7 +10,8 @@ from urllib.parse import urlsplit
 import click
 
 from ..problems import InputError
-from .common import CatalogContext, fail, fail_input, pass_catalog, selected
+from ..store import LoadedCatalog
+from .common import CatalogContext, fail, fail_input, force_option, pass_catalog, selected
 
 DEFAULT_URL = "https://api.crossref.org"
 
@@ -62,10 +63,11 @@ def _is_http_url(value: str) -> bool:
 @click.option("--refresh", is_flag=True, help="Ask Crossref again instead of using the cache.")
 @click.option("--upgrade-preprints", is_flag=True,
               help="Apply a published version found for an arXiv entry.")
+@force_option
 @pass_catalog
 def command(ctx: CatalogContext, keys: tuple[str, ...], dry_run: bool, fields_opt: str | None,
             mailto: str | None, crossref_url: str, concurrency: int | None, refresh: bool,
-            upgrade_preprints: bool) -> None:
+            upgrade_preprints: bool, force: bool) -> None:
     """Fill empty fields (authors, DOI, pages, ...) of entries from Crossref.
 
     Each entry is looked up by its DOI, then its PII, then by title; a title
@@ -73,13 +75,7 @@ def command(ctx: CatalogContext, keys: tuple[str, ...], dry_run: bool, fields_op
     overwritten; disagreements are reported. Exit 0 when the run completed,
     1 when it stopped early or a request failed, 2 for bad input.
     """
-    import difflib
-
-    from ..crossref.cache import ResponseCache, default_cache_dir
-    from ..crossref.client import CrossrefClient, RetryPolicy
-    from ..enrich import ENRICH_FIELDS, run
-    from ..progress import Progress
-    from ..store import render
+    from ..enrich import ENRICH_FIELDS
 
     if not _is_http_url(crossref_url):
         fail(f"--crossref-url: {crossref_url!r} is not an http(s) URL", 2)
@@ -91,7 +87,22 @@ def command(ctx: CatalogContext, keys: tuple[str, ...], dry_run: bool, fields_op
             fail(f"--fields: unknown field {', '.join(unknown) or '(none)'}; choose from "
                  f"{', '.join(ENRICH_FIELDS)}", 2)
         fields = asked
-    loaded = ctx.load()
+    # Locked for the whole run: another writer waits (or gives up, naming
+    # this run); an editor's change meanwhile is re-based at each save.
+    with ctx.writing("ssl-bib enrich", force, dry_run=dry_run) as loaded:
+        _enrich(loaded, keys, dry_run, fields, mailto, crossref_url, concurrency, refresh,
+                upgrade_preprints)
+
+
+def _enrich(loaded: LoadedCatalog, keys: tuple[str, ...], dry_run: bool,
+            fields: tuple[str, ...], mailto: str | None, crossref_url: str,
+            concurrency: int | None, refresh: bool, upgrade_preprints: bool) -> None:
+    from ..crossref.cache import ResponseCache, default_cache_dir
+    from ..crossref.client import CrossrefClient, RetryPolicy
+    from ..enrich import run
+    from ..progress import Progress
+    from ..store import diff
+
     entries = selected(loaded, keys)
     if mailto and _bad_mailto(mailto):
         fail(f"--mailto: {mailto!r} is not an e-mail address", 2)
@@ -145,11 +156,7 @@ def command(ctx: CatalogContext, keys: tuple[str, ...], dry_run: bool, fields_op
             click.echo(f"  disagreement: {note}")
 
     if dry_run:
-        new_text = render(loaded)
-        diff = difflib.unified_diff(loaded.text.splitlines(keepends=True),
-                                    new_text.splitlines(keepends=True),
-                                    f"a/{loaded.name}", f"b/{loaded.name}")
-        sys.stdout.writelines(diff)
+        sys.stdout.write(diff(loaded))
 
     if summary.stopped and not any(r.status != "complete" for r in summary.reports):
         # Stopped before a single answer (Crossref unreachable): one line says it all.

@@ -58,9 +58,9 @@ def command(ctx: CatalogContext, fmt: str | None, output: str, all_dir: str | No
             sys.stdout.write(text)
             sys.stdout.flush()
         else:
-            from ..atomic import write_atomic
+            from ..atomic import write_output
 
-            write_atomic(Path(output), text)
+            write_output(Path(output), text)
             click.echo(f"wrote {len(entries)} entries to {output}", err=True)
     except ExportError as exc:
         line = loaded.line_of(exc.key, exc.field) if exc.field else loaded.line_of(exc.key)

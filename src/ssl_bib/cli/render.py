@@ -28,7 +28,7 @@ def command() -> None:
 @pass_catalog
 def readme(ctx: CatalogContext, output: str | None, check_path: str | None) -> None:
     """The venue list and one table per year, newest first, rows in catalog order."""
-    from ..atomic import write_atomic
+    from ..atomic import write_output
     from ..codecs import readme_render
 
     if output and check_path:
@@ -56,7 +56,7 @@ def readme(ctx: CatalogContext, output: str | None, check_path: str | None) -> N
     path = Path(output)
     text = readme_render.expected(_read(path), catalog)
     try:
-        write_atomic(path, text)
+        write_output(path, text)
     except OSError as exc:
         fail(f"cannot write {path}: {exc.strerror or exc}", 2)
     click.echo(f"wrote {path}", err=True)
