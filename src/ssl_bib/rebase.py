@@ -36,6 +36,7 @@ def rebase(base: Catalog, ours: Catalog, theirs: Catalog) -> None:
     ours_by_key = {e.key: e for e in ours.entries}
     theirs_by_key = {e.key: e for e in theirs.entries}
     merged: list[Entry] = []
+    added_by_them: set[int] = set()
     for their in theirs.entries:
         key = their.key
         mine, old = ours_by_key.get(key), base_by_key.get(key)
@@ -44,7 +45,10 @@ def rebase(base: Catalog, ours: Catalog, theirs: Catalog) -> None:
             if mine is not None and mine != their:
                 raise RebaseConflict(f"entry {key} was added both by this command and "
                                      "in the file meanwhile")
-            merged.append(mine if mine is not None else copy.deepcopy(their))
+            if mine is None:
+                mine = copy.deepcopy(their)
+                added_by_them.add(id(mine))
+            merged.append(mine)
         elif mine is None:
             # We removed it: fine unless they changed it meanwhile.
             if their != old:
@@ -62,9 +66,12 @@ def rebase(base: Catalog, ours: Catalog, theirs: Catalog) -> None:
                 raise RebaseConflict(f"entry {key} was changed by this command but removed "
                                      "from the file meanwhile")
             continue                                   # they removed it; we did not touch it
-        # Ours alone: after the entry it followed in our order, else at the end.
+        # Ours alone: after the entry it followed in our order and after what
+        # they added there (replayed on top of theirs), else at the end.
         after = ours.entries[index - 1] if index else None
         at = next((i + 1 for i, e in enumerate(merged) if e is after), len(merged))
+        while at < len(merged) and id(merged[at]) in added_by_them:
+            at += 1
         merged.insert(at, mine)
     # Everything is decided: only now is anything changed.
     for entry, values in updates:
