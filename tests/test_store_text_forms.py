@@ -80,7 +80,8 @@ def test_a_hand_written_multiline_string_survives_a_merged_field(tmp_path: Path)
     doc = tomllib.loads(path.read_text(encoding="utf-8"))
     assert [e["key"] for e in doc["entries"]] == ["ml2020", "b"]
     assert doc["entries"][0]["doi"] == "10.1234/merged"
-    assert doc["entries"][0]["note"] == "line one\n[x]\n[[entries]]\nkey = \"fake\"\n# not a comment\n"
+    assert doc["entries"][0]["note"] == \
+        "line one\n[x]\n[[entries]]\nkey = \"fake\"\n# not a comment\n"
     assert load(path).problems == []
 
 

@@ -261,11 +261,12 @@ def load(path: Path) -> LoadedCatalog:
     """Read and parse a catalog file. Raises InputError with file:line on failure."""
     path = Path(path)
     try:
+        # Asked before opening: opening a pipe would wait for a writer.
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            raise InputError(str(path), 0, "not a regular file (a folder, device or pipe); "
+                             "a catalog is a file")
         with open(path, "rb") as handle:
             info = os.fstat(handle.fileno())
-            if not stat.S_ISREG(info.st_mode):
-                raise InputError(str(path), 0, "not a regular file (a folder, device or pipe); "
-                                 "a catalog is a file")
             raw = handle.read()
     except FileNotFoundError:
         raise InputError(str(path), 0, "no such catalog file "
