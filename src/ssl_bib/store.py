@@ -451,6 +451,11 @@ def _render_checked(entry: Entry, loaded: LoadedCatalog) -> tuple[str, dict[str,
     table holding the same entry (the splice proofs in _render make sure it
     also reads so in place)."""
     text = render_entry(entry)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise _unwritable(loaded, entry, "it holds a lone surrogate, which is not Unicode "
+                          "text") from None
     problems: list[Problem] = []
     doc = tomllib.loads(text)
     tables = doc.get("entries")
@@ -465,19 +470,37 @@ def _render_checked(entry: Entry, loaded: LoadedCatalog) -> tuple[str, dict[str,
 
 
 class EntryUnwritable(InputError):
-    """One entry cannot be written as it is; `key` says which."""
+    """One entry cannot be written as it is: `key` says which, `source`
+    where it came from ("in.bib:12", when known), `detail` why."""
 
-    def __init__(self, file: str, line: int, key: str, message: str) -> None:
-        self.key = key
-        super().__init__(file, line, message)
+    def __init__(self, file: str, line: int, key: str, source: str, detail: str) -> None:
+        self.key, self.source, self.detail = key, source, detail
+        where = f" (from {source})" if source else ""
+        super().__init__(file, line, f"entry {key}{where}: cannot be written: {detail}; "
+                                     "nothing was written")
 
 
 def _unwritable(loaded: LoadedCatalog, entry: Entry, detail: str) -> EntryUnwritable:
-    line = loaded.line_of(entry)
-    where = f" (from {entry.provenance['key']})" if "key" in entry.provenance else ""
-    return EntryUnwritable(loaded.name, line, entry.key,
-                           f"entry {entry.key}{where}: cannot be written: {detail}; "
-                           "nothing was written")
+    # Where an imported entry came from: "in.bib:12 (its key there)".
+    source = entry.provenance.get("entry", "").split(" (")[0]
+    return EntryUnwritable(loaded.name, loaded.line_of(entry), entry.key, source, detail)
+
+
+def revert(loaded: LoadedCatalog, key: str) -> None:
+    """Undo this command's changes to entry `key`: back to the entry as last
+    read or written, or out of the catalog if it is new. For a command that
+    drops the one record it could not store and keeps the rest."""
+    entries = loaded.catalog.entries
+    at = next(i for i, e in enumerate(entries) if e.key == key)
+    old = next((i for i, e in enumerate(loaded.loaded_entries) if e.key == key), None)
+    if old is None:
+        del entries[at]
+        return
+    original = convert_entry(loaded.raw_entries[old], lambda _field: 0,
+                             _Reporter(loaded.name, []), 0)
+    assert original is not None
+    entries[at] = loaded.loaded_entries[old] = original
+    loaded._by_id = loaded._by_key = None
 
 
 def _edit_head(head: str, catalog: Catalog) -> str:

@@ -50,12 +50,21 @@ def _array(items: list[str], indent: str = "    ") -> str:
 
 
 def _person(person: Person) -> str:
-    if person.orcid is None:
-        return toml_string(person.display())
-    parts = [f"family = {toml_string(person.family)}"]
-    if person.given:
-        parts.append(f"given = {toml_string(person.given)}")
-    parts.append(f"orcid = {toml_string(person.orcid)}")
+    """"Family, Given" when that string reads back as the same person; else a
+    table, so a comma, a suffix or an organisation is never ambiguous."""
+    if person.is_plain():
+        text = f"{person.family}, {person.given}" if person.given else person.family
+        return toml_string(text)
+    if person.literal:
+        parts = [f"literal = {toml_string(person.family)}"]
+    else:
+        parts = [f"family = {toml_string(person.family)}"]
+        if person.given:
+            parts.append(f"given = {toml_string(person.given)}")
+        if person.suffix:
+            parts.append(f"suffix = {toml_string(person.suffix)}")
+    if person.orcid is not None:
+        parts.append(f"orcid = {toml_string(person.orcid)}")
     return "{ " + ", ".join(parts) + " }"
 
 

@@ -85,12 +85,6 @@ def _import(loaded: LoadedCatalog, inputs: list[tuple[str, str, Format]], dry_ru
             click.echo(f"added {entry.key}: {entry.title}")
         for entry, fields in outcome.merged:
             click.echo(f"merged {entry.key}: {', '.join(fields)}")
-    click.echo(outcome.summary(), err=True)
-    if outcome.errors and not keep_going:
-        click.echo(f"ssl-bib: {outcome.errors} malformed record"
-                   f"{'s' * (outcome.errors != 1)} (see above): nothing was written; fix "
-                   "them or give --keep-going", err=True)
-        sys.exit(2)
     touched = {e.key for e in outcome.added} | {e.key for e, _ in outcome.merged}
     invalid = [p for p in validate.check(loaded) if p.severity == "error" and p.key in touched]
     if invalid:
@@ -100,18 +94,38 @@ def _import(loaded: LoadedCatalog, inputs: list[tuple[str, str, Format]], dry_ru
         click.echo("ssl-bib: the imported entries would not be valid (see above): nothing "
                    "was written", err=True)
         sys.exit(1)
+    errors = outcome.errors
+    wrote = False
     try:
-        if dry_run:
-            click.echo(store.diff(loaded), nl=False)
-            click.echo("dry run: nothing was written", err=True)
-            return
-        wrote = store.save(loaded)
+        while True:
+            try:
+                if dry_run or (errors and not keep_going):
+                    text = store.diff(loaded)      # renders everything: finds every bad one
+                else:
+                    wrote = store.save(loaded)
+                break
+            except store.EntryUnwritable as exc:
+                # One record the catalog cannot hold: dropped, the others kept.
+                click.echo(f"{exc.source or loaded.name}: error: entry {exc.key}: cannot be "
+                           f"stored: {exc.detail}; not imported", err=True)
+                store.revert(loaded, exc.key)
+                outcome.drop(exc.key)
+                errors += 1
     except InputError as exc:
         fail_input(exc)
     except OSError as exc:
         # e.g. a new catalog path in a folder that does not exist.
         fail(f"cannot write {loaded.path}: {exc.strerror or exc}; nothing was written", 2)
-    if wrote:
+    click.echo(outcome.summary(), err=True)
+    if errors and not keep_going:
+        click.echo(f"ssl-bib: {errors} malformed record"
+                   f"{'s' * (errors != 1)} (see above): nothing was written; fix "
+                   "them or give --keep-going", err=True)
+        sys.exit(2)
+    if dry_run:
+        click.echo(text, nl=False)
+        click.echo("dry run: nothing was written", err=True)
+    elif wrote:
         click.echo(f"wrote {loaded.path}", err=True)
 
 

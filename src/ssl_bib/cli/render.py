@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 import sys
 from pathlib import Path
 
@@ -69,6 +71,9 @@ def _read(path: Path) -> str | None:
     from ..codecs.readme_render import END, START
 
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return None   # a pipe or device (/dev/stdout, /dev/full): nothing to keep; and
+                          # reading /dev/zero or /dev/full would never end
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return None
