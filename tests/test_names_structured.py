@@ -237,3 +237,13 @@ def test_without_keep_going_nothing_is_written_and_dry_run_agrees(tmp_path: Path
     assert code == 2
     code, out, path = _import(tmp_path, "--dry-run", "--keep-going")
     assert code == 0 and path.read_text(encoding="utf-8") == "schema = 1\n"
+
+
+def test_check_reports_an_author_without_a_name(tmp_path: Path) -> None:
+    path = tmp_path / "entries.toml"
+    path.write_text('schema = 1\n\n[[entries]]\nkey = "a2021"\ntitle = "A"\nyear = 2021\n'
+                    'authors = ["Doe, Jane", { family = " ", given = "Ann" }]\n',
+                    encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--catalog", str(path), "check"])
+    assert result.exit_code == 1
+    assert "entries.toml:7: entry a2021: error: author 2 has no family name" in result.output

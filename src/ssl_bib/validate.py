@@ -99,6 +99,10 @@ def _check_entry(out: _Collector, entry: Entry, categories: set[str], venues: se
                   f"key {entry.key!r} may hold only ASCII letters, digits and _ : -")
     if not plausible_year(entry.year, this_year):
         out.entry("error", entry, "year", f"year {entry.year} is not plausible")
+    for number, person in enumerate(entry.authors, start=1):
+        if not person.family.strip():
+            out.entry("error", entry, "authors", f"author {number} has no family name "
+                      "(a single name goes in family, an organisation in literal)")
     if entry.venue is None:
         out.entry("warning", entry, None, "no venue")
     elif entry.venue not in venues:
