@@ -270,7 +270,8 @@ def test_an_import_during_an_enrich_waits_and_both_land(seed_catalog: Path,
 def test_an_import_during_an_enrich_gives_up_clearly_when_told_not_to_wait(
         seed_catalog: Path, tmp_path: Path) -> None:
     (tmp_path / "a.bib").write_text(_bib("alpha", 1), encoding="utf-8")
-    with CrossrefServer(corpus(), latency=1.0) as server:
+    # Slow enough that the import surely starts while enrich waits for its answer.
+    with CrossrefServer(corpus(), latency=4.0) as server:
         enrich = _enrich(seed_catalog, server.url, tmp_path, KEY)
         _wait_for_request(server)
         importer = _ssl_bib(seed_catalog, "import", str(tmp_path / "a.bib"),
