@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ssl_bib import importer
+from ssl_bib.adding.venues import plain_name
 from ssl_bib.codecs.awesome_md import split_name_abbr
 from ssl_bib.codecs.latex import escape, protect_title
 from ssl_bib.crossref.fields import clean_text
@@ -134,6 +135,9 @@ CALLS: dict[str, Callable[[], object]] = {
     "escape": lambda: escape("-`'?!{}" * (N // 7)),
     "protect_title": lambda: protect_title("A " * (N // 2)),
     "catalog table header": lambda: parse_text("[" + " " * N + "x\n", Path("entries.toml")),
+    "catalog key of spaces": lambda: parse_text("schema = 1\nnote" + " " * N + "= 1\n",
+                                                Path("entries.toml")),
+    "venue name of spaces (add)": lambda: plain_name("Medical" + " " * N + "x - Y"),
 }
 
 
