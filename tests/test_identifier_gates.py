@@ -89,6 +89,16 @@ def test_check_reports_each_bad_identifier_with_its_line(tmp_path: Path) -> None
                for line in lines)
 
 
+def test_check_reports_a_venue_issn_that_is_none(tmp_path: Path) -> None:
+    path = tmp_path / "entries.toml"
+    path.write_text('schema = 1\n\n[venues.J]\nname = "J"\nkind = "journal"\n'
+                    'issn = "1361-84{15}"\n', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--catalog", str(path), "check"])
+    assert result.exit_code == 1
+    assert "entries.toml:3: venue J: error: issn '1361-84{15}' is not an ISSN (1361-8415)" \
+        in result.output.splitlines()
+
+
 BIB_RECORD = """@article{{a,
   title = {{A hostile record}},
   author = {{Doe, Jane}},

@@ -14,7 +14,15 @@ from collections import defaultdict
 from collections.abc import Callable
 
 from .gcpause import paused_gc
-from .identifiers import doi_key, ids_from_url, invalid_identifiers, is_url, strip_arxiv_version
+from .identifiers import (
+    IDENTIFIER_FIELDS,
+    doi_key,
+    ids_from_url,
+    invalid_identifiers,
+    is_issn,
+    is_url,
+    strip_arxiv_version,
+)
 from .keys import KeyFormatError, validate_format
 from .model import Entry, plausible_year
 from .problems import Problem, Severity
@@ -76,6 +84,9 @@ def _check(loaded: LoadedCatalog) -> list[Problem]:
             out.venue("warning", venue.key, "the venue list gives it an empty link")
         elif venue.url and not is_url(venue.url):
             out.venue("error", venue.key, f"link {venue.url!r} is not an http(s) URL")
+        if venue.issn is not None and not is_issn(venue.issn):
+            out.venue("error", venue.key, f"issn {venue.issn!r} is not "
+                      f"{IDENTIFIER_FIELDS['issn'][1]}")
         if not venue.listed:
             out.venue("warning", venue.key,
                       "used by the tables but missing from the list's venue list")

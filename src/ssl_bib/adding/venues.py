@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..crossref.fields import clean_text, is_series
+from ..identifiers import is_issn
 from ..model import Catalog, Venue, VenueKind
 from ..textnorm import normalize_title
 
@@ -98,6 +99,7 @@ def clues_of(record: dict[str, Any], work_type: str) -> VenueClues:
         for item in record.get("issn-type") or []:
             if isinstance(item, dict) and item.get("value"):
                 issns.append(str(item["value"]).upper())
+        issns = [i for i in issns if is_issn(i)]  # a venue's ISSN is an identifier too
     short = [clean_text(s) for s in _strings(record.get("short-container-title"))]
     return VenueClues(kind=kind, names=names, short_names=[s for s in short if s],
                       acronyms=[a for a in dict.fromkeys(acronyms) if a],
