@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-import os
 import sys
 from urllib.parse import urlsplit
 
@@ -11,19 +9,9 @@ import click
 
 from ..problems import InputError
 from .common import CatalogContext, fail, fail_input, pass_catalog, selected
+from .network import env_seconds, max_wait, max_wait_option
 
 DEFAULT_URL = "https://api.crossref.org"
-
-
-def _env_float(name: str, default: float, zero_ok: bool = True) -> float:
-    try:
-        value = float(os.environ.get(name, "") or default)
-    except ValueError:
-        value = math.nan
-    if not math.isfinite(value) or value < 0 or (value == 0 and not zero_ok):
-        fail(f"{name} must be a {'non-negative' if zero_ok else 'positive'} number "
-             f"of seconds", 2)
-    return value
 
 
 def _bad_mailto(value: str) -> bool:
@@ -62,10 +50,11 @@ def _is_http_url(value: str) -> bool:
 @click.option("--refresh", is_flag=True, help="Ask Crossref again instead of using the cache.")
 @click.option("--upgrade-preprints", is_flag=True,
               help="Apply a published version found for an arXiv entry.")
+@max_wait_option
 @pass_catalog
 def command(ctx: CatalogContext, keys: tuple[str, ...], dry_run: bool, fields_opt: str | None,
             mailto: str | None, crossref_url: str, concurrency: int | None, refresh: bool,
-            upgrade_preprints: bool) -> None:
+            upgrade_preprints: bool, max_wait_s: float | None) -> None:
     """Fill empty fields (authors, DOI, pages, ...) of entries from Crossref.
 
     Each entry is looked up by its DOI, then its PII, then by title; a title
@@ -75,8 +64,9 @@ def command(ctx: CatalogContext, keys: tuple[str, ...], dry_run: bool, fields_op
     """
     import difflib
 
+    from ..conduct import Policy
     from ..crossref.cache import ResponseCache, default_cache_dir
-    from ..crossref.client import CrossrefClient, RetryPolicy
+    from ..crossref.client import CrossrefClient
     from ..enrich import ENRICH_FIELDS, run
     from ..progress import Progress
     from ..store import render
@@ -101,13 +91,15 @@ def command(ctx: CatalogContext, keys: tuple[str, ...], dry_run: bool, fields_op
             fail(f"{loaded.name}: settings.crossref_mailto: {mailto!r} is not an e-mail "
                  f"address", 2)
     concurrency = concurrency or loaded.catalog.settings.crossref_concurrency or 1
-    # Test and mirror knobs: the first backoff step and the request timeout.
-    policy = RetryPolicy(base=_env_float("SSL_BIB_CROSSREF_BACKOFF", 1.0))
-    timeout = _env_float("SSL_BIB_CROSSREF_TIMEOUT", 20.0, zero_ok=False)
+    # Test and mirror knobs: the first backoff step and the read timeout
+    # (an exchange's whole deadline is 1.5 times it).
+    timeout = env_seconds("SSL_BIB_CROSSREF_TIMEOUT", 20.0, zero_ok=False)
+    policy = Policy(backoff=env_seconds("SSL_BIB_CROSSREF_BACKOFF", 0.5),
+                    read_timeout=timeout, deadline=1.5 * timeout,
+                    max_wait=max_wait(max_wait_s, loaded.catalog.settings))
     client = CrossrefClient(base_url=crossref_url, mailto=mailto,
                             cache=ResponseCache(default_cache_dir()), refresh=refresh,
-                            policy=policy, timeout=timeout,
-                            max_in_flight=concurrency)
+                            policy=policy, max_in_flight=concurrency)
     with Progress(len(entries), "enrich") as progress:
         try:
             summary = run(loaded, entries, client, concurrency=concurrency, fields=fields,
@@ -120,6 +112,8 @@ def command(ctx: CatalogContext, keys: tuple[str, ...], dry_run: bool, fields_op
             # file holds what the last successful save wrote.
             fail(f"cannot write {loaded.path}: {exc.strerror or exc}; the file keeps what "
                  f"was saved before", 1)
+        finally:
+            client.close()
 
     for report in summary.reports:
         if report.filled:
