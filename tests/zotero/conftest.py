@@ -38,6 +38,9 @@ class FakeClock:
     def now(self) -> float:
         return self.t
 
+    def wall(self) -> float:
+        return 1_700_000_000.0 + self.t
+
     def sleep(self, seconds: float) -> None:
         self.sleeps.append(seconds)
         self.t += seconds

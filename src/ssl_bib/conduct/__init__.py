@@ -37,11 +37,11 @@ from .errors import (
     Unreachable,
     WaitTooLong,
 )
-from .policy import Clock, Policy, RealClock, parse_retry_after
+from .policy import MB, Clock, Policy, RealClock, parse_retry_after
 from .session import Conduct
 
 __all__ = [
-    "Answer", "BadAnswer", "BadRequest", "Clock", "Conduct", "GaveUp", "Policy", "RealClock",
+    "MB", "Answer", "BadAnswer", "BadRequest", "Clock", "Conduct", "GaveUp", "Policy", "RealClock",
     "RequestFailed", "ServiceError", "Stopped", "TooLarge", "Unreachable", "WaitTooLong",
     "parse_retry_after",
 ]
