@@ -8,8 +8,10 @@ on /works/{doi}, and the x-rate-limit-*/x-concurrency-limit/x-api-pool headers
 (polite pool when the User-Agent carries a mailto, as habanero sends it).
 
 Knobs: per-request latency, faults queued for the next requests (429 with or
-without Retry-After, 500, 503, a slow answer, a dropped connection), and a
-request log with timestamps and the largest number of requests in flight.
+without Retry-After, 500, 503, a slow answer, a dropped connection, a
+"slowloris" answer whose body trickles in a byte at a time, a "huge" answer
+of a gigabyte, declared or chunked), and a request log with timestamps and
+the largest number of requests in flight.
 """
 
 from __future__ import annotations
@@ -40,7 +42,8 @@ _WORD_RE = re.compile(r"[0-9a-z]+")
 class Fault:
     """What to do instead of answering one request."""
 
-    kind: str                      # "429" | "500" | "503" | "slow" | "drop"
+    # "429" | "500" | "503" | "slow" | "drop" | "slowloris" | "huge" | "huge-chunked"
+    kind: str
     retry_after: str | None = None
     delay: float = 0.0             # for "slow": seconds before answering normally
     route: str | None = None       # only requests whose path starts with this
@@ -194,6 +197,10 @@ class CrossrefServer:
                 handler.close_connection = True
                 handler.connection.shutdown(2)
                 return
+            if fault is not None and fault.kind in ("slowloris", "huge", "huge-chunked"):
+                finish(200)
+                _misbehave(handler, fault.kind, fault.delay or 0.2)
+                return
             if fault is not None and fault.kind == "slow":
                 time.sleep(fault.delay)
             elif fault is not None:
@@ -312,5 +319,37 @@ def _passes(work: dict[str, Any], name: str, value: str) -> bool:
     return bool(year <= int(value[:4]))
 
 
+def _misbehave(handler: BaseHTTPRequestHandler, kind: str, interval: float) -> None:
+    """Answer 200 and then never finish: trickle a byte every `interval`
+    seconds ("slowloris"), or pour out a gigabyte ("huge", with its length
+    declared; "huge-chunked", without). Stops when the client hangs up, or
+    after two minutes at most (a test must not leave a thread behind)."""
+    handler.close_connection = True
+    wfile = handler.wfile
+    chunked = kind == "huge-chunked"
+    head = (f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+            f"{'Transfer-Encoding: chunked' if chunked else f'Content-Length: {1 << 30}'}"
+            "\r\n\r\n")
+    started = time.monotonic()
+    block = b" " * 65536
+    try:
+        wfile.write(head.encode("ascii"))
+        wfile.write(b'{"status": "ok", "message": ')
+        while time.monotonic() - started < 120:
+            if kind == "slowloris":
+                wfile.write(b" ")
+                wfile.flush()
+                time.sleep(interval)
+            elif chunked:
+                wfile.write(b"%x\r\n%s\r\n" % (len(block), block))
+            else:
+                wfile.write(block)
+    except OSError:
+        pass  # the client hung up: what a client with a deadline or a cap does
+
+
 def _json(data: Any) -> bytes:
-    return json.dumps(data, ensure_ascii=False).encode("utf-8")
+    try:
+        return json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: sent escaped, as Crossref does
+        return json.dumps(data).encode("ascii")

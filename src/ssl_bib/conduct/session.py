@@ -85,7 +85,9 @@ class Conduct:
         self._slots = threading.BoundedSemaphore(max_in_flight) if max_in_flight > 0 else None
         self._lock = threading.Lock()
         self._stopped: Stopped | None = None
-        self._answered = False        # a complete answer came back in this run
+        # The service answered in this run: a complete exchange, or a status
+        # with an unusable body. Until then, transport failures are not retried.
+        self._answered = False
         self._failures_in_row = 0
         # No request starts before this (clock.now()): a Retry-After or
         # Backoff is addressed to the client, not to one request.
@@ -188,12 +190,13 @@ class Conduct:
                     if timeouts >= policy.timeouts:
                         break
             except (TooLarge, BadAnswer) as exc:
+                self._answered = True   # the service is there; this answer is unusable
                 self._failed_for_good(str(exc), str(exc))
-                raise exc from None
+                raise (self._stopped or exc) from None
             else:
                 self._answered = True
-                self._note_backoff(answer)
                 if answer.status not in policy.retry_statuses:
+                    self._note_backoff(answer)
                     with self._lock:
                         self._failures_in_row = 0
                     return answer
@@ -215,6 +218,8 @@ class Conduct:
                                    f"(last: {last}); try again later"),
                         self.service, attempt, self.scrub(last))
         self._failed_for_good(str(failed), failed.last)
+        if self._stopped:
+            raise self._stopped
         raise failed
 
     def _wait_turn(self) -> None:
@@ -230,12 +235,18 @@ class Conduct:
             raise self._stopped
 
     def _note_retry_after(self, answer: Answer) -> float | None:
-        seconds = parse_retry_after(answer.headers.get("retry-after"), self.clock.wall())
-        if seconds is None:
+        """The wait a retried answer asks for (Retry-After, or Backoff when
+        longer); stop now when it is longer than the policy allows."""
+        asked = [(seconds, name) for seconds, name in (
+            (parse_retry_after(answer.headers.get("retry-after"), self.clock.wall()),
+             "Retry-After"),
+            (parse_backoff(answer.headers.get("backoff")), "Backoff")) if seconds is not None]
+        if not asked:
             return None
+        seconds, name = max(asked)
         if seconds > self.policy.max_wait:
-            self._too_long(seconds, "Retry-After")
-        self._hold_back(seconds, "Retry-After")
+            self._too_long(seconds, name)
+        self._hold_back(seconds, name)
         return seconds
 
     def _note_backoff(self, answer: Answer) -> None:
