@@ -327,14 +327,16 @@ def _misbehave(handler: BaseHTTPRequestHandler, kind: str, interval: float) -> N
     handler.close_connection = True
     wfile = handler.wfile
     chunked = kind == "huge-chunked"
+    size = 100_000 if kind == "slowloris" else 1 << 30
     head = (f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-            f"{'Transfer-Encoding: chunked' if chunked else f'Content-Length: {1 << 30}'}"
+            f"{'Transfer-Encoding: chunked' if chunked else f'Content-Length: {size}'}"
             "\r\n\r\n")
     started = time.monotonic()
     block = b" " * 65536
     try:
         wfile.write(head.encode("ascii"))
-        wfile.write(b'{"status": "ok", "message": ')
+        start = b'{"status": "ok", "message": '
+        wfile.write(b"%x\r\n%s\r\n" % (len(start), start) if chunked else start)
         while time.monotonic() - started < 120:
             if kind == "slowloris":
                 wfile.write(b" ")

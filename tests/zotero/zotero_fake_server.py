@@ -20,8 +20,8 @@ kind)` gives every request from n on that fault; `hooks[n] = fn` runs
 fn(server) before request n and `before_write = fn` before the next write to
 items (a second user editing); `tamper = fn` may rewrite every answer
 (status, headers, body) before it is sent (wrong types, bad keys, a foreign
-Link, versions going backwards); `forget_writes` answers writes as saved but
-stores nothing (True: the library version stays; "bump": it moves anyway);
+Link, versions going backwards); `forget_writes` answers writes of items as
+saved but stores nothing (True: the library version stays; "bump": it moves anyway);
 `log` records every request.
 """
 
@@ -529,7 +529,7 @@ class FakeZotero:
             except HttpError as exc:
                 result["failed"][i] = {"key": obj.get("key", "") if isinstance(obj, dict)
                                        else "", "code": exc.status, "message": exc.message}
-        if changed and self.forget_writes:
+        if changed and self.forget_writes and kind == "items":
             lib.items, lib.collections = before_items, before_collections
             changed = self.forget_writes == "bump"
         if changed:
@@ -625,12 +625,14 @@ def _misbehave(wfile: Any, kind: str) -> None:
     gigabyte ("huge" declares it, "huge-chunked" does not). Ends when the
     client hangs up, or after two minutes."""
     chunked = kind == "huge-chunked"
-    length = "Transfer-Encoding: chunked" if chunked else f"Content-Length: {1 << 30}"
+    size = 100_000 if kind == "slowloris" else 1 << 30
+    length = "Transfer-Encoding: chunked" if chunked else f"Content-Length: {size}"
     block = b" " * 65536
     started = time.monotonic()
     try:
         wfile.write(f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-                    f"Last-Modified-Version: 1\r\n{length}\r\n\r\n[".encode("ascii"))
+                    f"Last-Modified-Version: 1\r\n{length}\r\n\r\n".encode("ascii"))
+        wfile.write(b"1\r\n[\r\n" if chunked else b"[")
         while time.monotonic() - started < 120:
             if kind == "slowloris":
                 wfile.write(b" ")

@@ -183,8 +183,8 @@ class SyncEngine:
         if saved and version <= self._seen:
             raise ZoteroError(
                 f"Zotero answered that it saved {saved} {what}, but its library version "
-                f"stayed at {version} (it was {self._seen}): it did not keep them; the next "
-                "sync checks the group and sends them again")
+                f"did not move past {self._seen} ({version}): it did not keep them; the "
+                "next sync checks the group and sends them again")
         self._seen = max(self._seen, version)
 
     # -- 3. write -----------------------------------------------------------------
