@@ -208,6 +208,83 @@ def test_retry_after_holds_back_every_thread() -> None:
     assert clock.sleeps[0] == 9.0
 
 
+# -- an adapter's own rules: pacing, and answers that say "not now" ------------------
+
+def test_pace_is_held_around_every_exchange_retries_included() -> None:
+    """The pace wraps each exchange (first try and retries), never the
+    backoff between them: the service's rule is about requests."""
+    events: list[str] = []
+
+    class Pace:
+        def __enter__(self) -> None:
+            events.append("enter")
+
+        def __exit__(self, *exc: object) -> None:
+            events.append("exit")
+
+    def answer(request: httpx2.Request) -> httpx2.Response:
+        events.append("send")
+        return status(503) if events.count("send") == 1 else ok()
+
+    transport, _ = scripted(answer)
+    clock = FakeClock()
+    c = Conduct("Example", BASE, clock=clock, rand=lambda: 1.0, transport=transport,
+                pace=Pace)
+    assert c.request("GET", "/x").status == 200
+    assert events == ["enter", "send", "exit", "enter", "send", "exit"]
+    assert clock.sleeps == [0.5]
+
+
+def test_a_cancel_during_the_pace_sends_nothing() -> None:
+    transport, seen = scripted(ok())
+    holder: list[Conduct] = []
+
+    class Pace:
+        def __enter__(self) -> None:
+            holder[0].cancel()          # as Ctrl-C during the pacing wait
+
+        def __exit__(self, *exc: object) -> None:
+            pass
+
+    c = Conduct("Example", BASE, clock=FakeClock(), transport=transport, pace=Pace)
+    holder.append(c)
+    with pytest.raises(Stopped, match="cancelled"):
+        c.request("GET", "/x")
+    assert seen == []
+
+
+def _rate_exceeded(answer: Any) -> str | None:
+    return '"Rate exceeded."' if answer.body.strip() == b"Rate exceeded." else None
+
+
+def test_an_answer_the_adapter_calls_not_now_is_retried_whatever_its_status() -> None:
+    throttled = httpx2.Response(200, text="Rate exceeded.", headers={"Retry-After": "7"})
+    transport, seen = scripted(throttled, ok())
+    clock = FakeClock()
+    c = Conduct("Example", BASE, clock=clock, rand=lambda: 1.0, transport=transport,
+                not_now=_rate_exceeded)
+    assert c.request("GET", "/x").status == 200
+    assert len(seen) == 2 and c.retries == 1
+    assert clock.sleeps == [7.0]                       # its Retry-After is honoured
+
+
+def test_not_now_to_the_end_gives_up_naming_the_reason() -> None:
+    transport, seen = scripted(httpx2.Response(200, text="Rate exceeded."))
+    c = Conduct("Example", BASE, policy=Policy(attempts=3), clock=FakeClock(),
+                transport=transport, not_now=_rate_exceeded)
+    with pytest.raises(GaveUp) as err:
+        c.request("GET", "/x")
+    assert err.value.last == '"Rate exceeded."' and err.value.attempts == 3
+    assert len(seen) == 3
+
+
+def test_not_now_leaves_other_answers_alone() -> None:
+    transport, seen = scripted(status(404))
+    c = Conduct("Example", BASE, clock=FakeClock(), transport=transport,
+                not_now=_rate_exceeded)
+    assert c.request("GET", "/x").status == 404 and len(seen) == 1
+
+
 # -- what is retried, and what stops at once -------------------------------------------
 
 @pytest.mark.parametrize("exc", [

@@ -17,7 +17,11 @@ needs and what is easy to get subtly wrong once per copy:
 - requests only to the configured origin (the API key never travels
   elsewhere), no redirects, and secrets scrubbed from every message;
 - a clock and a random source that tests replace, and a transport (httpx2's
-  MockTransport in unit tests).
+  MockTransport in unit tests);
+- a service's own rules plug in, not copied around: a `pace` held around
+  every exchange, retries included (arXiv's one request every 3 s), and a
+  `not_now` reading of answers that mean "retry" whatever their status
+  (arXiv's plain-text "Rate exceeded." with a 200).
 
 Modules: `policy` (the numbers, the clock, Retry-After), `errors`, `answer`
 (a fully read response), `deadline` (the transport that enforces deadlines),

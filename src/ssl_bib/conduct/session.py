@@ -1,7 +1,9 @@
 """`Conduct`: sends one service's requests with retries, waits, deadlines,
 a size cap and a circuit breaker (see the package docstring for the rules).
 
-What is retried: statuses in `Policy.retry_statuses` (429 and 5xx), and,
+What is retried: statuses in `Policy.retry_statuses` (429 and 5xx), answers
+the adapter's `not_now` calls a "not now" whatever their status (arXiv's
+"Rate exceeded." comes as a 200), and,
 once the service has answered at least one request completely in this run,
 timeouts, dropped connections and refused connections (a restart). Before
 that first answer, a failure to connect, resolve, negotiate TLS or get an
@@ -11,10 +13,12 @@ would only delay saying that the URL is wrong or the network is down.
 
 from __future__ import annotations
 
+import contextlib
 import random
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
+from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any, NoReturn
 from urllib.parse import parse_qsl, unquote, urlsplit
 
@@ -65,7 +69,13 @@ class Conduct:
                  clock: Clock | None = None, rand: Callable[[], float] = random.random,
                  transport: httpx2.BaseTransport | None = None,
                  headers: Mapping[str, str] | None = None, secrets: Iterable[str] = (),
-                 max_in_flight: int = 0) -> None:
+                 max_in_flight: int = 0,
+                 pace: Callable[[], AbstractContextManager[object]] | None = None,
+                 not_now: Callable[[Answer], str | None] | None = None) -> None:
+        """`pace` is held around every exchange, retries included, outside its
+        deadline: a service's own rate rule (arXiv: one request at a time, 3 s
+        apart, across processes). `not_now(answer)` names why an answer whose
+        status is not retried must be retried anyway, or gives None."""
         import httpx2
 
         self.service = service
@@ -83,6 +93,8 @@ class Conduct:
         if transport is None:
             _bound_transports(self._http)
         self._slots = threading.BoundedSemaphore(max_in_flight) if max_in_flight > 0 else None
+        self._pace = pace or contextlib.nullcontext
+        self._not_now = not_now
         self._lock = threading.Lock()
         self._stopped: Stopped | None = None
         # The service answered in this run: a complete exchange, or a status
@@ -195,12 +207,13 @@ class Conduct:
                 raise (self._stopped or exc) from None
             else:
                 self._answered = True
-                if answer.status not in policy.retry_statuses:
+                refusal = self._not_now(answer) if self._not_now else None
+                if answer.status not in policy.retry_statuses and refusal is None:
                     self._note_backoff(answer)
                     with self._lock:
                         self._failures_in_row = 0
                     return answer
-                last = f"HTTP {answer.status}"
+                last = refusal or f"HTTP {answer.status}"
                 hint = self._note_retry_after(answer)
             if attempt >= policy.attempts:
                 break
@@ -297,11 +310,18 @@ class Conduct:
     def _exchange(self, method: str, url: str, path: str, params: Any, body: Any,
                   headers: Mapping[str, str] | None, cap: int) -> Answer:
         if self._slots is None:
-            return self._exchange_now(method, url, path, params, body, headers, cap)
+            return self._paced(method, url, path, params, body, headers, cap)
         with self._slots:
             # The not-before wait again, inside the slot: a thread queued for
             # the slot must not slip past a Retry-After that came meanwhile.
             self._wait_turn()
+            return self._paced(method, url, path, params, body, headers, cap)
+
+    def _paced(self, method: str, url: str, path: str, params: Any, body: Any,
+               headers: Mapping[str, str] | None, cap: int) -> Answer:
+        with self._pace():
+            if self._stopped:             # cancelled while the pace waited
+                raise self._stopped
             return self._exchange_now(method, url, path, params, body, headers, cap)
 
     def _exchange_now(self, method: str, url: str, path: str, params: Any, body: Any,
