@@ -3,31 +3,23 @@
 from __future__ import annotations
 
 import sys
-from urllib.parse import urlsplit
 
 import click
 
 from ..problems import InputError
-from .common import CatalogContext, fail, fail_input, pass_catalog, selected
-from .network import env_seconds, max_wait, max_wait_option
-
-DEFAULT_URL = "https://api.crossref.org"
-
-
-def _bad_mailto(value: str) -> bool:
-    """Not one plain address: it goes into an HTTP header, verbatim, and
-    headers are ASCII."""
-    return "@" not in value or not value.isascii() or \
-        any(ch.isspace() or not ch.isprintable() for ch in value)
-
-
-def _is_http_url(value: str) -> bool:
-    try:
-        parts = urlsplit(value)
-        _ = parts.port                               # raises on a port out of range
-    except ValueError:
-        return False
-    return parts.scheme in ("http", "https") and bool(parts.hostname)
+from ..select import Filters
+from ..store import LoadedCatalog
+from .common import (
+    CatalogContext,
+    fail,
+    fail_input,
+    filter_options,
+    force_option,
+    pass_catalog,
+    selected,
+)
+from .services import CROSSREF_URL as DEFAULT_URL
+from .services import check_url, env_seconds, mailto_for, max_wait, max_wait_option
 
 
 @click.command("enrich")
@@ -50,11 +42,14 @@ def _is_http_url(value: str) -> bool:
 @click.option("--refresh", is_flag=True, help="Ask Crossref again instead of using the cache.")
 @click.option("--upgrade-preprints", is_flag=True,
               help="Apply a published version found for an arXiv entry.")
+@filter_options(key_option=False)
+@force_option
 @max_wait_option
 @pass_catalog
-def command(ctx: CatalogContext, keys: tuple[str, ...], dry_run: bool, fields_opt: str | None,
+def command(ctx: CatalogContext, keys: tuple[str, ...], filters: Filters, dry_run: bool,
+            fields_opt: str | None,
             mailto: str | None, crossref_url: str, concurrency: int | None, refresh: bool,
-            upgrade_preprints: bool, max_wait_s: float | None) -> None:
+            upgrade_preprints: bool, force: bool, max_wait_s: float | None) -> None:
     """Fill empty fields (authors, DOI, pages, ...) of entries from Crossref.
 
     Each entry is looked up by its DOI, then its PII, then by title; a title
@@ -62,17 +57,9 @@ def command(ctx: CatalogContext, keys: tuple[str, ...], dry_run: bool, fields_op
     overwritten; disagreements are reported. Exit 0 when the run completed,
     1 when it stopped early or a request failed, 2 for bad input.
     """
-    import difflib
+    from ..enrich import ENRICH_FIELDS
 
-    from ..conduct import Policy
-    from ..crossref.cache import ResponseCache, default_cache_dir
-    from ..crossref.client import CrossrefClient
-    from ..enrich import ENRICH_FIELDS, run
-    from ..progress import Progress
-    from ..store import render
-
-    if not _is_http_url(crossref_url):
-        fail(f"--crossref-url: {crossref_url!r} is not an http(s) URL", 2)
+    check_url("--crossref-url", crossref_url)
     fields = ENRICH_FIELDS
     if fields_opt:
         asked = tuple(f.strip() for f in fields_opt.split(",") if f.strip())
@@ -81,15 +68,27 @@ def command(ctx: CatalogContext, keys: tuple[str, ...], dry_run: bool, fields_op
             fail(f"--fields: unknown field {', '.join(unknown) or '(none)'}; choose from "
                  f"{', '.join(ENRICH_FIELDS)}", 2)
         fields = asked
-    loaded = ctx.load()
-    entries = selected(loaded, keys)
-    if mailto and _bad_mailto(mailto):
-        fail(f"--mailto: {mailto!r} is not an e-mail address", 2)
-    if not mailto and loaded.catalog.settings.crossref_mailto:
-        mailto = loaded.catalog.settings.crossref_mailto
-        if _bad_mailto(mailto):
-            fail(f"{loaded.name}: settings.crossref_mailto: {mailto!r} is not an e-mail "
-                 f"address", 2)
+    # Locked for the whole run: another writer waits (or gives up, naming
+    # this run); an editor's change meanwhile is re-based at each save.
+    filters.keys = list(keys)
+    with ctx.writing("ssl-bib enrich", force, dry_run=dry_run) as loaded:
+        _enrich(loaded, filters, dry_run, fields, mailto, crossref_url, concurrency, refresh,
+                upgrade_preprints, max_wait_s)
+
+
+def _enrich(loaded: LoadedCatalog, filters: Filters, dry_run: bool,
+            fields: tuple[str, ...], mailto: str | None, crossref_url: str,
+            concurrency: int | None, refresh: bool, upgrade_preprints: bool,
+            max_wait_s: float | None) -> None:
+    from ..conduct import Policy
+    from ..crossref.cache import ResponseCache, default_cache_dir
+    from ..crossref.client import CrossrefClient
+    from ..enrich import run
+    from ..progress import Progress
+    from ..store import diff
+
+    entries = selected(loaded, filters)
+    mailto = mailto_for(loaded, mailto)
     concurrency = concurrency or loaded.catalog.settings.crossref_concurrency or 1
     # Test and mirror knobs: the first backoff step and the read timeout
     # (an exchange's whole deadline is 1.5 times it).
@@ -139,11 +138,7 @@ def command(ctx: CatalogContext, keys: tuple[str, ...], dry_run: bool, fields_op
             click.echo(f"  disagreement: {note}")
 
     if dry_run:
-        new_text = render(loaded)
-        diff = difflib.unified_diff(loaded.text.splitlines(keepends=True),
-                                    new_text.splitlines(keepends=True),
-                                    f"a/{loaded.name}", f"b/{loaded.name}")
-        sys.stdout.writelines(diff)
+        sys.stdout.write(diff(loaded))
 
     if summary.stopped and not any(r.status != "complete" for r in summary.reports):
         # Stopped before a single answer (Crossref unreachable): one line says it all.

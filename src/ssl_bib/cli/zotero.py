@@ -10,9 +10,10 @@ from typing import Any, TypeVar, cast
 
 import click
 
+from ..store import LoadedCatalog
 from ..zotero.client import DEFAULT_URL  # light: httpx2 is imported on first use
-from .common import CatalogContext, fail, fail_input, pass_catalog
-from .network import env_seconds, max_wait, max_wait_option
+from .common import CatalogContext, fail, fail_input, force_option, pass_catalog
+from .services import env_seconds, max_wait, max_wait_option
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -54,6 +55,7 @@ def sync_options(func: F) -> F:
                           "group was restored from a backup (its library version went "
                           "back); fields that differ are reported as conflicts."),
         max_wait_option,
+        force_option,
     ]
     for option in reversed(options):
         func = option(func)
@@ -77,9 +79,15 @@ def _make(mode: str, help_text: str) -> None:
     @pass_catalog
     def run(ctx: CatalogContext, group: int | None, zotero_url: str, dry_run: bool,
             prefer: str | None, api_key_file: str | None, reset_state: bool,
-            max_wait_s: float | None) -> None:
-        _run(ctx, mode, group, zotero_url, dry_run, prefer, api_key_file, reset_state,
-             max_wait_s)
+            max_wait_s: float | None, force: bool) -> None:
+        # status only reads; the others write the catalog, under its lock.
+        read_only = dry_run or mode == "status"
+        if mode == "pull" and not ctx.path.exists() and not ctx.path.parent.is_dir():
+            fail(f"{ctx.path}: no such folder for a new catalog", 2)
+        with ctx.writing(f"ssl-bib zotero {mode}", force or mode == "status", dry_run=read_only,
+                         bootstrap=mode == "pull") as loaded:
+            _run(loaded, mode, group, zotero_url, dry_run, prefer, api_key_file, reset_state,
+                 max_wait_s)
 
 
 _make("status", "Show what sync would do: new, changed, deleted on each side, and "
@@ -114,7 +122,7 @@ def _checked_key(key: str, source: str) -> str:
     return key
 
 
-def _run(ctx: CatalogContext, mode: str, group: int | None, url: str, dry_run: bool,
+def _run(loaded: LoadedCatalog, mode: str, group: int | None, url: str, dry_run: bool,
          prefer: str | None, api_key_file: str | None, reset_state: bool,
          max_wait_s: float | None) -> None:
     from ..merge import Prefer
@@ -124,15 +132,6 @@ def _run(ctx: CatalogContext, mode: str, group: int | None, url: str, dry_run: b
     from ..zotero.state import state_path
     from ..zotero.sync import Mode, SyncEngine
 
-    if mode == "pull" and not ctx.path.exists():
-        from ..store import new_catalog
-
-        if not ctx.path.parent.is_dir():
-            fail(f"{ctx.path}: no such folder for a new catalog", 2)
-
-        loaded = new_catalog(ctx.path)  # a maintainer starting the catalog from a group
-    else:
-        loaded = ctx.load()
     errors = [p for p in loaded.problems if p.severity == "error"]
     if errors:
         fail(f"{errors[0].format()} (and {len(errors) - 1} more; `ssl-bib check` lists them); "
@@ -182,7 +181,7 @@ def _run(ctx: CatalogContext, mode: str, group: int | None, url: str, dry_run: b
                           f"{' '.join(str(exc).split())[:160]}); nothing more was changed; "
                           "please report this"), 1)
     except OSError as exc:  # writing the catalog or the state file
-        fail(f"{exc.filename or ctx.path}: cannot write: {exc.strerror}; nothing more was "
+        fail(f"{exc.filename or loaded.path}: cannot write: {exc.strerror}; nothing more was "
              "changed", 1)
     finally:
         for bar in bars.values():

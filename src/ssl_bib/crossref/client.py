@@ -101,12 +101,24 @@ class CrossrefClient:
                  "select": ",".join(SELECT)}
         return self._items(self._get("alt-id", {"id": value}, "/works", query))
 
-    def search(self, bibliographic: str, rows: int = 5) -> list[dict[str, Any]]:
-        """query.bibliographic search: title plus first author and year."""
+    def search(self, bibliographic: str, rows: int = 5,
+               filters: dict[str, str] | None = None,
+               extra_select: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+        """query.bibliographic search: title plus first author and year (or a
+        citation's numbers), optionally within `filters` (habanero's names,
+        e.g. {"issn": ...}); `extra_select` asks for more fields than SELECT."""
+        from habanero.filterhandler import filter_handler
+
         query = {"query.bibliographic": bibliographic, "rows": str(rows),
-                 "select": ",".join(SELECT)}
-        return self._items(self._get("search", {"q": bibliographic, "rows": rows}, "/works",
-                                     query))
+                 "select": ",".join([*SELECT, *extra_select])}
+        if filters:
+            query["filter"] = filter_handler(filters)
+        params: dict[str, Any] = {"q": bibliographic, "rows": rows}
+        if filters:
+            params["filter"] = filters
+        if extra_select:
+            params["select"] = list(extra_select)
+        return self._items(self._get("search", params, "/works", query))
 
     def remember_work(self, doi: str, record: dict[str, Any]) -> None:
         """Keep a record found by search as the answer for its DOI: once its
