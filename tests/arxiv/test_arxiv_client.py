@@ -71,6 +71,8 @@ def test_one_connection_at_a_time_from_many_threads(server: ArxivServer) -> None
     client = make_client(server.url, FakeClock(),
                          pacer=Pacer(interval=0.0))
     ids = ["2111.06377", "2012.06457", "2010.05352", "2006.03829", "2002.05709"]
+    # Each answer takes 50 ms: requests sent at once would overlap.
+    server.fail_next(*[Fault("slow", delay=0.05) for _ in ids])
     threads = [threading.Thread(target=client.lookup, args=(i,)) for i in ids]
     for thread in threads:
         thread.start()

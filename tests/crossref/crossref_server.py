@@ -26,7 +26,7 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from local_server import LocalServer
+from local_server import LocalServer, misbehave
 
 SELECTABLE = {
     "DOI", "ISBN", "ISSN", "URL", "abstract", "alternative-id", "article-number", "author",
@@ -181,7 +181,9 @@ class CrossrefServer(LocalServer):
                 return
             if fault is not None and fault.kind in ("slowloris", "huge", "huge-chunked"):
                 finish(200)
-                _misbehave(handler, fault.kind, fault.delay or 0.2)
+                handler.close_connection = True
+                misbehave(handler.wfile, fault.kind, start=b'{"status": "ok", "message": ',
+                          content_type="application/json", interval=fault.delay or 0.2)
                 return
             if fault is not None and fault.kind == "slow":
                 time.sleep(fault.delay)
@@ -303,37 +305,6 @@ def _passes(work: dict[str, Any], name: str, value: str) -> bool:
     if name == "from-pub-date":
         return bool(year >= int(value[:4]))
     return bool(year <= int(value[:4]))
-
-
-def _misbehave(handler: BaseHTTPRequestHandler, kind: str, interval: float) -> None:
-    """Answer 200 and then never finish: trickle a byte every `interval`
-    seconds ("slowloris"), or pour out a gigabyte ("huge", with its length
-    declared; "huge-chunked", without). Stops when the client hangs up, or
-    after two minutes at most (a test must not leave a thread behind)."""
-    handler.close_connection = True
-    wfile = handler.wfile
-    chunked = kind == "huge-chunked"
-    size = 100_000 if kind == "slowloris" else 1 << 30
-    head = (f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-            f"{'Transfer-Encoding: chunked' if chunked else f'Content-Length: {size}'}"
-            "\r\n\r\n")
-    started = time.monotonic()
-    block = b" " * 65536
-    try:
-        wfile.write(head.encode("ascii"))
-        start = b'{"status": "ok", "message": '
-        wfile.write(b"%x\r\n%s\r\n" % (len(start), start) if chunked else start)
-        while time.monotonic() - started < 120:
-            if kind == "slowloris":
-                wfile.write(b" ")
-                wfile.flush()
-                time.sleep(interval)
-            elif chunked:
-                wfile.write(b"%x\r\n%s\r\n" % (len(block), block))
-            else:
-                wfile.write(block)
-    except OSError:
-        pass  # the client hung up: what a client with a deadline or a cap does
 
 
 def _json(data: Any) -> bytes:

@@ -39,6 +39,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
+from local_server import misbehave as misbehave_with
+
 # Item types and fields this server accepts: written by hand from the Zotero
 # schema (independently of ssl_bib's own table, so the two check each other).
 _COMMON = ["title", "abstractNote", "date", "shortTitle", "language", "url", "accessDate",
@@ -620,32 +622,6 @@ class FakeZotero:
         return 204, {"Last-Modified-Version": str(lib.version)}, b""
 
 
-def _misbehave(wfile: Any, kind: str) -> None:
-    """Answer 200 and never finish: a byte every 0.2 s ("slowloris"), or a
-    gigabyte ("huge" declares it, "huge-chunked" does not). Ends when the
-    client hangs up, or after two minutes."""
-    chunked = kind == "huge-chunked"
-    size = 100_000 if kind == "slowloris" else 1 << 30
-    length = "Transfer-Encoding: chunked" if chunked else f"Content-Length: {size}"
-    block = b" " * 65536
-    started = time.monotonic()
-    try:
-        wfile.write(f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-                    f"Last-Modified-Version: 1\r\n{length}\r\n\r\n".encode("ascii"))
-        wfile.write(b"1\r\n[\r\n" if chunked else b"[")
-        while time.monotonic() - started < 120:
-            if kind == "slowloris":
-                wfile.write(b" ")
-                wfile.flush()
-                time.sleep(0.2)
-            elif chunked:
-                wfile.write(b"%x\r\n%s\r\n" % (len(block), block))
-            else:
-                wfile.write(block)
-    except OSError:
-        pass
-
-
 def _content(obj: dict[str, Any]) -> dict[str, Any]:
     skip = {"version", "dateModified", "dateAdded"}
     return {k: v for k, v in obj.items() if k not in skip and v not in ("", [], {}, None, 0)}
@@ -680,7 +656,8 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if misbehave:
             self.close_connection = True
-            _misbehave(self.wfile, misbehave)
+            misbehave_with(self.wfile, misbehave, start=b"[", content_type="application/json",
+                           extra_headers="Last-Modified-Version: 1\r\n")
             return
         self.send_response(status)
         for name, value in out_headers.items():
