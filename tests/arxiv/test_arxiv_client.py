@@ -14,7 +14,13 @@ import pytest
 from arxiv_helpers import FakeClock, make_client
 from arxiv_server import ArxivServer, Fault
 
-from ssl_bib.arxiv.client import ArxivError, ArxivRefused, ArxivUnreachable
+from ssl_bib.arxiv.client import (
+    ArxivError,
+    ArxivRefused,
+    ArxivStopped,
+    ArxivUnreachable,
+    default_policy,
+)
 from ssl_bib.arxiv.pacing import DEFAULT_INTERVAL, Pacer
 
 
@@ -228,14 +234,85 @@ def _closed_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def test_a_refused_connection_fails_at_once(clock: FakeClock) -> None:
-    url = f"http://127.0.0.1:{_closed_port()}"
+@pytest.mark.parametrize("where", ["refused", "unknown-host", "tls"])
+def test_an_unreachable_arxiv_fails_at_once(server: ArxivServer, clock: FakeClock,
+                                            where: str) -> None:
+    url = {"refused": f"http://127.0.0.1:{_closed_port()}",
+           "unknown-host": "http://no-such-host.invalid:8080",
+           "tls": server.url.replace("http:", "https:")}[where]
     client = make_client(url, clock)
     started = time.monotonic()
-    with pytest.raises(ArxivUnreachable, match=f"cannot reach arXiv at {url}"):
+    with pytest.raises(ArxivUnreachable, match=f"^cannot reach arXiv at {url} \\(") as err:
         client.lookup("2111.06377")
     assert time.monotonic() - started < 2.0
+    assert "\n" not in str(err.value)
     assert client.requests == 1 and clock.sleeps == []
+    with pytest.raises(ArxivUnreachable):               # the run is over: nothing more sent
+        client.lookup("2012.06457")
+    assert client.requests == 1
+
+
+# -- the conduct's bounds: deadline per exchange, size cap, --max-wait ----------------------
+
+def test_a_trickling_answer_is_cut_at_the_deadline(server: ArxivServer,
+                                                   clock: FakeClock) -> None:
+    """A byte every 0.2 s never trips the 0.5 s read timeout; the exchange's
+    whole deadline (1.5 times it) ends it."""
+    server.fail_next(Fault("slowloris"))
+    client = make_client(server.url, clock, policy=default_policy(read_timeout=0.5))
+    started = time.monotonic()
+    with pytest.raises(ArxivUnreachable, match=r"no complete answer within 0.75 s"):
+        client.lookup("2111.06377")
+    assert time.monotonic() - started < 1.75
+
+
+@pytest.mark.parametrize("kind", ["huge", "huge-chunked"])
+def test_a_gigabyte_answer_is_refused_unread(server: ArxivServer, clock: FakeClock,
+                                             kind: str, tmp_path: Path) -> None:
+    server.fail_next(Fault(kind))
+    client = make_client(server.url, clock, cache=tmp_path)
+    started = time.monotonic()
+    with pytest.raises(ArxivError, match=r"arXiv's answer to GET /api/query is .*over the "
+                                         r"1.0 MB limit"):
+        client.lookup("2111.06377")
+    assert time.monotonic() - started < 2.0
+    assert list(tmp_path.rglob("*.json")) == []
+    # arXiv did answer: the next lookup is asked, not refused.
+    assert client.lookup("2012.06457") is not None
+
+
+@pytest.mark.parametrize("limit", [10.0, 30.0])
+def test_the_wait_limit_is_the_policys(server: ArxivServer, clock: FakeClock,
+                                       limit: float) -> None:
+    server.fail_next(Fault("rate", status=503, retry_after="20"))
+    client = make_client(server.url, clock, policy=default_policy(max_wait=limit))
+    if limit < 20:
+        with pytest.raises(ArxivStopped, match=r"arXiv asked to wait 20 s \(Retry-After\), "
+                                               r"longer than the 10 s allowed"):
+            client.lookup("2111.06377")
+        assert len(server.log) == 1
+    else:
+        assert client.lookup("2111.06377") is not None
+        assert clock.sleeps[0] == pytest.approx(20.0)
+
+
+def test_failing_request_after_request_stops_the_run(server: ArxivServer,
+                                                     clock: FakeClock) -> None:
+    """The conduct's breaker: after 3 lookups failed for good in a row, the
+    next is not sent."""
+    client = make_client(server.url, clock)
+    assert client.lookup("2111.06377") is not None
+    server.fail_next(*[Fault("500") for _ in range(12)])
+    for arxiv_id in ("2012.06457", "2010.05352"):
+        with pytest.raises(ArxivError, match=r"arXiv failed GET /api/query 4 times \(last: "
+                                             r"HTTP 500\)"):
+            client.lookup(arxiv_id)
+    with pytest.raises(ArxivStopped, match=r"3 requests in a row failed"):
+        client.lookup("2006.03829")
+    sent = len(server.log)
+    with pytest.raises(ArxivStopped):
+        client.lookup("2002.05709")
+    assert len(server.log) == sent == 13
 
 
 def test_the_contact_address_goes_in_the_user_agent(server: ArxivServer,
