@@ -19,7 +19,15 @@ from ..identifiers import strip_arxiv_version
 from ..model import CodeLink
 from ..problems import InputError
 from .common import CatalogContext, fail, fail_input, pass_catalog
-from .services import CROSSREF_URL, check_url, env_seconds, is_http_url, mailto_for
+from .services import (
+    CROSSREF_URL,
+    check_url,
+    env_seconds,
+    is_http_url,
+    mailto_for,
+    max_wait,
+    max_wait_option,
+)
 
 _KEY_RE = re.compile(r"^[A-Za-z0-9_:\-]+$")
 
@@ -75,12 +83,13 @@ def code_link(text: str) -> CodeLink:
 @click.option("--mailto", envvar="CROSSREF_MAILTO", metavar="ADDR",
               help="Contact address sent to Crossref and arXiv (env CROSSREF_MAILTO; "
                    "default: settings.crossref_mailto).")
+@max_wait_option
 @pass_catalog
 def command(ctx: CatalogContext, ids: tuple[str, ...], categories: tuple[str, ...],
             no_category: bool, codes: tuple[str, ...], venue: str | None,
             section: int | None, key: str | None, link: str | None, arxiv_id: str | None,
             dry_run: bool, force: bool, keep_going: bool, refresh: bool, crossref_url: str,
-            arxiv_url: str, mailto: str | None) -> None:
+            arxiv_url: str, mailto: str | None, max_wait_s: float | None) -> None:
     """Add papers to the catalog from their DOI, arXiv id or link.
 
     ID is a DOI (bare, doi: or a doi.org link), an arXiv id (2111.06377,
@@ -153,7 +162,8 @@ def command(ctx: CatalogContext, ids: tuple[str, ...], categories: tuple[str, ..
                           section=section, key=key, link=link, arxiv=arxiv_id, force=force,
                           options_text=_options_text(categories, no_category, codes, venue,
                                                      section, key))
-        sources = _sources(crossref_url, arxiv_url, mailto, refresh)
+        sources = _sources(crossref_url, arxiv_url, mailto, refresh,
+                           max_wait(max_wait_s, catalog.settings))
         try:
             outcome = Adder(catalog, sources, request).run(papers)
         finally:
@@ -224,7 +234,8 @@ def _options_text(categories: tuple[str, ...], no_category: bool, codes: tuple[s
     return shlex.join(words)
 
 
-def _sources(crossref_url: str, arxiv_url: str, mailto: str | None, refresh: bool) -> Sources:
+def _sources(crossref_url: str, arxiv_url: str, mailto: str | None, refresh: bool,
+             wait_limit: float) -> Sources:
     """The two clients, each built on first use. The environment knobs (read
     now, so a bad one is a usage error before any request) are for tests and
     mirrors: first backoff steps, read timeouts (an exchange's whole deadline
@@ -238,8 +249,10 @@ def _sources(crossref_url: str, arxiv_url: str, mailto: str | None, refresh: boo
 
     crossref_timeout = env_seconds("SSL_BIB_CROSSREF_TIMEOUT", 20.0, zero_ok=False)
     crossref_policy = Policy(backoff=env_seconds("SSL_BIB_CROSSREF_BACKOFF", 0.5),
-                             read_timeout=crossref_timeout, deadline=1.5 * crossref_timeout)
+                             read_timeout=crossref_timeout, deadline=1.5 * crossref_timeout,
+                             max_wait=wait_limit)
     arxiv_policy = default_policy(
+        max_wait=wait_limit,
         read_timeout=env_seconds("SSL_BIB_ARXIV_TIMEOUT", 30.0, zero_ok=False),
         backoff=env_seconds("SSL_BIB_ARXIV_BACKOFF", 3.0))
     interval = env_seconds("SSL_BIB_ARXIV_INTERVAL", DEFAULT_INTERVAL)
