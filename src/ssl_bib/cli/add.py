@@ -22,6 +22,7 @@ from .common import CatalogContext, fail, fail_input, pass_catalog
 from .services import (
     CROSSREF_URL,
     check_url,
+    crossref_policy,
     env_seconds,
     is_http_url,
     mailto_for,
@@ -238,19 +239,16 @@ def _sources(crossref_url: str, arxiv_url: str, mailto: str | None, refresh: boo
              wait_limit: float) -> Sources:
     """The two clients, each built on first use. The environment knobs (read
     now, so a bad one is a usage error before any request) are for tests and
-    mirrors: first backoff steps, read timeouts (an exchange's whole deadline
-    is 1.5 times it) and arXiv's interval."""
+    mirrors: arXiv's first backoff step, read timeout (an exchange's whole
+    deadline is 1.5 times it) and interval; Crossref's as for enrich."""
     from ..adding.sources import Sources
     from ..arxiv.client import ArxivClient, default_policy
     from ..arxiv.pacing import DEFAULT_INTERVAL, Pacer
-    from ..conduct import Policy, RealClock
+    from ..conduct import RealClock
     from ..crossref.cache import ResponseCache, default_cache_dir
     from ..crossref.client import CrossrefClient
 
-    crossref_timeout = env_seconds("SSL_BIB_CROSSREF_TIMEOUT", 20.0, zero_ok=False)
-    crossref_policy = Policy(backoff=env_seconds("SSL_BIB_CROSSREF_BACKOFF", 0.5),
-                             read_timeout=crossref_timeout, deadline=1.5 * crossref_timeout,
-                             max_wait=wait_limit)
+    crossref_rules = crossref_policy(wait_limit)
     arxiv_policy = default_policy(
         max_wait=wait_limit,
         read_timeout=env_seconds("SSL_BIB_ARXIV_TIMEOUT", 30.0, zero_ok=False),
@@ -264,7 +262,7 @@ def _sources(crossref_url: str, arxiv_url: str, mailto: str | None, refresh: boo
     def crossref() -> CrossrefClient:
         return CrossrefClient(base_url=crossref_url, mailto=mailto,
                               cache=ResponseCache(default_cache_dir()), refresh=refresh,
-                              policy=crossref_policy)
+                              policy=crossref_rules)
 
     def arxiv() -> ArxivClient:
         clock = RealClock()

@@ -19,7 +19,7 @@ from .common import (
     selected,
 )
 from .services import CROSSREF_URL as DEFAULT_URL
-from .services import check_url, env_seconds, mailto_for, max_wait, max_wait_option
+from .services import check_url, crossref_policy, mailto_for, max_wait, max_wait_option
 
 
 @click.command("enrich")
@@ -80,7 +80,6 @@ def _enrich(loaded: LoadedCatalog, filters: Filters, dry_run: bool,
             fields: tuple[str, ...], mailto: str | None, crossref_url: str,
             concurrency: int | None, refresh: bool, upgrade_preprints: bool,
             max_wait_s: float | None) -> None:
-    from ..conduct import Policy
     from ..crossref.cache import ResponseCache, default_cache_dir
     from ..crossref.client import CrossrefClient
     from ..enrich import run
@@ -90,12 +89,7 @@ def _enrich(loaded: LoadedCatalog, filters: Filters, dry_run: bool,
     entries = selected(loaded, filters)
     mailto = mailto_for(loaded, mailto)
     concurrency = concurrency or loaded.catalog.settings.crossref_concurrency or 1
-    # Test and mirror knobs: the first backoff step and the read timeout
-    # (an exchange's whole deadline is 1.5 times it).
-    timeout = env_seconds("SSL_BIB_CROSSREF_TIMEOUT", 20.0, zero_ok=False)
-    policy = Policy(backoff=env_seconds("SSL_BIB_CROSSREF_BACKOFF", 0.5),
-                    read_timeout=timeout, deadline=1.5 * timeout,
-                    max_wait=max_wait(max_wait_s, loaded.catalog.settings))
+    policy = crossref_policy(max_wait(max_wait_s, loaded.catalog.settings))
     client = CrossrefClient(base_url=crossref_url, mailto=mailto,
                             cache=ResponseCache(default_cache_dir()), refresh=refresh,
                             policy=policy, max_in_flight=concurrency)

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 import click
 
+from ..conduct import Policy
 from ..model import Settings
 from ..store import LoadedCatalog
 from .common import fail
@@ -58,6 +59,15 @@ def env_seconds(name: str, default: float, zero_ok: bool = True) -> float:
         fail(f"{name} must be a {'non-negative' if zero_ok else 'positive'} number "
              f"of seconds", 2)
     return value
+
+
+def crossref_policy(wait_limit: float) -> Policy:
+    """How enrich and add ask Crossref, with the test and mirror knobs: the
+    first backoff step and the read timeout (an exchange's whole deadline is
+    1.5 times it)."""
+    timeout = env_seconds("SSL_BIB_CROSSREF_TIMEOUT", 20.0, zero_ok=False)
+    return Policy(backoff=env_seconds("SSL_BIB_CROSSREF_BACKOFF", 0.5), read_timeout=timeout,
+                  deadline=1.5 * timeout, max_wait=wait_limit)
 
 
 def bad_mailto(value: str) -> bool:
