@@ -122,11 +122,14 @@ def fill(entry: Entry, incoming: dict[str, Any], source: str,
     field where both have a value and they differ. Never overwrites.
     `fields` limits which fields may be filled."""
     result = MergeResult()
+    # A month belongs to its year: a record dated in another year (a preprint's
+    # later version, an online-first date) has no month for this entry's year.
+    other_year = not is_empty(incoming.get("year")) and incoming["year"] != entry.year
     for name in MERGEABLE:
         if name not in incoming or (fields is not None and name not in fields):
             continue
         theirs = incoming[name]
-        if is_empty(theirs):
+        if is_empty(theirs) or (name == "month" and other_year):
             continue
         ours = getattr(entry, name)
         if name == "title":
