@@ -38,6 +38,37 @@ _PAGE_DASH_RE = re.compile(r"(?<=\w)\s*(?:-+|–|—)\s*(?=\w)")
 
 _BIBTEX_TYPES = {"article": "article", "inproceedings": "inproceedings", "preprint": "misc"}
 _BIBLATEX_TYPES = {"article": "article", "inproceedings": "inproceedings", "preprint": "online"}
+# The fields this writer may give each biblatex type, as biber's default data
+# model declares them (blx-dm.def: the type's own fields plus those every type
+# takes). A field outside its type's set makes `biber --validate-datamodel`
+# warn (`publisher` on @online, `issn` on @inproceedings) and is not written.
+_BIBLATEX_ANY_TYPE = frozenset({"title", "author", "date", "doi", "eprint", "eprinttype",
+                                "eprintclass", "url", "keywords", "note", "abstract", "ids"})
+BIBLATEX_FIELDS = {
+    "article": _BIBLATEX_ANY_TYPE | {"journaltitle", "series", "volume", "number", "pages",
+                                     "eid", "issn"},
+    "inproceedings": _BIBLATEX_ANY_TYPE | {"booktitle", "eventtitle", "series", "volume",
+                                           "number", "pages", "eid", "publisher", "isbn",
+                                           "organization"},
+    "online": _BIBLATEX_ANY_TYPE | {"organization"},
+}
+# Catalog fields -> the biblatex field that holds them.
+_BIBLATEX_NAME = {"volume": "volume", "issue": "number", "pages": "pages", "series": "series",
+                  "issn": "issn", "isbn": "isbn", "publisher": "publisher",
+                  "article_number": "eid"}
+
+
+def biblatex_cannot_hold(catalog: Catalog, entry: Entry) -> frozenset[str]:
+    """The catalog fields of `entry` that biber's data model has no field for
+    in the entry's biblatex type (an @online's volume, an @article's ISBN):
+    the biblatex export leaves them out, the other formats keep them."""
+    allowed = BIBLATEX_FIELDS[_BIBLATEX_TYPES[catalog.entry_type(entry)]]
+    return frozenset(name for name, field_name in _BIBLATEX_NAME.items()
+                     if field_name not in allowed)
+
+
+# Words of a title a BibTeX `key` takes, for entries without authors.
+_KEY_WORDS = 4
 
 
 def write_bibtex(catalog: Catalog, entries: Iterable[Entry]) -> str:
@@ -163,7 +194,38 @@ def _fields(catalog: Catalog, entry: Entry, kind: str,
             out.append(("keywords", keywords, True))
     text("note", f.note_text(entry))
     text("abstract", entry.abstract)
+    if biblatex:
+        return _fit_data_model(out, _BIBLATEX_TYPES[kind])
+    if not persons and title:
+        # Styles sort and label by author; without one, plain and plainnat
+        # warn "to sort, need author or key" and natbib's label is empty.
+        text("key", _sort_key(entry.title))
     return out
+
+
+def _fit_data_model(pairs: list[tuple[str, str, bool]],
+                    entry_type: str) -> list[tuple[str, str, bool]]:
+    """Only the fields biber's data model allows for the type. A preprint
+    server's name, which @online has no `publisher` for, becomes its
+    `organization`, unless the entry already names one."""
+    allowed = BIBLATEX_FIELDS[entry_type]
+    names = {name for name, _, _ in pairs}
+    out = []
+    for name, value, raw in pairs:
+        if name == "publisher" and "publisher" not in allowed and "organization" in allowed \
+                and "organization" not in names and value.casefold() != "arxiv":
+            name = "organization"  # arXiv needs none: eprinttype names it
+        if name in allowed:
+            out.append((name, value, raw))
+    return out
+
+
+def _sort_key(title: str) -> str:
+    """The first words of a title, up to a colon: what a style shows in
+    place of an author ("Multimodal image encoding pre-training")."""
+    title = f.clean(title)
+    head = title.split(":")[0].strip() or title
+    return " ".join(head.split()[:_KEY_WORDS]).rstrip(",;.")
 
 
 @lru_cache(maxsize=1 << 16)  # authors recur across a catalog
