@@ -214,7 +214,7 @@ class Importer:
         self.bootstrap = bootstrap
         self.index = Index(catalog.entries)
         self.venues = VenueMap(catalog)
-        self.keys = KeyPool((e.key for e in catalog.entries), catalog.settings.key_format)
+        self.keys = KeyPool(catalog.taken_keys(), catalog.settings.key_format)
         self.outcome = Outcome()
 
     def run(self, result: ReadResult, file: str) -> None:

@@ -20,7 +20,8 @@ from .textnorm import ascii_fold, normalize_title
 
 # Fields a merge never touches: identity, bookkeeping, and the catalog's own
 # curation records (they describe this catalog, not the paper).
-UNMERGED = frozenset({"key", "provenance", "zotero_key", "corrections", "doubts"})
+UNMERGED = frozenset({"key", "key_aliases", "provenance", "zotero_key", "corrections",
+                      "doubts"})
 MERGEABLE = tuple(f for f in ENTRY_FIELDS if f not in UNMERGED)
 # List fields where another source's items are added to ours, not compared.
 UNION_FIELDS = frozenset({"categories", "alt_titles", "code", "sections"})

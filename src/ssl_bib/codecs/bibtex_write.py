@@ -83,15 +83,18 @@ def write_biblatex(catalog: Catalog, entries: Iterable[Entry]) -> str:
 
 def _write(catalog: Catalog, entries: Iterable[Entry], *, biblatex: bool) -> str:
     entries = list(entries)
-    f.check_unique_keys(entries)
+    f.check_unique_keys(entries, aliases=biblatex)
     blocks = [_entry_block(catalog, entry, biblatex) for entry in entries]
     return "\n".join(blocks)
 
 
 def _entry_block(catalog: Catalog, entry: Entry, biblatex: bool) -> str:
     key = entry.key
-    if not _KEY_RE.match(key):
-        raise f.ExportError(key, "key", "a citation key may hold only letters, digits and _:.+/-")
+    for name in (key, *(entry.key_aliases if biblatex else ())):
+        if not _KEY_RE.match(name):
+            raise f.ExportError(key, "key" if name == key else "key_aliases",
+                                f"{name!r}: a citation key may hold only letters, digits "
+                                "and _:.+/-")
     kind = catalog.entry_type(entry)
     ascii_only = not biblatex
     pairs = _fields(catalog, entry, kind, biblatex)
@@ -119,6 +122,9 @@ def _fields(catalog: Catalog, entry: Entry, kind: str,
     Titles and names arrive already in LaTeX, so they are marked raw too."""
     ascii_only = not biblatex
     out: list[tuple[str, str, bool]] = []
+    if biblatex and entry.key_aliases:
+        # The entry's old keys: biber resolves a citation of any of them to it.
+        out.append(("ids", ",".join(entry.key_aliases), True))
 
     def text(name: str, value: str | None) -> None:
         value = f.clean(value)
