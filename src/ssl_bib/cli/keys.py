@@ -13,6 +13,7 @@ import sys
 import click
 
 from ..problems import InputError
+from ..store import LoadedCatalog
 from .common import CatalogContext, fail, fail_input, pass_catalog
 
 
@@ -32,16 +33,12 @@ def refresh(ctx: CatalogContext, keys: tuple[str, ...], everything: bool, dry_ru
     as an alias (key_aliases). Entries whose key already follows the formula
     keep it."""
     from .. import store
-    from ..keys import KeyFormatError, apply_refresh, plan_refresh, validate_format
+    from ..keys import apply_refresh, plan_refresh
 
     if bool(keys) == everything:
         raise click.UsageError("name the entries to refresh (KEY...) or give --all, not both")
-    loaded = ctx.load()
+    loaded = _load(ctx)
     catalog = loaded.catalog
-    try:
-        validate_format(catalog.settings.key_format)
-    except KeyFormatError as exc:
-        fail(f"{loaded.name}: settings.key_format: {exc}", 2)
     from ..validate import check as validate
 
     errors = [p for p in validate(loaded) if p.severity == "error"]
@@ -82,14 +79,10 @@ def refresh(ctx: CatalogContext, keys: tuple[str, ...], everything: bool, dry_ru
 def check(ctx: CatalogContext) -> None:
     """List the keys that differ from what settings.key_format gives now
     (exit 1 when there are any). `ssl-bib keys refresh KEY` changes one."""
-    from ..keys import KeyFormatError, follows_format, plan_refresh, validate_format
+    from ..keys import follows_format, plan_refresh
 
-    loaded = ctx.load()
+    loaded = _load(ctx)
     catalog = loaded.catalog
-    try:
-        validate_format(catalog.settings.key_format)
-    except KeyFormatError as exc:
-        fail(f"{loaded.name}: settings.key_format: {exc}", 2)
     stale = [e for e in catalog.entries if not follows_format(e, catalog.settings.key_format)]
     changes = {id(c.entry): c.new for c in plan_refresh(catalog, stale)}
     for entry in stale:
@@ -103,3 +96,15 @@ def check(ctx: CatalogContext) -> None:
                f"{catalog.settings.key_format!r}", err=True)
     sys.exit(1 if count else 0)
 
+
+
+def _load(ctx: CatalogContext) -> LoadedCatalog:
+    """The catalog, with a key formula keys can be made by (else exit 2)."""
+    from ..keys import KeyFormatError, validate_format
+
+    loaded = ctx.load()
+    try:
+        validate_format(loaded.catalog.settings.key_format)
+    except KeyFormatError as exc:
+        fail(f"{loaded.name}: settings.key_format: {exc}", 2)
+    return loaded
