@@ -104,8 +104,9 @@ def validate_datamodel(bib: Path) -> Run:
 
 def _biber_run(done: subprocess.CompletedProcess[str]) -> Run:
     log = done.stdout + done.stderr
-    warnings = [line.split(" - ", 1)[1] for line in log.splitlines() if " WARN - " in line]
-    errors = [line.split(" - ", 1)[1] for line in log.splitlines() if " ERROR - " in line]
+    # "WARN - ...", or "[12] Utils.pm:411> WARN - ..." with --debug-like prefixes.
+    warnings = re.findall(r"(?m)(?:^|\s)WARN - (.*)$", log)
+    errors = re.findall(r"(?m)(?:^|\s)ERROR - (.*)$", log)
     if done.returncode and not errors:
         errors = [f"biber exit {done.returncode}"]
     return Run("biber", done.returncode, log, warnings, errors)

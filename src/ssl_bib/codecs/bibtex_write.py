@@ -51,6 +51,7 @@ BIBLATEX_FIELDS = {
                                            "number", "pages", "eid", "publisher", "isbn",
                                            "organization"},
     "online": _BIBLATEX_ANY_TYPE | {"organization"},
+    "misc": _BIBLATEX_ANY_TYPE | {"organization", "howpublished"},
 }
 # Catalog fields -> the biblatex field that holds them.
 _BIBLATEX_NAME = {"volume": "volume", "issue": "number", "pages": "pages", "series": "series",
@@ -62,7 +63,7 @@ def biblatex_cannot_hold(catalog: Catalog, entry: Entry) -> frozenset[str]:
     """The catalog fields of `entry` that biber's data model has no field for
     in the entry's biblatex type (an @online's volume, an @article's ISBN):
     the biblatex export leaves them out, the other formats keep them."""
-    allowed = BIBLATEX_FIELDS[_BIBLATEX_TYPES[catalog.entry_type(entry)]]
+    allowed = BIBLATEX_FIELDS[written_type(catalog, entry, biblatex=True)]
     return frozenset(name for name, field_name in _BIBLATEX_NAME.items()
                      if field_name not in allowed)
 
@@ -97,8 +98,9 @@ def _entry_block(catalog: Catalog, entry: Entry, biblatex: bool) -> str:
                                 "and _:.+/-")
     kind = catalog.entry_type(entry)
     ascii_only = not biblatex
-    pairs = _fields(catalog, entry, kind, biblatex)
-    lines = [f"@{(_BIBLATEX_TYPES if biblatex else _BIBTEX_TYPES)[kind]}{{{key},"]
+    entry_type = written_type(catalog, entry, biblatex)
+    pairs = _fields(catalog, entry, kind, biblatex, entry_type)
+    lines = [f"@{entry_type}{{{key},"]
     for name, value, raw in pairs:
         if name == "month" and not biblatex:
             lines.append(f"  {name} = {value},")  # a macro, unbraced
@@ -116,8 +118,18 @@ def _entry_block(catalog: Catalog, entry: Entry, biblatex: bool) -> str:
     return "\n".join(lines)
 
 
-def _fields(catalog: Catalog, entry: Entry, kind: str,
-            biblatex: bool) -> list[tuple[str, str, bool]]:
+def written_type(catalog: Catalog, entry: Entry, biblatex: bool) -> str:
+    """The entry type written: @article and @inproceedings need the journal
+    or proceedings title (styles warn "empty journal" / "empty booktitle",
+    biber's data model calls it mandatory), so without one it is @misc."""
+    kind = catalog.entry_type(entry)
+    if kind in ("article", "inproceedings") and not f.container_title(catalog, entry):
+        return "misc"
+    return (_BIBLATEX_TYPES if biblatex else _BIBTEX_TYPES)[kind]
+
+
+def _fields(catalog: Catalog, entry: Entry, kind: str, biblatex: bool,
+            entry_type: str) -> list[tuple[str, str, bool]]:
     """(field, value, raw) in output order; raw values are written unescaped.
     Titles and names arrive already in LaTeX, so they are marked raw too."""
     ascii_only = not biblatex
@@ -201,7 +213,7 @@ def _fields(catalog: Catalog, entry: Entry, kind: str,
     text("note", f.note_text(entry))
     text("abstract", entry.abstract)
     if biblatex:
-        return _fit_data_model(out, _BIBLATEX_TYPES[kind])
+        return _fit_data_model(out, entry_type)
     if not persons and title:
         # Styles sort and label by author; without one, plain and plainnat
         # warn "to sort, need author or key" and natbib's label is empty.
