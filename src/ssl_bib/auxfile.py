@@ -61,16 +61,21 @@ def read_citations(path: Path) -> Citations:
     return out
 
 
-def _text(path: Path, line: int = 0, parent: str | None = None) -> str:
+def _text(path: Path, parent: tuple[str, int] | None = None) -> str:
+    """The file's text; an error names the file, or for a chapter's .aux the
+    \\@input line that names it."""
     try:
         return path.read_text(encoding="utf-8", errors="replace")
-    except FileNotFoundError:
-        where = f" (\\@input in {parent})" if parent else ""
-        raise InputError(str(path), line, f"no such file{where}") from None
-    except IsADirectoryError:
-        raise InputError(str(path), line, "is a folder, not an .aux or .bcf file") from None
     except OSError as exc:
-        raise InputError(str(path), line, f"cannot read: {exc.strerror or exc}") from None
+        if isinstance(exc, FileNotFoundError):
+            why = "no such file"
+        elif isinstance(exc, IsADirectoryError):
+            why = "is a folder, not an .aux or .bcf file"
+        else:
+            why = f"cannot read: {exc.strerror or exc}"
+        if parent:
+            raise InputError(parent[0], parent[1], f"\\@input {path}: {why}") from None
+        raise InputError(str(path), 0, why) from None
 
 
 def _read_aux(path: Path, out: Citations, seen: set[Path], depth: int, root: Path,
@@ -82,7 +87,7 @@ def _read_aux(path: Path, out: Citations, seen: set[Path], depth: int, root: Pat
     if resolved in seen or depth > _MAX_DEPTH:
         return  # an \@input loop: each file is read once
     seen.add(resolved)
-    text = _text(path, parent[1] if parent else 0, parent[0] if parent else None)
+    text = _text(path, parent)
     name = str(path)
     for number, line in enumerate(text.splitlines(), 1):
         if "\\" not in line:
