@@ -55,6 +55,7 @@ def select(catalog: Catalog, filters: Filters, file: str = "entries.toml") -> li
 
 def _haystack(entry: Entry, catalog: Catalog) -> str:
     venue = catalog.venues.get(entry.venue or "")
-    parts = [entry.key, entry.title, *entry.alt_titles, *(p.display() for p in entry.authors),
+    parts = [entry.key, *entry.key_aliases, entry.title, *entry.alt_titles,
+             *(p.display() for p in entry.authors),
              entry.doi or "", entry.arxiv or "", entry.venue or "", venue.name if venue else ""]
     return "\n".join(parts).casefold()
