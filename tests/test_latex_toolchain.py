@@ -73,9 +73,9 @@ def test_bibtex_styles_give_no_warning_but_empty_author(
     catalog, lacking = catalogs[which]
     (tmp_path / "refs.bib").write_text(write_bibtex(catalog, catalog.entries), encoding="ascii")
     document = bibtex_document("refs", style)
-    if style.endswith("nat"):
-        # plainnat writes DOIs and URLs with \\doi and \\url: natbib documents load url.
-        document = document.replace("\\begin{document}", "\\usepackage{url}\n\\begin{document}")
+    # plainnat and IEEEtran write DOIs and URLs with \\doi and \\url, as their
+    # documentation says to typeset with the url package (plain ignores them).
+    document = document.replace("\\begin{document}", "\\usepackage{url}\n\\begin{document}")
     (tmp_path / "doc.tex").write_text(document, encoding="utf-8")
     run, last = compile_with_bibtex(tmp_path)
     assert run.errors == [] and run.returncode in (0, 1), run.log[-3000:]

@@ -29,7 +29,7 @@ from typing import Any, Literal
 from .crossref.client import CircuitOpen, CrossrefClient, CrossrefError
 from .crossref.fields import PUBLISHED_TYPES, Work, parse_work
 from .crossref.match import ID_TITLE_MIN, Decision, Scored, Wanted, decide, score
-from .identifiers import doi_key, ids_from_url
+from .identifiers import doi_key, ids_from_url, pii_key
 from .merge import fill
 from .model import Catalog, Entry
 from .store import LoadedCatalog, save
@@ -114,10 +114,6 @@ def needs_work(entry: Entry, fields: tuple[str, ...]) -> bool:
     return any(getattr(entry, name) in (None, "", []) for name in fields)
 
 
-def _pii_key(value: str) -> str:
-    return "".join(ch for ch in value.upper() if ch.isalnum())
-
-
 def _by_identifier(wanted: Wanted, work: Work, label: str, value: str,
                    notes: list[str]) -> bool:
     """Accept a record reached through the entry's own identifier if its
@@ -154,7 +150,7 @@ def resolve(entry: Entry, wanted: Wanted, client: CrossrefClient) -> Resolution:
     if pii:
         for record in client.by_alternative_id(pii):
             work = parse_work(record)
-            if _pii_key(pii) not in {_pii_key(a) for a in work.alternative_ids}:
+            if pii_key(pii) not in {pii_key(a) for a in work.alternative_ids}:
                 continue
             if _by_identifier(wanted, work, "PII", pii, notes):
                 if work.doi:

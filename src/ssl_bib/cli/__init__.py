@@ -21,6 +21,7 @@ COMMANDS: dict[str, str] = {
     "show": "show",
     "export": "export",
     "import": "import_",
+    "add": "add",
     "render": "render",
     "enrich": "enrich",
     "zotero": "zotero",

@@ -11,7 +11,16 @@ from ..citing import Cited
 from ..export import FORMATS, export, export_all
 from ..model import Catalog, Entry
 from ..problems import InputError
-from .common import CatalogContext, fail, fail_input, filter_options, pass_catalog, selected
+from ..select import Filters
+from .common import (
+    CatalogContext,
+    export_failure,
+    fail,
+    fail_input,
+    filter_options,
+    pass_catalog,
+    selected,
+)
 
 
 @click.command("export")
@@ -30,11 +39,13 @@ from .common import CatalogContext, fail, fail_input, filter_options, pass_catal
               help="With --aux: export what the catalog has even when the document "
                    "cites keys it lacks (they are still listed on stderr).")
 @filter_options
+@click.option("--allow-empty", is_flag=True,
+              help="When nothing is selected, write an empty export (exit 0) instead of "
+                   "writing nothing (exit 1).")
 @pass_catalog
 def command(ctx: CatalogContext, fmt: str | None, output: str, all_dir: str | None,
-            aux_path: str | None, allow_missing: bool,
-            keys: tuple[str, ...], year: int | None, venue: str | None,
-            category: str | None, search: str | None) -> None:
+            aux_path: str | None, allow_missing: bool, filters: Filters,
+            allow_empty: bool) -> None:
     """Export entries (all, or those the filters select) for citing.
 
     With --aux, only the entries the document cites (and the filters allow);
@@ -46,6 +57,7 @@ def command(ctx: CatalogContext, fmt: str | None, output: str, all_dir: str | No
     Examples:
       ssl-bib export -f bibtex -o refs.bib
       ssl-bib export -f csljson --year 2021 > refs.json
+      ssl-bib export -f biblatex --year 2019..2021 --venue MICCAI --venue MedIA
       ssl-bib export --all exports/
       ssl-bib export --aux main.aux -f biblatex -o refs.bib
     """
@@ -61,13 +73,16 @@ def command(ctx: CatalogContext, fmt: str | None, output: str, all_dir: str | No
 
     if allow_missing and aux_path is None:
         raise click.UsageError("--allow-missing goes with --aux FILE")
-    entries = selected(loaded, keys, year, venue, category, search)
+    entries = selected(loaded, filters)
     per_format = None
     if aux_path is not None:
         cited = _cited(loaded.catalog, Path(aux_path), entries, allow_missing)
         entries, per_format = cited.entries, cited.for_format
-    if not entries:
-        click.echo("ssl-bib: no entries match; exporting an empty list", err=True)
+    if not entries and not allow_empty:
+        # selected() said why when filters were given; an empty catalog says it here.
+        if not filters.active():
+            click.echo(f"ssl-bib: {loaded.name} has no entries", err=True)
+        fail("nothing exported, nothing written (--allow-empty writes an empty export)")
     try:
         if all_dir is not None:
             paths = export_all(loaded.catalog, entries, Path(all_dir), per_format)
@@ -85,10 +100,7 @@ def command(ctx: CatalogContext, fmt: str | None, output: str, all_dir: str | No
             write_atomic(Path(output), text)
             click.echo(f"wrote {len(entries)} entries to {output}", err=True)
     except ExportError as exc:
-        line = loaded.line_of(exc.key, exc.field) if exc.field else loaded.line_of(exc.key)
-        what = f"field {exc.field}" if exc.field else "it"
-        fail_input(InputError(loaded.name, line, f"entry {exc.key}: cannot export {what}: "
-                                                 f"{exc.message}; nothing written"))
+        fail_input(export_failure(loaded, exc, "nothing written"))
     except OSError as exc:
         # Name the file the user gave, not a temporary file beside it.
         target = output

@@ -1,4 +1,5 @@
-"""`ssl-bib render readme`: write (or check) the awesome-list README from the catalog."""
+"""`ssl-bib render`: files generated from the catalog: `readme` (the awesome-list
+README, here) and `site` (the static website, in render_site)."""
 
 from __future__ import annotations
 
@@ -8,12 +9,16 @@ from pathlib import Path
 import click
 
 from ..problems import InputError
+from . import render_site
 from .common import CatalogContext, fail, fail_input, pass_catalog
 
 
 @click.group("render")
 def command() -> None:
     """Generate files from the catalog."""
+
+
+command.add_command(render_site.site)
 
 
 @command.command("readme")

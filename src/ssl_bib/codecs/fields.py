@@ -146,8 +146,9 @@ def check_unique_keys(entries: list[Entry], aliases: bool = False) -> None:
         for name in (entry.key, *(entry.key_aliases if aliases else ())):
             folded = name.casefold()
             if folded in seen:
-                what = "key" if name == entry.key else "key_aliases"
-                raise ExportError(entry.key, what,
-                                  f"{name!r} is the same key as {seen[folded]!r} when case "
-                                  "is ignored")
+                if name == entry.key:
+                    raise ExportError(entry.key, "key", f"same key as {seen[folded]!r} when "
+                                      "case is ignored")
+                raise ExportError(entry.key, "key_aliases", f"old key {name!r} is the same "
+                                  f"as {seen[folded]!r} when case is ignored")
             seen[folded] = name
