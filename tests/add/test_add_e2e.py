@@ -285,13 +285,15 @@ def test_a_probable_duplicate_is_refused_with_both_titles_unless_forced(add: Add
     result = add("https://arxiv.org/abs/2010.05352", "--category", "Contrastive")
     assert result.exit_code == 1
     assert ("probable duplicate: 'MoCo-CXR: MoCo Pretraining Improves Representation and "
-            "Transferability of Chest X-ray Models' looks like entry sowrirajanMoCoPretrainingImproves2021 "
+            "Transferability of Chest X-ray Models' looks like entry "
+            "sowrirajanMoCoPretrainingImproves2021 "
             "'MoCo Pretraining Improves Representation and Transferability of Chest X-ray "
             "Models'; not added (give --force to add it anyway)") in result.output
     assert add.catalog.read_bytes() == before
     forced = add("https://arxiv.org/abs/2010.05352", "--category", "Contrastive", "--force")
     assert forced.exit_code == 0, forced.output
-    assert "added although it looks like entry sowrirajanMoCoPretrainingImproves2021" in forced.output
+    assert ("added although it looks like entry sowrirajanMoCoPretrainingImproves2021"
+            in forced.output)
 
 
 # -- venues ------------------------------------------------------------------------
