@@ -285,3 +285,8 @@ def test_cli_export_selects_what_list_selects() -> None:
     code, out, _ = invoke("export", "-f", "csljson", *args)
     assert code == 0
     assert [item["id"] for item in json.loads(out)] == listed(*args) != []
+
+
+def test_search_fold_lowers_compatibility_letters() -> None:
+    # Found by the property test above: U+1D468 has no lower case and folds to 'A'.
+    assert search_fold("\U0001d468") == search_fold(search_fold("\U0001d468")) == "a"
