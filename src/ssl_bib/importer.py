@@ -9,6 +9,7 @@ entries and not added. The caller decides whether to write.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +22,7 @@ from .identifiers import doi_key, ids_from_url, is_arxiv, is_doi, is_url
 from .keys import KeyPool
 from .list_entries import split_categories
 from .merge import MERGEABLE, Conflict, fill
-from .model import Catalog, Entry, EntryType, Venue, VenueKind
+from .model import FIRST_YEAR, Catalog, Entry, EntryType, Venue, VenueKind, plausible_year
 from .problems import InputError, Problem
 from .textnorm import normalize_title
 
@@ -146,6 +147,12 @@ class Outcome:
     @property
     def errors(self) -> int:
         return sum(p.severity == "error" for p in self.problems)
+
+    def drop(self, key: str) -> None:
+        """Forget an added or merged entry that was not kept after all."""
+        self.added = [e for e in self.added if e.key != key]
+        self.merged = [(e, f) for e, f in self.merged if e.key != key]
+        self.skipped += 1
 
     def summary(self) -> str:
         return (f"added {len(self.added)}, merged {len(self.merged)}, "
@@ -382,6 +389,13 @@ class Importer:
             self.outcome.problems.append(Problem(
                 file, record.line, "error",
                 f"{entry.title[:60]!r} is not in the catalog and has no year: not added"))
+            return
+        this_year = dt.date.today().year
+        if not plausible_year(entry.year, this_year):
+            self.outcome.problems.append(Problem(
+                file, record.line, "error",
+                f"{entry.title[:60]!r}: year {entry.year} is outside {FIRST_YEAR}.."
+                f"{this_year + 1}: not added"))
             return
         markdown = record.from_readme
         if markdown and entry.venue:

@@ -9,48 +9,80 @@ which keeps its comments, and only when it changed.
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import hashlib
+import os
 import re
+import stat
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .atomic import write_atomic
+from . import file_lock
+from .atomic import write_through
 from .gcpause import paused_gc
 from .model import Catalog, Entry, Settings, Venue
 from .problems import InputError, Problem
+from .rebase import RebaseConflict, rebase
 from .toml_read import _Reporter, convert_entry, convert_settings, convert_venue
 from .toml_render import render_catalog, render_entry, render_head, render_venue
+from .toml_scan import Layout, parse_key, scan, split_lines, statement_keys
 
 SCHEMA_VERSION = 1
 
-_ENTRY_HEADER_RE = re.compile(r"^\s*\[\[\s*entries\s*\]\]\s*(#.*)?$")
-# A table header line; an array element such as `["a", "b"],` is not one.
-_TABLE_HEADER_RE = re.compile(r"^\s*\[\[?\s*[A-Za-z0-9_\"'.\- ]+\s*\]\]?\s*(#.*)?$")
-_FIELD_RE = re.compile(r'^\s*"?([A-Za-z0-9_\-]+)"?\s*[=.]')
 _TOML_ERROR_LINE_RE = re.compile(r"\(at line (\d+), column \d+\)")
+
+
+class WriteRefused(Exception):
+    """The catalog was not written, for a reason that is no fault of its text
+    (read-only, locked, changed meanwhile). One line; nothing was written."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class DiskState:
+    """What the catalog file held when this process last read or wrote it:
+    a save compares it with the file before replacing it."""
+
+    size: int
+    mtime_ns: int
+    digest: bytes
+
+    @classmethod
+    def of(cls, data: bytes, info: os.stat_result) -> DiskState:
+        return cls(len(data), info.st_mtime_ns, hashlib.sha256(data).digest())
 
 
 @dataclass
 class EntrySpan:
-    """Where one entry sits: lines [start, end) hold its table, 0-based;
-    `lead` is where the comments and blank lines just before it begin."""
+    """Where one entry sits. Character offsets: its table is text[start_at:
+    end_at], and text[lead_at:start_at] are the comments and blank lines just
+    before it. `start` is the 0-based line of its [[entries]] header."""
 
-    lead: int
+    lead_at: int
+    start_at: int
+    end_at: int
     start: int
-    end: int
     _field_lines: dict[str, int] | None = None
 
-    def field_line(self, lines: list[str], field_name: str) -> int:
+    def field_line(self, text: str, field_name: str) -> int:
         """0-based line of a field's first line; the table's header line if absent.
         Found on demand: only problem reports need it."""
         if self._field_lines is None:
             self._field_lines = {}
-            for j in range(self.start + 1, self.end):
-                m = _FIELD_RE.match(lines[j])
-                if m:
-                    self._field_lines.setdefault(m.group(1), j)
+            headers = 0
+            for offset, key, is_header in statement_keys(text[self.start_at:self.end_at]):
+                headers += is_header
+                if headers > 1:
+                    break                 # a sub-table such as [entries.provenance]
+                if not is_header:
+                    self._field_lines.setdefault(key[0], self.start + offset)
         return self._field_lines.get(field_name, self.start)
 
 
@@ -71,14 +103,24 @@ class LoadedCatalog:
     pristine_head: tuple[Any, ...] = ()
     # The entry objects as loaded, in file order, aligned with `spans`.
     loaded_entries: list[Entry] = field(default_factory=list)
-    # The file's lines, for locating fields on demand.
-    lines: list[str] = field(default_factory=list, repr=False)
+    # The file as last read or written; None for a catalog not on disk yet.
+    disk: DiskState | None = None
+    # Write even a read-only catalog (the command's --force).
+    force: bool = False
+    _lines: list[str] | None = field(default=None, repr=False, compare=False)
     _by_id: dict[int, EntrySpan] | None = field(default=None, repr=False, compare=False)
     _by_key: dict[str, EntrySpan] | None = field(default=None, repr=False, compare=False)
 
     @property
     def name(self) -> str:
         return self.path.name
+
+    @property
+    def lines(self) -> list[str]:
+        """The file's lines as TOML counts them (LF only)."""
+        if self._lines is None:
+            self._lines = split_lines(self.text)
+        return self._lines
 
     def line_of(self, entry: Entry | str, field_name: str | None = None) -> int:
         """1-based line of an entry (or one of its fields), given the entry or
@@ -97,7 +139,7 @@ class LoadedCatalog:
         if span is None:
             return 0
         if field_name:
-            return span.field_line(self.lines, field_name) + 1
+            return span.field_line(self.text, field_name) + 1
         return span.start + 1
 
 
@@ -106,46 +148,31 @@ def _head_state(catalog: Catalog) -> tuple[Any, ...]:
             copy.deepcopy(catalog.venues))
 
 
-def _scan(lines: list[str]) -> tuple[list[EntrySpan], dict[str, int], int]:
-    """Find each [[entries]] table's lines, each venue table's line, and where
-    the head of the file ends."""
+def _entry_spans(text: str) -> tuple[list[EntrySpan], dict[str, int], Layout]:
+    """Each [[entries]] table's extent and each venue table's line, from a
+    scan that agrees with TOML on what a line and a table are. A sub-table of
+    an entry ([entries.provenance]) belongs to it; comments and blank lines
+    right before a table belong to that table."""
+    layout = scan(text)
     spans: list[EntrySpan] = []
     venue_lines: dict[str, int] = {}
-    headers = [i for i, line in enumerate(lines)
-               if (line.startswith("[") or (line[:1] in " \t" and line.lstrip().startswith("[")))
-               and _TABLE_HEADER_RE.match(line)]
-    head_end = len(lines)
-    for n, i in enumerate(headers):
-        line = lines[i]
-        nxt = headers[n + 1] if n + 1 < len(headers) else len(lines)
-        if _ENTRY_HEADER_RE.match(line):
-            head_end = min(head_end, i)
-            end = nxt
-            # Comments and blank lines right before the next table belong to it.
-            while end > i + 1 and (not lines[end - 1].strip() or
-                                   lines[end - 1].lstrip().startswith("#")):
-                end -= 1
-            spans.append(EntrySpan(lead=i, start=i, end=end))
-        elif line.lstrip().startswith("[venues"):
-            try:
-                parsed = tomllib.loads(line.split("#")[0] if "]" in line else line)
-            except tomllib.TOMLDecodeError:
-                continue
-            for key in parsed.get("venues", {}):
-                venue_lines[key] = i + 1
-    # Each entry's lead starts where the previous entry's table ended.
-    for n, span in enumerate(spans):
-        if n > 0:
-            span.lead = spans[n - 1].end
-        else:
-            lead = span.start
-            while lead > 0 and (not lines[lead - 1].strip() or
-                                lines[lead - 1].lstrip().startswith("#")):
-                lead -= 1
-            span.lead = lead
-    if spans:
-        head_end = spans[0].lead
-    return spans, venue_lines, head_end
+    open_span: EntrySpan | None = None
+    for table in layout.tables:
+        path = table.path
+        if path[0] == "entries" and len(path) > 1:
+            continue
+        if open_span is not None:
+            open_span.end_at = table.lead_at
+            open_span = None
+        if path == ("entries",) and table.array:
+            lead_at = spans[-1].end_at if spans else table.lead_at
+            open_span = EntrySpan(lead_at, table.start_at, table.start_at, table.line)
+            spans.append(open_span)
+        elif path[0] == "venues" and len(path) > 1:
+            venue_lines.setdefault(path[1], table.line + 1)
+    if open_span is not None:
+        open_span.end_at = layout.tail_at
+    return spans, venue_lines, layout
 
 
 def parse_text(text: str, path: Path) -> LoadedCatalog:
@@ -163,25 +190,26 @@ def _parse_text(text: str, path: Path) -> LoadedCatalog:
         message = _TOML_ERROR_LINE_RE.sub("", str(exc)).strip()
         raise InputError(name, int(m.group(1)) if m else 0,
                          f"not valid TOML: {message}") from None
-    lines = text.splitlines()
-    spans, venue_lines, _ = _scan(lines)
+    spans, venue_lines, layout = _entry_spans(text)
     problems: list[Problem] = []
     report = _Reporter(name, problems)
 
     schema = doc.get("schema", SCHEMA_VERSION)
     if schema != SCHEMA_VERSION:
-        raise InputError(name, _top_line(lines, "schema"),
+        raise InputError(name, _top_line(text, layout, "schema"),
                          f"schema {schema!r} is not one this ssl-bib reads "
                          f"(it reads schema {SCHEMA_VERSION})")
     categories = doc.get("categories", [])
     if not isinstance(categories, list) or not all(isinstance(c, str) for c in categories):
-        report.error(_top_line(lines, "categories"), "'categories' must be a list of strings")
+        report.error(_top_line(text, layout, "categories"),
+                     "'categories' must be a list of strings")
         categories = []
-    settings = convert_settings(doc.get("settings"), _top_line(lines, "[settings]"), report)
+    settings = convert_settings(doc.get("settings"), _top_line(text, layout, "[settings]"),
+                                report)
     venues: dict[str, Venue] = {}
     raw_venues = doc.get("venues", {})
     if not isinstance(raw_venues, dict):
-        report.error(_top_line(lines, "venues"), "'venues' must be a table of tables")
+        report.error(_top_line(text, layout, "venues"), "'venues' must be a table of tables")
         raw_venues = {}
     for key, raw in raw_venues.items():
         venue = convert_venue(key, raw, venue_lines.get(key, 0), report)
@@ -190,18 +218,18 @@ def _parse_text(text: str, path: Path) -> LoadedCatalog:
     known_top = {"schema", "categories", "settings", "venues", "entries"}
     for top in doc:
         if top not in known_top:
-            report.error(_top_line(lines, top), f"unknown top-level key '{top}'")
+            report.error(_top_line(text, layout, top), f"unknown top-level key '{top}'")
 
     raw_entries = doc.get("entries", [])
     if not isinstance(raw_entries, list) or len(raw_entries) != len(spans):
-        raise InputError(name, _top_line(lines, "entries"),
+        raise InputError(name, _top_line(text, layout, "entries"),
                          "entries must be written as [[entries]] tables")
     entries: list[Entry] = []
     kept_spans: list[EntrySpan] = []
     kept_raw: list[dict[str, Any]] = []
     for index, (raw, span) in enumerate(zip(raw_entries, spans, strict=True)):
         def line_of(field_name: str, span: EntrySpan = span) -> int:
-            return span.field_line(lines, field_name) + 1
+            return span.field_line(text, field_name) + 1
 
         entry = convert_entry(raw, line_of, report, index)
         if entry is not None:
@@ -212,22 +240,34 @@ def _parse_text(text: str, path: Path) -> LoadedCatalog:
                       settings=settings, schema=schema)
     return LoadedCatalog(path=path, text=text, catalog=catalog, spans=kept_spans,
                          venue_lines=venue_lines, problems=problems,
-                         raw_entries=kept_raw, pristine_head=_head_state(catalog), lines=lines,
+                         raw_entries=kept_raw, pristine_head=_head_state(catalog),
                          loaded_entries=list(entries))
 
 
-def _top_line(lines: list[str], what: str) -> int:
-    for i, line in enumerate(lines):
-        if line.lstrip().startswith(what):
-            return i + 1
-    return 0
+def _top_line(text: str, layout: Layout, what: str) -> int:
+    """1-based line of a top-level key or table (`"[settings]"`), for reports;
+    0 when it is not found."""
+    if what.startswith("["):
+        path = parse_key(what.strip("[]"))
+        return next((t.line + 1 for t in layout.tables if t.path == path), 0)
+    for table in layout.tables:
+        if table.path[0] == what:
+            return table.line + 1
+    head = text[:layout.tables[0].lead_at] if layout.tables else text
+    return next((line + 1 for line, key, _ in statement_keys(head) if key[0] == what), 0)
 
 
 def load(path: Path) -> LoadedCatalog:
     """Read and parse a catalog file. Raises InputError with file:line on failure."""
     path = Path(path)
     try:
-        raw = path.read_bytes()
+        # Asked before opening: opening a pipe would wait for a writer.
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            raise InputError(str(path), 0, "not a regular file (a folder, device or pipe); "
+                             "a catalog is a file")
+        with open(path, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            raw = handle.read()
     except FileNotFoundError:
         raise InputError(str(path), 0, "no such catalog file "
                          "(give --catalog PATH or set SSL_BIB_CATALOG)") from None
@@ -238,7 +278,9 @@ def load(path: Path) -> LoadedCatalog:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise InputError(path.name, line, "not UTF-8 text") from None
-    return parse_text(text, path)
+    loaded = parse_text(text, path)
+    loaded.disk = DiskState.of(raw, info)
+    return loaded
 
 
 def new_catalog(path: Path) -> LoadedCatalog:
@@ -248,72 +290,217 @@ def new_catalog(path: Path) -> LoadedCatalog:
                          problems=[], raw_entries=[], pristine_head=())
 
 
+def refuse_unwritable(path: Path, force: bool = False) -> None:
+    """Refuse, as editors do, a catalog that is read-only (no write bit, or
+    not writable by us) unless forced; and anything that is not a regular
+    file. Raises WriteRefused. A link is judged by the file it points to."""
+    target = Path(os.path.realpath(path))
+    try:
+        info = os.stat(target)
+    except FileNotFoundError:
+        return
+    if not stat.S_ISREG(info.st_mode):
+        raise WriteRefused(f"{path}: not a regular file (a folder, device or pipe); "
+                           "nothing was written")
+    if not force and (info.st_mode & 0o222 == 0 or not os.access(target, os.W_OK)):
+        raise WriteRefused(f"{path}: the catalog is read-only (mode "
+                           f"{stat.S_IMODE(info.st_mode):o}); nothing was written "
+                           "(give --force to write it anyway)")
+
+
+@contextlib.contextmanager
+def editing(path: Path, command: str, force: bool = False,
+            bootstrap: bool = False) -> Iterator[LoadedCatalog]:
+    """The catalog, for a command that changes it: locked against other
+    writers for the whole block, refused up front if read-only (unless
+    `force`), loaded inside the lock; save() it as often as needed within.
+    With `bootstrap`, a missing file is a new, empty catalog.
+
+    Raises WriteRefused (read-only, or the lock not had in time: the message
+    names the holder) and InputError (the file does not read)."""
+    path = Path(path)
+    refuse_unwritable(path, force)
+    try:
+        with file_lock.locked(path, command):
+            fresh = bootstrap and not os.path.lexists(path)
+            loaded = new_catalog(path) if fresh else load(path)
+            loaded.force = force
+            yield loaded
+    except file_lock.LockTimeout as exc:
+        raise WriteRefused(f"{exc}; nothing was written") from None
+
+
+def diff(loaded: LoadedCatalog) -> str:
+    """The unified diff a save would write, for --dry-run."""
+    import difflib
+
+    from .toml_scan import split_lines_keepends
+
+    new_text = render(loaded)
+    return "".join(difflib.unified_diff(
+        split_lines_keepends(loaded.text), split_lines_keepends(new_text),
+        fromfile=f"a/{loaded.name}", tofile=f"b/{loaded.name}"))
+
+
 def render(loaded: LoadedCatalog) -> str:
     """The file's new text: unchanged entries verbatim, changed ones re-rendered."""
     with paused_gc():
-        return _render(loaded)[0]
+        return _render(loaded).text
 
 
-def _render(loaded: LoadedCatalog) -> tuple[str, list[dict[str, Any]] | None]:
-    """The new text and, when known without a full parse, each entry's table as
-    tomllib reads it (aligned with catalog.entries)."""
+@dataclass
+class _Rendered:
+    text: str
+    changed: bool
+    # Each entry's table as tomllib reads it and where it sits, aligned with
+    # catalog.entries; None for a whole new file (it is parsed to check it).
+    raws: list[dict[str, Any]] | None = None
+    spans: list[EntrySpan] | None = None
+
+
+def _render(loaded: LoadedCatalog) -> _Rendered:
+    """Splice: the head and unchanged entries keep their bytes, changed and
+    new entries are rendered. Every old piece whose neighbourhood changes
+    (re-rendered, removed, moved, followed by a new entry) is first proven
+    to be exactly its entry's table (_prove_span), so a boundary the scan
+    got wrong can never cut a value in two."""
     catalog = loaded.catalog
     if not loaded.text:
-        return render_catalog(catalog), None
-    lines = loaded.text.splitlines(keepends=True)
-    if lines and not lines[-1].endswith("\n"):
-        lines[-1] += "\n"
+        return _Rendered(render_catalog(catalog), True)
+    text = loaded.text if loaded.text.endswith("\n") else loaded.text + "\n"
     spans = loaded.spans
-    first = spans[0].lead if spans else len(lines)
-    last = spans[-1].end if spans else len(lines)
-    head = "".join(lines[:first])
-    if _head_state(catalog) != loaded.pristine_head:
+    first = spans[0].lead_at if spans else len(text)
+    last = spans[-1].end_at if spans else len(text)
+    head = text[:first]
+    changed = _head_state(catalog) != loaded.pristine_head
+    if changed:
         head = _edit_head(head, catalog)
     # Match each entry to its old text by identity (it was edited in place),
     # else by key (it was replaced); each old text is used at most once.
-    triples = list(zip(loaded.loaded_entries, loaded.raw_entries, spans, strict=True))
-    by_id = {id(e): (raw, s) for e, raw, s in triples}
-    by_key: dict[str, tuple[dict[str, Any], EntrySpan]] = {}
-    for e, raw, s in triples:
-        by_key.setdefault(e.key, (raw, s))
+    index_of = {id(e): i for i, e in enumerate(loaded.loaded_entries)}
+    by_key: dict[str, int] = {}
+    for i, e in enumerate(loaded.loaded_entries):
+        by_key.setdefault(e.key, i)
     used: set[int] = set()
     quiet = _Reporter(loaded.name, [])
     out = [head]
+    pos, line = len(head), head.count("\n")
     raws: list[dict[str, Any]] = []
+    new_spans: list[EntrySpan] = []
+    order: list[int] = []            # old index of each entry written verbatim, else -1
     for entry in catalog.entries:
-        found = by_id.get(id(entry)) or by_key.get(entry.key)
-        if found is not None and id(found[1]) not in used:
-            raw, span = found
-            used.add(id(span))
-            lead = "".join(lines[span.lead:span.start])
+        i = index_of.get(id(entry), by_key.get(entry.key, -1))
+        if i >= 0 and i not in used:
+            used.add(i)
+            span, raw = spans[i], loaded.raw_entries[i]
+            lead = text[span.lead_at:span.start_at]
             if entry == convert_entry(raw, lambda _field: 0, quiet, 0):
-                out.append(lead + "".join(lines[span.start:span.end]))
-                raws.append(raw)
-                continue
-            text, raw = _render_checked(entry, loaded.name)
-            out.append(lead + text)
+                body = text[span.start_at:span.end_at]
+                order.append(i)
+            else:
+                _prove_span(loaded, text, i)
+                body, raw = _render_checked(entry, loaded)
+                order.append(-1)
         else:
-            sep = "\n" if out[-1] and not out[-1].endswith("\n\n") else ""
-            text, raw = _render_checked(entry, loaded.name)
-            out.append(sep + text)
+            lead = "\n" if not out[-1].endswith("\n\n") else ""
+            body, raw = _render_checked(entry, loaded)
+            order.append(-1)
+        lead_at, start_at = pos, pos + len(lead)
+        line += lead.count("\n")
+        new_spans.append(EntrySpan(lead_at, start_at, start_at + len(body), line))
+        line += body.count("\n")
+        pos = start_at + len(body)
+        out.append(lead)
+        out.append(body)
         raws.append(raw)
-    out.append("".join(lines[last:]))
-    return "".join(out), raws
+    out.append(text[last:])
+    count = len(spans)
+    for i in set(range(count)) - used:
+        _prove_span(loaded, text, i)          # removed: it must be exactly that entry
+    for k, i in enumerate(order):
+        if i < 0:
+            continue
+        before = order[k - 1] if k else -2    # -2: the head / the tail
+        after = order[k + 1] if k + 1 < len(order) else -2
+        if before != (i - 1 if i else -2) or after != (i + 1 if i + 1 < count else -2):
+            _prove_span(loaded, text, i)      # moved, or a neighbour changed
+    changed = changed or len(order) != count or order != list(range(count))
+    if not changed:
+        return _Rendered(loaded.text, False, raws, new_spans)
+    return _Rendered("".join(out), True, raws, new_spans)
 
 
-def _render_checked(entry: Entry, name: str) -> tuple[str, dict[str, Any]]:
-    """Render one entry and prove it reads back as the same entry, so a write
-    can never produce a file the store cannot read (checked per entry, not
-    per file, to keep a one-entry change to a big file fast)."""
+def _prove_span(loaded: LoadedCatalog, text: str, index: int) -> None:
+    """Prove that an old piece of the file is exactly entry `index`'s table,
+    with only comments and blank lines before it; else refuse the write."""
+    span, raw = loaded.spans[index], loaded.raw_entries[index]
+    try:
+        ok = (tomllib.loads(text[span.start_at:span.end_at]) == {"entries": [raw]}
+              and isinstance(tomllib.loads(text[span.lead_at:span.start_at]), dict))
+    except tomllib.TOMLDecodeError:
+        ok = False
+    if not ok:
+        key = raw.get("key", "?")
+        raise InputError(loaded.name, span.start + 1,
+                         f"entry {key}: ssl-bib cannot tell exactly where this entry's text "
+                         "ends, so it cannot be rewritten safely; nothing was written")
+
+
+def _render_checked(entry: Entry, loaded: LoadedCatalog) -> tuple[str, dict[str, Any]]:
+    """Render one entry and prove it reads back, alone, as one [[entries]]
+    table holding the same entry (the splice proofs in _render make sure it
+    also reads so in place)."""
     text = render_entry(entry)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise _unwritable(loaded, entry, "it holds a lone surrogate, which is not Unicode "
+                          "text") from None
     problems: list[Problem] = []
-    raw = tomllib.loads(text)["entries"][0]
-    back = convert_entry(raw, lambda _field: 0, _Reporter(name, problems), 0)
+    doc = tomllib.loads(text)
+    tables = doc.get("entries")
+    if len(doc) != 1 or not isinstance(tables, list) or len(tables) != 1:
+        raise _unwritable(loaded, entry, "it does not render as one table")
+    raw: dict[str, Any] = tables[0]
+    back = convert_entry(raw, lambda _field: 0, _Reporter(loaded.name, problems), 0)
     if back != entry or problems:
-        detail = problems[0].message if problems else "it reads back differently"
-        raise InputError(name, 0, f"entry {entry.key}: cannot be written: {detail}; "
-                         "nothing was written")
+        raise _unwritable(loaded, entry,
+                          problems[0].message if problems else "it reads back differently")
     return text, raw
+
+
+class EntryUnwritable(InputError):
+    """One entry cannot be written as it is: `key` says which, `source`
+    where it came from ("in.bib:12", when known), `detail` why."""
+
+    def __init__(self, file: str, line: int, key: str, source: str, detail: str) -> None:
+        self.key, self.source, self.detail = key, source, detail
+        where = f" (from {source})" if source else ""
+        super().__init__(file, line, f"entry {key}{where}: cannot be written: {detail}; "
+                                     "nothing was written")
+
+
+def _unwritable(loaded: LoadedCatalog, entry: Entry, detail: str) -> EntryUnwritable:
+    # Where an imported entry came from: "in.bib:12 (its key there)".
+    source = entry.provenance.get("entry", "").split(" (")[0]
+    return EntryUnwritable(loaded.name, loaded.line_of(entry), entry.key, source, detail)
+
+
+def revert(loaded: LoadedCatalog, key: str) -> None:
+    """Undo this command's changes to entry `key`: back to the entry as last
+    read or written, or out of the catalog if it is new. For a command that
+    drops the one record it could not store and keeps the rest."""
+    entries = loaded.catalog.entries
+    at = next(i for i, e in enumerate(entries) if e.key == key)
+    old = next((i for i, e in enumerate(loaded.loaded_entries) if e.key == key), None)
+    if old is None:
+        del entries[at]
+        return
+    original = convert_entry(loaded.raw_entries[old], lambda _field: 0,
+                             _Reporter(loaded.name, []), 0)
+    assert original is not None
+    entries[at] = loaded.loaded_entries[old] = original
+    loaded._by_id = loaded._by_key = None
 
 
 def _edit_head(head: str, catalog: Catalog) -> str:
@@ -365,33 +552,132 @@ def save(loaded: LoadedCatalog) -> bool:
     whether it wrote. Refuses to write text it cannot read back as the same
     catalog. Afterwards `loaded` describes the written file, so a command may
     save again and again (enrich saves as it goes) and each save re-renders
-    only what changed since the last one."""
-    with paused_gc():
-        text, raws = _render(loaded)
-    if text == loaded.text:
-        return False
-    if raws is None or _head_state(loaded.catalog) != loaded.pristine_head:
-        # A new file or an edited head: prove the whole file reads back.
-        check = parse_text(text, loaded.path)
-        if check.catalog != loaded.catalog:
-            raise InputError(loaded.name, 0, "the catalog would not read back as the same "
-                             "data; nothing was written")
-        raws = check.raw_entries
-    write_atomic(loaded.path, text)
-    _rebaseline(loaded, text, raws)
+    only what changed since the last one.
+
+    Under the catalog's lock, and only if the file is still what was loaded
+    (or last written): if someone changed it meanwhile, this command's own
+    changes are re-based onto theirs (rebase.py), or nothing is written and
+    WriteRefused says why. A link is written through to its target."""
+    refuse_unwritable(loaded.path, loaded.force)
+    with _write_lock(loaded.path):
+        for _attempt in range(3):
+            with paused_gc():
+                rendered = _render(loaded)
+            if not rendered.changed:
+                return False
+            data = _verified(loaded, rendered).encode("utf-8")
+            try:
+                # Checked once more right before the rename, after the fsync.
+                target = write_through(loaded.path, data,
+                                       before_replace=lambda: _unchanged_on_disk(loaded))
+                break
+            except _ChangedMeanwhile as changed:
+                _rebase_onto_disk(loaded, changed.current)
+        else:
+            raise WriteRefused(f"{loaded.path}: the file keeps changing while ssl-bib writes "
+                               "it; nothing was written")
+        loaded.disk = DiskState.of(data, os.stat(target))
+    assert rendered.raws is not None and rendered.spans is not None
+    _rebaseline(loaded, rendered.text, rendered.raws, rendered.spans)
     return True
 
 
-def _rebaseline(loaded: LoadedCatalog, text: str, raws: list[dict[str, Any]]) -> None:
-    lines = text.splitlines()
-    spans, venue_lines, _ = _scan(lines)
-    if len(spans) != len(loaded.catalog.entries) or len(raws) != len(spans):
-        # Cannot happen for text we rendered; fall back to a full read.
-        fresh = parse_text(text, loaded.path)
-        spans, raws, venue_lines = fresh.spans, fresh.raw_entries, fresh.venue_lines
-    loaded.text, loaded.lines, loaded.spans = text, lines, spans
-    loaded.venue_lines = venue_lines
+class _ChangedMeanwhile(Exception):
+    def __init__(self, current: tuple[DiskState, bytes] | None) -> None:
+        self.current = current
+
+
+def _unchanged_on_disk(loaded: LoadedCatalog) -> None:
+    current = _disk_now(loaded.path)
+    if (current[0] if current else None) != loaded.disk:
+        raise _ChangedMeanwhile(current)
+
+
+def _verified(loaded: LoadedCatalog, rendered: _Rendered) -> str:
+    """A new file or an edited head is proven by reading the whole text back."""
+    if rendered.raws is None or _head_state(loaded.catalog) != loaded.pristine_head:
+        check = parse_text(rendered.text, loaded.path)
+        if check.catalog != loaded.catalog:
+            raise InputError(loaded.name, 0, "the catalog would not read back as the same "
+                             "data; nothing was written")
+        rendered.raws, rendered.spans = check.raw_entries, check.spans
+        loaded.venue_lines = check.venue_lines
+    return rendered.text
+
+
+@contextlib.contextmanager
+def _write_lock(path: Path) -> Iterator[None]:
+    try:
+        with file_lock.locked(path):
+            yield
+    except file_lock.LockTimeout as exc:
+        raise WriteRefused(f"{exc}; nothing was written") from None
+
+
+def _disk_now(path: Path) -> tuple[DiskState, bytes] | None:
+    """The file as it is now (None: there is none). Size and mtime say it
+    changed; equal ones are confirmed by the content's hash, since a same-size
+    edit within one timestamp tick would fool them."""
+    try:
+        with open(path, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            data = handle.read()
+    except FileNotFoundError:
+        return None
+    return DiskState.of(data, info), data
+
+
+def _rebase_onto_disk(loaded: LoadedCatalog, current: tuple[DiskState, bytes] | None) -> None:
+    """Someone changed the file since we read it: take their text as the new
+    starting point and re-apply this command's changes onto it."""
+    if current is None:
+        if loaded.disk is None:
+            return
+        raise WriteRefused(f"{loaded.path}: the catalog was removed while ssl-bib was "
+                           "working on it; nothing was written")
+    state, data = current
+    try:
+        theirs = parse_text(data.decode("utf-8"), loaded.path)
+    except (UnicodeDecodeError, InputError) as exc:
+        detail = exc.format() if isinstance(exc, InputError) else "it is not UTF-8 text"
+        raise WriteRefused(f"{loaded.path} was changed meanwhile and no longer reads "
+                           f"({detail}); nothing was written") from None
+    new_errors = sum(p.severity == "error" for p in theirs.problems) - \
+        sum(p.severity == "error" for p in loaded.problems)
+    if new_errors > 0:
+        first = next(p for p in theirs.problems if p.severity == "error")
+        raise WriteRefused(f"{loaded.path} was changed meanwhile and now has errors "
+                           f"({first.format()}); nothing was written")
+    try:
+        rebase(_baseline(loaded), loaded.catalog, theirs.catalog)
+    except RebaseConflict as exc:
+        raise WriteRefused(f"{loaded.path} was changed meanwhile: {exc}; nothing was "
+                           "written (run the command again)") from None
+    mine = {e.key: e for e in loaded.catalog.entries}
+    loaded.text, loaded.spans = theirs.text, theirs.spans
+    loaded.raw_entries, loaded.venue_lines = theirs.raw_entries, theirs.venue_lines
+    loaded.pristine_head = theirs.pristine_head
+    loaded.loaded_entries = [mine.get(e.key, e) for e in theirs.loaded_entries]
+    loaded.disk = state
+    loaded._lines = loaded._by_id = loaded._by_key = None
+
+
+def _baseline(loaded: LoadedCatalog) -> Catalog:
+    """The catalog as last read or written, before this command's changes."""
+    quiet = _Reporter(loaded.name, [])
+    entries = [e for e in (convert_entry(raw, lambda _field: 0, quiet, 0)
+                           for raw in loaded.raw_entries) if e is not None]
+    if not loaded.pristine_head:
+        return Catalog(entries=entries)
+    schema, categories, settings, venues = copy.deepcopy(loaded.pristine_head)
+    return Catalog(entries=entries, venues=venues, categories=categories,
+                   settings=settings, schema=schema)
+
+
+def _rebaseline(loaded: LoadedCatalog, text: str, raws: list[dict[str, Any]],
+                spans: list[EntrySpan]) -> None:
+    loaded.text, loaded.spans = text, spans
     loaded.raw_entries = raws
     loaded.loaded_entries = list(loaded.catalog.entries)
     loaded.pristine_head = _head_state(loaded.catalog)
-    loaded._by_id = loaded._by_key = None
+    loaded._lines = loaded._by_id = loaded._by_key = None

@@ -63,7 +63,7 @@ def code_link(text: str) -> CodeLink:
               "entry added by DOI (one ID only).")
 @click.option("--dry-run", is_flag=True, help="Print what would be added; write nothing.")
 @click.option("--force", is_flag=True, help="Add a probable duplicate, or a preprint whose "
-              "published version was found.")
+              "published version was found; and write a read-only catalog.")
 @click.option("--keep-going", is_flag=True,
               help="Add the papers that can be added when others cannot.")
 @click.option("--refresh", is_flag=True, help="Ask the services again instead of the cache.")
@@ -121,89 +121,91 @@ def command(ctx: CatalogContext, ids: tuple[str, ...], categories: tuple[str, ..
         fail(f"--section: {section} is not a plausible year", 2)
     code = [code_link(text) for text in codes]
 
-    loaded = ctx.load()
-    catalog = loaded.catalog
-    if categories and no_category:
-        fail("give --category or --no-category, not both", 2)
-    if not categories and not no_category:
-        fail(f"give at least one --category (one of: {', '.join(catalog.categories)}) "
-             "or --no-category", 2)
-    unknown = [c for c in categories if c not in catalog.categories]
-    if unknown:
-        fail(f"--category {unknown[0]!r} is not a category of {loaded.name} "
-             f"(known: {', '.join(catalog.categories)})", 2)
-    venue_key = None
-    if venue is not None:
-        chosen = venue_rules.find(catalog, venue)
-        if chosen is None:
-            fail(f"--venue {venue!r} is not a venue of {loaded.name} (known: "
-                 f"{', '.join(catalog.venues)})", 2)
-        venue_key = chosen.key
-    if key is not None:
-        if not _KEY_RE.match(key):
-            fail(f"--key {key!r}: a key holds only ASCII letters, digits and _ : -", 2)
-        taken = catalog.find(key)
-        if taken is not None:
-            fail(f"--key {key!r} is already the key of an entry ({taken.key})", 2)
-    mailto = mailto_for(loaded, mailto)
+    # Locked from load to save: another writer waits, an editor's change
+    # meanwhile is re-based; a read-only catalog is refused unless --force.
+    with ctx.writing("ssl-bib add", force, dry_run=dry_run) as loaded:
+        catalog = loaded.catalog
+        if categories and no_category:
+            fail("give --category or --no-category, not both", 2)
+        if not categories and not no_category:
+            fail(f"give at least one --category (one of: {', '.join(catalog.categories)}) "
+                 "or --no-category", 2)
+        unknown = [c for c in categories if c not in catalog.categories]
+        if unknown:
+            fail(f"--category {unknown[0]!r} is not a category of {loaded.name} "
+                 f"(known: {', '.join(catalog.categories)})", 2)
+        venue_key = None
+        if venue is not None:
+            chosen = venue_rules.find(catalog, venue)
+            if chosen is None:
+                fail(f"--venue {venue!r} is not a venue of {loaded.name} (known: "
+                     f"{', '.join(catalog.venues)})", 2)
+            venue_key = chosen.key
+        if key is not None:
+            if not _KEY_RE.match(key):
+                fail(f"--key {key!r}: a key holds only ASCII letters, digits and _ : -", 2)
+            taken = catalog.find(key)
+            if taken is not None:
+                fail(f"--key {key!r} is already the key of an entry ({taken.key})", 2)
+        mailto = mailto_for(loaded, mailto)
 
-    request = Request(categories=list(categories), code=code, venue=venue_key,
-                      section=section, key=key, link=link, arxiv=arxiv_id, force=force,
-                      options_text=_options_text(categories, no_category, codes, venue,
-                                                 section, key))
-    sources = _sources(crossref_url, arxiv_url, mailto, refresh)
-    try:
-        outcome = Adder(catalog, sources, request).run(papers)
-    finally:
-        sources.close()
+        request = Request(categories=list(categories), code=code, venue=venue_key,
+                          section=section, key=key, link=link, arxiv=arxiv_id, force=force,
+                          options_text=_options_text(categories, no_category, codes, venue,
+                                                     section, key))
+        sources = _sources(crossref_url, arxiv_url, mailto, refresh)
+        try:
+            outcome = Adder(catalog, sources, request).run(papers)
+        finally:
+            sources.close()
 
-    if outcome.stopped:
-        fail(f"{outcome.stopped}; nothing was written", 1)
-    for failed in outcome.failed:
-        for note in failed.notes:
-            click.echo(f"note: {failed.paper.text}: {note}", err=True)
-        click.echo(f"ssl-bib: {failed.paper.text}: {failed.message}", err=True)
-    if outcome.failed and not keep_going:
-        worst = max(f.code for f in outcome.failed)
-        if len(papers) > 1:
-            fail(f"{len(outcome.failed)} of {len(papers)} papers could not be added: nothing "
-                 "was written (--keep-going adds the others)", worst)
-        sys.exit(worst)
+        if outcome.stopped:
+            fail(f"{outcome.stopped}; nothing was written", 1)
+        for failed in outcome.failed:
+            for note in failed.notes:
+                click.echo(f"note: {failed.paper.text}: {note}", err=True)
+            click.echo(f"ssl-bib: {failed.paper.text}: {failed.message}", err=True)
+        if outcome.failed and not keep_going:
+            worst = max(f.code for f in outcome.failed)
+            if len(papers) > 1:
+                fail(f"{len(outcome.failed)} of {len(papers)} papers could not be added: nothing "
+                     "was written (--keep-going adds the others)", worst)
+            sys.exit(worst)
 
-    from ..adding.run import check_added, entry_block, venue_block
+        from ..adding.run import check_added, entry_block, venue_block
 
-    problems = check_added(loaded, outcome)
-    if problems:
-        for problem in problems:
-            click.echo(problem, err=True)
-        fail("the new entries would not pass `check` (see above): nothing was written", 1)
-    try:
-        if dry_run:
-            text = store.render(loaded)
-        else:
-            store.save(loaded)
-            text = loaded.text
-    except InputError as exc:
-        fail_input(exc)
-    except OSError as exc:
-        fail(f"cannot write {loaded.path}: {exc.strerror or exc}; nothing was written", 1)
+        problems = check_added(loaded, outcome)
+        if problems:
+            for problem in problems:
+                click.echo(problem, err=True)
+            fail("the new entries would not pass `check` (see above): nothing was written", 1)
+        try:
+            if dry_run:
+                text = store.render(loaded)
+            else:
+                store.save(loaded)
+                text = loaded.text
+        except InputError as exc:
+            fail_input(exc)
+        except OSError as exc:
+            fail(f"cannot write {loaded.path}: {exc.strerror or exc}; nothing was written", 1)
 
-    verb = "would add" if dry_run else "added"
-    for added in outcome.added:
-        if added.new_venue is not None:
-            line, block = venue_block(text, added.new_venue.key)
-            click.echo(f"{verb} new venue {added.new_venue.key!r} ({added.new_venue.kind}) at "
-                       f"{loaded.name}:{line}: review its name and abbreviation")
+        verb = "would add" if dry_run else "added"
+        for added in outcome.added:
+            if added.new_venue is not None:
+                line, block = venue_block(text, added.new_venue.key)
+                click.echo(f"{verb} new venue {added.new_venue.key!r} ({added.new_venue.kind}) at "
+                           f"{loaded.name}:{line}: review its name and abbreviation")
+                click.echo(block, nl=False)
+            line, block = entry_block(text, added.entry.key)
+            click.echo(f"{verb} {added.entry.key} at {loaded.name}:{line}")
             click.echo(block, nl=False)
-        line, block = entry_block(text, added.entry.key)
-        click.echo(f"{verb} {added.entry.key} at {loaded.name}:{line}")
-        click.echo(block, nl=False)
-        for note in added.notes:
-            click.echo(f"note: {added.paper.text}: {note}", err=True)
-    if dry_run:
-        click.echo("dry run: nothing was written", err=True)
-    if outcome.failed:
-        sys.exit(max(f.code for f in outcome.failed))
+            for note in added.notes:
+                click.echo(f"note: {added.paper.text}: {note}", err=True)
+        if dry_run:
+            click.echo("dry run: nothing was written", err=True)
+        if outcome.failed:
+            sys.exit(max(f.code for f in outcome.failed))
 
 
 def _options_text(categories: tuple[str, ...], no_category: bool, codes: tuple[str, ...],

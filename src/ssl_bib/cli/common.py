@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar, cast, overload
 
@@ -13,7 +14,7 @@ import click
 from ..model import Entry
 from ..problems import InputError
 from ..select import Filters, YearRange, select
-from ..store import LoadedCatalog, load
+from ..store import LoadedCatalog, WriteRefused, load
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -30,6 +31,43 @@ class CatalogContext:
             return load(self.path)
         except InputError as exc:
             fail_input(exc)
+
+
+    @contextlib.contextmanager
+    def writing(self, command: str, force: bool, dry_run: bool = False,
+                bootstrap: bool = False) -> Iterator[LoadedCatalog]:
+        """The catalog for a command that changes it: locked against other
+        ssl-bib writers for the block (not for a dry run, which writes
+        nothing), refused if read-only unless `force` (a dry run too: it
+        must fail where the real run would). Errors: one line, exit 1 (a
+        refused write) or 2 (a catalog that does not read)."""
+        from .. import file_lock, store
+
+        try:
+            file_lock.timeout_from_env()
+        except ValueError:
+            fail(f"{file_lock.TIMEOUT_ENV} must be a number of seconds", 2)
+        try:
+            if dry_run:
+                store.refuse_unwritable(self.path, force)
+                if bootstrap and not self.path.exists():
+                    yield store.new_catalog(self.path)
+                else:
+                    yield load(self.path)
+                return
+            with store.editing(self.path, command, force, bootstrap) as loaded:
+                yield loaded
+        except WriteRefused as exc:
+            fail(exc.message, 1)
+        except InputError as exc:
+            fail_input(exc)
+
+
+def force_option(func: F) -> F:
+    """--force, on every command that writes the catalog."""
+    return click.option(
+        "--force", is_flag=True,
+        help="Write the catalog even when it is read-only (as an editor's :w! does).")(func)
 
 
 def fail_input(exc: InputError) -> NoReturn:

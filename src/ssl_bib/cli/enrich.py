@@ -8,11 +8,13 @@ import click
 
 from ..problems import InputError
 from ..select import Filters
+from ..store import LoadedCatalog
 from .common import (
     CatalogContext,
     fail,
     fail_input,
     filter_options,
+    force_option,
     pass_catalog,
     selected,
 )
@@ -41,11 +43,12 @@ from .services import check_url, env_float, mailto_for
 @click.option("--upgrade-preprints", is_flag=True,
               help="Apply a published version found for an arXiv entry.")
 @filter_options(key_option=False)
+@force_option
 @pass_catalog
 def command(ctx: CatalogContext, keys: tuple[str, ...], filters: Filters, dry_run: bool,
             fields_opt: str | None,
             mailto: str | None, crossref_url: str, concurrency: int | None, refresh: bool,
-            upgrade_preprints: bool) -> None:
+            upgrade_preprints: bool, force: bool) -> None:
     """Fill empty fields (authors, DOI, pages, ...) of entries from Crossref.
 
     Each entry is looked up by its DOI, then its PII, then by title; a title
@@ -53,13 +56,7 @@ def command(ctx: CatalogContext, keys: tuple[str, ...], filters: Filters, dry_ru
     overwritten; disagreements are reported. Exit 0 when the run completed,
     1 when it stopped early or a request failed, 2 for bad input.
     """
-    import difflib
-
-    from ..crossref.cache import ResponseCache, default_cache_dir
-    from ..crossref.client import CrossrefClient, RetryPolicy
-    from ..enrich import ENRICH_FIELDS, run
-    from ..progress import Progress
-    from ..store import render
+    from ..enrich import ENRICH_FIELDS
 
     check_url("--crossref-url", crossref_url)
     fields = ENRICH_FIELDS
@@ -70,8 +67,23 @@ def command(ctx: CatalogContext, keys: tuple[str, ...], filters: Filters, dry_ru
             fail(f"--fields: unknown field {', '.join(unknown) or '(none)'}; choose from "
                  f"{', '.join(ENRICH_FIELDS)}", 2)
         fields = asked
-    loaded = ctx.load()
+    # Locked for the whole run: another writer waits (or gives up, naming
+    # this run); an editor's change meanwhile is re-based at each save.
     filters.keys = list(keys)
+    with ctx.writing("ssl-bib enrich", force, dry_run=dry_run) as loaded:
+        _enrich(loaded, filters, dry_run, fields, mailto, crossref_url, concurrency, refresh,
+                upgrade_preprints)
+
+
+def _enrich(loaded: LoadedCatalog, filters: Filters, dry_run: bool,
+            fields: tuple[str, ...], mailto: str | None, crossref_url: str,
+            concurrency: int | None, refresh: bool, upgrade_preprints: bool) -> None:
+    from ..crossref.cache import ResponseCache, default_cache_dir
+    from ..crossref.client import CrossrefClient, RetryPolicy
+    from ..enrich import run
+    from ..progress import Progress
+    from ..store import diff
+
     entries = selected(loaded, filters)
     mailto = mailto_for(loaded, mailto)
     concurrency = concurrency or loaded.catalog.settings.crossref_concurrency or 1
@@ -119,11 +131,7 @@ def command(ctx: CatalogContext, keys: tuple[str, ...], filters: Filters, dry_ru
             click.echo(f"  disagreement: {note}")
 
     if dry_run:
-        new_text = render(loaded)
-        diff = difflib.unified_diff(loaded.text.splitlines(keepends=True),
-                                    new_text.splitlines(keepends=True),
-                                    f"a/{loaded.name}", f"b/{loaded.name}")
-        sys.stdout.writelines(diff)
+        sys.stdout.write(diff(loaded))
 
     if summary.stopped and not any(r.status != "complete" for r in summary.reports):
         # Stopped before a single answer (Crossref unreachable): one line says it all.

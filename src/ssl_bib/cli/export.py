@@ -95,9 +95,9 @@ def command(ctx: CatalogContext, fmt: str | None, output: str, all_dir: str | No
             sys.stdout.write(text)
             sys.stdout.flush()
         else:
-            from ..atomic import write_atomic
+            from ..atomic import write_output
 
-            write_atomic(Path(output), text)
+            write_output(Path(output), text)
             click.echo(f"wrote {len(entries)} entries to {output}", err=True)
     except ExportError as exc:
         fail_input(export_failure(loaded, exc, "nothing written"))
