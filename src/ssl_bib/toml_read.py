@@ -133,6 +133,7 @@ _EXPECTED = {
     "entry_type": f"must be one of {', '.join(ENTRY_TYPES)}",
     "categories": "must be a list of strings",
     "alt_titles": "must be a list of strings",
+    "key_aliases": "must be a list of strings",
     "sections": "must be a list of years (integers)",
     "authors": "must be a list of \"Family, Given\" strings, { family, given, suffix, orcid } "
                "tables or { literal = \"Organisation\" } tables",
@@ -150,7 +151,7 @@ def _convert_field(name: str, value: Any) -> Any:
         return value if _is_int(value) and 1 <= value <= 12 else _BAD
     if name == "entry_type":
         return value if value in ENTRY_TYPES else _BAD
-    if name in ("categories", "alt_titles", "doubts"):
+    if name in ("categories", "alt_titles", "doubts", "key_aliases"):
         ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
         return list(value) if ok else _BAD
     if name == "sections":

@@ -333,7 +333,7 @@ class Planner:
                 plan.state[zkey] = None  # a deferred copy from a push: told once is enough
             return
         catalog = self.loaded.catalog
-        taken = [e.key for e in catalog.entries] + [e.key for e in plan.new_entries.values()]
+        taken = catalog.taken_keys() + [e.key for e in plan.new_entries.values()]
         entry = Entry(key="", title=fields["title"], year=fields["year"], zotero_key=zkey)
         for name, value in fields.items():
             setattr(entry, name, value)
