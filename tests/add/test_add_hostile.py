@@ -144,16 +144,16 @@ def test_a_bad_max_wait_is_a_usage_error_for_every_command(add: AddRun, value: s
 @pytest.mark.parametrize("service", SERVICES, ids=IDS)
 def test_a_trickling_answer_ends_at_the_exchange_deadline(add: AddRun,
                                                           service: Service) -> None:
-    """A byte every 0.2 s never trips the 0.5 s read timeout; the whole
-    exchange ends at 0.75 s, and before a first answer it is not retried."""
+    """A byte every 0.2 s never trips the 1 s read timeout; the whole
+    exchange ends at 1.5 s, and before a first answer it is not retried."""
     before = add.catalog.read_bytes()
     service.misbehave(add, "slowloris")
-    result, took = timed(add, service.paper, "--no-category", env={service.timeout: "0.5"})
+    result, took = timed(add, service.paper, "--no-category", env={service.timeout: "1"})
     assert result.exit_code == 1
     assert one_line(result) == (f"ssl-bib: cannot reach {service.name} at "
                                 f"{getattr(add.servers, service.name.lower()).url} (no "
-                                "complete answer within 0.75 s); nothing was written")
-    assert took < 2.0, f"{took:.2f} s"
+                                "complete answer within 1.5 s); nothing was written")
+    assert 1.4 <= took < 2.5, f"{took:.2f} s"
     assert add.catalog.read_bytes() == before
 
 

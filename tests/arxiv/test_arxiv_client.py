@@ -256,14 +256,14 @@ def test_an_unreachable_arxiv_fails_at_once(server: ArxivServer, clock: FakeCloc
 
 def test_a_trickling_answer_is_cut_at_the_deadline(server: ArxivServer,
                                                    clock: FakeClock) -> None:
-    """A byte every 0.2 s never trips the 0.5 s read timeout; the exchange's
+    """A byte every 0.2 s never trips the 1 s read timeout; the exchange's
     whole deadline (1.5 times it) ends it."""
     server.fail_next(Fault("slowloris"))
-    client = make_client(server.url, clock, policy=default_policy(read_timeout=0.5))
+    client = make_client(server.url, clock, policy=default_policy(read_timeout=1.0))
     started = time.monotonic()
-    with pytest.raises(ArxivUnreachable, match=r"no complete answer within 0.75 s"):
+    with pytest.raises(ArxivUnreachable, match=r"no complete answer within 1.5 s"):
         client.lookup("2111.06377")
-    assert time.monotonic() - started < 1.75
+    assert 1.4 <= time.monotonic() - started < 2.5
 
 
 @pytest.mark.parametrize("kind", ["huge", "huge-chunked"])
