@@ -219,6 +219,8 @@ class Settings:
     # Requests to Crossref in flight at once (enrich); None means 1.
     crossref_concurrency: int | None = None
     zotero_group: int | None = None
+    # The longest Retry-After/Backoff wait (seconds) a run waits out; None: 60.
+    max_wait: float | None = None
 
 
 @dataclass

@@ -46,6 +46,12 @@ def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+def _is_seconds(value: object) -> bool:
+    """A number of seconds for a wait limit: more than 0, at most a day."""
+    return isinstance(value, int | float) and not isinstance(value, bool) \
+        and 0 < value <= 86400
+
+
 _PERSON_KEYS = frozenset({"family", "given", "suffix", "orcid"})
 
 
@@ -229,6 +235,8 @@ def convert_settings(raw: object, line: int, report: _Reporter) -> Settings:
             settings.crossref_concurrency = value
         elif name == "zotero_group" and _is_int(value):
             settings.zotero_group = value
+        elif name == "max_wait" and _is_seconds(value):
+            settings.max_wait = float(value)
         elif name in ("zotero_api_key", "api_key"):
             report.error(line, f"settings.{name}: never store the API key in the catalog; "
                                "use ZOTERO_API_KEY or --api-key-file")

@@ -131,6 +131,8 @@ def render_settings(settings: Settings) -> str:
         lines.append(f"crossref_concurrency = {settings.crossref_concurrency}")
     if settings.zotero_group is not None:
         lines.append(f"zotero_group = {settings.zotero_group}")
+    if settings.max_wait is not None:
+        lines.append(f"max_wait = {settings.max_wait:g}")
     return "\n".join(lines) + "\n"
 
 
