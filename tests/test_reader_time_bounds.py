@@ -26,6 +26,8 @@ from ssl_bib.codecs.latex import escape, protect_title
 from ssl_bib.crossref.fields import clean_text
 from ssl_bib.dedup import main_title
 from ssl_bib.identifiers import encode_url, ids_from_url, is_doi, is_url, normalize_doi
+from ssl_bib.model import Catalog
+from ssl_bib.select import YearRange
 from ssl_bib.store import parse_text
 from ssl_bib.textnorm import normalize_title
 
@@ -138,13 +140,27 @@ CALLS: dict[str, Callable[[], object]] = {
     "catalog key of spaces": lambda: parse_text("schema = 1\nnote" + " " * N + "= 1\n",
                                                 Path("entries.toml")),
     "venue name of spaces (add)": lambda: plain_name("Medical" + " " * N + "x - Y"),
+    "--year of spaces": lambda: YearRange.parse(" " * N + "x"),
+    "venue name of spaces (import)": lambda: importer.VenueMap(Catalog()).resolve(
+        "Medical" + " " * N + "x (MLHC" + " " * N + "x)", None, False),
 }
+
+
+def test_a_biblatex_control_file_is_read_in_linear_time(tmp_path: Path) -> None:
+    from ssl_bib.auxfile import read_citations
+
+    bcf = tmp_path / "doc.bcf"
+    bcf.write_text('<?xml version="1.0"?>\n<bcf:controlfile xmlns:bcf="https://x.org/bcf">'
+                   "<x>" + "citekey" * (N // 2) + "</x>\n<bcf:citekey>k</bcf:citekey>\n"
+                   "</bcf:controlfile>\n", encoding="utf-8")
+    with within(BOUND):
+        assert list(read_citations(bcf).keys) == ["k"]
 
 
 @pytest.mark.parametrize("case", list(CALLS))
 def test_every_pattern_on_input_is_linear(case: str) -> None:
-    # A malformed catalog is an error (InputError); only the time matters here.
-    with within(BOUND), suppress(importer.InputError):
+    # Malformed input is an error (InputError, ValueError); only the time matters here.
+    with within(BOUND), suppress(importer.InputError, ValueError):
         CALLS[case]()
 
 

@@ -32,8 +32,10 @@ class YearRange:
     first: int | None
     last: int | None
 
-    # "..", or a hyphen or en dash as people write ranges by hand.
-    _SYNTAX = re.compile(r"^\s*(\d{1,4})?\s*(\.\.|-|–)?\s*(\d{1,4})?\s*$")
+    # "..", or a hyphen or en dash as people write ranges by hand. Possessive:
+    # four `\s*` side by side, the groups between them empty, split a run of
+    # spaces every way (400 spaces: 27 s).
+    _SYNTAX = re.compile(r"^\s*+(\d{1,4})?+\s*+(\.\.|-|–)?+\s*+(\d{1,4})?+\s*+$")
 
     @classmethod
     def parse(cls, text: str) -> YearRange:
@@ -100,12 +102,12 @@ def entry_years(entry: Entry) -> set[int]:
 
 
 def search_text(entry: Entry, catalog: Catalog) -> str:
-    """What --search looks in, folded: key, titles, authors in both name orders,
+    """What --search looks in, folded: key and old keys, titles, authors in both name orders,
     venue abbreviation, name and aliases, container title, and identifiers
     (also as `doi:...` and `arXiv:...`). Fields are separated by a space,
     which no folded term contains, so a term never matches across two."""
     venue = catalog.venues.get(entry.venue or "")
-    parts = [entry.key, entry.title, *entry.alt_titles]
+    parts = [entry.key, *entry.key_aliases, entry.title, *entry.alt_titles]
     for person in entry.authors:
         parts += [f"{person.family} {person.given}", f"{person.given} {person.family}"]
     parts += [entry.venue or "", entry.container_title or ""]

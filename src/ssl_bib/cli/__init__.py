@@ -26,6 +26,7 @@ COMMANDS: dict[str, str] = {
     "render": "render",
     "enrich": "enrich",
     "zotero": "zotero",
+    "keys": "keys",
 }
 
 
