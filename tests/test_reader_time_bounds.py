@@ -21,12 +21,14 @@ from hypothesis import strategies as st
 
 from ssl_bib import importer
 from ssl_bib.adding.venues import plain_name
-from ssl_bib.codecs.awesome_md import split_name_abbr
+from ssl_bib.codecs import registry
 from ssl_bib.codecs.latex import escape, protect_title
+from ssl_bib.codecs.readme.venues import split_name_abbr
 from ssl_bib.crossref.fields import clean_text
 from ssl_bib.dedup import main_title
 from ssl_bib.identifiers import encode_url, ids_from_url, is_doi, is_url, normalize_doi
 from ssl_bib.model import Catalog
+from ssl_bib.problems import InputError
 from ssl_bib.select import YearRange
 from ssl_bib.store import parse_text
 from ssl_bib.textnorm import normalize_title
@@ -110,15 +112,15 @@ def test_reader_is_linear_on_adversarial_input(case: str) -> None:
     fmt, text = ADVERSARIAL[case]
     start = time.perf_counter()
     with within(BOUND):
-        importer.parse(text, "adversarial", fmt)  # type: ignore[arg-type]
+        registry.read(text, "adversarial", fmt)
     assert time.perf_counter() - start < BOUND
 
 
 def test_format_detection_is_linear() -> None:
     with within(BOUND):
         for text in ("\n" * 20_000 + "x", " " * 5000 + "\n" * 5000, "@" * N):
-            with suppress(importer.InputError):
-                importer.detect_format(Path("input.txt"), text)
+            with suppress(InputError):
+                registry.detect(Path("input.txt"), text)
 
 
 CALLS: dict[str, Callable[[], object]] = {
@@ -160,7 +162,7 @@ def test_a_biblatex_control_file_is_read_in_linear_time(tmp_path: Path) -> None:
 @pytest.mark.parametrize("case", list(CALLS))
 def test_every_pattern_on_input_is_linear(case: str) -> None:
     # Malformed input is an error (InputError, ValueError); only the time matters here.
-    with within(BOUND), suppress(importer.InputError, ValueError):
+    with within(BOUND), suppress(InputError, ValueError):
         CALLS[case]()
 
 
@@ -184,4 +186,4 @@ def test_fuzz_repeated_units_stay_linear(fmt: str, data: st.DataObject) -> None:
     unit = data.draw(st.text(alphabet=UNITS, min_size=1, max_size=4))
     text = prefix + unit * (30_000 // len(unit))
     with within(BOUND):
-        importer.parse(text, "adversarial", fmt)  # type: ignore[arg-type]
+        registry.read(text, "adversarial", fmt)
