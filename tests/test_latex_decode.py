@@ -30,6 +30,7 @@ from ssl_bib.richtext import plain, tokens
     (r"\href{https://example.org/x}{}", "https://example.org/x"),
     (r"\url{https://x.org/a_b%20c}", "https://x.org/a_b%20c"),
     (r"\url{https://x.org/a\_b\%20c}", "https://x.org/a_b%20c"),
+    (r"\url{https://x.org} and \verb|a b| then", "https://x.org and a b then"),
     # Unknown macros print nothing themselves; their arguments are text.
     (r"\zzunknown{kept} \foo[opt]{a}{b}", "kept [opt]ab"),
     (r"\cite{smith2020} and \ref{fig1}", "smith2020 and fig1"),

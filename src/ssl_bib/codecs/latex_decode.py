@@ -93,7 +93,6 @@ _WRAPPERS: dict[str, richtext.Kind | None] = {
     "mathrm": None, "mathsf": None, "mathtt": None, "underline": None, "uline": None,
     "emph*": "i", "textls": None, "foreignlanguage": None, "enquote": None, "mkbibquote": None,
     "mkbibemph": "i", "mkbibitalic": "i", "mkbibbold": "b", "textnumero": None,
-    "ensuremath": None,
 }
 # Declarations that switch a style until their group ends ({\\em x}).
 _SWITCHES: dict[str, richtext.Kind] = {"em": "i", "it": "i", "itshape": "i", "sl": "i",
@@ -246,62 +245,65 @@ class _Decoder:
         if name in _ACCENTS and (len(name) == 1):
             self.pending = _Frame(len(self.out), accent=name)
             return
-        word = name[-1:].isalpha()
-        if name in _SPACES:
-            self.out.append(_SPACES[name])
-        elif name in _ESCAPED:
-            self.out.append(name)
-        elif name in ("url", "nolinkurl", "path", "doi"):
+        if name in ("url", "nolinkurl", "path", "doi"):
             self.out.append(_url_text(self.raw_argument()))
-        elif name == "href":
+            return
+        if name in ("verb", "verb*"):
+            self.verb()
+            return
+        if name == "href":
             # \href{url}{text} prints its text; the URL stands in for none.
             self.pending = _Frame(len(self.out), fallback=_url_text(self.raw_argument()))
             self.skip_spaces()
             return
-        elif name == "verb" or name == "verb*":
-            self.verb()
-        elif name in _WRAPPERS:
-            kind = _WRAPPERS[name]
-            if name == "ensuremath":
-                # How BibTeX writers (ours too) spell a symbol in text: the
-                # character it stands for, math only when there is none.
-                src = " ".join(self.raw_argument().split())
-                self.out.append(richtext.math_to_unicode(src) or (f"${src}$" if src else ""))
-                return
-            frame = _Frame(len(self.out))
-            if kind is not None and self.rich:
-                self.out.append(richtext.OPEN_TAG[kind])
-                frame.start = len(self.out)
-                frame.close = richtext.CLOSE_TAGS[kind]
-            self.pending = frame
-            self.skip_spaces()
+        if name == "ensuremath":
+            # How BibTeX writers (ours too) spell a symbol in text: the
+            # character it stands for, math only when there is none.
+            src = " ".join(self.raw_argument().split())
+            self.out.append(richtext.math_to_unicode(src) or (f"${src}$" if src else ""))
             return
+        if name in _WRAPPERS or name in _CASES or name in _DROP_FIRST:
+            self.argument(name)
+            return
+        if name in _SPACES:
+            self.out.append(_SPACES[name])
+        elif name in _ESCAPED:
+            self.out.append(name)
         elif name in _SWITCHES:
             if self.rich:
                 kind = _SWITCHES[name]
                 self.out.append(richtext.OPEN_TAG[kind])
                 self.frames[-1].switches.append(richtext.CLOSE_TAGS[kind])
-        elif name in _CASES:
-            self.pending = _Frame(len(self.out), case=name)
-            self.skip_spaces()
-            return
-        elif name in _DROP_FIRST:
-            self.skip_optional()
-            self.pending = _Frame(len(self.out), drop=True)
-            self.skip_spaces()
-            return
         elif name in symbols():
             printed = symbols()[name]
             self.out.append(printed)
             # TeX swallows the space after a control word; a human who wrote
-            # "\\LaTeX and" meant the space, one who wrote "Stra\\ss e" did not.
+            # "\LaTeX and" meant the space, one who wrote "Stra\ss e" did not.
             if not (len(printed) > 1 or not printed.isalpha()):
                 self.skip_spaces()
             return
-        # Unknown (or a control symbol we print nothing for): its name goes,
-        # whatever follows is read as text.
-        if word:
+        # Unknown, or a control word that prints nothing: its name goes, and
+        # TeX skips the spaces after a control word; what follows is text.
+        if name[-1:].isalpha():
             self.skip_spaces()
+
+    def argument(self, name: str) -> None:
+        """A macro whose argument is printed (formatting, a case change) or
+        not (a length, a colour): the frame its argument fills."""
+        frame = _Frame(len(self.out))
+        if name in _CASES:
+            frame.case = name
+        elif name in _DROP_FIRST:
+            self.skip_optional()
+            frame.drop = True
+        else:
+            kind = _WRAPPERS[name]
+            if kind is not None and self.rich:
+                self.out.append(richtext.OPEN_TAG[kind])
+                frame.start = len(self.out)
+                frame.close = richtext.CLOSE_TAGS[kind]
+        self.pending = frame
+        self.skip_spaces()
 
     # -- groups and arguments -------------------------------------------------------
 
@@ -424,6 +426,12 @@ class _Decoder:
         src = " ".join(src.split())
         if not src:
             return ""
+        script = _SCRIPT_MATH_RE.fullmatch(src)
+        if script and self.rich:
+            # `$_{2}$`: how a sub- or superscript of digits is written to
+            # BibTeX (ours too, for CSL's <sub>): the rich text it stands for.
+            tag = "sub" if script.group(1) == "_" else "sup"
+            return f"<{tag}>{script.group(2)}</{tag}>"
         if not self.rich:
             converted = richtext.math_to_unicode(src)
             if converted is not None:
@@ -441,6 +449,7 @@ def _accented(accent: str, text: str) -> str:
 
 
 _TAG_RE = re.compile(r"(<[^<>]*+>)")
+_SCRIPT_MATH_RE = re.compile(r"([_^])\{([0-9+\-=()]++)\}")
 _URL_ESCAPE_RE = re.compile(r"\\([%#&_])")
 
 
