@@ -162,76 +162,69 @@ def _failed(block: Any, line: int, file: str, out: ReadResult) -> None:
               "missing comma?): record skipped")
 
 
-def _record(entry_type: str, key: str, fields: dict[str, str], line: int, file: str,
-            out: ReadResult) -> Record | None:
-    def text(*names: str, rich: bool = False) -> str | None:
+class _Fields:
+    """One entry's field values (macros resolved), read three ways."""
+
+    def __init__(self, values: dict[str, str]) -> None:
+        self.values = values
+
+    def text(self, *names: str, rich: bool = False) -> str | None:
+        """The first non-empty field of `names`, LaTeX decoded."""
         for name in names:
-            value = fields.get(name, "").strip()
+            value = self.values.get(name, "").strip()
             if value:
                 return decode(value, rich=rich) or None
         return None
 
-    def raw(*names: str) -> str | None:
+    def raw(self, *names: str) -> str | None:
+        """The first non-empty field of `names`, braces dropped (numbers, dates)."""
         for name in names:
-            value = " ".join(fields.get(name, "").replace("{", "").replace("}", "").split())
+            value = " ".join(self.values.get(name, "").replace("{", "").replace("}", "").split())
             if value:
                 return value
         return None
 
-    def data(name: str) -> str | None:
+    def data(self, name: str) -> str | None:
         """An identifier or link: escapes undone, a \\url wrapper taken off."""
-        value = fields.get(name, "").strip()
+        value = self.values.get(name, "").strip()
         m = _URL_MACRO_RE.match(value)
         value = m.group(1) if m else value
         value = _ESCAPED_RE.sub(r"\1", value.replace("{", "").replace("}", ""))
         return " ".join(value.split()) or None
 
-    title = _joined(text("title", rich=True), text("subtitle", rich=True),
-                    text("titleaddon", rich=True))
+
+def _record(entry_type: str, key: str, values: dict[str, str], line: int, file: str,
+            out: ReadResult) -> Record | None:
+    fields = _Fields(values)
+    title = _joined(fields.text("title", rich=True), fields.text("subtitle", rich=True),
+                    fields.text("titleaddon", rich=True))
     if not title:
         out.error(file, line, f"record {key!r} has no title: skipped")
         return None
-    # biblatex's `date` wins over `year`, as biblatex and pandoc read them.
-    year = month = None
-    date = raw("date")
-    if date:
-        year, month = iso_date(date)
-        if year is None:
-            out.warn(file, line, f"record {key!r}: date {date!r} is no date: the year field "
-                     "is read instead")
-    if year is None and raw("year"):
-        year = year_of(raw("year") or "") or iso_date(raw("year") or "")[0]
-    if month is None and raw("month"):
-        month = month_of(raw("month") or "")
+    year, month = _date(fields, f"record {key!r}", line, file, out)
     # 0 = unknown: fine for a paper already in the catalog, not for a new one.
     entry = Entry(key="", title=title, year=year or 0, month=month)
-    entry.authors = _people(fields.get("author", ""))
-    entry.doi = data("doi")
-    entry.url = data("url")
-    howpublished = text("howpublished")
-    if howpublished and _HTTP_RE.match(howpublished):
-        # @misc{..., howpublished = {\url{https://...}}}: the link, not a venue.
-        entry.url = entry.url or howpublished
-        howpublished = None
-    eprint = data("eprint")
-    prefix = (raw("archiveprefix", "eprinttype") or "").lower()
+    entry.authors = _people(values.get("author", ""))
+    entry.doi = fields.data("doi")
+    entry.url = fields.data("url")
+    eprint = fields.data("eprint")
+    prefix = (fields.raw("archiveprefix", "eprinttype") or "").lower()
     if eprint and (prefix == "arxiv" or (not prefix and is_arxiv(eprint))):
         entry.arxiv = eprint
-        entry.arxiv_class = raw("primaryclass", "eprintclass")
-    entry.volume = raw("volume")
-    entry.issue = raw("number", "issue")
-    entry.pages = raw("pages")
-    entry.article_number = raw("eid")
-    entry.publisher = text("publisher")
-    entry.series = text("series")
-    entry.issn = raw("issn")
-    entry.isbn = raw("isbn")
-    entry.abstract = text("abstract")
-    entry.note, entry.code = split_note(text("note") or "")
-    keywords = text("keywords")
-    entry.categories = split_keywords(keywords) if keywords else []
+        entry.arxiv_class = fields.raw("primaryclass", "eprintclass")
+    entry.volume = fields.raw("volume")
+    entry.issue = fields.raw("number", "issue")
+    entry.pages = fields.raw("pages")
+    entry.article_number = fields.raw("eid")
+    entry.publisher = fields.text("publisher")
+    entry.series = fields.text("series")
+    entry.issn = fields.raw("issn")
+    entry.isbn = fields.raw("isbn")
+    entry.abstract = fields.text("abstract")
+    entry.note, entry.code = split_note(fields.text("note") or "")
+    entry.categories = split_keywords(fields.text("keywords") or "")
     # biblatex's `ids`: other keys documents cite this entry by.
-    entry.key_aliases = split_keywords(raw("ids") or "")
+    entry.key_aliases = split_keywords(fields.raw("ids") or "")
     kind: EntryType | None = None
     if entry_type == "article":
         kind = "article"
@@ -239,16 +232,48 @@ def _record(entry_type: str, key: str, fields: dict[str, str], line: int, file: 
         kind = "inproceedings"
     elif entry_type in _PREPRINT_TYPES and entry.arxiv:
         kind = "preprint"
-    # biblatex names the conference apart from its proceedings (eventtitle);
-    # a preprint server is named by howpublished / organization.
-    container = _joined(text("journaltitle", "journal"), text("journalsubtitle")) or \
-        _joined(text("booktitle"), text("booksubtitle"), text("booktitleaddon"))
-    venue_name = text("eventtitle")
-    if venue_name:
+    return Record(entry=entry, line=line, source_id=key, venue_name=_venue(fields, entry),
+                  kind=kind)
+
+
+def _date(fields: _Fields, label: str, line: int, file: str,
+          out: ReadResult) -> tuple[int | None, int | None]:
+    """(year, month): biblatex's `date` wins over `year`, as biblatex and
+    pandoc read them; `month` when the date has none."""
+    year = month = None
+    date = fields.raw("date")
+    if date:
+        year, month = iso_date(date)
+        if year is None:
+            out.warn(file, line, f"{label}: date {date!r} is no date: the year field is "
+                     "read instead")
+    year_text = fields.raw("year")
+    if year is None and year_text:
+        year = year_of(year_text) or iso_date(year_text)[0]
+    month_text = fields.raw("month")
+    if month is None and month_text:
+        month = month_of(month_text)
+    return year, month
+
+
+def _venue(fields: _Fields, entry: Entry) -> str | None:
+    """The venue's name as written. biblatex names the conference apart from
+    its proceedings (eventtitle: the proceedings become the container title);
+    a preprint server is named by howpublished or organization, unless
+    howpublished holds the paper's link (@misc{..., howpublished = {\\url{...}}})."""
+    container = _joined(fields.text("journaltitle", "journal"),
+                        fields.text("journalsubtitle")) or \
+        _joined(fields.text("booktitle"), fields.text("booksubtitle"),
+                fields.text("booktitleaddon"))
+    event = fields.text("eventtitle")
+    if event:
         entry.container_title = container
-    else:
-        venue_name = container or howpublished or text("organization")
-    return Record(entry=entry, line=line, source_id=key, venue_name=venue_name, kind=kind)
+        return event
+    howpublished = fields.text("howpublished")
+    if howpublished and _HTTP_RE.match(howpublished):
+        entry.url = entry.url or howpublished
+        howpublished = None
+    return container or howpublished or fields.text("organization")
 
 
 def _joined(title: str | None, *more: str | None) -> str | None:

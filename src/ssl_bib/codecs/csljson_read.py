@@ -214,13 +214,7 @@ def _item(item: Any, line: int, file: str, out: ReadResult, escapes: bool = True
                 entry.authors.append(name)
     entry.doi = _str(item, "DOI")
     entry.url = _str(item, "URL")
-    number = _str(item, "number")
-    kind_text = _str(item, "type") or ""
-    arxiv_number = _ARXIV_NUMBER_RE.match(number or "")
-    if arxiv_number and is_arxiv(arxiv_number.group(1)):
-        entry.arxiv = entry.arxiv or arxiv_number.group(1)
-    elif number:
-        entry.article_number = number
+    _number(item, entry)
     entry.volume = _str(item, "volume")
     entry.issue = _str(item, "issue")
     entry.pages = _str(item, "page")
@@ -229,18 +223,10 @@ def _item(item: Any, line: int, file: str, out: ReadResult, escapes: bool = True
     entry.issn = _str(item, "ISSN")
     entry.isbn = _str(item, "ISBN")
     entry.abstract = _str(item, "abstract")
-    # Code links may also be written at the end of the note, as our exporters
-    # do for consumers that drop `custom`.
-    entry.note, note_code = split_note(_str(item, "note") or "")
-    keywords = _str(item, "keyword")
-    entry.categories = split_keywords(keywords) if keywords else []
-    custom = item.get("custom")
-    entry.code = _code(custom)
-    known = {c.url for c in entry.code}
-    entry.code += [c for c in note_code if c.url not in known]
-    if isinstance(custom, dict) and isinstance(custom.get("arxiv"), str) and not entry.arxiv:
-        entry.arxiv = custom["arxiv"].strip() or None
+    entry.categories = split_keywords(_str(item, "keyword") or "")
+    _note_and_custom(item, entry)
     kind: EntryType | None = None
+    kind_text = _str(item, "type") or ""
     if kind_text in _JOURNAL_TYPES:
         kind = "article"
     elif kind_text in _CONFERENCE_TYPES:
@@ -255,6 +241,28 @@ def _item(item: Any, line: int, file: str, out: ReadResult, escapes: bool = True
     out.records.append(Record(entry=entry, line=line, source_id=ident,
                               venue_name=venue_name,
                               kind=kind))
+
+
+def _number(item: dict[str, Any], entry: Entry) -> None:
+    """`number`: Zotero's "arXiv:ID" for a preprint, else an article number."""
+    number = _str(item, "number")
+    arxiv_number = _ARXIV_NUMBER_RE.match(number or "")
+    if arxiv_number and is_arxiv(arxiv_number.group(1)):
+        entry.arxiv = entry.arxiv or arxiv_number.group(1)
+    elif number:
+        entry.article_number = number
+
+
+def _note_and_custom(item: dict[str, Any], entry: Entry) -> None:
+    """The note, and code links kept in `custom` or, as our exporters also
+    write them for consumers that drop `custom`, at the end of the note."""
+    entry.note, note_code = split_note(_str(item, "note") or "")
+    custom = item.get("custom")
+    entry.code = _code(custom)
+    known = {c.url for c in entry.code}
+    entry.code += [c for c in note_code if c.url not in known]
+    if isinstance(custom, dict) and isinstance(custom.get("arxiv"), str) and not entry.arxiv:
+        entry.arxiv = custom["arxiv"].strip() or None
 
 
 def _code(custom: Any) -> list[CodeLink]:

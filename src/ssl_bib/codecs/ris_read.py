@@ -110,14 +110,7 @@ def _record(item: dict[str, Any], line: int, file: str, out: ReadResult) -> Reco
     if not title:
         out.error(file, line, "record has no TI (title): skipped")
         return None
-    # PY is the year, Y1 the primary date, DA the date: "YYYY/MM/DD/other".
-    year = month = None
-    for name in ("year", "publication_year", "date"):
-        value = _first(item, name)
-        if value:
-            found_year, found_month = ris_date(value)
-            year = year or found_year
-            month = month or found_month
+    year, month = _date(item)
     entry = Entry(key="", title=title, year=year or 0, month=month)
     people = [*item.get("authors", []), *item.get("first_authors", [])]
     entry.authors = [Person.parse_listed(p) for p in people if isinstance(p, str) and p.strip()]
@@ -140,16 +133,7 @@ def _record(item: dict[str, Any], line: int, file: str, out: ReadResult) -> Reco
             entry.issn = serial
     entry.categories = list(dict.fromkeys(
         k.strip() for k in item.get("keywords", []) if isinstance(k, str) and k.strip()))
-    notes: list[str] = []
-    for note in item.get("notes", []):
-        if not isinstance(note, str) or not note.strip():
-            continue
-        link = code_from_note(note)
-        if link is not None:
-            entry.code.append(link)
-        else:
-            notes.append(" ".join(note.split()))
-    entry.note = "; ".join(notes) or None
+    _notes(item, entry)
     kind_tag = (_first(item, "type_of_reference") or "").upper()
     # Other links of the record: an arXiv abstract page names the preprint.
     for url in urls[1:]:
@@ -173,3 +157,30 @@ def _record(item: dict[str, Any], line: int, file: str, out: ReadResult) -> Reco
 
 
 _ARXIV_URL_RE = re.compile(r"^https?://(?:www\.)?arxiv\.org/(?:abs|pdf)/([^/?#]+?)(?:\.pdf)?/?$")
+
+
+def _date(item: dict[str, Any]) -> tuple[int | None, int | None]:
+    """(year, month) from PY (the year), Y1 (the primary date) or DA (the
+    date), each "YYYY/MM/DD/other"; the first tag that has a part gives it."""
+    year = month = None
+    for name in ("year", "publication_year", "date"):
+        value = _first(item, name)
+        if value:
+            found_year, found_month = ris_date(value)
+            year = year or found_year
+            month = month or found_month
+    return year, month
+
+
+def _notes(item: dict[str, Any], entry: Entry) -> None:
+    """N1 notes: "Code (label): url" ones are code links, the rest the note."""
+    notes: list[str] = []
+    for note in item.get("notes", []):
+        if not isinstance(note, str) or not note.strip():
+            continue
+        link = code_from_note(note)
+        if link is not None:
+            entry.code.append(link)
+        else:
+            notes.append(" ".join(note.split()))
+    entry.note = "; ".join(notes) or None

@@ -78,6 +78,29 @@ def _columns(header: list[str]) -> dict[str, int]:
     return found
 
 
+def _is_table_line(line: str, lines: list[str], index: int, continues: bool) -> bool:
+    """A line starting with a pipe; or, without a leading pipe, a line with
+    a cell border that directly `continues` a table, or a table's header:
+    the next line (lines[index]) a delimiter row of as many cells (GFM)."""
+    if line.lstrip().startswith("|"):
+        return True
+    return bool(_BORDER_RE.search(line)) and (continues or _heads_table(line, lines, index))
+
+
+def _fitted(cells: list[str], width: int, line: int, report: Report) -> list[str]:
+    """A row's cells as GitHub reads them: as many as the header has, empty
+    ones added or extra ones ignored, each time said."""
+    if len(cells) < width:
+        report(line, f"table row has {len(cells)} cells, the table has {width}: the missing "
+               "cells are read as empty")
+        return cells + [""] * (width - len(cells))
+    if len(cells) > width:
+        report(line, f"table row has {len(cells)} cells, the table has {width}: the extra "
+               f"cells are ignored ({' | '.join(cells[width:])[:60]!r})")
+        return cells[:width]
+    return cells
+
+
 def _heads_table(line: str, lines: list[str], index: int) -> bool:
     """Whether `line` is a table's header: the next line (lines[index]) is a
     delimiter row with as many cells."""
@@ -127,11 +150,7 @@ def read(text: str, file: str) -> ParsedList:
             continue
         if in_fence:
             continue
-        # Without a leading pipe a line is a row of the table it directly
-        # continues, or a table's header when a delimiter row of as many
-        # cells follows it (GFM's rules).
-        if not line.lstrip().startswith("|") and not (_BORDER_RE.search(line) and (
-                (columns and last_table_line == i - 1) or _heads_table(line, lines, i))):
+        if not _is_table_line(line, lines, i, bool(columns) and last_table_line == i - 1):
             columns = None if line.strip() else columns
             if section is not None and _STRAY_LINK_RE.match(line):
                 warn(i, f"link outside a table ignored: {line.strip()[:80]!r}")
@@ -152,14 +171,7 @@ def read(text: str, file: str) -> ParsedList:
             continue
         if not columns:
             continue
-        if len(cells) < width:
-            warn(i, f"table row has {len(cells)} cells, the table has {width}: the missing "
-                 "cells are read as empty")
-            cells += [""] * (width - len(cells))
-        elif len(cells) > width:
-            warn(i, f"table row has {len(cells)} cells, the table has {width}: the extra "
-                 f"cells are ignored ({' | '.join(cells[width:])[:60]!r})")
-            cells = cells[:width]
+        cells = _fitted(cells, width, i, warn)
         number += 1
         row = _read_row(cells, columns, i, number, section, warn)
         if row:
