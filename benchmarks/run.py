@@ -398,9 +398,11 @@ def report(bench: Bench, args: argparse.Namespace) -> None:
 
 
 def toml_reader() -> str:
-    from ssl_bib import store
-
-    return str(getattr(store, "TOML_READER", "tomllib"))
+    try:
+        from ssl_bib.toml_parse import READER
+    except ImportError:  # a checkout from before the compiled parser
+        return "tomllib"
+    return READER
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """The catalog store: read entries.toml, know where everything is, write it back.
 
-Reading uses the standard library's tomllib (about 10x faster than tomlkit) plus
-one cheap scan for line numbers. Writing splices: entries that did not change
+Reading uses a compiled TOML parser, tomllib where it is missing (toml_parse),
+plus one cheap scan for line numbers. Writing splices: entries that did not change
 keep their original bytes, comments included; only changed entries are
 re-rendered. The head of the file (settings, venues) is edited with tomlkit,
 which keeps its comments, and only when it changed.
@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import copy
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import toml_parse
 from .atomic import write_atomic
 from .gcpause import paused_gc
 from .model import Catalog, Entry, Settings, Venue
@@ -64,7 +64,7 @@ class LoadedCatalog:
     spans: list[EntrySpan]
     venue_lines: dict[str, int]
     problems: list[Problem]
-    # The entry tables as tomllib read them, to tell which entries a command
+    # The entry tables as the TOML parser read them, to tell which entries a command
     # changed: converting them again at save time is far cheaper than
     # deep-copying every entry at load time.
     raw_entries: list[dict[str, Any]] = field(default_factory=list)
@@ -128,8 +128,8 @@ def _scan(lines: list[str]) -> tuple[list[EntrySpan], dict[str, int], int]:
             spans.append(EntrySpan(lead=i, start=i, end=end))
         elif line.lstrip().startswith("[venues"):
             try:
-                parsed = tomllib.loads(line.split("#")[0] if "]" in line else line)
-            except tomllib.TOMLDecodeError:
+                parsed = toml_parse.loads(line.split("#")[0] if "]" in line else line)
+            except toml_parse.TOMLDecodeError:
                 continue
             for key in parsed.get("venues", {}):
                 venue_lines[key] = i + 1
@@ -157,8 +157,8 @@ def parse_text(text: str, path: Path) -> LoadedCatalog:
 def _parse_text(text: str, path: Path) -> LoadedCatalog:
     name = path.name
     try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+        doc = toml_parse.loads(text)
+    except toml_parse.TOMLDecodeError as exc:
         m = _TOML_ERROR_LINE_RE.search(str(exc))
         message = _TOML_ERROR_LINE_RE.sub("", str(exc)).strip()
         raise InputError(name, int(m.group(1)) if m else 0,
@@ -256,7 +256,7 @@ def render(loaded: LoadedCatalog) -> str:
 
 def _render(loaded: LoadedCatalog) -> tuple[str, list[dict[str, Any]] | None]:
     """The new text and, when known without a full parse, each entry's table as
-    tomllib reads it (aligned with catalog.entries)."""
+    the TOML parser reads it (aligned with catalog.entries)."""
     catalog = loaded.catalog
     if not loaded.text:
         return render_catalog(catalog), None
@@ -307,7 +307,7 @@ def _render_checked(entry: Entry, name: str) -> tuple[str, dict[str, Any]]:
     per file, to keep a one-entry change to a big file fast)."""
     text = render_entry(entry)
     problems: list[Problem] = []
-    raw = tomllib.loads(text)["entries"][0]
+    raw = toml_parse.loads(text)["entries"][0]
     back = convert_entry(raw, lambda _field: 0, _Reporter(name, problems), 0)
     if back != entry or problems:
         detail = problems[0].message if problems else "it reads back differently"
@@ -348,7 +348,7 @@ def _edit_head(head: str, catalog: Catalog) -> str:
         if key not in catalog.venues:
             del venues[key]
     for key, venue in catalog.venues.items():
-        fresh = tomllib.loads(render_venue(venue))["venues"][key]
+        fresh = toml_parse.loads(render_venue(venue))["venues"][key]
         if venues.get(key) != fresh:
             table = tomlkit.table()
             for name, value in fresh.items():
