@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import shutil
+import sys
 
 import click
 
@@ -27,10 +27,12 @@ def command(ctx: CatalogContext, keys: tuple[str, ...], year: int | None, venue:
     loaded = ctx.load()
     entries = selected(loaded, keys, year, venue, category, search)
     if as_json:
+        from ..json_out import dumps
         from ..jsonview import entry_to_json
 
-        click.echo(json.dumps([entry_to_json(e, loaded.catalog) for e in entries],
-                              indent=2, ensure_ascii=False))
+        # Written as is: click.echo would scan megabytes of text for ANSI codes.
+        sys.stdout.write(dumps([entry_to_json(e, loaded.catalog) for e in entries]) + "\n")
+        sys.stdout.flush()
         return
     rows = [(e.key, str(e.year), e.venue or "", e.title) for e in entries]
     if not is_terminal():
