@@ -10,6 +10,8 @@ which keeps its comments, and only when it changed.
 from __future__ import annotations
 
 import copy
+import dataclasses
+import operator
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,11 +37,16 @@ _TOML_ERROR_LINE_RE = re.compile(r"\(at line (\d+), column \d+\)")
 @dataclass
 class EntrySpan:
     """Where one entry sits: lines [start, end) hold its table, 0-based;
-    `lead` is where the comments and blank lines just before it begin."""
+    `lead` is where the comments and blank lines just before it begin. The
+    `*_at` fields are the same places as offsets into the text, so a write
+    copies an unchanged entry with one slice."""
 
     lead: int
     start: int
     end: int
+    lead_at: int = 0
+    start_at: int = 0
+    end_at: int = 0
     _field_lines: dict[str, int] | None = None
 
     def field_line(self, lines: list[str], field_name: str) -> int:
@@ -64,21 +71,28 @@ class LoadedCatalog:
     spans: list[EntrySpan]
     venue_lines: dict[str, int]
     problems: list[Problem]
-    # The entry tables as the TOML parser read them, to tell which entries a command
-    # changed: converting them again at save time is far cheaper than
-    # deep-copying every entry at load time.
-    raw_entries: list[dict[str, Any]] = field(default_factory=list)
+    # Each entry's state as loaded (entry_state), aligned with `spans`, to tell
+    # which entries a command changed: comparing two tuples per entry at save
+    # time keeps a one-entry change to a big file fast.
+    snapshots: list[tuple[Any, ...]] = field(default_factory=list, repr=False)
     pristine_head: tuple[Any, ...] = ()
     # The entry objects as loaded, in file order, aligned with `spans`.
     loaded_entries: list[Entry] = field(default_factory=list)
-    # The file's lines, for locating fields on demand.
-    lines: list[str] = field(default_factory=list, repr=False)
+    _lines: list[str] | None = field(default=None, repr=False, compare=False)
     _by_id: dict[int, EntrySpan] | None = field(default=None, repr=False, compare=False)
     _by_key: dict[str, EntrySpan] | None = field(default=None, repr=False, compare=False)
 
     @property
     def name(self) -> str:
         return self.path.name
+
+    @property
+    def lines(self) -> list[str]:
+        """The file's lines, for locating fields on demand: split only when a
+        problem has to be located."""
+        if self._lines is None:
+            self._lines = self.text.split("\n")
+        return self._lines
 
     def line_of(self, entry: Entry | str, field_name: str | None = None) -> int:
         """1-based line of an entry (or one of its fields), given the entry or
@@ -101,51 +115,83 @@ class LoadedCatalog:
         return span.start + 1
 
 
+_ENTRY_VALUES = operator.attrgetter(*(f.name for f in dataclasses.fields(Entry)))
+
+
+def entry_state(entry: Entry) -> tuple[Any, ...]:
+    """Every field of an entry, its lists and tables copied, so that a later
+    change in place does not reach the copy. `_ENTRY_VALUES(entry) == state`
+    holds exactly when the entry equals the one the state was taken of, and
+    costs next to nothing for an unchanged entry: its values are the very
+    objects held, which Python compares by identity first."""
+    return tuple([v.copy() if type(v) is list or type(v) is dict else v
+                  for v in _ENTRY_VALUES(entry)])
+
+
 def _head_state(catalog: Catalog) -> tuple[Any, ...]:
     return (catalog.schema, list(catalog.categories), copy.deepcopy(catalog.settings),
             copy.deepcopy(catalog.venues))
 
 
-def _scan(lines: list[str]) -> tuple[list[EntrySpan], dict[str, int], int]:
+# A line whose first non-blank character is "[": a table header or the
+# continuation of an array; _TABLE_HEADER_RE tells them apart.
+_BRACKET_LINE_RE = re.compile(r"^[ \t]*\[[^\n]*", re.MULTILINE)
+
+
+def _scan(text: str) -> tuple[list[EntrySpan], dict[str, int], int]:
     """Find each [[entries]] table's lines, each venue table's line, and where
-    the head of the file ends."""
+    the head of the file ends (a line index). Lines end at "\n", as in TOML;
+    line `last` is the end of the text."""
     spans: list[EntrySpan] = []
     venue_lines: dict[str, int] = {}
-    headers = [i for i, line in enumerate(lines)
-               if (line.startswith("[") or (line[:1] in " \t" and line.lstrip().startswith("[")))
-               and _TABLE_HEADER_RE.match(line)]
-    head_end = len(lines)
-    for n, i in enumerate(headers):
-        line = lines[i]
-        nxt = headers[n + 1] if n + 1 < len(headers) else len(lines)
-        if _ENTRY_HEADER_RE.match(line):
-            head_end = min(head_end, i)
-            end = nxt
-            # Comments and blank lines right before the next table belong to it.
-            while end > i + 1 and (not lines[end - 1].strip() or
-                                   lines[end - 1].lstrip().startswith("#")):
-                end -= 1
-            spans.append(EntrySpan(lead=i, start=i, end=end))
-        elif line.lstrip().startswith("[venues"):
+    line, counted = 0, 0
+    for match in _BRACKET_LINE_RE.finditer(text):
+        at = match.start()
+        line += text.count("\n", counted, at)
+        counted = at
+        header = match.group(0).rstrip("\r")
+        if not _TABLE_HEADER_RE.match(header):
+            continue
+        if spans and spans[-1].end < 0:
+            _close(text, spans[-1], line, at)
+        if _ENTRY_HEADER_RE.match(header):
+            spans.append(EntrySpan(lead=line, start=line, end=-1, lead_at=at, start_at=at))
+        elif header.lstrip().startswith("[venues"):
             try:
-                parsed = toml_parse.loads(line.split("#")[0] if "]" in line else line)
+                parsed = toml_parse.loads(header.split("#")[0] if "]" in header else header)
             except toml_parse.TOMLDecodeError:
                 continue
             for key in parsed.get("venues", {}):
-                venue_lines[key] = i + 1
-    # Each entry's lead starts where the previous entry's table ended.
+                venue_lines[key] = line + 1
+    last = line + text.count("\n", counted) + (0 if text.endswith("\n") else 1)
+    if spans and spans[-1].end < 0:
+        _close(text, spans[-1], last, len(text))
+    # Each entry's lead starts where the previous entry's table ended; the
+    # first one's takes the comments and blank lines just above it.
     for n, span in enumerate(spans):
         if n > 0:
-            span.lead = spans[n - 1].end
+            span.lead, span.lead_at = spans[n - 1].end, spans[n - 1].end_at
         else:
-            lead = span.start
-            while lead > 0 and (not lines[lead - 1].strip() or
-                                lines[lead - 1].lstrip().startswith("#")):
-                lead -= 1
-            span.lead = lead
-    if spans:
-        head_end = spans[0].lead
-    return spans, venue_lines, head_end
+            span.lead, span.lead_at = _back_over_comments(text, span.start, span.start_at, 0)
+    return spans, venue_lines, spans[0].lead if spans else last
+
+
+def _close(text: str, span: EntrySpan, next_line: int, next_at: int) -> None:
+    """End an entry's table before the next table, leaving out the comments
+    and blank lines right before that table: they belong to it."""
+    span.end, span.end_at = _back_over_comments(text, next_line, next_at, span.start + 1)
+
+
+def _back_over_comments(text: str, line: int, at: int, floor: int) -> tuple[int, int]:
+    """From the start of line `line` (offset `at`), step back over blank and
+    comment lines, not above line `floor`: the line and offset reached."""
+    while line > floor:
+        previous = text.rfind("\n", 0, at - 1) + 1
+        content = text[previous:at].strip()
+        if content and not content.startswith("#"):
+            break
+        line, at = line - 1, previous
+    return line, at
 
 
 def parse_text(text: str, path: Path) -> LoadedCatalog:
@@ -163,25 +209,25 @@ def _parse_text(text: str, path: Path) -> LoadedCatalog:
         message = _TOML_ERROR_LINE_RE.sub("", str(exc)).strip()
         raise InputError(name, int(m.group(1)) if m else 0,
                          f"not valid TOML: {message}") from None
-    lines = text.splitlines()
-    spans, venue_lines, _ = _scan(lines)
+    spans, venue_lines, _ = _scan(text)
+    lines: list[str] = []  # split on the first problem to locate, if any
     problems: list[Problem] = []
     report = _Reporter(name, problems)
 
     schema = doc.get("schema", SCHEMA_VERSION)
     if schema != SCHEMA_VERSION:
-        raise InputError(name, _top_line(lines, "schema"),
+        raise InputError(name, _top_line(text, "schema"),
                          f"schema {schema!r} is not one this ssl-bib reads "
                          f"(it reads schema {SCHEMA_VERSION})")
     categories = doc.get("categories", [])
     if not isinstance(categories, list) or not all(isinstance(c, str) for c in categories):
-        report.error(_top_line(lines, "categories"), "'categories' must be a list of strings")
+        report.error(_top_line(text, "categories"), "'categories' must be a list of strings")
         categories = []
-    settings = convert_settings(doc.get("settings"), _top_line(lines, "[settings]"), report)
+    settings = convert_settings(doc.get("settings"), _top_line(text, "[settings]"), report)
     venues: dict[str, Venue] = {}
     raw_venues = doc.get("venues", {})
     if not isinstance(raw_venues, dict):
-        report.error(_top_line(lines, "venues"), "'venues' must be a table of tables")
+        report.error(_top_line(text, "venues"), "'venues' must be a table of tables")
         raw_venues = {}
     for key, raw in raw_venues.items():
         venue = convert_venue(key, raw, venue_lines.get(key, 0), report)
@@ -190,37 +236,37 @@ def _parse_text(text: str, path: Path) -> LoadedCatalog:
     known_top = {"schema", "categories", "settings", "venues", "entries"}
     for top in doc:
         if top not in known_top:
-            report.error(_top_line(lines, top), f"unknown top-level key '{top}'")
+            report.error(_top_line(text, top), f"unknown top-level key '{top}'")
 
     raw_entries = doc.get("entries", [])
     if not isinstance(raw_entries, list) or len(raw_entries) != len(spans):
-        raise InputError(name, _top_line(lines, "entries"),
+        raise InputError(name, _top_line(text, "entries"),
                          "entries must be written as [[entries]] tables")
     entries: list[Entry] = []
     kept_spans: list[EntrySpan] = []
-    kept_raw: list[dict[str, Any]] = []
     for index, (raw, span) in enumerate(zip(raw_entries, spans, strict=True)):
         def line_of(field_name: str, span: EntrySpan = span) -> int:
+            if not lines:
+                lines.extend(text.split("\n"))
             return span.field_line(lines, field_name) + 1
 
         entry = convert_entry(raw, line_of, report, index)
         if entry is not None:
             entries.append(entry)
             kept_spans.append(span)
-            kept_raw.append(raw)
     catalog = Catalog(entries=entries, venues=venues, categories=list(categories),
                       settings=settings, schema=schema)
     return LoadedCatalog(path=path, text=text, catalog=catalog, spans=kept_spans,
                          venue_lines=venue_lines, problems=problems,
-                         raw_entries=kept_raw, pristine_head=_head_state(catalog), lines=lines,
-                         loaded_entries=list(entries))
+                         snapshots=[entry_state(e) for e in entries],
+                         pristine_head=_head_state(catalog), loaded_entries=list(entries),
+                         _lines=lines or None)
 
 
-def _top_line(lines: list[str], what: str) -> int:
-    for i, line in enumerate(lines):
-        if line.lstrip().startswith(what):
-            return i + 1
-    return 0
+def _top_line(text: str, what: str) -> int:
+    """1-based line of the first line that starts (after blanks) with `what`; 0 if none."""
+    match = re.search(r"^[ \t]*" + re.escape(what), text, re.MULTILINE)
+    return text.count("\n", 0, match.start()) + 1 if match else 0
 
 
 def load(path: Path) -> LoadedCatalog:
@@ -245,7 +291,7 @@ def new_catalog(path: Path) -> LoadedCatalog:
     """An empty catalog that does not exist on disk yet (import bootstraps it)."""
     catalog = Catalog(settings=Settings())
     return LoadedCatalog(path=Path(path), text="", catalog=catalog, spans=[], venue_lines={},
-                         problems=[], raw_entries=[], pristine_head=())
+                         problems=[], pristine_head=())
 
 
 def render(loaded: LoadedCatalog) -> str:
@@ -254,54 +300,90 @@ def render(loaded: LoadedCatalog) -> str:
         return _render(loaded)[0]
 
 
-def _render(loaded: LoadedCatalog) -> tuple[str, list[dict[str, Any]] | None]:
-    """The new text and, when known without a full parse, each entry's table as
-    the TOML parser reads it (aligned with catalog.entries)."""
+def _render(loaded: LoadedCatalog) -> tuple[str, _Layout | None]:
+    """The new text and, unless it is a new file, where each entry now sits
+    and its state (aligned with catalog.entries), known without a new parse."""
     catalog = loaded.catalog
     if not loaded.text:
         return render_catalog(catalog), None
-    lines = loaded.text.splitlines(keepends=True)
-    if lines and not lines[-1].endswith("\n"):
-        lines[-1] += "\n"
+    old = loaded.text if loaded.text.endswith("\n") else loaded.text + "\n"
+
+    def stop(span: EntrySpan) -> int:
+        # An entry that ends the text without a newline gets one.
+        return span.end_at + (span.end_at == len(loaded.text) < len(old))
+
     spans = loaded.spans
-    first = spans[0].lead if spans else len(lines)
-    last = spans[-1].end if spans else len(lines)
-    head = "".join(lines[:first])
+    first = spans[0].lead_at if spans else len(old)
+    last = stop(spans[-1]) if spans else len(old)
+    head = old[:first]
     if _head_state(catalog) != loaded.pristine_head:
         head = _edit_head(head, catalog)
     # Match each entry to its old text by identity (it was edited in place),
     # else by key (it was replaced); each old text is used at most once.
-    triples = list(zip(loaded.loaded_entries, loaded.raw_entries, spans, strict=True))
-    by_id = {id(e): (raw, s) for e, raw, s in triples}
-    by_key: dict[str, tuple[dict[str, Any], EntrySpan]] = {}
-    for e, raw, s in triples:
-        by_key.setdefault(e.key, (raw, s))
+    triples = list(zip(loaded.loaded_entries, loaded.snapshots, spans, strict=True))
+    by_id = {id(e): (state, s) for e, state, s in triples}
+    by_key: dict[str, tuple[tuple[Any, ...], EntrySpan]] = {}
+    for e, state, s in triples:
+        by_key.setdefault(e.key, (state, s))
     used: set[int] = set()
-    quiet = _Reporter(loaded.name, [])
-    out = [head]
-    raws: list[dict[str, Any]] = []
+    layout = _Layout(head)
     for entry in catalog.entries:
         found = by_id.get(id(entry)) or by_key.get(entry.key)
         if found is not None and id(found[1]) not in used:
-            raw, span = found
+            state, span = found
             used.add(id(span))
-            lead = "".join(lines[span.lead:span.start])
-            if entry == convert_entry(raw, lambda _field: 0, quiet, 0):
-                out.append(lead + "".join(lines[span.start:span.end]))
-                raws.append(raw)
-                continue
-            text, raw = _render_checked(entry, loaded.name)
-            out.append(lead + text)
+            lead = old[span.lead_at:span.start_at]
+            if _ENTRY_VALUES(entry) == state:  # unchanged: its text as it was
+                layout.add(lead, old[span.start_at:stop(span)], state, span.end - span.start)
+            else:
+                layout.add(lead, _render_checked(entry, loaded.name), entry_state(entry))
         else:
-            sep = "\n" if out[-1] and not out[-1].endswith("\n\n") else ""
-            text, raw = _render_checked(entry, loaded.name)
-            out.append(sep + text)
-        raws.append(raw)
-    out.append("".join(lines[last:]))
-    return "".join(out), raws
+            text = _render_checked(entry, loaded.name)
+            layout.add("\n" if not layout.ends_in_blank_line() else "", text,
+                       entry_state(entry))
+    return layout.finish(old[last:]), layout
 
 
-def _render_checked(entry: Entry, name: str) -> tuple[str, dict[str, Any]]:
+class _Layout:
+    """The new text, piece by piece, and where each entry lands in it: lines
+    and offsets are counted as the pieces are put together, so a write need
+    not scan the text it wrote."""
+
+    def __init__(self, head: str) -> None:
+        self.pieces = [head]
+        self.at = len(head)
+        self.line = head.count("\n")
+        self.spans: list[EntrySpan] = []
+        self.snapshots: list[tuple[Any, ...]] = []
+
+    def ends_in_blank_line(self) -> bool:
+        return not self.pieces[-1] or self.pieces[-1].endswith("\n\n")
+
+    def add(self, lead: str, table: str, state: tuple[Any, ...],
+            table_lines: int | None = None) -> None:
+        lead_line, lead_at = self.line, self.at
+        self.line += lead.count("\n")
+        self.at += len(lead)
+        start, start_at = self.line, self.at
+        self.line += table.count("\n") if table_lines is None else table_lines
+        self.at += len(table)
+        self.spans.append(EntrySpan(lead=lead_line, start=start, end=self.line,
+                                    lead_at=lead_at, start_at=start_at, end_at=self.at))
+        self.snapshots.append(state)
+        self.pieces += (lead, table)
+
+    def finish(self, tail: str) -> str:
+        self.pieces.append(tail)
+        text = "".join(self.pieces)
+        if self.spans:
+            # As _scan reads it: the first lead takes the comments above it.
+            first = self.spans[0]
+            first.lead, first.lead_at = _back_over_comments(text, first.start,
+                                                            first.start_at, 0)
+        return text
+
+
+def _render_checked(entry: Entry, name: str) -> str:
     """Render one entry and prove it reads back as the same entry, so a write
     can never produce a file the store cannot read (checked per entry, not
     per file, to keep a one-entry change to a big file fast)."""
@@ -313,7 +395,7 @@ def _render_checked(entry: Entry, name: str) -> tuple[str, dict[str, Any]]:
         detail = problems[0].message if problems else "it reads back differently"
         raise InputError(name, 0, f"entry {entry.key}: cannot be written: {detail}; "
                          "nothing was written")
-    return text, raw
+    return text
 
 
 def _edit_head(head: str, catalog: Catalog) -> str:
@@ -367,31 +449,32 @@ def save(loaded: LoadedCatalog) -> bool:
     save again and again (enrich saves as it goes) and each save re-renders
     only what changed since the last one."""
     with paused_gc():
-        text, raws = _render(loaded)
+        text, layout = _render(loaded)
     if text == loaded.text:
         return False
-    if raws is None or _head_state(loaded.catalog) != loaded.pristine_head:
+    if layout is None or _head_state(loaded.catalog) != loaded.pristine_head:
         # A new file or an edited head: prove the whole file reads back.
         check = parse_text(text, loaded.path)
         if check.catalog != loaded.catalog:
             raise InputError(loaded.name, 0, "the catalog would not read back as the same "
                              "data; nothing was written")
-        raws = check.raw_entries
+        write_atomic(loaded.path, text)
+        _rebaseline(loaded, text, check.spans, check.snapshots, check.venue_lines)
+        return True
     write_atomic(loaded.path, text)
-    _rebaseline(loaded, text, raws)
+    _rebaseline(loaded, text, layout.spans, layout.snapshots, loaded.venue_lines)
     return True
 
 
-def _rebaseline(loaded: LoadedCatalog, text: str, raws: list[dict[str, Any]]) -> None:
-    lines = text.splitlines()
-    spans, venue_lines, _ = _scan(lines)
-    if len(spans) != len(loaded.catalog.entries) or len(raws) != len(spans):
+def _rebaseline(loaded: LoadedCatalog, text: str, spans: list[EntrySpan],
+                snapshots: list[tuple[Any, ...]], venue_lines: dict[str, int]) -> None:
+    if len(spans) != len(loaded.catalog.entries):
         # Cannot happen for text we rendered; fall back to a full read.
         fresh = parse_text(text, loaded.path)
-        spans, raws, venue_lines = fresh.spans, fresh.raw_entries, fresh.venue_lines
-    loaded.text, loaded.lines, loaded.spans = text, lines, spans
+        spans, snapshots, venue_lines = fresh.spans, fresh.snapshots, fresh.venue_lines
+    loaded.text, loaded._lines, loaded.spans = text, None, spans
     loaded.venue_lines = venue_lines
-    loaded.raw_entries = raws
+    loaded.snapshots = snapshots
     loaded.loaded_entries = list(loaded.catalog.entries)
     loaded.pristine_head = _head_state(loaded.catalog)
     loaded._by_id = loaded._by_key = None

@@ -1,0 +1,109 @@
+"""After a save, the store knows where every entry of the written file sits
+without reading it again: the spans it counted while writing must be the
+spans a fresh read finds, and its record of each entry's state must tell
+changed entries from unchanged ones as a fresh read would."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ssl_bib.model import Entry, Person
+from ssl_bib.store import entry_state, load, parse_text, save
+
+CATALOG = """\
+# head comment
+schema = 1
+categories = ["A"]
+
+[venues.V]
+name = "Venue"
+kind = "journal"
+# a comment that ends the head
+
+[[entries]]
+key = "one2020"
+title = "One"   # a comment kept
+year = 2020
+
+# a comment above two
+
+[[entries]]
+key = "two2021"
+title = "Two"
+year = 2021
+authors = ["Müller, Jürgen", "Zhou, Z"]
+
+[[entries]]
+key = "three2022"
+title = "Three"
+year = 2022
+# a trailing comment
+"""
+
+operations = st.lists(st.tuples(
+    st.sampled_from(["edit", "delete", "append", "replace", "reverse", "author"]),
+    st.integers(0, 10), st.text(min_size=1, max_size=12).filter(str.strip)), max_size=6)
+
+
+def _apply(entries: list[Entry], op: str, index: int, value: str, serial: int) -> None:
+    if op == "append" or not entries:
+        entries.append(Entry(key=f"new{serial}", title=value, year=2023))
+        return
+    i = index % len(entries)
+    if op == "edit":
+        entries[i].note = value
+    elif op == "delete":
+        del entries[i]
+    elif op == "replace":
+        fresh = copy.deepcopy(entries[i])
+        fresh.title = value
+        entries[i] = fresh
+    elif op == "reverse":
+        entries.reverse()
+    else:
+        entries[i].authors.append(Person(value.replace(",", " ").strip() or "X"))
+
+
+@pytest.mark.parametrize("ending", ["\n", "", "\n\n# tail\n", "\r\n"])
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(ops=operations)
+def test_spans_after_saves_are_those_a_fresh_read_finds(
+        tmp_path: Path, ending: str, ops: list[tuple[str, int, str]]) -> None:
+    text = CATALOG.replace("\n", "\r\n") if ending == "\r\n" else CATALOG.rstrip("\n") + ending
+    path = tmp_path / "entries.toml"
+    path.write_text(text, encoding="utf-8", newline="")
+    loaded = load(path)
+    for serial, (op, index, value) in enumerate(ops):
+        _apply(loaded.catalog.entries, op, index, value, serial)
+        save(loaded)
+        fresh = parse_text(path.read_bytes().decode("utf-8"), path)
+        assert loaded.text == fresh.text
+        assert loaded.spans == fresh.spans
+        assert loaded.snapshots == fresh.snapshots
+        assert loaded.venue_lines == fresh.venue_lines
+        assert [entry_state(e) for e in loaded.catalog.entries] == fresh.snapshots
+
+
+def test_an_entry_changed_in_a_list_in_place_is_written(tmp_path: Path) -> None:
+    path = tmp_path / "entries.toml"
+    path.write_text(CATALOG, encoding="utf-8")
+    loaded = load(path)
+    loaded.catalog.entries[1].authors[0] = Person("Other", "A")
+    loaded.catalog.entries[2].categories.append("A")
+    assert save(loaded)
+    again = load(path).catalog.entries
+    assert again[1].authors[0] == Person("Other", "A") and again[2].categories == ["A"]
+
+
+def test_an_unchanged_catalog_is_not_written(tmp_path: Path) -> None:
+    path = tmp_path / "entries.toml"
+    path.write_text(CATALOG, encoding="utf-8")
+    loaded = load(path)
+    loaded.catalog.entries[1] = copy.deepcopy(loaded.catalog.entries[1])  # equal, not same
+    assert not save(loaded)
