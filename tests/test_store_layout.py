@@ -107,3 +107,54 @@ def test_an_unchanged_catalog_is_not_written(tmp_path: Path) -> None:
     loaded = load(path)
     loaded.catalog.entries[1] = copy.deepcopy(loaded.catalog.entries[1])  # equal, not same
     assert not save(loaded)
+
+
+# -- reading table by table --------------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[1]
+
+SHAPES = {
+    "bundled": (ROOT / "entries.toml").read_text(encoding="utf-8"),
+    "comments and blank lines": CATALOG,
+    "a venue table after the entries": CATALOG + '\n[venues.W]\nname = "W"\nkind = "journal"\n',
+    "a sub-table of an entry": CATALOG + '\n[entries.provenance]\ntitle = "x"\n',
+    "an unknown field and a bad year": CATALOG.replace("year = 2021", 'year = "2021"\nfoo = 1'),
+    "an entry header inside a string": CATALOG.replace(
+        'title = "Three"', 'title = "Three"\nabstract = """\n[[entries]]\n"""'),
+    "no entries": CATALOG[:CATALOG.index("[[entries]]")],
+    "CRLF": CATALOG.replace("\n", "\r\n"),
+}
+
+
+@pytest.mark.parametrize("text", SHAPES.values(), ids=list(SHAPES))
+def test_reading_table_by_table_is_reading_the_whole_document(
+        text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ssl_bib import store
+    from ssl_bib.problems import InputError
+
+    def read(source: str) -> object:
+        try:
+            loaded = parse_text(source, Path("entries.toml"))
+        except InputError as exc:
+            return exc.format()
+        return (loaded.catalog, loaded.problems, loaded.spans, loaded.venue_lines)
+
+    by_table = read(text)
+    def whole(_text: str, _spans: object) -> None:
+        raise store._WholeDocumentNeeded
+
+    monkeypatch.setattr(store, "_parse_head", whole)
+    assert by_table == read(text)
+
+
+def test_a_catalog_in_the_usual_shape_is_read_table_by_table() -> None:
+    from ssl_bib import store
+
+    for name in ("bundled", "comments and blank lines", "CRLF", "an unknown field and a bad year"):
+        spans, _, _, only_entries = store._scan(SHAPES[name])
+        assert only_entries, name
+        store._parse_head(SHAPES[name], spans)
+        assert len(list(store._parse_tables(SHAPES[name], spans))) == len(spans)
+    for name in ("a venue table after the entries", "a sub-table of an entry"):
+        spans, _, _, only_entries = store._scan(SHAPES[name])
+        assert not only_entries, name

@@ -19,7 +19,7 @@ EntryType = Literal["article", "inproceedings", "preprint"]
 ENTRY_TYPES: tuple[EntryType, ...] = ("article", "inproceedings", "preprint")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Person:
     """An author. `given` is empty for single-name authors and organisations."""
 
@@ -40,7 +40,7 @@ class Person:
         return f"{self.family}, {self.given}" if self.given else self.family
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CodeLink:
     """A code repository of a paper, labelled by framework as the list does."""
 
@@ -48,7 +48,7 @@ class CodeLink:
     url: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Correction:
     """A change curation made to what the list said, kept visible in the entry:
     which field, what the list said, what it says now, and why."""
@@ -73,7 +73,7 @@ class Venue:
     issn: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Entry:
     """One paper. Only `key`, `title` and `year` are required."""
 

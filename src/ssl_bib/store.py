@@ -13,7 +13,9 @@ import copy
 import dataclasses
 import operator
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +32,6 @@ SCHEMA_VERSION = 1
 _ENTRY_HEADER_RE = re.compile(r"^\s*\[\[\s*entries\s*\]\]\s*(#.*)?$")
 # A table header line; an array element such as `["a", "b"],` is not one.
 _TABLE_HEADER_RE = re.compile(r"^\s*\[\[?\s*[A-Za-z0-9_\"'.\- ]+\s*\]\]?\s*(#.*)?$")
-_FIELD_RE = re.compile(r'^\s*"?([A-Za-z0-9_\-]+)"?\s*[=.]')
 _TOML_ERROR_LINE_RE = re.compile(r"\(at line (\d+), column \d+\)")
 
 
@@ -47,18 +48,18 @@ class EntrySpan:
     lead_at: int = 0
     start_at: int = 0
     end_at: int = 0
-    _field_lines: dict[str, int] | None = None
 
-    def field_line(self, lines: list[str], field_name: str) -> int:
+    def field_line(self, text: str, field_name: str) -> int:
         """0-based line of a field's first line; the table's header line if absent.
-        Found on demand: only problem reports need it."""
-        if self._field_lines is None:
-            self._field_lines = {}
-            for j in range(self.start + 1, self.end):
-                m = _FIELD_RE.match(lines[j])
-                if m:
-                    self._field_lines.setdefault(m.group(1), j)
-        return self._field_lines.get(field_name, self.start)
+        Found on demand, in the entry's own text: only problem reports need it."""
+        found = _field_re(field_name).search(text, self.start_at, self.end_at)
+        return self.start + text.count("\n", self.start_at, found.start()) if found else self.start
+
+
+@lru_cache(maxsize=256)
+def _field_re(field_name: str) -> re.Pattern[str]:
+    """A line that sets `field_name` (`name =`, `"name" =`, `name.sub =`)."""
+    return re.compile(r'^[ \t]*"?' + re.escape(field_name) + r'"?[ \t]*[=.]', re.MULTILINE)
 
 
 @dataclass
@@ -111,21 +112,37 @@ class LoadedCatalog:
         if span is None:
             return 0
         if field_name:
-            return span.field_line(self.lines, field_name) + 1
+            return span.field_line(self.text, field_name) + 1
         return span.start + 1
 
 
-_ENTRY_VALUES = operator.attrgetter(*(f.name for f in dataclasses.fields(Entry)))
+# An entry's fields in two groups: those holding lists or tables (they can
+# change in place) and the others (strings, numbers, None).
+_CONTAINER_FIELDS = tuple(f.name for f in dataclasses.fields(Entry)
+                          if f.default_factory in (list, dict))
+_SCALARS = operator.attrgetter(*(f.name for f in dataclasses.fields(Entry)
+                                 if f.name not in _CONTAINER_FIELDS))
+_CONTAINERS = operator.attrgetter(*_CONTAINER_FIELDS)
+
+
+def _frozen(value: Any) -> Any:
+    """A list as a tuple (all empty ones are the same object: no memory), a
+    table as a copy (compared regardless of order, as the entry compares)."""
+    return tuple(value) if type(value) is list else dict(value) if value else None
 
 
 def entry_state(entry: Entry) -> tuple[Any, ...]:
     """Every field of an entry, its lists and tables copied, so that a later
-    change in place does not reach the copy. `_ENTRY_VALUES(entry) == state`
-    holds exactly when the entry equals the one the state was taken of, and
-    costs next to nothing for an unchanged entry: its values are the very
-    objects held, which Python compares by identity first."""
-    return tuple([v.copy() if type(v) is list or type(v) is dict else v
-                  for v in _ENTRY_VALUES(entry)])
+    change in place does not reach the copy. `unchanged(entry, state)` holds
+    exactly when the entry equals the one the state was taken of."""
+    return _SCALARS(entry), tuple(map(_frozen, _CONTAINERS(entry)))
+
+
+def unchanged(entry: Entry, state: tuple[Any, ...]) -> bool:
+    """Cheap for an unchanged entry: its values are the very objects held in
+    the state, which Python compares by identity first."""
+    return bool(_SCALARS(entry) == state[0]
+                and tuple(map(_frozen, _CONTAINERS(entry))) == state[1])
 
 
 def _head_state(catalog: Catalog) -> tuple[Any, ...]:
@@ -138,10 +155,12 @@ def _head_state(catalog: Catalog) -> tuple[Any, ...]:
 _BRACKET_LINE_RE = re.compile(r"^[ \t]*\[[^\n]*", re.MULTILINE)
 
 
-def _scan(text: str) -> tuple[list[EntrySpan], dict[str, int], int]:
-    """Find each [[entries]] table's lines, each venue table's line, and where
-    the head of the file ends (a line index). Lines end at "\n", as in TOML;
-    line `last` is the end of the text."""
+def _scan(text: str) -> tuple[list[EntrySpan], dict[str, int], int, bool]:
+    """Find each [[entries]] table's lines, each venue table's line, where the
+    head of the file ends (a line index), and whether only [[entries]] tables
+    follow the head. Lines end at "\n", as in TOML; line `last` is the end of
+    the text."""
+    only_entries_after_head = True
     spans: list[EntrySpan] = []
     venue_lines: dict[str, int] = {}
     line, counted = 0, 0
@@ -156,7 +175,10 @@ def _scan(text: str) -> tuple[list[EntrySpan], dict[str, int], int]:
             _close(text, spans[-1], line, at)
         if _ENTRY_HEADER_RE.match(header):
             spans.append(EntrySpan(lead=line, start=line, end=-1, lead_at=at, start_at=at))
-        elif header.lstrip().startswith("[venues"):
+            continue
+        if spans:
+            only_entries_after_head = False
+        if header.lstrip().startswith("[venues"):
             try:
                 parsed = toml_parse.loads(header.split("#")[0] if "]" in header else header)
             except toml_parse.TOMLDecodeError:
@@ -173,7 +195,7 @@ def _scan(text: str) -> tuple[list[EntrySpan], dict[str, int], int]:
             span.lead, span.lead_at = spans[n - 1].end, spans[n - 1].end_at
         else:
             span.lead, span.lead_at = _back_over_comments(text, span.start, span.start_at, 0)
-    return spans, venue_lines, spans[0].lead if spans else last
+    return spans, venue_lines, spans[0].lead if spans else last, only_entries_after_head
 
 
 def _close(text: str, span: EntrySpan, next_line: int, next_at: int) -> None:
@@ -201,16 +223,27 @@ def parse_text(text: str, path: Path) -> LoadedCatalog:
 
 
 def _parse_text(text: str, path: Path) -> LoadedCatalog:
-    name = path.name
+    spans, venue_lines, _, only_entries_after_head = _scan(text)
+    if only_entries_after_head:
+        try:
+            head = _parse_head(text, spans)
+            return _build(text, path, spans, venue_lines, head, _parse_tables(text, spans))
+        except _WholeDocumentNeeded:
+            pass
     try:
         doc = toml_parse.loads(text)
     except toml_parse.TOMLDecodeError as exc:
         m = _TOML_ERROR_LINE_RE.search(str(exc))
         message = _TOML_ERROR_LINE_RE.sub("", str(exc)).strip()
-        raise InputError(name, int(m.group(1)) if m else 0,
+        raise InputError(path.name, int(m.group(1)) if m else 0,
                          f"not valid TOML: {message}") from None
-    spans, venue_lines, _ = _scan(text)
-    lines: list[str] = []  # split on the first problem to locate, if any
+    return _build(text, path, spans, venue_lines, doc, doc.get("entries", []))
+
+
+def _build(text: str, path: Path, spans: list[EntrySpan], venue_lines: dict[str, int],
+           doc: dict[str, Any], raw_entries: Any) -> LoadedCatalog:
+    """The catalog from the parsed head (`doc`) and entry tables."""
+    name = path.name
     problems: list[Problem] = []
     report = _Reporter(name, problems)
 
@@ -238,29 +271,75 @@ def _parse_text(text: str, path: Path) -> LoadedCatalog:
         if top not in known_top:
             report.error(_top_line(text, top), f"unknown top-level key '{top}'")
 
-    raw_entries = doc.get("entries", [])
-    if not isinstance(raw_entries, list) or len(raw_entries) != len(spans):
+    if isinstance(raw_entries, list):
+        if len(raw_entries) != len(spans):
+            raise InputError(name, _top_line(text, "entries"),
+                             "entries must be written as [[entries]] tables")
+    elif not isinstance(raw_entries, Iterator):
         raise InputError(name, _top_line(text, "entries"),
                          "entries must be written as [[entries]] tables")
     entries: list[Entry] = []
     kept_spans: list[EntrySpan] = []
     for index, (raw, span) in enumerate(zip(raw_entries, spans, strict=True)):
         def line_of(field_name: str, span: EntrySpan = span) -> int:
-            if not lines:
-                lines.extend(text.split("\n"))
-            return span.field_line(lines, field_name) + 1
+            return span.field_line(text, field_name) + 1
 
         entry = convert_entry(raw, line_of, report, index)
         if entry is not None:
             entries.append(entry)
             kept_spans.append(span)
+        if isinstance(raw_entries, list):
+            raw_entries[index] = None  # its strings live on in the entry; the table can go
     catalog = Catalog(entries=entries, venues=venues, categories=list(categories),
                       settings=settings, schema=schema)
     return LoadedCatalog(path=path, text=text, catalog=catalog, spans=kept_spans,
                          venue_lines=venue_lines, problems=problems,
                          snapshots=[entry_state(e) for e in entries],
-                         pristine_head=_head_state(catalog), loaded_entries=list(entries),
-                         _lines=lines or None)
+                         pristine_head=_head_state(catalog), loaded_entries=list(entries))
+
+
+class _WholeDocumentNeeded(Exception):
+    """The file cannot be read a few tables at a time: parse it whole."""
+
+
+def _parse_head(text: str, spans: list[EntrySpan]) -> dict[str, Any]:
+    """The head of a catalog in the usual shape, parsed alone.
+
+    Why the file is read in parts: parsed whole, a 100,000-entry catalog
+    exists twice at its peak, as the parser's tables and as entries (17x the
+    file size in memory); read a few tables at a time, each table is dropped
+    once its entry is made, and the parser is faster too. It is the same
+    document when the file is a head followed by [[entries]] tables only (the
+    scan saw no other table header after the first entry, everything between
+    the tables is comments, the head does not touch `entries`, each part
+    holds exactly its tables). Anything else, and any syntax error, raises
+    _WholeDocumentNeeded, so errors read exactly as they always did."""
+    try:
+        head = toml_parse.loads(text[:spans[0].start_at] if spans else text)
+    except toml_parse.TOMLDecodeError:
+        raise _WholeDocumentNeeded from None
+    if "entries" in head:
+        raise _WholeDocumentNeeded
+    return head
+
+
+def _parse_tables(text: str, spans: list[EntrySpan]) -> Iterator[Any]:
+    """The [[entries]] tables, parsed a batch at a time (see _parse_head)."""
+    for at in range(0, len(spans), _TABLES_AT_ONCE):
+        batch = spans[at:at + _TABLES_AT_ONCE]
+        try:
+            chunk = toml_parse.loads(text[batch[0].start_at:batch[-1].end_at])
+        except toml_parse.TOMLDecodeError:
+            raise _WholeDocumentNeeded from None
+        tables = chunk.get("entries")
+        if len(chunk) != 1 or type(tables) is not list or len(tables) != len(batch):
+            raise _WholeDocumentNeeded
+        yield from tables
+
+
+# Tables parsed per call: few enough that their parsed form is small next to
+# the entries made of it, enough to make the cost of a call vanish.
+_TABLES_AT_ONCE = 64
 
 
 def _top_line(text: str, what: str) -> int:
@@ -284,6 +363,7 @@ def load(path: Path) -> LoadedCatalog:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise InputError(path.name, line, "not UTF-8 text") from None
+    del raw  # the bytes are not needed while the text is parsed (a big file's peak)
     return parse_text(text, path)
 
 
@@ -333,7 +413,7 @@ def _render(loaded: LoadedCatalog) -> tuple[str, _Layout | None]:
             state, span = found
             used.add(id(span))
             lead = old[span.lead_at:span.start_at]
-            if _ENTRY_VALUES(entry) == state:  # unchanged: its text as it was
+            if unchanged(entry, state):  # its text as it was
                 layout.add(lead, old[span.start_at:stop(span)], state, span.end - span.start)
             else:
                 layout.add(lead, _render_checked(entry, loaded.name), entry_state(entry))
