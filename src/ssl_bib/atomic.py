@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from pathlib import Path
 
 
 def write_atomic(path: Path, text: str, encoding: str = "utf-8") -> None:
     """Write `text` to a temp file beside `path`, fsync it, rename it over
     `path`, then fsync the folder so the rename itself survives a crash."""
+    import tempfile  # here, not at the top: it imports shutil and three compressors
+
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)

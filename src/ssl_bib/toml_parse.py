@@ -17,13 +17,24 @@ a text that only tomllib accepts (an integer beyond 64 bits) reads as before.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-TOMLDecodeError = tomllib.TOMLDecodeError
+if TYPE_CHECKING:
+    import tomllib
 
 Parser = Callable[[str], dict[str, Any]]
+
+
+def __getattr__(name: str) -> type[tomllib.TOMLDecodeError]:
+    """`TOMLDecodeError` is tomllib's, imported on first use: with the
+    compiled parser, a valid catalog never needs tomllib (its parser is the
+    biggest import of a command's start)."""
+    if name == "TOMLDecodeError":
+        import tomllib
+
+        return tomllib.TOMLDecodeError
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def find_compiled() -> tuple[Parser | None, str]:
@@ -46,11 +57,13 @@ COMPILED, READER = find_compiled()
 def loads(text: str) -> dict[str, Any]:
     """The TOML document as tomllib would return it. Raises tomllib's
     TOMLDecodeError, with tomllib's message and line, for invalid text."""
-    if COMPILED is None:
-        return tomllib.loads(text)
-    try:
-        return COMPILED(text)
-    except (KeyboardInterrupt, SystemExit):
-        raise
-    except BaseException:  # noqa: BLE001 - a refusal or a panic: tomllib decides
-        return tomllib.loads(text)
+    if COMPILED is not None:
+        try:
+            return COMPILED(text)
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException:  # noqa: BLE001 - a refusal or a panic: tomllib decides
+            pass
+    import tomllib
+
+    return tomllib.loads(text)

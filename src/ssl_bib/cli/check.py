@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 
 import click
@@ -26,6 +25,8 @@ def command(ctx: CatalogContext, as_json: bool) -> None:
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors
     if as_json:
+        import json
+
         click.echo(json.dumps({"file": str(loaded.path), "entries": len(loaded.catalog.entries),
                                "errors": errors, "warnings": warnings,
                                "problems": [p.as_dict() for p in problems]}, indent=2))

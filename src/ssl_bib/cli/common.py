@@ -5,14 +5,15 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
-from ..model import Entry
 from ..problems import InputError
-from ..select import Filters, select
-from ..store import LoadedCatalog, load
+
+if TYPE_CHECKING:  # the store and the model load only with a catalog: --help needs neither
+    from ..model import Entry
+    from ..store import LoadedCatalog
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -25,6 +26,8 @@ class CatalogContext:
 
     def load(self) -> LoadedCatalog:
         """The catalog, or a one-line error and exit 2."""
+        from ..store import load
+
         try:
             return load(self.path)
         except InputError as exc:
@@ -66,6 +69,8 @@ def selected(loaded: LoadedCatalog, keys: tuple[str, ...] = (), year: int | None
              search: str | None = None) -> list[Entry]:
     """The entries the filter options name, or a one-line error and exit 2
     (an unknown --key)."""
+    from ..select import Filters, select
+
     filters = Filters(keys=list(keys), year=year, venue=venue, category=category, search=search)
     try:
         return select(loaded.catalog, filters, loaded.name)
