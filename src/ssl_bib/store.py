@@ -29,7 +29,6 @@ from .toml_render import render_catalog, render_entry, render_head, render_venue
 
 SCHEMA_VERSION = 1
 
-_ENTRY_HEADER_RE = re.compile(r"^\s*\[\[\s*entries\s*\]\]\s*(#.*)?$")
 # A table header line; an array element such as `["a", "b"],` is not one.
 _TABLE_HEADER_RE = re.compile(r"^\s*\[\[?\s*[A-Za-z0-9_\"'.\- ]+\s*\]\]?\s*(#.*)?$")
 _TOML_ERROR_LINE_RE = re.compile(r"\(at line (\d+), column \d+\)")
@@ -150,34 +149,52 @@ def _head_state(catalog: Catalog) -> tuple[Any, ...]:
             copy.deepcopy(catalog.venues))
 
 
-# A line whose first non-blank character is "[": a table header or the
-# continuation of an array; _TABLE_HEADER_RE tells them apart.
-_BRACKET_LINE_RE = re.compile(r"^[ \t]*\[[^\n]*", re.MULTILINE)
+# An [[entries]] header from its brackets to the end of its line (found by its
+# literal "[[" at C speed; _scan checks that only blanks stand before it).
+_ENTRY_HEADER_RE = re.compile(r"\[\[[ \t]*entries[ \t]*\]\][ \t]*(?:#[^\n]*)?\r?$",
+                              re.MULTILINE)
+# Any other line whose first non-blank character is "[": a table header or the
+# continuation of an array; _TABLE_HEADER_RE tells them apart. Matched from the
+# newline before it (a literal, found at C speed); the text is searched from
+# a newline put in front of it.
+_OTHER_BRACKET_LINE_RE = re.compile(
+    r"\n[ \t]*\[(?![ \t]*\[[ \t]*entries[ \t]*\]\][ \t]*(?:#[^\n]*)?\r?$)", re.MULTILINE)
 
 
 def _scan(text: str) -> tuple[list[EntrySpan], dict[str, int], int, bool]:
     """Find each [[entries]] table's lines, each venue table's line, where the
     head of the file ends (a line index), and whether only [[entries]] tables
-    follow the head. Lines end at "\n", as in TOML; line `last` is the end of
-    the text."""
+    follow the head. Lines end at "\n", as in TOML. Two regular expressions
+    find the headers, so the lines in between cost nothing in Python."""
     only_entries_after_head = True
     spans: list[EntrySpan] = []
     venue_lines: dict[str, int] = {}
+    found: list[tuple[int, bool]] = []
+    for m in _ENTRY_HEADER_RE.finditer(text):
+        at = text.rfind("\n", 0, m.start()) + 1
+        if not text[at:m.start()].strip(" \t"):  # only blanks before it: a header line
+            found.append((at, True))
+    if text.lstrip(" \t").startswith("["):
+        first_line = "\n" + text.partition("\n")[0]
+        found += [(0, False)] if _OTHER_BRACKET_LINE_RE.match(first_line) else []
+    found += [(m.start() + 1, False) for m in _OTHER_BRACKET_LINE_RE.finditer(text)]
+    found.sort()
     line, counted = 0, 0
-    for match in _BRACKET_LINE_RE.finditer(text):
-        at = match.start()
+    for at, is_entry in found:
         line += text.count("\n", counted, at)
         counted = at
-        header = match.group(0).rstrip("\r")
-        if not _TABLE_HEADER_RE.match(header):
-            continue
-        if spans and spans[-1].end < 0:
-            _close(text, spans[-1], line, at)
-        if _ENTRY_HEADER_RE.match(header):
+        if is_entry:
+            if spans and spans[-1].end < 0:
+                _close(text, spans[-1], line, at)
             spans.append(EntrySpan(lead=line, start=line, end=-1, lead_at=at, start_at=at))
+            continue
+        header = text[at:text.find("\n", at) % (len(text) + 1)].rstrip("\r")
+        if not _TABLE_HEADER_RE.match(header):
             continue
         if spans:
             only_entries_after_head = False
+            if spans[-1].end < 0:
+                _close(text, spans[-1], line, at)
         if header.lstrip().startswith("[venues"):
             try:
                 parsed = toml_parse.loads(header.split("#")[0] if "]" in header else header)
@@ -190,11 +207,11 @@ def _scan(text: str) -> tuple[list[EntrySpan], dict[str, int], int, bool]:
         _close(text, spans[-1], last, len(text))
     # Each entry's lead starts where the previous entry's table ended; the
     # first one's takes the comments and blank lines just above it.
-    for n, span in enumerate(spans):
-        if n > 0:
-            span.lead, span.lead_at = spans[n - 1].end, spans[n - 1].end_at
-        else:
-            span.lead, span.lead_at = _back_over_comments(text, span.start, span.start_at, 0)
+    for previous, span in zip(spans, spans[1:], strict=False):
+        span.lead, span.lead_at = previous.end, previous.end_at
+    if spans:
+        spans[0].lead, spans[0].lead_at = _back_over_comments(text, spans[0].start,
+                                                              spans[0].start_at, 0)
     return spans, venue_lines, spans[0].lead if spans else last, only_entries_after_head
 
 
