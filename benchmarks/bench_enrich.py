@@ -22,6 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "crossref"))
+sys.path.insert(0, str(ROOT / "tests"))  # local_server
 sys.path.insert(0, str(ROOT / "src"))
 
 from crossref_corpus import work  # noqa: E402

@@ -228,8 +228,7 @@ def grow_catalog(n: int, seed: int = 7, source: Path = BUNDLED) -> str:
 
     loaded = load(source)
     real = loaded.catalog.entries
-    head_end = loaded.spans[0].lead if loaded.spans else len(loaded.lines)
-    head = "".join(line + "\n" for line in loaded.lines[:head_end])
+    head = loaded.text[:loaded.spans[0].lead_at] if loaded.spans else loaded.text
     rng = random.Random(seed)
     vocabulary = _vocabulary(rng)
     renamer = _Renamer()

@@ -1,4 +1,4 @@
-"""Small shared pieces: atomic writes, the progress line, filters, the JSON view."""
+"""Small shared pieces: atomic writes, the progress line, the JSON view."""
 
 from __future__ import annotations
 
@@ -12,9 +12,7 @@ import pytest
 from ssl_bib.atomic import write_atomic
 from ssl_bib.jsonview import entry_to_json
 from ssl_bib.model import Catalog, CodeLink, Entry, Person, Venue
-from ssl_bib.problems import InputError
 from ssl_bib.progress import Progress
-from ssl_bib.select import Filters, select
 
 
 def test_atomic_write_keeps_permissions_and_leaves_no_temp_file(tmp_path: Path) -> None:
@@ -64,22 +62,6 @@ def catalog() -> Catalog:
         Entry(key="b2021", title="Beta", year=2021, sections=[2021, 2020], categories=["MAE"],
               code=[CodeLink("pytorch", "https://github.com/x/y")], doi="10.1/b"),
     ])
-
-
-def test_filters() -> None:
-    cat = catalog()
-
-    def keys(**kw: object) -> list[str]:
-        return [e.key for e in select(cat, Filters(**kw))]  # type: ignore[arg-type]
-
-    assert keys(year=2020) == ["a2020", "b2021"]  # b2021 is listed under 2020 too
-    assert keys(venue="mia") == keys(venue="medical image analysis") == ["a2020"]
-    assert keys(category="mae") == ["b2021"]
-    assert keys(search="MÜLLER") == ["a2020"]
-    assert keys(search="10.1/B") == ["b2021"]
-    assert keys(keys=["B2021", "a2020"]) == ["a2020", "b2021"]  # catalog order
-    with pytest.raises(InputError, match="no entry with key 'zzz'"):
-        keys(keys=["zzz"])
 
 
 def test_json_view_has_every_field() -> None:

@@ -50,7 +50,7 @@ def test_bibtex_fields_and_latex_decoded() -> None:
     assert first.line == 1 and first.source_id == "good1" and first.kind == "article"
     assert entry.title == "Rubik’s Cube+: a & b MoCo"
     assert entry.authors == [Person("Müller", "Jörg"), Person("van der Berg", "Anna"),
-                             Person("Medical AI Lab")]
+                             Person.organisation("Medical AI Lab")]
     assert first.venue_name == "Medical Image Analysis"
     assert (entry.year, entry.month, entry.volume, entry.issue, entry.pages) == (
         2020, 8, "64", "3", "101-110")
@@ -154,7 +154,7 @@ def test_csljson_items_lines_and_bad_items() -> None:
     assert [r.source_id for r in result.records] == ["a", "c"]
     a = result.records[0]
     assert a.line == 2 and a.kind == "article" and a.venue_name == "Diagnostics"
-    assert a.entry.authors == [Person("Doe", "Jane"), Person("Consortium")]
+    assert a.entry.authors == [Person("Doe", "Jane"), Person.organisation("Consortium")]
     assert (a.entry.year, a.entry.month, a.entry.article_number, a.entry.pages) == (
         2021, 7, "1805", "1-9")
     assert a.entry.categories == ["MAE", "Contrastive"]

@@ -20,6 +20,7 @@ from ssl_bib import importer, store
 from ssl_bib.cli import cli
 from ssl_bib.codecs import readme_render
 from ssl_bib.codecs.awesome_md import is_empty_cell
+from ssl_bib.dedup import main_title, probable_same
 from ssl_bib.model import Catalog, CodeLink, Entry, Venue
 from ssl_bib.textnorm import normalize_title
 
@@ -216,7 +217,7 @@ def _catalogs(draw: st.DrawFn) -> Catalog:
     assume(all(normalize_title(t) and not is_empty_cell(t) for t in titles))
     norms = [normalize_title(t) for t in titles]
     assume(len(set(norms)) == n)
-    assume(not any(importer.probable_same(a, b) or (importer.main_title(x) in (b,))
+    assume(not any(probable_same(a, b) or (main_title(x) in (b,))
                    for i, (a, x) in enumerate(zip(norms, titles, strict=True))
                    for j, b in enumerate(norms) if i != j))
     entries = []

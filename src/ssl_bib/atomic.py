@@ -1,30 +1,126 @@
-"""Atomic file writes: a reader sees the old file or the new one, never a mix."""
+"""Every file ssl-bib writes goes through here: whole or not at all, with safe
+permissions, and never onto something that is not a regular file.
+
+- A reader sees the old file or the new one, never a mix: the text goes to a
+  temp file beside the target, is fsynced and renamed over it.
+- The new file's mode is the old file's permission bits (a catalog may be
+  group-writable on purpose) without setuid, setgid or sticky bits, and with
+  no group or world write bit the umask would not give a new file; a new file
+  gets 0666 less the umask, as any editor's would.
+- A device, a pipe or a folder is never replaced by a regular file: outputs
+  (exports, READMEs) are streamed into a pipe or a character device (`-o
+  /dev/stdout`, `-o >(gzip > refs.gz)`), anything else is refused.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import stat
+from collections.abc import Callable
 from pathlib import Path
+
+_SPECIAL_BITS = stat.S_ISUID | stat.S_ISGID | stat.S_ISVTX
+
+
+class NotARegularFile(OSError):
+    """The target exists and is not a regular file (nor a stream we may write)."""
+
+
+def regular_mode(path: Path) -> int | None:
+    """The mode of the regular file at `path` itself (a link is not
+    followed: None, as for nothing there); raises NotARegularFile or
+    IsADirectoryError for anything else. For writers that stage files
+    themselves, such as `export --all`."""
+    return _regular_mode(Path(path), follow=False)
+
+
+def safe_mode(old_mode: int | None) -> int:
+    """The mode for a file replacing one of `old_mode` (None: a new file)."""
+    umask = _umask()
+    if old_mode is None:
+        return 0o666 & ~umask
+    return stat.S_IMODE(old_mode) & ~_SPECIAL_BITS & ~(umask & 0o022)
 
 
 def write_atomic(path: Path, text: str, encoding: str = "utf-8") -> None:
-    """Write `text` to a temp file beside `path`, fsync it, rename it over
-    `path`, then fsync the folder so the rename itself survives a crash."""
+    """Write `text` to `path` atomically: a temp file beside it, fsync,
+    rename over it, fsync the folder so the rename itself survives a crash.
+
+    `path` itself is replaced: a symbolic link there is replaced by a file,
+    never followed (an output folder's planted link cannot redirect the
+    write). Refuses a folder, device, pipe or socket at `path`."""
+    path = Path(path)
+    old_mode = _regular_mode(path, follow=False)
+    _write_replacing(path, text.encode(encoding), old_mode)
+
+
+def write_through(path: Path, text: str | bytes, encoding: str = "utf-8",
+                  before_replace: Callable[[], None] | None = None) -> Path:
+    """Like write_atomic, but a symbolic link at `path` is followed: the
+    file it points to is replaced (atomically, beside itself) and the link
+    stays. For files the user keeps elsewhere on purpose, like a catalog
+    linked from another repository. Returns the file actually written.
+
+    `before_replace` runs after the new text is safely on disk and right
+    before the rename; an exception from it leaves the old file as it was."""
+    target = Path(os.path.realpath(path))
+    old_mode = _regular_mode(target, follow=True)
+    data = text.encode(encoding) if isinstance(text, str) else text
+    _write_replacing(target, data, old_mode, before_replace)
+    return target
+
+
+def write_output(path: Path, text: str, encoding: str = "utf-8") -> None:
+    """Write an output file (an export, a README) the user named: atomically
+    when it is a regular file or missing; streamed when it is a pipe or a
+    character device, even through a link (`/dev/stdout`, `/dev/fd/N`), so
+    that `-o /dev/full` reports the full device instead of replacing it."""
+    path = Path(path)
+    try:
+        linked = os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        linked = None
+    if linked is not None and (stat.S_ISFIFO(linked.st_mode) or stat.S_ISCHR(linked.st_mode)):
+        with open(path, "wb") as stream:
+            stream.write(text.encode(encoding))
+            stream.flush()
+        return
+    write_atomic(path, text, encoding)
+
+
+def _regular_mode(path: Path, follow: bool) -> int | None:
+    """The mode of the regular file (or link) at `path`, None if there is
+    nothing; raises NotARegularFile for anything else."""
+    try:
+        info = os.stat(path, follow_symlinks=follow)
+    except FileNotFoundError:
+        return None
+    if stat.S_ISLNK(info.st_mode):
+        return None                      # replaced by a new file: the target's mode is not ours
+    if stat.S_ISREG(info.st_mode):
+        return info.st_mode
+    if stat.S_ISDIR(info.st_mode):
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+    raise NotARegularFile(errno.EINVAL, "not a regular file (a device, pipe or socket): "
+                          "refusing to replace it", str(path))
+
+
+def _write_replacing(path: Path, data: bytes, old_mode: int | None,
+                     before_replace: Callable[[], None] | None = None) -> None:
     import tempfile  # here, not at the top: it imports shutil and three compressors
 
-    path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
-        with os.fdopen(fd, "w", encoding=encoding, newline="") as tmp:
-            tmp.write(text)
+        with os.fdopen(fd, "wb") as tmp:
+            tmp.write(data)
             tmp.flush()
             os.fsync(tmp.fileno())
-        if path.exists():
-            # Keep the file's permissions: a catalog may be group-writable on purpose.
-            os.chmod(tmp_name, path.stat().st_mode & 0o7777)
-        else:
-            os.chmod(tmp_name, 0o666 & ~_umask())
+        os.chmod(tmp_name, safe_mode(old_mode))
+        if before_replace is not None:
+            before_replace()
         os.replace(tmp_name, path)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -39,6 +135,14 @@ def write_atomic(path: Path, text: str, encoding: str = "utf-8") -> None:
 
 
 def _umask() -> int:
-    mask = os.umask(0)
+    """The process's umask. Read from /proc where there is one: setting it to
+    read it back would, for an instant, leave other threads creating files
+    with no umask at all."""
+    with contextlib.suppress(OSError, ValueError), \
+            open("/proc/self/status", encoding="ascii", errors="replace") as status:
+        for line in status:
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    mask = os.umask(0o022)
     os.umask(mask)
     return mask

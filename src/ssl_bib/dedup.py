@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from .identifiers import doi_key, strip_arxiv_version
 from .keys import FUNCTION_WORDS
@@ -15,6 +16,8 @@ from .textnorm import normalize_title
 
 # A title this similar (0-100) to an entry's is the same paper listed twice.
 FUZZY_THRESHOLD = 88
+# An identifier shared with an entry whose title is this different is a wrong link.
+ID_TITLE_THRESHOLD = 60
 # Title words shared by more entries than this say nothing about identity; the
 # cap also bounds the fuzzy work per record, so matching N records stays O(N).
 _COMMON_POSTING = 200
@@ -119,3 +122,62 @@ def probable_same(a: str, b: str) -> bool:
     short, long_ = sorted((a, b), key=len)
     words = short.split()
     return len(words) >= 3 and (long_.startswith(short + " ") or long_.endswith(" " + short))
+
+
+@dataclass
+class Sameness:
+    """Which catalog entry an incoming paper is, by identifier and title."""
+
+    entry: Entry | None = None
+    # several entries match and no title decides: unsure
+    several: list[Entry] = field(default_factory=list)
+    # entries sharing an identifier (DOI, arXiv id, link) whose title clearly
+    # differs: taken as other papers (one of the two carries a wrong identifier)
+    other_titles: list[Entry] = field(default_factory=list)
+
+
+def find_same(index: Index, entry: Entry, norm: str | None = None) -> Sameness:
+    """The entry of `index` that is `entry`'s paper: the same DOI, arXiv id or
+    link with a similar title, or the same folded title (alt_titles count).
+    `norm` is the entry's folded title, when the caller has it."""
+    norm = normalize_title(entry.title) if norm is None else norm
+    by_title = list(index.by_title.get(norm, {}).values())
+    by_id: list[Entry] = []
+    if entry.doi:
+        by_id += index.by_doi.get(doi_key(entry.doi), {}).values()
+    if entry.arxiv:
+        by_id += index.by_arxiv.get(strip_arxiv_version(entry.arxiv).lower(), {}).values()
+    if entry.url:
+        by_id += index.by_url.get(url_key(entry.url), {}).values()
+    out = Sameness()
+    candidates: dict[int, Entry] = {id(e): e for e in by_title}
+    for other in {id(e): e for e in by_id}.values():
+        if id(other) in candidates:
+            continue
+        best = max(title_similarity(norm, t) for t in index.norms[id(other)])
+        if best >= ID_TITLE_THRESHOLD or probable_same(norm, index.norms[id(other)][0]):
+            candidates[id(other)] = other
+        elif not by_title:
+            out.other_titles.append(other)
+    if len(candidates) > 1 and len(by_title) == 1:
+        out.entry = by_title[0]
+    elif len(candidates) > 1:
+        out.several = list(candidates.values())
+    else:
+        out.entry = next(iter(candidates.values()), None)
+    return out
+
+
+def find_probable(index: Index, title: str, norm: str | None = None) -> Entry | None:
+    """An entry whose title is near-identical to `title` (a typo, a subtitle or
+    a prefix on one side only): a probable duplicate, for a person to judge."""
+    norm = normalize_title(title) if norm is None else norm
+    main = main_title(title)
+    queries = [norm] if main in (norm, "") else [norm, main]
+    for query in queries:
+        for other in index.fuzzy_candidates(query):
+            for known in index.norms[id(other)]:
+                if probable_same(norm, known) or (main and main == known) or (
+                        norm == index.mains.get(id(other))):
+                    return other
+    return None

@@ -29,10 +29,10 @@ from typing import Any, Literal
 from .crossref.client import CircuitOpen, CrossrefClient, CrossrefError
 from .crossref.fields import PUBLISHED_TYPES, Work, parse_work
 from .crossref.match import ID_TITLE_MIN, Decision, Scored, Wanted, decide, score
-from .identifiers import doi_key, ids_from_url
+from .identifiers import doi_key, ids_from_url, pii_key
 from .merge import fill
 from .model import Catalog, Entry
-from .store import LoadedCatalog, save
+from .store import EntryUnwritable, LoadedCatalog, revert, save
 
 # The fields enrichment may fill (`--fields` picks among them).
 ENRICH_FIELDS: tuple[str, ...] = (
@@ -114,10 +114,6 @@ def needs_work(entry: Entry, fields: tuple[str, ...]) -> bool:
     return any(getattr(entry, name) in (None, "", []) for name in fields)
 
 
-def _pii_key(value: str) -> str:
-    return "".join(ch for ch in value.upper() if ch.isalnum())
-
-
 def _by_identifier(wanted: Wanted, work: Work, label: str, value: str,
                    notes: list[str]) -> bool:
     """Accept a record reached through the entry's own identifier if its
@@ -154,7 +150,7 @@ def resolve(entry: Entry, wanted: Wanted, client: CrossrefClient) -> Resolution:
     if pii:
         for record in client.by_alternative_id(pii):
             work = parse_work(record)
-            if _pii_key(pii) not in {_pii_key(a) for a in work.alternative_ids}:
+            if pii_key(pii) not in {pii_key(a) for a in work.alternative_ids}:
                 continue
             if _by_identifier(wanted, work, "PII", pii, notes):
                 if work.doi:
@@ -284,7 +280,7 @@ def run(loaded: LoadedCatalog, entries: list[Entry], client: CrossrefClient,
             if report.filled and not dry_run:
                 dirty = True
                 if time.monotonic() - last_save >= save_interval:
-                    summary.saved |= save(loaded)
+                    summary.saved |= _save(loaded, summary)
                     last_save, dirty = time.monotonic(), False
     except KeyboardInterrupt:
         summary.interrupted = True
@@ -295,8 +291,22 @@ def run(loaded: LoadedCatalog, entries: list[Entry], client: CrossrefClient,
     finally:
         executor.shutdown(wait=False, cancel_futures=True)
         if dirty and not dry_run:
-            summary.saved |= save(loaded)
+            summary.saved |= _save(loaded, summary)
     summary.reports.sort(key=lambda r: order.get(r.key, 0))
     summary.requests = client.requests
     summary.cache_hits = client.cache.hits if client.cache is not None else 0
     return summary
+
+
+def _save(loaded: LoadedCatalog, summary: Summary) -> bool:
+    """Save; an entry whose filled values the catalog cannot hold is put
+    back as it was and reported, and the others are saved."""
+    while True:
+        try:
+            return save(loaded)
+        except EntryUnwritable as exc:
+            revert(loaded, exc.key)
+            for report in summary.reports:
+                if report.key == exc.key:
+                    report.status, report.filled = "error", []
+                    report.reason = f"cannot be stored: {exc.detail}; nothing filled"

@@ -9,7 +9,6 @@ byte the same files and a changed one diffs to just its changes.
 from __future__ import annotations
 
 import contextlib
-import errno
 import importlib
 import os
 import shutil
@@ -18,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .atomic import write_atomic
+from .atomic import regular_mode, safe_mode, write_atomic
 from .gcpause import paused_gc
 from .model import Catalog, Entry
 
@@ -69,9 +68,10 @@ def export_all(catalog: Catalog, entries: Sequence[Entry], folder: Path) -> list
     target that is a folder) leaves `folder` as it was."""
     texts = {fmt.filename: export(catalog, entries, fmt.name) for fmt in FORMATS.values()}
     targets = [folder / filename for filename in texts]
-    for target in targets:
-        if target.is_dir():
-            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(target))
+    # Refused before anything is written: a folder, device or pipe where a
+    # file goes. A link is replaced, never followed, so its target's mode
+    # (setuid, world-writable...) is never copied.
+    modes = {target: regular_mode(target) for target in targets}
     created = not folder.exists()
     folder.mkdir(parents=True, exist_ok=True)
     try:
@@ -84,8 +84,7 @@ def export_all(catalog: Catalog, entries: Sequence[Entry], folder: Path) -> list
     try:
         for target, text in zip(targets, texts.values(), strict=True):
             write_atomic(staging / target.name, text)
-            if target.exists():  # keep a file's permissions, as write_atomic does
-                os.chmod(staging / target.name, target.stat().st_mode & 0o7777)
+            os.chmod(staging / target.name, safe_mode(modes[target]))
         for target in targets:
             os.replace(staging / target.name, target)
     except BaseException:

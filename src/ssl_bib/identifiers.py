@@ -66,6 +66,11 @@ def read_doi(text: str) -> tuple[str | None, str | None]:
     return doi, None
 
 
+def pii_key(value: str) -> str:
+    """The form PIIs are compared in: "S1361-8415(20)30110-9" is S1361841520301109."""
+    return "".join(ch for ch in value.upper() if ch.isalnum())
+
+
 def strip_arxiv_version(arxiv_id: str) -> str:
     return re.sub(r"v\d+$", "", arxiv_id)
 

@@ -9,19 +9,20 @@ entries and not added. The caller decides whether to write.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from .codecs.read_result import ReadResult, Record
-from .dedup import Index, main_title, probable_same, title_similarity, url_key
+from .dedup import Index, find_probable, find_same
 from .gcpause import paused_gc
-from .identifiers import doi_key, ids_from_url, is_arxiv, is_doi, is_url, strip_arxiv_version
+from .identifiers import doi_key, ids_from_url, is_arxiv, is_doi, is_url
 from .keys import KeyPool
 from .list_entries import split_categories
 from .merge import MERGEABLE, Conflict, fill
-from .model import Catalog, Entry, EntryType, Venue, VenueKind
+from .model import FIRST_YEAR, Catalog, Entry, EntryType, Venue, VenueKind, plausible_year
 from .problems import InputError, Problem
 from .textnorm import normalize_title
 
@@ -33,8 +34,6 @@ _EXTENSIONS: dict[str, Format] = {
     ".bib": "bibtex", ".bibtex": "bibtex", ".biblatex": "biblatex", ".ris": "ris",
     ".json": "csljson", ".csljson": "csljson", ".md": "markdown", ".markdown": "markdown",
 }
-# An identifier shared with an entry whose title is this different is a wrong link.
-ID_TITLE_THRESHOLD = 60
 
 
 def detect_format(path: Path, text: str) -> Format:
@@ -149,6 +148,12 @@ class Outcome:
     def errors(self) -> int:
         return sum(p.severity == "error" for p in self.problems)
 
+    def drop(self, key: str) -> None:
+        """Forget an added or merged entry that was not kept after all."""
+        self.added = [e for e in self.added if e.key != key]
+        self.merged = [(e, f) for e, f in self.merged if e.key != key]
+        self.skipped += 1
+
     def summary(self) -> str:
         return (f"added {len(self.added)}, merged {len(self.merged)}, "
                 f"unchanged {self.unchanged}, conflicts {len(self.conflicts)}, "
@@ -255,7 +260,7 @@ class Importer:
             self._merge(match, record, result, source)
             return
         if match is None and self.on_duplicate != "add":
-            near = self._fuzzy(incoming.title, norm)
+            near = find_probable(self.index, incoming.title, norm)
             if near is not None:
                 self.outcome.problems.append(Problem(
                     file, record.line, "warning",
@@ -291,48 +296,20 @@ class Importer:
     def _match(self, record: Record, norm: str, file: str) -> Entry | None | Literal[False]:
         """The entry this record is, None for a new paper, False when unsure."""
         entry = record.entry
-        by_title = list(self.index.by_title.get(norm, {}).values())
-        by_id: list[Entry] = []
-        if entry.doi:
-            by_id += self.index.by_doi.get(doi_key(entry.doi), {}).values()
-        if entry.arxiv:
-            by_id += self.index.by_arxiv.get(strip_arxiv_version(entry.arxiv).lower(),
-                                             {}).values()
-        if entry.url:
-            by_id += self.index.by_url.get(url_key(entry.url), {}).values()
-        candidates: dict[int, Entry] = {id(e): e for e in by_title}
-        for other in {id(e): e for e in by_id}.values():
-            if id(other) in candidates:
-                continue
-            best = max(title_similarity(norm, t) for t in self.index.norms[id(other)])
-            if best >= ID_TITLE_THRESHOLD or probable_same(norm, self.index.norms[id(other)][0]):
-                candidates[id(other)] = other
-            elif not by_title:
-                self.outcome.problems.append(Problem(
-                    file, record.line, "warning",
-                    f"{entry.title[:60]!r} shares a DOI, arXiv id or link with entry "
-                    f"{other.key} {other.title[:60]!r}, whose title differs: "
-                    "taken as a different paper"))
-        if len(candidates) > 1 and len(by_title) == 1:
-            return by_title[0]
-        if len(candidates) > 1:
-            keys = ", ".join(sorted(e.key for e in candidates.values()))
+        same = find_same(self.index, entry, norm)
+        for other in same.other_titles:
+            self.outcome.problems.append(Problem(
+                file, record.line, "warning",
+                f"{entry.title[:60]!r} shares a DOI, arXiv id or link with entry "
+                f"{other.key} {other.title[:60]!r}, whose title differs: "
+                "taken as a different paper"))
+        if same.several:
+            keys = ", ".join(sorted(e.key for e in same.several))
             self.outcome.problems.append(Problem(
                 file, record.line, "warning",
                 f"{entry.title[:60]!r} matches several entries ({keys}): not imported"))
             return False
-        return next(iter(candidates.values()), None)
-
-    def _fuzzy(self, title: str, norm: str) -> Entry | None:
-        main = main_title(title)
-        queries = [norm] if main in (norm, "") else [norm, main]
-        for query in queries:
-            for other in self.index.fuzzy_candidates(query):
-                for known in self.index.norms[id(other)]:
-                    if probable_same(norm, known) or (main and main == known) or (
-                            norm == self.index.mains.get(id(other))):
-                        return other
-        return None
+        return same.entry
 
     def _incoming(self, record: Record, markdown: bool) -> dict[str, Any]:
         entry = record.entry
@@ -403,6 +380,13 @@ class Importer:
             self.outcome.problems.append(Problem(
                 file, record.line, "error",
                 f"{entry.title[:60]!r} is not in the catalog and has no year: not added"))
+            return
+        this_year = dt.date.today().year
+        if not plausible_year(entry.year, this_year):
+            self.outcome.problems.append(Problem(
+                file, record.line, "error",
+                f"{entry.title[:60]!r}: year {entry.year} is outside {FIRST_YEAR}.."
+                f"{this_year + 1}: not added"))
             return
         markdown = record.from_readme
         if markdown and entry.venue:

@@ -19,13 +19,24 @@ EntryType = Literal["article", "inproceedings", "preprint"]
 ENTRY_TYPES: tuple[EntryType, ...] = ("article", "inproceedings", "preprint")
 
 
+# Generational and similar suffixes, as BibTeX's "von Last, Jr, First" and
+# CSL's `suffix` carry them ("Smith, Jr." from Crossref means family Smith).
+NAME_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "v", "vi", "2nd",
+                           "3rd", "4th", "esq", "esq."})
+
+
 @dataclass(frozen=True, slots=True)
 class Person:
-    """An author. `given` is empty for single-name authors and organisations."""
+    """An author: a person (family, given, suffix such as "Jr.") or, with
+    `literal`, an organisation or any name never to be split ("Acme, Inc.",
+    "Council on X, Y"), held whole in `family`. `given` is empty for
+    single-name authors."""
 
     family: str
     given: str = ""
     orcid: str | None = None
+    suffix: str = ""
+    literal: bool = False
 
     @classmethod
     def parse(cls, text: str) -> Person:
@@ -35,9 +46,58 @@ class Person:
             return cls(family=text.strip())
         return cls(family=family.strip(), given=given.strip())
 
+    @classmethod
+    def named(cls, family: str, given: str = "", suffix: str = "",
+              orcid: str | None = None) -> Person:
+        """A person from another source's parts, whitespace tidied, and a
+        suffix that a source left inside the family or given name
+        ("Smith, Jr.", "John, Jr.") moved to `suffix`."""
+        family, given, suffix = _tidy(family), _tidy(given), _tidy(suffix)
+        for part in ("family", "given"):
+            value = family if part == "family" else given
+            head, sep, tail = value.rpartition(",")
+            if sep and not suffix and tail.strip().casefold() in NAME_SUFFIXES and head.strip():
+                suffix = tail.strip()
+                if part == "family":
+                    family = head.strip()
+                else:
+                    given = head.strip()
+        if not family and given:
+            family, given = given, ""
+        return cls(family=family, given=given, orcid=orcid, suffix=suffix)
+
+    @classmethod
+    def organisation(cls, name: str, orcid: str | None = None) -> Person:
+        """A name kept whole (an organisation, a consortium)."""
+        return cls(family=_tidy(name), orcid=orcid, literal=True)
+
+    @classmethod
+    def parse_listed(cls, text: str) -> Person:
+        """The "Last, First, Suffix" form of RIS and similar lists."""
+        parts = [p.strip() for p in text.split(",")]
+        if len(parts) == 3 and parts[2].casefold() in NAME_SUFFIXES:
+            return cls.named(parts[0], parts[1], parts[2])
+        family, _, given = text.partition(",")
+        return cls.named(family, given)
+
     def display(self) -> str:
-        """The catalog's "Family, Given" form."""
-        return f"{self.family}, {self.given}" if self.given else self.family
+        """The name for people to read: "Family, Given" ("Family, Given, Jr.")."""
+        if self.literal or not (self.given or self.suffix):
+            return self.family
+        return ", ".join(p for p in (self.family, self.given, self.suffix) if p)
+
+    def is_plain(self) -> bool:
+        """Whether the "Family, Given" string says all there is: no suffix,
+        ORCID or literal flag, and reading the string back gives this person
+        (a comma or an outer space in a part would not)."""
+        return (not self.literal and not self.suffix and self.orcid is None
+                and "," not in self.family and "," not in self.given
+                and self.family == self.family.strip() and self.given == self.given.strip()
+                and bool(self.family))
+
+
+def _tidy(text: str) -> str:
+    return " ".join(text.split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +197,14 @@ STRING_FIELDS: frozenset[str] = frozenset({
     "volume", "issue", "pages", "article_number", "publisher", "container_title", "series",
     "issn", "isbn", "abstract", "note", "zotero_key",
 })
+
+
+FIRST_YEAR = 1800
+
+
+def plausible_year(year: int, this_year: int) -> bool:
+    """A publication year the catalog accepts: 1800 to next year."""
+    return FIRST_YEAR <= year <= this_year + 1
 
 
 @dataclass

@@ -1,64 +1,91 @@
 """The catalog store: read entries.toml, know where everything is, write it back.
 
 Reading uses a compiled TOML parser, tomllib where it is missing (toml_parse),
-plus one cheap scan for line numbers. Writing splices: entries that did not change
-keep their original bytes, comments included; only changed entries are
-re-rendered. The head of the file (settings, venues) is edited with tomlkit,
-which keeps its comments, and only when it changed.
+a few tables at a time, plus one scan for where each table is. Writing
+splices: entries that did not change keep their original bytes, comments
+included; only changed entries are re-rendered. The head of the file
+(settings, venues) is edited with tomlkit, which keeps its comments, and only
+when it changed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import dataclasses
+import hashlib
 import operator
+import os
 import re
-from collections.abc import Iterator
+import stat
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from . import toml_parse
-from .atomic import write_atomic
+from . import file_lock, toml_parse
+from .atomic import write_through
 from .gcpause import paused_gc
 from .model import Catalog, Entry, Settings, Venue
 from .problems import InputError, Problem
+from .rebase import RebaseConflict, rebase
 from .toml_read import _Reporter, convert_entry, convert_settings, convert_venue
 from .toml_render import render_catalog, render_entry, render_head, render_venue
+from .toml_scan import Layout, parse_key, scan, split_lines, statement_keys
 
 SCHEMA_VERSION = 1
 
-# A table header line; an array element such as `["a", "b"],` is not one.
-_TABLE_HEADER_RE = re.compile(r"^\s*\[\[?\s*[A-Za-z0-9_\"'.\- ]+\s*\]\]?\s*(#.*)?$")
 _TOML_ERROR_LINE_RE = re.compile(r"\(at line (\d+), column \d+\)")
+
+
+class WriteRefused(Exception):
+    """The catalog was not written, for a reason that is no fault of its text
+    (read-only, locked, changed meanwhile). One line; nothing was written."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class DiskState:
+    """What the catalog file held when this process last read or wrote it:
+    a save compares it with the file before replacing it."""
+
+    size: int
+    mtime_ns: int
+    digest: bytes
+
+    @classmethod
+    def of(cls, data: bytes, info: os.stat_result) -> DiskState:
+        return cls(len(data), info.st_mtime_ns, hashlib.sha256(data).digest())
 
 
 @dataclass
 class EntrySpan:
-    """Where one entry sits: lines [start, end) hold its table, 0-based;
-    `lead` is where the comments and blank lines just before it begin. The
-    `*_at` fields are the same places as offsets into the text, so a write
-    copies an unchanged entry with one slice."""
+    """Where one entry sits. Character offsets: its table is text[start_at:
+    end_at], and text[lead_at:start_at] are the comments and blank lines just
+    before it. `start` is the 0-based line of its [[entries]] header."""
 
-    lead: int
+    lead_at: int
+    start_at: int
+    end_at: int
     start: int
-    end: int
-    lead_at: int = 0
-    start_at: int = 0
-    end_at: int = 0
+    _field_lines: dict[str, int] | None = None
 
     def field_line(self, text: str, field_name: str) -> int:
         """0-based line of a field's first line; the table's header line if absent.
-        Found on demand, in the entry's own text: only problem reports need it."""
-        found = _field_re(field_name).search(text, self.start_at, self.end_at)
-        return self.start + text.count("\n", self.start_at, found.start()) if found else self.start
-
-
-@lru_cache(maxsize=256)
-def _field_re(field_name: str) -> re.Pattern[str]:
-    """A line that sets `field_name` (`name =`, `"name" =`, `name.sub =`)."""
-    return re.compile(r'^[ \t]*"?' + re.escape(field_name) + r'"?[ \t]*[=.]', re.MULTILINE)
+        Found on demand: only problem reports need it."""
+        if self._field_lines is None:
+            self._field_lines = {}
+            headers = 0
+            for offset, key, is_header in statement_keys(text[self.start_at:self.end_at]):
+                headers += is_header
+                if headers > 1:
+                    break                 # a sub-table such as [entries.provenance]
+                if not is_header:
+                    self._field_lines.setdefault(key[0], self.start + offset)
+        return self._field_lines.get(field_name, self.start)
 
 
 @dataclass
@@ -71,13 +98,18 @@ class LoadedCatalog:
     spans: list[EntrySpan]
     venue_lines: dict[str, int]
     problems: list[Problem]
-    # Each entry's state as loaded (entry_state), aligned with `spans`, to tell
-    # which entries a command changed: comparing two tuples per entry at save
-    # time keeps a one-entry change to a big file fast.
+    # Each entry's state as read or last written (entry_state), aligned with
+    # `spans`, to tell which entries a command changed: comparing it with the
+    # entry costs next to nothing for an unchanged one, so a one-entry change
+    # to a big file stays fast.
     snapshots: list[tuple[Any, ...]] = field(default_factory=list, repr=False)
     pristine_head: tuple[Any, ...] = ()
     # The entry objects as loaded, in file order, aligned with `spans`.
     loaded_entries: list[Entry] = field(default_factory=list)
+    # The file as last read or written; None for a catalog not on disk yet.
+    disk: DiskState | None = None
+    # Write even a read-only catalog (the command's --force).
+    force: bool = False
     _lines: list[str] | None = field(default=None, repr=False, compare=False)
     _by_id: dict[int, EntrySpan] | None = field(default=None, repr=False, compare=False)
     _by_key: dict[str, EntrySpan] | None = field(default=None, repr=False, compare=False)
@@ -87,11 +119,18 @@ class LoadedCatalog:
         return self.path.name
 
     @property
+    def raw_entries(self) -> Sequence[dict[str, Any]]:
+        """The entry tables of the text as last read or written, aligned with
+        `spans`, parsed on demand: only a re-rendered, moved or removed entry
+        and a rebase need them, and keeping them all would double the memory
+        of a big catalog."""
+        return _RawTables(self.text, self.spans)
+
+    @property
     def lines(self) -> list[str]:
-        """The file's lines, for locating fields on demand: split only when a
-        problem has to be located."""
+        """The file's lines as TOML counts them (LF only)."""
         if self._lines is None:
-            self._lines = self.text.split("\n")
+            self._lines = split_lines(self.text)
         return self._lines
 
     def line_of(self, entry: Entry | str, field_name: str | None = None) -> int:
@@ -113,6 +152,21 @@ class LoadedCatalog:
         if field_name:
             return span.field_line(self.text, field_name) + 1
         return span.start + 1
+
+
+class _RawTables(Sequence[dict[str, Any]]):
+    def __init__(self, text: str, spans: list[EntrySpan]) -> None:
+        self.text, self.spans = text, spans
+
+    def __len__(self) -> int:
+        return len(self.spans)
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        span = self.spans[index]
+        tables = toml_parse.loads(self.text[span.start_at:span.end_at]).get("entries")
+        return tables[0] if isinstance(tables, list) and tables else {}
 
 
 # An entry's fields in two groups: those holding lists or tables (they can
@@ -149,88 +203,31 @@ def _head_state(catalog: Catalog) -> tuple[Any, ...]:
             copy.deepcopy(catalog.venues))
 
 
-# An [[entries]] header from its brackets to the end of its line (found by its
-# literal "[[" at C speed; _scan checks that only blanks stand before it).
-_ENTRY_HEADER_RE = re.compile(r"\[\[[ \t]*entries[ \t]*\]\][ \t]*(?:#[^\n]*)?\r?$",
-                              re.MULTILINE)
-# Any other line whose first non-blank character is "[": a table header or the
-# continuation of an array; _TABLE_HEADER_RE tells them apart. Matched from the
-# newline before it (a literal, found at C speed); the text is searched from
-# a newline put in front of it.
-_OTHER_BRACKET_LINE_RE = re.compile(
-    r"\n[ \t]*\[(?![ \t]*\[[ \t]*entries[ \t]*\]\][ \t]*(?:#[^\n]*)?\r?$)", re.MULTILINE)
-
-
-def _scan(text: str) -> tuple[list[EntrySpan], dict[str, int], int, bool]:
-    """Find each [[entries]] table's lines, each venue table's line, where the
-    head of the file ends (a line index), and whether only [[entries]] tables
-    follow the head. Lines end at "\n", as in TOML. Two regular expressions
-    find the headers, so the lines in between cost nothing in Python."""
-    only_entries_after_head = True
+def _entry_spans(text: str) -> tuple[list[EntrySpan], dict[str, int], Layout]:
+    """Each [[entries]] table's extent and each venue table's line, from a
+    scan that agrees with TOML on what a line and a table are. A sub-table of
+    an entry ([entries.provenance]) belongs to it; comments and blank lines
+    right before a table belong to that table."""
+    layout = scan(text)
     spans: list[EntrySpan] = []
     venue_lines: dict[str, int] = {}
-    found: list[tuple[int, bool]] = []
-    for m in _ENTRY_HEADER_RE.finditer(text):
-        at = text.rfind("\n", 0, m.start()) + 1
-        if not text[at:m.start()].strip(" \t"):  # only blanks before it: a header line
-            found.append((at, True))
-    if text.lstrip(" \t").startswith("["):
-        first_line = "\n" + text.partition("\n")[0]
-        found += [(0, False)] if _OTHER_BRACKET_LINE_RE.match(first_line) else []
-    found += [(m.start() + 1, False) for m in _OTHER_BRACKET_LINE_RE.finditer(text)]
-    found.sort()
-    line, counted = 0, 0
-    for at, is_entry in found:
-        line += text.count("\n", counted, at)
-        counted = at
-        if is_entry:
-            if spans and spans[-1].end < 0:
-                _close(text, spans[-1], line, at)
-            spans.append(EntrySpan(lead=line, start=line, end=-1, lead_at=at, start_at=at))
+    open_span: EntrySpan | None = None
+    for table in layout.tables:
+        path = table.path
+        if path[0] == "entries" and len(path) > 1:
             continue
-        header = text[at:text.find("\n", at) % (len(text) + 1)].rstrip("\r")
-        if not _TABLE_HEADER_RE.match(header):
-            continue
-        if spans:
-            only_entries_after_head = False
-            if spans[-1].end < 0:
-                _close(text, spans[-1], line, at)
-        if header.lstrip().startswith("[venues"):
-            try:
-                parsed = toml_parse.loads(header.split("#")[0] if "]" in header else header)
-            except toml_parse.TOMLDecodeError:
-                continue
-            for key in parsed.get("venues", {}):
-                venue_lines[key] = line + 1
-    last = line + text.count("\n", counted) + (0 if text.endswith("\n") else 1)
-    if spans and spans[-1].end < 0:
-        _close(text, spans[-1], last, len(text))
-    # Each entry's lead starts where the previous entry's table ended; the
-    # first one's takes the comments and blank lines just above it.
-    for previous, span in zip(spans, spans[1:], strict=False):
-        span.lead, span.lead_at = previous.end, previous.end_at
-    if spans:
-        spans[0].lead, spans[0].lead_at = _back_over_comments(text, spans[0].start,
-                                                              spans[0].start_at, 0)
-    return spans, venue_lines, spans[0].lead if spans else last, only_entries_after_head
-
-
-def _close(text: str, span: EntrySpan, next_line: int, next_at: int) -> None:
-    """End an entry's table before the next table, leaving out the comments
-    and blank lines right before that table: they belong to it."""
-    span.end, span.end_at = _back_over_comments(text, next_line, next_at, span.start + 1)
-
-
-def _back_over_comments(text: str, line: int, at: int, floor: int) -> tuple[int, int]:
-    """From the start of line `line` (offset `at`), step back over blank and
-    comment lines, not above line `floor`: the line and offset reached."""
-    while line > floor:
-        previous = text.rfind("\n", 0, at - 1) + 1
-        content = text[previous:at].strip()
-        if content and not content.startswith("#"):
-            break
-        line, at = line - 1, previous
-    return line, at
+        if open_span is not None:
+            open_span.end_at = table.lead_at
+            open_span = None
+        if path == ("entries",) and table.array:
+            lead_at = spans[-1].end_at if spans else table.lead_at
+            open_span = EntrySpan(lead_at, table.start_at, table.start_at, table.line)
+            spans.append(open_span)
+        elif path[0] == "venues" and len(path) > 1:
+            venue_lines.setdefault(path[1], table.line + 1)
+    if open_span is not None:
+        open_span.end_at = layout.tail_at
+    return spans, venue_lines, layout
 
 
 def parse_text(text: str, path: Path) -> LoadedCatalog:
@@ -240,11 +237,15 @@ def parse_text(text: str, path: Path) -> LoadedCatalog:
 
 
 def _parse_text(text: str, path: Path) -> LoadedCatalog:
-    spans, venue_lines, _, only_entries_after_head = _scan(text)
-    if only_entries_after_head:
+    try:
+        scanned: tuple[list[EntrySpan], dict[str, int], Layout] | None = _entry_spans(text)
+    except Exception:  # noqa: BLE001 - text the scan cannot walk: the parser says why
+        scanned = None
+    if scanned is not None and _only_entries_after_head(scanned[2]):
+        spans = scanned[0]
         try:
             head = _parse_head(text, spans)
-            return _build(text, path, spans, venue_lines, head, _parse_tables(text, spans))
+            return _build(text, path, scanned, head, _parse_tables(text, spans))
         except _WholeDocumentNeeded:
             pass
     try:
@@ -254,30 +255,88 @@ def _parse_text(text: str, path: Path) -> LoadedCatalog:
         message = _TOML_ERROR_LINE_RE.sub("", str(exc)).strip()
         raise InputError(path.name, int(m.group(1)) if m else 0,
                          f"not valid TOML: {message}") from None
-    return _build(text, path, spans, venue_lines, doc, doc.get("entries", []))
+    return _build(text, path, scanned or _entry_spans(text), doc, doc.get("entries", []))
 
 
-def _build(text: str, path: Path, spans: list[EntrySpan], venue_lines: dict[str, int],
+def _only_entries_after_head(layout: Layout) -> bool:
+    """Whether every table from the first [[entries]] on is an entry or a
+    table inside one (see _parse_head)."""
+    paths = [table.path for table in layout.tables]
+    first = next((i for i, p in enumerate(paths) if p == ("entries",)), len(paths))
+    return all(p[0] == "entries" for p in paths[first:])
+
+
+class _WholeDocumentNeeded(Exception):
+    """The file cannot be read a few tables at a time: parse it whole."""
+
+
+def _parse_head(text: str, spans: list[EntrySpan]) -> dict[str, Any]:
+    """The head of a catalog in the usual shape, parsed alone.
+
+    Why the file is read in parts: parsed whole, a 100,000-entry catalog
+    exists twice at its peak, as the parser's tables and as entries (17x the
+    file size in memory); read a few tables at a time, each table is dropped
+    once its entry is made, and the parser is faster too. It is the same
+    document when the file is a head followed by [[entries]] tables only
+    (with tables inside them): the parts cover the whole text, the head does
+    not touch `entries`, and each part holds exactly the tables the scan saw
+    in it. Anything else, and any syntax error, raises _WholeDocumentNeeded,
+    so errors read exactly as they always did."""
+    try:
+        head = toml_parse.loads(text[:spans[0].lead_at] if spans else text)
+        if spans and toml_parse.loads(text[spans[-1].end_at:]):  # the tail: comments only
+            raise _WholeDocumentNeeded
+    except toml_parse.TOMLDecodeError:
+        raise _WholeDocumentNeeded from None
+    if "entries" in head:
+        raise _WholeDocumentNeeded
+    return head
+
+
+# Tables parsed per call: few enough that their parsed form is small next to
+# the entries made of it, enough to make the cost of a call vanish.
+_TABLES_AT_ONCE = 64
+
+
+def _parse_tables(text: str, spans: list[EntrySpan]) -> Iterator[Any]:
+    """The [[entries]] tables, parsed a batch at a time (see _parse_head)."""
+    for at in range(0, len(spans), _TABLES_AT_ONCE):
+        batch = spans[at:at + _TABLES_AT_ONCE]
+        try:
+            chunk = toml_parse.loads(text[batch[0].lead_at:batch[-1].end_at])
+        except toml_parse.TOMLDecodeError:
+            raise _WholeDocumentNeeded from None
+        tables = chunk.get("entries")
+        if len(chunk) != 1 or type(tables) is not list or len(tables) != len(batch):
+            raise _WholeDocumentNeeded
+        yield from tables
+
+
+def _build(text: str, path: Path, scanned: tuple[list[EntrySpan], dict[str, int], Layout],
            doc: dict[str, Any], raw_entries: Any) -> LoadedCatalog:
-    """The catalog from the parsed head (`doc`) and entry tables."""
+    """The catalog from the parsed head (`doc`) and the entry tables (a list
+    from the whole document, or an iterator from _parse_tables)."""
     name = path.name
+    spans, venue_lines, layout = scanned
     problems: list[Problem] = []
     report = _Reporter(name, problems)
 
     schema = doc.get("schema", SCHEMA_VERSION)
     if schema != SCHEMA_VERSION:
-        raise InputError(name, _top_line(text, "schema"),
+        raise InputError(name, _top_line(text, layout, "schema"),
                          f"schema {schema!r} is not one this ssl-bib reads "
                          f"(it reads schema {SCHEMA_VERSION})")
     categories = doc.get("categories", [])
     if not isinstance(categories, list) or not all(isinstance(c, str) for c in categories):
-        report.error(_top_line(text, "categories"), "'categories' must be a list of strings")
+        report.error(_top_line(text, layout, "categories"),
+                     "'categories' must be a list of strings")
         categories = []
-    settings = convert_settings(doc.get("settings"), _top_line(text, "[settings]"), report)
+    settings = convert_settings(doc.get("settings"), _top_line(text, layout, "[settings]"),
+                                report)
     venues: dict[str, Venue] = {}
     raw_venues = doc.get("venues", {})
     if not isinstance(raw_venues, dict):
-        report.error(_top_line(text, "venues"), "'venues' must be a table of tables")
+        report.error(_top_line(text, layout, "venues"), "'venues' must be a table of tables")
         raw_venues = {}
     for key, raw in raw_venues.items():
         venue = convert_venue(key, raw, venue_lines.get(key, 0), report)
@@ -286,14 +345,11 @@ def _build(text: str, path: Path, spans: list[EntrySpan], venue_lines: dict[str,
     known_top = {"schema", "categories", "settings", "venues", "entries"}
     for top in doc:
         if top not in known_top:
-            report.error(_top_line(text, top), f"unknown top-level key '{top}'")
+            report.error(_top_line(text, layout, top), f"unknown top-level key '{top}'")
 
-    if isinstance(raw_entries, list):
-        if len(raw_entries) != len(spans):
-            raise InputError(name, _top_line(text, "entries"),
-                             "entries must be written as [[entries]] tables")
-    elif not isinstance(raw_entries, Iterator):
-        raise InputError(name, _top_line(text, "entries"),
+    if not isinstance(raw_entries, list | Iterator) or (
+            isinstance(raw_entries, list) and len(raw_entries) != len(spans)):
+        raise InputError(name, _top_line(text, layout, "entries"),
                          "entries must be written as [[entries]] tables")
     entries: list[Entry] = []
     kept_spans: list[EntrySpan] = []
@@ -315,61 +371,30 @@ def _build(text: str, path: Path, spans: list[EntrySpan], venue_lines: dict[str,
                          pristine_head=_head_state(catalog), loaded_entries=list(entries))
 
 
-class _WholeDocumentNeeded(Exception):
-    """The file cannot be read a few tables at a time: parse it whole."""
-
-
-def _parse_head(text: str, spans: list[EntrySpan]) -> dict[str, Any]:
-    """The head of a catalog in the usual shape, parsed alone.
-
-    Why the file is read in parts: parsed whole, a 100,000-entry catalog
-    exists twice at its peak, as the parser's tables and as entries (17x the
-    file size in memory); read a few tables at a time, each table is dropped
-    once its entry is made, and the parser is faster too. It is the same
-    document when the file is a head followed by [[entries]] tables only (the
-    scan saw no other table header after the first entry, everything between
-    the tables is comments, the head does not touch `entries`, each part
-    holds exactly its tables). Anything else, and any syntax error, raises
-    _WholeDocumentNeeded, so errors read exactly as they always did."""
-    try:
-        head = toml_parse.loads(text[:spans[0].start_at] if spans else text)
-    except toml_parse.TOMLDecodeError:
-        raise _WholeDocumentNeeded from None
-    if "entries" in head:
-        raise _WholeDocumentNeeded
-    return head
-
-
-def _parse_tables(text: str, spans: list[EntrySpan]) -> Iterator[Any]:
-    """The [[entries]] tables, parsed a batch at a time (see _parse_head)."""
-    for at in range(0, len(spans), _TABLES_AT_ONCE):
-        batch = spans[at:at + _TABLES_AT_ONCE]
-        try:
-            chunk = toml_parse.loads(text[batch[0].start_at:batch[-1].end_at])
-        except toml_parse.TOMLDecodeError:
-            raise _WholeDocumentNeeded from None
-        tables = chunk.get("entries")
-        if len(chunk) != 1 or type(tables) is not list or len(tables) != len(batch):
-            raise _WholeDocumentNeeded
-        yield from tables
-
-
-# Tables parsed per call: few enough that their parsed form is small next to
-# the entries made of it, enough to make the cost of a call vanish.
-_TABLES_AT_ONCE = 64
-
-
-def _top_line(text: str, what: str) -> int:
-    """1-based line of the first line that starts (after blanks) with `what`; 0 if none."""
-    match = re.search(r"^[ \t]*" + re.escape(what), text, re.MULTILINE)
-    return text.count("\n", 0, match.start()) + 1 if match else 0
+def _top_line(text: str, layout: Layout, what: str) -> int:
+    """1-based line of a top-level key or table (`"[settings]"`), for reports;
+    0 when it is not found."""
+    if what.startswith("["):
+        path = parse_key(what.strip("[]"))
+        return next((t.line + 1 for t in layout.tables if t.path == path), 0)
+    for table in layout.tables:
+        if table.path[0] == what:
+            return table.line + 1
+    head = text[:layout.tables[0].lead_at] if layout.tables else text
+    return next((line + 1 for line, key, _ in statement_keys(head) if key[0] == what), 0)
 
 
 def load(path: Path) -> LoadedCatalog:
     """Read and parse a catalog file. Raises InputError with file:line on failure."""
     path = Path(path)
     try:
-        raw = path.read_bytes()
+        # Asked before opening: opening a pipe would wait for a writer.
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            raise InputError(str(path), 0, "not a regular file (a folder, device or pipe); "
+                             "a catalog is a file")
+        with open(path, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            raw = handle.read()
     except FileNotFoundError:
         raise InputError(str(path), 0, "no such catalog file "
                          "(give --catalog PATH or set SSL_BIB_CATALOG)") from None
@@ -380,8 +405,11 @@ def load(path: Path) -> LoadedCatalog:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise InputError(path.name, line, "not UTF-8 text") from None
+    disk = DiskState.of(raw, info)
     del raw  # the bytes are not needed while the text is parsed (a big file's peak)
-    return parse_text(text, path)
+    loaded = parse_text(text, path)
+    loaded.disk = disk
+    return loaded
 
 
 def new_catalog(path: Path) -> LoadedCatalog:
@@ -391,108 +419,223 @@ def new_catalog(path: Path) -> LoadedCatalog:
                          problems=[], pristine_head=())
 
 
+def refuse_unwritable(path: Path, force: bool = False) -> None:
+    """Refuse, as editors do, a catalog that is read-only (no write bit, or
+    not writable by us) unless forced; and anything that is not a regular
+    file. Raises WriteRefused. A link is judged by the file it points to."""
+    target = Path(os.path.realpath(path))
+    try:
+        info = os.stat(target)
+    except FileNotFoundError:
+        return
+    if not stat.S_ISREG(info.st_mode):
+        raise WriteRefused(f"{path}: not a regular file (a folder, device or pipe); "
+                           "nothing was written")
+    if not force and (info.st_mode & 0o222 == 0 or not os.access(target, os.W_OK)):
+        raise WriteRefused(f"{path}: the catalog is read-only (mode "
+                           f"{stat.S_IMODE(info.st_mode):o}); nothing was written "
+                           "(give --force to write it anyway)")
+
+
+@contextlib.contextmanager
+def editing(path: Path, command: str, force: bool = False,
+            bootstrap: bool = False) -> Iterator[LoadedCatalog]:
+    """The catalog, for a command that changes it: locked against other
+    writers for the whole block, refused up front if read-only (unless
+    `force`), loaded inside the lock; save() it as often as needed within.
+    With `bootstrap`, a missing file is a new, empty catalog.
+
+    Raises WriteRefused (read-only, or the lock not had in time: the message
+    names the holder) and InputError (the file does not read)."""
+    path = Path(path)
+    refuse_unwritable(path, force)
+    try:
+        with file_lock.locked(path, command):
+            fresh = bootstrap and not os.path.lexists(path)
+            loaded = new_catalog(path) if fresh else load(path)
+            loaded.force = force
+            yield loaded
+    except file_lock.LockTimeout as exc:
+        raise WriteRefused(f"{exc}; nothing was written") from None
+
+
+def diff(loaded: LoadedCatalog) -> str:
+    """The unified diff a save would write, for --dry-run."""
+    import difflib
+
+    from .toml_scan import split_lines_keepends
+
+    new_text = render(loaded)
+    return "".join(difflib.unified_diff(
+        split_lines_keepends(loaded.text), split_lines_keepends(new_text),
+        fromfile=f"a/{loaded.name}", tofile=f"b/{loaded.name}"))
+
+
 def render(loaded: LoadedCatalog) -> str:
     """The file's new text: unchanged entries verbatim, changed ones re-rendered."""
     with paused_gc():
-        return _render(loaded)[0]
+        return _render(loaded).text
 
 
-def _render(loaded: LoadedCatalog) -> tuple[str, _Layout | None]:
-    """The new text and, unless it is a new file, where each entry now sits
-    and its state (aligned with catalog.entries), known without a new parse."""
+@dataclass
+class _Rendered:
+    text: str
+    changed: bool
+    # Each entry's state (entry_state) and where it sits, aligned with
+    # catalog.entries; None for a whole new file (it is parsed to check it).
+    states: list[tuple[Any, ...]] | None = None
+    spans: list[EntrySpan] | None = None
+
+
+def _render(loaded: LoadedCatalog) -> _Rendered:
+    """Splice: the head and unchanged entries keep their bytes, changed and
+    new entries are rendered. Every old piece whose neighbourhood changes
+    (re-rendered, removed, moved, followed by a new entry) is first proven
+    to be exactly its entry's table (_prove_span), so a boundary the scan
+    got wrong can never cut a value in two."""
     catalog = loaded.catalog
     if not loaded.text:
-        return render_catalog(catalog), None
-    old = loaded.text if loaded.text.endswith("\n") else loaded.text + "\n"
-
-    def stop(span: EntrySpan) -> int:
-        # An entry that ends the text without a newline gets one.
-        return span.end_at + (span.end_at == len(loaded.text) < len(old))
-
+        return _Rendered(render_catalog(catalog), True)
+    text = loaded.text if loaded.text.endswith("\n") else loaded.text + "\n"
     spans = loaded.spans
-    first = spans[0].lead_at if spans else len(old)
-    last = stop(spans[-1]) if spans else len(old)
-    head = old[:first]
-    if _head_state(catalog) != loaded.pristine_head:
+    first = spans[0].lead_at if spans else len(text)
+    last = spans[-1].end_at if spans else len(text)
+    head = text[:first]
+    changed = _head_state(catalog) != loaded.pristine_head
+    if changed:
         head = _edit_head(head, catalog)
     # Match each entry to its old text by identity (it was edited in place),
     # else by key (it was replaced); each old text is used at most once.
-    triples = list(zip(loaded.loaded_entries, loaded.snapshots, spans, strict=True))
-    by_id = {id(e): (state, s) for e, state, s in triples}
-    by_key: dict[str, tuple[tuple[Any, ...], EntrySpan]] = {}
-    for e, state, s in triples:
-        by_key.setdefault(e.key, (state, s))
+    index_of = {id(e): i for i, e in enumerate(loaded.loaded_entries)}
+    by_key: dict[str, int] = {}
+    for i, e in enumerate(loaded.loaded_entries):
+        by_key.setdefault(e.key, i)
     used: set[int] = set()
-    layout = _Layout(head)
+    out = [head]
+    pos, line = len(head), head.count("\n")
+    states: list[tuple[Any, ...]] = []
+    new_spans: list[EntrySpan] = []
+    order: list[int] = []            # old index of each entry written verbatim, else -1
     for entry in catalog.entries:
-        found = by_id.get(id(entry)) or by_key.get(entry.key)
-        if found is not None and id(found[1]) not in used:
-            state, span = found
-            used.add(id(span))
-            lead = old[span.lead_at:span.start_at]
-            if unchanged(entry, state):  # its text as it was
-                layout.add(lead, old[span.start_at:stop(span)], state, span.end - span.start)
+        i = index_of.get(id(entry), by_key.get(entry.key, -1))
+        if i >= 0 and i not in used:
+            used.add(i)
+            span, state = spans[i], loaded.snapshots[i]
+            lead = text[span.lead_at:span.start_at]
+            if unchanged(entry, state):
+                body = text[span.start_at:span.end_at]
+                order.append(i)
             else:
-                layout.add(lead, _render_checked(entry, loaded.name), entry_state(entry))
+                _prove_span(loaded, text, i)
+                body, state = _render_checked(entry, loaded), entry_state(entry)
+                order.append(-1)
         else:
-            text = _render_checked(entry, loaded.name)
-            layout.add("\n" if not layout.ends_in_blank_line() else "", text,
-                       entry_state(entry))
-    return layout.finish(old[last:]), layout
+            lead = "\n" if not out[-1].endswith("\n\n") else ""
+            body, state = _render_checked(entry, loaded), entry_state(entry)
+            order.append(-1)
+        lead_at, start_at = pos, pos + len(lead)
+        line += lead.count("\n")
+        new_spans.append(EntrySpan(lead_at, start_at, start_at + len(body), line))
+        line += body.count("\n")
+        pos = start_at + len(body)
+        out.append(lead)
+        out.append(body)
+        states.append(state)
+    out.append(text[last:])
+    count = len(spans)
+    for i in set(range(count)) - used:
+        _prove_span(loaded, text, i)          # removed: it must be exactly that entry
+    for k, i in enumerate(order):
+        if i < 0:
+            continue
+        before = order[k - 1] if k else -2    # -2: the head / the tail
+        after = order[k + 1] if k + 1 < len(order) else -2
+        if before != (i - 1 if i else -2) or after != (i + 1 if i + 1 < count else -2):
+            _prove_span(loaded, text, i)      # moved, or a neighbour changed
+    changed = changed or len(order) != count or order != list(range(count))
+    if not changed:
+        return _Rendered(loaded.text, False, states, new_spans)
+    return _Rendered("".join(out), True, states, new_spans)
 
 
-class _Layout:
-    """The new text, piece by piece, and where each entry lands in it: lines
-    and offsets are counted as the pieces are put together, so a write need
-    not scan the text it wrote."""
-
-    def __init__(self, head: str) -> None:
-        self.pieces = [head]
-        self.at = len(head)
-        self.line = head.count("\n")
-        self.spans: list[EntrySpan] = []
-        self.snapshots: list[tuple[Any, ...]] = []
-
-    def ends_in_blank_line(self) -> bool:
-        return not self.pieces[-1] or self.pieces[-1].endswith("\n\n")
-
-    def add(self, lead: str, table: str, state: tuple[Any, ...],
-            table_lines: int | None = None) -> None:
-        lead_line, lead_at = self.line, self.at
-        self.line += lead.count("\n")
-        self.at += len(lead)
-        start, start_at = self.line, self.at
-        self.line += table.count("\n") if table_lines is None else table_lines
-        self.at += len(table)
-        self.spans.append(EntrySpan(lead=lead_line, start=start, end=self.line,
-                                    lead_at=lead_at, start_at=start_at, end_at=self.at))
-        self.snapshots.append(state)
-        self.pieces += (lead, table)
-
-    def finish(self, tail: str) -> str:
-        self.pieces.append(tail)
-        text = "".join(self.pieces)
-        if self.spans:
-            # As _scan reads it: the first lead takes the comments above it.
-            first = self.spans[0]
-            first.lead, first.lead_at = _back_over_comments(text, first.start,
-                                                            first.start_at, 0)
-        return text
+def _prove_span(loaded: LoadedCatalog, text: str, index: int) -> None:
+    """Prove that an old piece of the file is exactly entry `index`'s table
+    (it reads, alone, as one [[entries]] table holding that entry as it was
+    read), with only comments and blank lines before it; else refuse the write."""
+    span = loaded.spans[index]
+    try:
+        doc = toml_parse.loads(text[span.start_at:span.end_at])
+        tables = doc.get("entries")
+        ok = (len(doc) == 1 and isinstance(tables, list) and len(tables) == 1
+              and isinstance(toml_parse.loads(text[span.lead_at:span.start_at]), dict))
+        if ok:
+            quiet = _Reporter(loaded.name, [])
+            alone = convert_entry(tables[0], lambda _field: 0, quiet, 0)  # type: ignore[index]
+            ok = alone is not None and unchanged(alone, loaded.snapshots[index])
+    except toml_parse.TOMLDecodeError:
+        ok = False
+    if not ok:
+        key = loaded.loaded_entries[index].key
+        raise InputError(loaded.name, span.start + 1,
+                         f"entry {key}: ssl-bib cannot tell exactly where this entry's text "
+                         "ends, so it cannot be rewritten safely; nothing was written")
 
 
-def _render_checked(entry: Entry, name: str) -> str:
-    """Render one entry and prove it reads back as the same entry, so a write
-    can never produce a file the store cannot read (checked per entry, not
-    per file, to keep a one-entry change to a big file fast)."""
+def _render_checked(entry: Entry, loaded: LoadedCatalog) -> str:
+    """Render one entry and prove it reads back, alone, as one [[entries]]
+    table holding the same entry (the splice proofs in _render make sure it
+    also reads so in place)."""
     text = render_entry(entry)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise _unwritable(loaded, entry, "it holds a lone surrogate, which is not Unicode "
+                          "text") from None
     problems: list[Problem] = []
-    raw = toml_parse.loads(text)["entries"][0]
-    back = convert_entry(raw, lambda _field: 0, _Reporter(name, problems), 0)
+    doc = toml_parse.loads(text)
+    tables = doc.get("entries")
+    if len(doc) != 1 or not isinstance(tables, list) or len(tables) != 1:
+        raise _unwritable(loaded, entry, "it does not render as one table")
+    raw: dict[str, Any] = tables[0]
+    back = convert_entry(raw, lambda _field: 0, _Reporter(loaded.name, problems), 0)
     if back != entry or problems:
-        detail = problems[0].message if problems else "it reads back differently"
-        raise InputError(name, 0, f"entry {entry.key}: cannot be written: {detail}; "
-                         "nothing was written")
+        raise _unwritable(loaded, entry,
+                          problems[0].message if problems else "it reads back differently")
     return text
+
+
+class EntryUnwritable(InputError):
+    """One entry cannot be written as it is: `key` says which, `source`
+    where it came from ("in.bib:12", when known), `detail` why."""
+
+    def __init__(self, file: str, line: int, key: str, source: str, detail: str) -> None:
+        self.key, self.source, self.detail = key, source, detail
+        where = f" (from {source})" if source else ""
+        super().__init__(file, line, f"entry {key}{where}: cannot be written: {detail}; "
+                                     "nothing was written")
+
+
+def _unwritable(loaded: LoadedCatalog, entry: Entry, detail: str) -> EntryUnwritable:
+    # Where an imported entry came from: "in.bib:12 (its key there)".
+    source = entry.provenance.get("entry", "").split(" (")[0]
+    return EntryUnwritable(loaded.name, loaded.line_of(entry), entry.key, source, detail)
+
+
+def revert(loaded: LoadedCatalog, key: str) -> None:
+    """Undo this command's changes to entry `key`: back to the entry as last
+    read or written, or out of the catalog if it is new. For a command that
+    drops the one record it could not store and keeps the rest."""
+    entries = loaded.catalog.entries
+    at = next(i for i, e in enumerate(entries) if e.key == key)
+    old = next((i for i, e in enumerate(loaded.loaded_entries) if e.key == key), None)
+    if old is None:
+        del entries[at]
+        return
+    original = convert_entry(loaded.raw_entries[old], lambda _field: 0,
+                             _Reporter(loaded.name, []), 0)
+    assert original is not None
+    entries[at] = loaded.loaded_entries[old] = original
+    loaded._by_id = loaded._by_key = None
 
 
 def _edit_head(head: str, catalog: Catalog) -> str:
@@ -544,34 +687,132 @@ def save(loaded: LoadedCatalog) -> bool:
     whether it wrote. Refuses to write text it cannot read back as the same
     catalog. Afterwards `loaded` describes the written file, so a command may
     save again and again (enrich saves as it goes) and each save re-renders
-    only what changed since the last one."""
-    with paused_gc():
-        text, layout = _render(loaded)
-    if text == loaded.text:
-        return False
-    if layout is None or _head_state(loaded.catalog) != loaded.pristine_head:
-        # A new file or an edited head: prove the whole file reads back.
-        check = parse_text(text, loaded.path)
-        if check.catalog != loaded.catalog:
-            raise InputError(loaded.name, 0, "the catalog would not read back as the same "
-                             "data; nothing was written")
-        write_atomic(loaded.path, text)
-        _rebaseline(loaded, text, check.spans, check.snapshots, check.venue_lines)
-        return True
-    write_atomic(loaded.path, text)
-    _rebaseline(loaded, text, layout.spans, layout.snapshots, loaded.venue_lines)
+    only what changed since the last one.
+
+    Under the catalog's lock, and only if the file is still what was loaded
+    (or last written): if someone changed it meanwhile, this command's own
+    changes are re-based onto theirs (rebase.py), or nothing is written and
+    WriteRefused says why. A link is written through to its target."""
+    refuse_unwritable(loaded.path, loaded.force)
+    with _write_lock(loaded.path):
+        for _attempt in range(3):
+            with paused_gc():
+                rendered = _render(loaded)
+            if not rendered.changed:
+                return False
+            data = _verified(loaded, rendered).encode("utf-8")
+            try:
+                # Checked once more right before the rename, after the fsync.
+                target = write_through(loaded.path, data,
+                                       before_replace=lambda: _unchanged_on_disk(loaded))
+                break
+            except _ChangedMeanwhile as changed:
+                _rebase_onto_disk(loaded, changed.current)
+        else:
+            raise WriteRefused(f"{loaded.path}: the file keeps changing while ssl-bib writes "
+                               "it; nothing was written")
+        loaded.disk = DiskState.of(data, os.stat(target))
+    assert rendered.states is not None and rendered.spans is not None
+    _rebaseline(loaded, rendered.text, rendered.states, rendered.spans)
     return True
 
 
-def _rebaseline(loaded: LoadedCatalog, text: str, spans: list[EntrySpan],
-                snapshots: list[tuple[Any, ...]], venue_lines: dict[str, int]) -> None:
-    if len(spans) != len(loaded.catalog.entries):
-        # Cannot happen for text we rendered; fall back to a full read.
-        fresh = parse_text(text, loaded.path)
-        spans, snapshots, venue_lines = fresh.spans, fresh.snapshots, fresh.venue_lines
-    loaded.text, loaded._lines, loaded.spans = text, None, spans
-    loaded.venue_lines = venue_lines
-    loaded.snapshots = snapshots
+class _ChangedMeanwhile(Exception):
+    def __init__(self, current: tuple[DiskState, bytes] | None) -> None:
+        self.current = current
+
+
+def _unchanged_on_disk(loaded: LoadedCatalog) -> None:
+    current = _disk_now(loaded.path)
+    if (current[0] if current else None) != loaded.disk:
+        raise _ChangedMeanwhile(current)
+
+
+def _verified(loaded: LoadedCatalog, rendered: _Rendered) -> str:
+    """A new file or an edited head is proven by reading the whole text back."""
+    if rendered.states is None or _head_state(loaded.catalog) != loaded.pristine_head:
+        check = parse_text(rendered.text, loaded.path)
+        if check.catalog != loaded.catalog:
+            raise InputError(loaded.name, 0, "the catalog would not read back as the same "
+                             "data; nothing was written")
+        rendered.states, rendered.spans = check.snapshots, check.spans
+        loaded.venue_lines = check.venue_lines
+    return rendered.text
+
+
+@contextlib.contextmanager
+def _write_lock(path: Path) -> Iterator[None]:
+    try:
+        with file_lock.locked(path):
+            yield
+    except file_lock.LockTimeout as exc:
+        raise WriteRefused(f"{exc}; nothing was written") from None
+
+
+def _disk_now(path: Path) -> tuple[DiskState, bytes] | None:
+    """The file as it is now (None: there is none). Size and mtime say it
+    changed; equal ones are confirmed by the content's hash, since a same-size
+    edit within one timestamp tick would fool them."""
+    try:
+        with open(path, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            data = handle.read()
+    except FileNotFoundError:
+        return None
+    return DiskState.of(data, info), data
+
+
+def _rebase_onto_disk(loaded: LoadedCatalog, current: tuple[DiskState, bytes] | None) -> None:
+    """Someone changed the file since we read it: take their text as the new
+    starting point and re-apply this command's changes onto it."""
+    if current is None:
+        if loaded.disk is None:
+            return
+        raise WriteRefused(f"{loaded.path}: the catalog was removed while ssl-bib was "
+                           "working on it; nothing was written")
+    state, data = current
+    try:
+        theirs = parse_text(data.decode("utf-8"), loaded.path)
+    except (UnicodeDecodeError, InputError) as exc:
+        detail = exc.format() if isinstance(exc, InputError) else "it is not UTF-8 text"
+        raise WriteRefused(f"{loaded.path} was changed meanwhile and no longer reads "
+                           f"({detail}); nothing was written") from None
+    new_errors = sum(p.severity == "error" for p in theirs.problems) - \
+        sum(p.severity == "error" for p in loaded.problems)
+    if new_errors > 0:
+        first = next(p for p in theirs.problems if p.severity == "error")
+        raise WriteRefused(f"{loaded.path} was changed meanwhile and now has errors "
+                           f"({first.format()}); nothing was written")
+    try:
+        rebase(_baseline(loaded), loaded.catalog, theirs.catalog)
+    except RebaseConflict as exc:
+        raise WriteRefused(f"{loaded.path} was changed meanwhile: {exc}; nothing was "
+                           "written (run the command again)") from None
+    mine = {e.key: e for e in loaded.catalog.entries}
+    loaded.text, loaded.spans = theirs.text, theirs.spans
+    loaded.snapshots, loaded.venue_lines = theirs.snapshots, theirs.venue_lines
+    loaded.pristine_head = theirs.pristine_head
+    loaded.loaded_entries = [mine.get(e.key, e) for e in theirs.loaded_entries]
+    loaded.disk = state
+    loaded._lines = loaded._by_id = loaded._by_key = None
+
+
+def _baseline(loaded: LoadedCatalog) -> Catalog:
+    """The catalog as last read or written, before this command's changes."""
+    quiet = _Reporter(loaded.name, [])
+    entries = [e for e in (convert_entry(raw, lambda _field: 0, quiet, 0)
+                           for raw in loaded.raw_entries) if e is not None]
+    if not loaded.pristine_head:
+        return Catalog(entries=entries)
+    schema, categories, settings, venues = copy.deepcopy(loaded.pristine_head)
+    return Catalog(entries=entries, venues=venues, categories=categories,
+                   settings=settings, schema=schema)
+
+
+def _rebaseline(loaded: LoadedCatalog, text: str, states: list[tuple[Any, ...]],
+                spans: list[EntrySpan]) -> None:
+    loaded.text, loaded.spans = text, spans
+    loaded.snapshots = states
     loaded.loaded_entries = list(loaded.catalog.entries)
     loaded.pristine_head = _head_state(loaded.catalog)
-    loaded._by_id = loaded._by_key = None
+    loaded._lines = loaded._by_id = loaded._by_key = None

@@ -1,4 +1,9 @@
-"""Text folding used to compare titles and to build ASCII citation keys."""
+"""Text folding used to compare titles, to build ASCII citation keys, and to search.
+
+`search_fold` has a twin in JavaScript (site/assets/site.js, `fold`): the site's
+search box must find exactly what `ssl-bib list --search` finds, so the two
+follow the same steps, and the browser tests compare them on awkward text.
+"""
 
 from __future__ import annotations
 
@@ -40,3 +45,37 @@ def normalize_title(title: str) -> str:
     if not text.isascii():
         text = ascii_fold(text)
     return " ".join(_NON_WORD_RE.sub(" ", text.lower()).split())
+
+
+# Letters that lower-casing and NFKD leave as letters of their own but that a
+# reader types as plain Latin letters; the final sigma is the sigma. Mirrored
+# in site.js (SEARCH_EXTRA).
+_SEARCH_EXTRA = str.maketrans({
+    "ß": "ss", "æ": "ae", "ø": "o", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th",
+    "ı": "i", "ς": "σ",
+})
+# Everything that is not a letter or a digit, in any script (\w is letters,
+# digits and "_"; "_" goes too).
+_SEARCH_DROP_RE = re.compile(r"[\W_]+")
+# What separates search terms: an explicit list, the same in site.js, so that
+# Python's and JavaScript's different ideas of "whitespace" cannot disagree.
+SEARCH_SPACE = " \t\n\r\f\v\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+_SEARCH_SPLIT_RE = re.compile(f"[{SEARCH_SPACE}]+")
+
+
+def search_fold(text: str) -> str:
+    """The compact form text is searched in: lower case, accents dropped, and
+    every character that is not a letter or digit removed, so "Rubik’s Cube",
+    "rubiks cube" and "RUBIK'S-CUBE" all fold to "rubikscube". Letters of other
+    scripts stay (a Cyrillic or CJK name is still searchable)."""
+    text = text.lower()
+    if not text.isascii():
+        # Lower-cased again: compatibility forms decompose to capitals ("℠" -> "SM").
+        text = unicodedata.normalize("NFKD", text.translate(_SEARCH_EXTRA)).lower()
+    return _SEARCH_DROP_RE.sub("", text)
+
+
+def search_terms(query: str) -> list[str]:
+    """A query's terms, folded; an entry must contain every one of them.
+    Terms are split at spaces only, so a DOI or "self-supervised" stays one term."""
+    return [term for term in (search_fold(t) for t in _SEARCH_SPLIT_RE.split(query)) if term]

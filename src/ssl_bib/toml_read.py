@@ -47,15 +47,23 @@ def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+_PERSON_KEYS = frozenset({"family", "given", "suffix", "orcid"})
+
+
 def _person(value: object) -> Person | None:
     if type(value) is str:
         return _person_text(value)
-    if isinstance(value, dict) and isinstance(value.get("family"), str):
-        given, orcid = value.get("given", ""), value.get("orcid")
-        unknown = set(value) - {"family", "given", "orcid"}
-        if isinstance(given, str) and (orcid is None or isinstance(orcid, str)) and not unknown:
-            return Person(family=value["family"], given=given, orcid=orcid)
-    return None
+    if not isinstance(value, dict) or not all(type(v) is str for v in value.values()):
+        return None
+    orcid = value.get("orcid")
+    if "literal" in value:
+        if set(value) - {"literal", "orcid"} or not value["literal"]:
+            return None
+        return Person(family=value["literal"], orcid=orcid, literal=True)
+    if "family" not in value or set(value) - _PERSON_KEYS:
+        return None
+    return Person(family=value["family"], given=value.get("given", ""), orcid=orcid,
+                  suffix=value.get("suffix", ""))
 
 
 # Authors recur across a catalog: one Person per spelling, shared (it is
@@ -137,7 +145,8 @@ _EXPECTED = {
     "categories": "must be a list of strings",
     "alt_titles": "must be a list of strings",
     "sections": "must be a list of years (integers)",
-    "authors": "must be a list of \"Family, Given\" strings or {family, given, orcid} tables",
+    "authors": "must be a list of \"Family, Given\" strings, { family, given, suffix, orcid } "
+               "tables or { literal = \"Organisation\" } tables",
     "code": "must be a list of { label = \"...\", url = \"...\" } tables",
     "provenance": "must be a table of field = \"source\" strings",
     "corrections": "must be a list of { field, was, now, why } tables of strings",

@@ -13,7 +13,15 @@ from .model import ENTRY_FIELDS, Catalog, CodeLink, Correction, Entry, Person, S
 _BARE_KEY_RE = re.compile(r"^[A-Za-z0-9_-]+$")
 _ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f",
             "\r": "\\r"}
-_NEEDS_ESCAPE_RE = re.compile(r'["\\\x00-\x1f\x7f]')
+# Escaped besides quotes and backslashes: every control character (C0, DEL,
+# C1 with U+0085), the line and paragraph separators U+2028/U+2029, and the
+# invisible marks that make a reviewer's diff lie (bidi overrides and
+# isolates, LRM/RLM, zero-width space, BOM). TOML allows most of them raw,
+# but a file with them raw reads differently to every tool that splits lines
+# its own way (str.splitlines does, at U+2028 and U+0085).
+_NEEDS_ESCAPE_RE = re.compile(
+    '["\\\\\x00-\x1f\x7f-\x9f\u200b\u200e\u200f\u2028\u2029\u202a-\u202e'
+    '\u2066-\u2069\ufeff]')
 # Arrays longer than this go one item a line, so a changed author is a one-line diff.
 _INLINE_WIDTH = 88
 
@@ -42,12 +50,21 @@ def _array(items: list[str], indent: str = "    ") -> str:
 
 
 def _person(person: Person) -> str:
-    if person.orcid is None:
-        return toml_string(person.display())
-    parts = [f"family = {toml_string(person.family)}"]
-    if person.given:
-        parts.append(f"given = {toml_string(person.given)}")
-    parts.append(f"orcid = {toml_string(person.orcid)}")
+    """"Family, Given" when that string reads back as the same person; else a
+    table, so a comma, a suffix or an organisation is never ambiguous."""
+    if person.is_plain():
+        text = f"{person.family}, {person.given}" if person.given else person.family
+        return toml_string(text)
+    if person.literal:
+        parts = [f"literal = {toml_string(person.family)}"]
+    else:
+        parts = [f"family = {toml_string(person.family)}"]
+        if person.given:
+            parts.append(f"given = {toml_string(person.given)}")
+        if person.suffix:
+            parts.append(f"suffix = {toml_string(person.suffix)}")
+    if person.orcid is not None:
+        parts.append(f"orcid = {toml_string(person.orcid)}")
     return "{ " + ", ".join(parts) + " }"
 
 

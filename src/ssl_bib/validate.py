@@ -15,7 +15,7 @@ from collections.abc import Callable
 from .gcpause import paused_gc
 from .identifiers import doi_key, ids_from_url, is_arxiv, is_doi, is_url, strip_arxiv_version
 from .keys import KeyFormatError, validate_format
-from .model import Entry
+from .model import Entry, plausible_year
 from .problems import Problem, Severity
 from .store import LoadedCatalog
 from .textnorm import normalize_title
@@ -99,8 +99,12 @@ def _check_entry(out: _Collector, entry: Entry, categories: set[str], venues: se
     if not _KEY_RE.match(entry.key):
         out.entry("error", entry, "key",
                   f"key {entry.key!r} may hold only ASCII letters, digits and _ : -")
-    if not 1800 <= entry.year <= this_year + 1:
+    if not plausible_year(entry.year, this_year):
         out.entry("error", entry, "year", f"year {entry.year} is not plausible")
+    for number, person in enumerate(entry.authors, start=1):
+        if not person.family.strip():
+            out.entry("error", entry, "authors", f"author {number} has no family name "
+                      "(a single name goes in family, an organisation in literal)")
     if entry.venue is None:
         out.entry("warning", entry, None, "no venue")
     elif entry.venue not in venues:

@@ -12,6 +12,7 @@ import pytest
 from click.testing import Result
 
 sys.path.insert(0, str(Path(__file__).parent))
+sys.path.insert(0, str(Path(__file__).parent.parent))  # local_server
 
 from crossref_corpus import corpus  # noqa: E402
 from crossref_helpers import BUNDLED, RunEnrich, invoke_enrich  # noqa: E402

@@ -20,9 +20,11 @@ import re
 import threading
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
+
+from local_server import LocalServer
 
 SELECTABLE = {
     "DOI", "ISBN", "ISSN", "URL", "abstract", "alternative-id", "article-number", "author",
@@ -32,7 +34,8 @@ SELECTABLE = {
     "prefix", "reference-count", "references-count", "is-referenced-by-count", "link",
     "license", "funder", "subject", "language", "source",
 }
-FILTERS = {"alternative-id", "type", "from-pub-date", "until-pub-date", "doi"}
+FILTERS = {"alternative-id", "type", "from-pub-date", "until-pub-date", "doi", "issn",
+           "prefix"}
 _WORD_RE = re.compile(r"[0-9a-z]+")
 
 
@@ -80,10 +83,15 @@ def _work_text(work: dict[str, Any]) -> str:
     issued = (work.get("issued") or {}).get("date-parts") or [[None]]
     if issued[0] and issued[0][0]:
         parts.append(str(issued[0][0]))
+    # A bibliographic query matches a citation's numbers too (volume, issue,
+    # page, article number) and the number ending an IEEE DOI.
+    parts.extend(str(work.get(name) or "") for name in ("volume", "issue", "page",
+                                                         "article-number"))
+    parts.append(str(work.get("DOI") or "").rsplit(".", 1)[-1])
     return re.sub(r"<[^>]+>", " ", " ".join(parts))
 
 
-class CrossrefServer:
+class CrossrefServer(LocalServer):
     """`with CrossrefServer(works) as server: ... server.url ...`"""
 
     def __init__(self, works: list[dict[str, Any]], latency: float = 0.0) -> None:
@@ -93,35 +101,9 @@ class CrossrefServer:
         self.state = _State()
         self.lock = threading.Lock()
         self._index = [(w, _words(_work_text(w))) for w in self.all_works]
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - http.server's name
-                server._handle(self)
-
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        # A short poll interval: shutdown() waits for one, and tests start many servers.
-        self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.02,),
-                                       daemon=True)
+        super().__init__()
 
     # -- control --------------------------------------------------------------
-
-    @property
-    def url(self) -> str:
-        host, port = self.httpd.server_address[:2]
-        return f"http://{host!s}:{port}"
-
-    def __enter__(self) -> CrossrefServer:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
 
     def fail_next(self, *faults: Fault) -> None:
         with self.lock:
@@ -304,6 +286,10 @@ def _passes(work: dict[str, Any], name: str, value: str) -> bool:
         return bool(work.get("type") == value)
     if name == "doi":
         return str(work.get("DOI", "")).casefold() == value.casefold()
+    if name == "issn":
+        return value.upper() in {str(i).upper() for i in work.get("ISSN") or []}
+    if name == "prefix":
+        return str(work.get("DOI", "")).casefold().startswith(value.casefold() + "/")
     year = ((work.get("issued") or {}).get("date-parts") or [[None]])[0][0]
     if year is None:
         return False

@@ -86,7 +86,7 @@ def test_journal_article_fields() -> None:
     assert work.authors == [
         Person("Kowalska", "Anna", "0000-0002-1825-0097"),
         Person("Müller-Lüdenscheidt", "Jürgen"),
-        Person("The Example Imaging Consortium"),
+        Person.organisation("The Example Imaging Consortium"),
     ]
     assert work.fields() == {
         "authors": work.authors, "doi": "10.5555/fixture.journal.2021",

@@ -45,7 +45,7 @@ HARD = Entry(
     key="hardCase2021", title='A "Quoted" Title: with\\backslash', year=2021, month=6,
     venue="MedIA", categories=["Predictive", "MAE"], alt_titles=["Old title", "Older title"],
     sections=[2022, 2021], authors=[Person("van der Berg", "Anna", "0000-0002-1825-0097"),
-                                    Person("WHO Consortium")],
+                                    Person.organisation("WHO Consortium")],
     url="https://example.org/p", doi="10.1016/j.media.2021.1", arxiv="2101.00001v2",
     arxiv_class="cs.CV", pii="S1361841521000001", ieee="9000001", pmlr="v1/x",
     openreview="abcXYZ", code=[CodeLink("pytorch", "https://github.com/a/b"),

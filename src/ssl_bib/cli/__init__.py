@@ -22,6 +22,7 @@ COMMANDS: dict[str, str] = {
     "show": "show",
     "export": "export",
     "import": "import_",
+    "add": "add",
     "render": "render",
     "enrich": "enrich",
     "zotero": "zotero",
@@ -38,6 +39,7 @@ SUMMARIES: dict[str, str] = {
     "export": "Export entries (all, or those the filters select) for citing.",
     "import": "Import papers from FILE... (BibTeX, biblatex, RIS, CSL-JSON, awesome-list "
               "README) into the catalog.",
+    "add": "Add papers to the catalog from their DOI, arXiv id or link.",
     "render": "Generate files from the catalog.",
     "enrich": "Fill empty fields (authors, DOI, pages, ...) of entries from Crossref.",
     "zotero": "Two-way sync between the catalog and a Zotero group library.",

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar, cast, overload
 
 import click
 
 from ..problems import InputError
 
-if TYPE_CHECKING:  # the store and the model load only with a catalog: --help needs neither
+if TYPE_CHECKING:  # the model, the store and the filters load when used: --help needs none
     from ..model import Entry
+    from ..select import Filters, YearRange
     from ..store import LoadedCatalog
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -34,6 +37,44 @@ class CatalogContext:
             fail_input(exc)
 
 
+    @contextlib.contextmanager
+    def writing(self, command: str, force: bool, dry_run: bool = False,
+                bootstrap: bool = False) -> Iterator[LoadedCatalog]:
+        """The catalog for a command that changes it: locked against other
+        ssl-bib writers for the block (not for a dry run, which writes
+        nothing), refused if read-only unless `force` (a dry run too: it
+        must fail where the real run would). Errors: one line, exit 1 (a
+        refused write) or 2 (a catalog that does not read)."""
+        from .. import file_lock, store
+        from ..store import WriteRefused, load
+
+        try:
+            file_lock.timeout_from_env()
+        except ValueError:
+            fail(f"{file_lock.TIMEOUT_ENV} must be a number of seconds", 2)
+        try:
+            if dry_run:
+                store.refuse_unwritable(self.path, force)
+                if bootstrap and not self.path.exists():
+                    yield store.new_catalog(self.path)
+                else:
+                    yield load(self.path)
+                return
+            with store.editing(self.path, command, force, bootstrap) as loaded:
+                yield loaded
+        except WriteRefused as exc:
+            fail(exc.message, 1)
+        except InputError as exc:
+            fail_input(exc)
+
+
+def force_option(func: F) -> F:
+    """--force, on every command that writes the catalog."""
+    return click.option(
+        "--force", is_flag=True,
+        help="Write the catalog even when it is read-only (as an editor's :w! does).")(func)
+
+
 def fail_input(exc: InputError) -> NoReturn:
     """Report bad input (file:line: message) and exit 2, with no traceback."""
     click.echo(f"ssl-bib: {exc.format()}", err=True)
@@ -48,34 +89,98 @@ def fail(message: str, code: int = 1) -> NoReturn:
 pass_catalog = click.make_pass_decorator(CatalogContext)
 
 
-def filter_options(func: F) -> F:
-    """--key/--year/--venue/--category/--search, shared by list and export."""
-    options = [
-        click.option("--key", "keys", multiple=True, metavar="KEY",
-                     help="Only this entry (repeatable)."),
-        click.option("--year", type=int, help="Only entries published or listed in YEAR."),
-        click.option("--venue", help="Only entries of this venue (abbreviation or name)."),
-        click.option("--category", help="Only entries in this category."),
-        click.option("--search", metavar="TEXT",
-                     help="Only entries whose title, authors, key, DOI or venue contain TEXT."),
-    ]
-    for option in reversed(options):
-        func = option(func)
-    return func
+class YearRangeType(click.ParamType):  # type: ignore[type-arg]  # generic from click 8.2
+    """`--year 2019`, `--year 2019..2021`, `--year 2019..` (open ranges)."""
+
+    name = "YEAR[..YEAR]"
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> YearRange:
+        from ..select import YearRange
+
+        if isinstance(value, YearRange):
+            return value
+        try:
+            return YearRange.parse(str(value))
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
 
 
-def selected(loaded: LoadedCatalog, keys: tuple[str, ...] = (), year: int | None = None,
-             venue: str | None = None, category: str | None = None,
-             search: str | None = None) -> list[Entry]:
-    """The entries the filter options name, or a one-line error and exit 2
-    (an unknown --key)."""
-    from ..select import Filters, select
+@overload
+def filter_options(func: F) -> F: ...
 
-    filters = Filters(keys=list(keys), year=year, venue=venue, category=category, search=search)
+
+@overload
+def filter_options(*, key_option: bool) -> Callable[[F], F]: ...
+
+
+def filter_options(func: F | None = None, *, key_option: bool = True) -> Any:
+    """The selection options every command that works on entries shares
+    (list, export, enrich, render site). The command receives them as one
+    `filters: Filters` argument. `key_option=False` for a command that takes
+    keys as arguments instead (enrich), which it adds to `filters.keys`."""
+
+    def decorate(command: F) -> F:
+        @functools.wraps(command)
+        def with_filters(*args: Any, **kwargs: Any) -> Any:
+            from ..select import Filters
+
+            kwargs["filters"] = Filters(
+                keys=list(kwargs.pop("keys", ()) if key_option else ()),
+                years=list(kwargs.pop("years")), venues=list(kwargs.pop("venues")),
+                categories=list(kwargs.pop("categories")), search=kwargs.pop("search"),
+                has_code=kwargs.pop("has_code"))
+            return command(*args, **kwargs)
+
+        options = [
+            click.option("--year", "years", type=YearRangeType(), multiple=True,
+                         help="Only entries published or listed in YEAR, or in a range "
+                              "2019..2021 (2019.., ..2021 open). Repeatable."),
+            click.option("--venue", "venues", multiple=True, metavar="VENUE",
+                         help="Only entries of this venue: abbreviation, full name or alias. "
+                              "Repeatable."),
+            click.option("--category", "categories", multiple=True, metavar="CATEGORY",
+                         help="Only entries in this category. Repeatable."),
+            click.option("--search", metavar="TEXT",
+                         help="Only entries whose title, authors (either name order), venue "
+                              "or identifiers contain every word of TEXT (case, accents and "
+                              "punctuation ignored)."),
+            click.option("--has-code", is_flag=True, help="Only entries with a code link."),
+        ]
+        if key_option:
+            options.insert(0, click.option("--key", "keys", multiple=True, metavar="KEY",
+                                           help="Only this entry (repeatable)."))
+        wrapped: Any = with_filters
+        for option in reversed(options):
+            wrapped = option(wrapped)
+        return cast(F, wrapped)
+
+    return decorate(func) if func is not None else decorate
+
+
+def selected(loaded: LoadedCatalog, filters: Filters) -> list[Entry]:
+    """The entries the filters select, in catalog order; a one-line error and
+    exit 2 for an unknown key, venue or category; a one-line notice on stderr
+    when filters select nothing."""
     try:
-        return select(loaded.catalog, filters, loaded.name)
+        from ..select import select
+
+        entries = select(loaded.catalog, filters, loaded.name)
     except InputError as exc:
         fail_input(exc)
+    if not entries and filters.active():
+        click.echo(f"ssl-bib: no entries match {filters.describe()}", err=True)
+    return entries
+
+
+def export_failure(loaded: LoadedCatalog, exc: Any, outcome: str) -> InputError:
+    """An entry a writer refused (codecs.fields.ExportError), located at its
+    line (or its field's) in the catalog: `entries.toml:LINE: entry KEY:
+    cannot export field F: why; OUTCOME`."""
+    line = loaded.line_of(exc.key, exc.field) if exc.field else loaded.line_of(exc.key)
+    what = f"field {exc.field}" if exc.field else "it"
+    return InputError(loaded.name, line, f"entry {exc.key}: cannot export {what}: "
+                                         f"{exc.message}; {outcome}")
 
 
 def is_terminal(stream: Any = None) -> bool:

@@ -2,44 +2,24 @@
 
 from __future__ import annotations
 
-import math
-import os
 import sys
-from urllib.parse import urlsplit
 
 import click
 
 from ..problems import InputError
-from .common import CatalogContext, fail, fail_input, pass_catalog, selected
-
-DEFAULT_URL = "https://api.crossref.org"
-
-
-def _env_float(name: str, default: float, zero_ok: bool = True) -> float:
-    try:
-        value = float(os.environ.get(name, "") or default)
-    except ValueError:
-        value = math.nan
-    if not math.isfinite(value) or value < 0 or (value == 0 and not zero_ok):
-        fail(f"{name} must be a {'non-negative' if zero_ok else 'positive'} number "
-             f"of seconds", 2)
-    return value
-
-
-def _bad_mailto(value: str) -> bool:
-    """Not one plain address: it goes into an HTTP header, verbatim, and
-    headers are ASCII."""
-    return "@" not in value or not value.isascii() or \
-        any(ch.isspace() or not ch.isprintable() for ch in value)
-
-
-def _is_http_url(value: str) -> bool:
-    try:
-        parts = urlsplit(value)
-        _ = parts.port                               # raises on a port out of range
-    except ValueError:
-        return False
-    return parts.scheme in ("http", "https") and bool(parts.hostname)
+from ..select import Filters
+from ..store import LoadedCatalog
+from .common import (
+    CatalogContext,
+    fail,
+    fail_input,
+    filter_options,
+    force_option,
+    pass_catalog,
+    selected,
+)
+from .services import CROSSREF_URL as DEFAULT_URL
+from .services import check_url, env_float, mailto_for
 
 
 @click.command("enrich")
@@ -62,10 +42,13 @@ def _is_http_url(value: str) -> bool:
 @click.option("--refresh", is_flag=True, help="Ask Crossref again instead of using the cache.")
 @click.option("--upgrade-preprints", is_flag=True,
               help="Apply a published version found for an arXiv entry.")
+@filter_options(key_option=False)
+@force_option
 @pass_catalog
-def command(ctx: CatalogContext, keys: tuple[str, ...], dry_run: bool, fields_opt: str | None,
+def command(ctx: CatalogContext, keys: tuple[str, ...], filters: Filters, dry_run: bool,
+            fields_opt: str | None,
             mailto: str | None, crossref_url: str, concurrency: int | None, refresh: bool,
-            upgrade_preprints: bool) -> None:
+            upgrade_preprints: bool, force: bool) -> None:
     """Fill empty fields (authors, DOI, pages, ...) of entries from Crossref.
 
     Each entry is looked up by its DOI, then its PII, then by title; a title
@@ -73,16 +56,9 @@ def command(ctx: CatalogContext, keys: tuple[str, ...], dry_run: bool, fields_op
     overwritten; disagreements are reported. Exit 0 when the run completed,
     1 when it stopped early or a request failed, 2 for bad input.
     """
-    import difflib
+    from ..enrich import ENRICH_FIELDS
 
-    from ..crossref.cache import ResponseCache, default_cache_dir
-    from ..crossref.client import CrossrefClient, RetryPolicy
-    from ..enrich import ENRICH_FIELDS, run
-    from ..progress import Progress
-    from ..store import render
-
-    if not _is_http_url(crossref_url):
-        fail(f"--crossref-url: {crossref_url!r} is not an http(s) URL", 2)
+    check_url("--crossref-url", crossref_url)
     fields = ENRICH_FIELDS
     if fields_opt:
         asked = tuple(f.strip() for f in fields_opt.split(",") if f.strip())
@@ -91,19 +67,29 @@ def command(ctx: CatalogContext, keys: tuple[str, ...], dry_run: bool, fields_op
             fail(f"--fields: unknown field {', '.join(unknown) or '(none)'}; choose from "
                  f"{', '.join(ENRICH_FIELDS)}", 2)
         fields = asked
-    loaded = ctx.load()
-    entries = selected(loaded, keys)
-    if mailto and _bad_mailto(mailto):
-        fail(f"--mailto: {mailto!r} is not an e-mail address", 2)
-    if not mailto and loaded.catalog.settings.crossref_mailto:
-        mailto = loaded.catalog.settings.crossref_mailto
-        if _bad_mailto(mailto):
-            fail(f"{loaded.name}: settings.crossref_mailto: {mailto!r} is not an e-mail "
-                 f"address", 2)
+    # Locked for the whole run: another writer waits (or gives up, naming
+    # this run); an editor's change meanwhile is re-based at each save.
+    filters.keys = list(keys)
+    with ctx.writing("ssl-bib enrich", force, dry_run=dry_run) as loaded:
+        _enrich(loaded, filters, dry_run, fields, mailto, crossref_url, concurrency, refresh,
+                upgrade_preprints)
+
+
+def _enrich(loaded: LoadedCatalog, filters: Filters, dry_run: bool,
+            fields: tuple[str, ...], mailto: str | None, crossref_url: str,
+            concurrency: int | None, refresh: bool, upgrade_preprints: bool) -> None:
+    from ..crossref.cache import ResponseCache, default_cache_dir
+    from ..crossref.client import CrossrefClient, RetryPolicy
+    from ..enrich import run
+    from ..progress import Progress
+    from ..store import diff
+
+    entries = selected(loaded, filters)
+    mailto = mailto_for(loaded, mailto)
     concurrency = concurrency or loaded.catalog.settings.crossref_concurrency or 1
     # Test and mirror knobs: the first backoff step and the request timeout.
-    policy = RetryPolicy(base=_env_float("SSL_BIB_CROSSREF_BACKOFF", 1.0))
-    timeout = _env_float("SSL_BIB_CROSSREF_TIMEOUT", 20.0, zero_ok=False)
+    policy = RetryPolicy(base=env_float("SSL_BIB_CROSSREF_BACKOFF", 1.0))
+    timeout = env_float("SSL_BIB_CROSSREF_TIMEOUT", 20.0, zero_ok=False)
     client = CrossrefClient(base_url=crossref_url, mailto=mailto,
                             cache=ResponseCache(default_cache_dir()), refresh=refresh,
                             policy=policy, timeout=timeout,
@@ -145,11 +131,7 @@ def command(ctx: CatalogContext, keys: tuple[str, ...], dry_run: bool, fields_op
             click.echo(f"  disagreement: {note}")
 
     if dry_run:
-        new_text = render(loaded)
-        diff = difflib.unified_diff(loaded.text.splitlines(keepends=True),
-                                    new_text.splitlines(keepends=True),
-                                    f"a/{loaded.name}", f"b/{loaded.name}")
-        sys.stdout.writelines(diff)
+        sys.stdout.write(diff(loaded))
 
     if summary.stopped and not any(r.status != "complete" for r in summary.reports):
         # Stopped before a single answer (Crossref unreachable): one line says it all.

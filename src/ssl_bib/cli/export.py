@@ -8,8 +8,16 @@ from pathlib import Path
 import click
 
 from ..export import FORMATS, export, export_all
-from ..problems import InputError
-from .common import CatalogContext, fail, fail_input, filter_options, pass_catalog, selected
+from ..select import Filters
+from .common import (
+    CatalogContext,
+    export_failure,
+    fail,
+    fail_input,
+    filter_options,
+    pass_catalog,
+    selected,
+)
 
 
 @click.command("export")
@@ -21,16 +29,19 @@ from .common import CatalogContext, fail, fail_input, filter_options, pass_catal
               help="Write every format into DIR: " + ", ".join(
                   f.filename for f in FORMATS.values()) + ".")
 @filter_options
+@click.option("--allow-empty", is_flag=True,
+              help="When nothing is selected, write an empty export (exit 0) instead of "
+                   "writing nothing (exit 1).")
 @pass_catalog
 def command(ctx: CatalogContext, fmt: str | None, output: str, all_dir: str | None,
-            keys: tuple[str, ...], year: int | None, venue: str | None,
-            category: str | None, search: str | None) -> None:
+            filters: Filters, allow_empty: bool) -> None:
     """Export entries (all, or those the filters select) for citing.
 
     \b
     Examples:
       ssl-bib export -f bibtex -o refs.bib
       ssl-bib export -f csljson --year 2021 > refs.json
+      ssl-bib export -f biblatex --year 2019..2021 --venue MICCAI --venue MedIA
       ssl-bib export --all exports/
     """
     if all_dir is None and fmt is None:
@@ -43,9 +54,12 @@ def command(ctx: CatalogContext, fmt: str | None, output: str, all_dir: str | No
     # Imported here: the codec stack is not needed for `ssl-bib --help`.
     from ..codecs.fields import ExportError
 
-    entries = selected(loaded, keys, year, venue, category, search)
-    if not entries:
-        click.echo("ssl-bib: no entries match; exporting an empty list", err=True)
+    entries = selected(loaded, filters)
+    if not entries and not allow_empty:
+        # selected() said why when filters were given; an empty catalog says it here.
+        if not filters.active():
+            click.echo(f"ssl-bib: {loaded.name} has no entries", err=True)
+        fail("nothing exported, nothing written (--allow-empty writes an empty export)")
     try:
         if all_dir is not None:
             paths = export_all(loaded.catalog, entries, Path(all_dir))
@@ -58,15 +72,12 @@ def command(ctx: CatalogContext, fmt: str | None, output: str, all_dir: str | No
             sys.stdout.write(text)
             sys.stdout.flush()
         else:
-            from ..atomic import write_atomic
+            from ..atomic import write_output
 
-            write_atomic(Path(output), text)
+            write_output(Path(output), text)
             click.echo(f"wrote {len(entries)} entries to {output}", err=True)
     except ExportError as exc:
-        line = loaded.line_of(exc.key, exc.field) if exc.field else loaded.line_of(exc.key)
-        what = f"field {exc.field}" if exc.field else "it"
-        fail_input(InputError(loaded.name, line, f"entry {exc.key}: cannot export {what}: "
-                                                 f"{exc.message}; nothing written"))
+        fail_input(export_failure(loaded, exc, "nothing written"))
     except OSError as exc:
         # Name the file the user gave, not a temporary file beside it.
         target = output

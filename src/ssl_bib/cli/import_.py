@@ -5,11 +5,16 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from ..problems import InputError
-from .common import CatalogContext, fail, fail_input, pass_catalog
+
+if TYPE_CHECKING:
+    from ..importer import Format
+    from ..store import LoadedCatalog
+from .common import CatalogContext, fail, fail_input, force_option, pass_catalog
 
 _FORMAT_CHOICES = ["auto", "bibtex", "biblatex", "ris", "csljson", "markdown"]
 
@@ -30,9 +35,11 @@ _FORMAT_CHOICES = ["auto", "bibtex", "biblatex", "ris", "csljson", "markdown"]
 @click.option("--keep-going", is_flag=True,
               help="Import what could be read even when some records are malformed.")
 @click.option("-v", "--verbose", is_flag=True, help="Also list every added and merged entry.")
+@force_option
 @pass_catalog
 def command(ctx: CatalogContext, files: tuple[str, ...], fmt: str, dry_run: bool,
-            on_duplicate: str, keep_keys: bool, keep_going: bool, verbose: bool) -> None:
+            on_duplicate: str, keep_keys: bool, keep_going: bool, verbose: bool,
+            force: bool) -> None:
     """Import papers from FILE... (BibTeX, biblatex, RIS, CSL-JSON, awesome-list
     README) into the catalog.
 
@@ -44,13 +51,8 @@ def command(ctx: CatalogContext, files: tuple[str, ...], fmt: str, dry_run: bool
     imported because of conflicts in the catalog itself, 2 on malformed input
     (nothing is written).
     """
-    from .. import importer, store, validate
+    from .. import importer
 
-    bootstrap = not ctx.path.exists()
-    try:
-        loaded = store.new_catalog(ctx.path) if bootstrap else store.load(ctx.path)
-    except InputError as exc:
-        fail_input(exc)
     inputs: list[tuple[str, str, importer.Format]] = []
     try:
         for name in files:
@@ -60,6 +62,15 @@ def command(ctx: CatalogContext, files: tuple[str, ...], fmt: str, dry_run: bool
             inputs.append((path.name, text, chosen))  # type: ignore[arg-type]
     except InputError as exc:
         fail_input(exc)
+    with ctx.writing("ssl-bib import", force, dry_run=dry_run, bootstrap=True) as loaded:
+        _import(loaded, inputs, dry_run, on_duplicate, keep_keys, keep_going, verbose)
+
+
+def _import(loaded: LoadedCatalog, inputs: list[tuple[str, str, Format]], dry_run: bool,
+            on_duplicate: str, keep_keys: bool, keep_going: bool, verbose: bool) -> None:
+    from .. import importer, store, validate
+
+    bootstrap = loaded.disk is None
     outcome = importer.import_texts(
         loaded.catalog, inputs, on_duplicate=on_duplicate,  # type: ignore[arg-type]
         keep_keys=keep_keys, bootstrap=bootstrap)
@@ -74,12 +85,6 @@ def command(ctx: CatalogContext, files: tuple[str, ...], fmt: str, dry_run: bool
             click.echo(f"added {entry.key}: {entry.title}")
         for entry, fields in outcome.merged:
             click.echo(f"merged {entry.key}: {', '.join(fields)}")
-    click.echo(outcome.summary(), err=True)
-    if outcome.errors and not keep_going:
-        click.echo(f"ssl-bib: {outcome.errors} malformed record"
-                   f"{'s' * (outcome.errors != 1)} (see above): nothing was written; fix "
-                   "them or give --keep-going", err=True)
-        sys.exit(2)
     touched = {e.key for e in outcome.added} | {e.key for e, _ in outcome.merged}
     invalid = [p for p in validate.check(loaded) if p.severity == "error" and p.key in touched]
     if invalid:
@@ -89,24 +94,38 @@ def command(ctx: CatalogContext, files: tuple[str, ...], fmt: str, dry_run: bool
         click.echo("ssl-bib: the imported entries would not be valid (see above): nothing "
                    "was written", err=True)
         sys.exit(1)
+    errors = outcome.errors
+    wrote = False
     try:
-        if dry_run:
-            import difflib
-
-            new_text = store.render(loaded)
-            diff = difflib.unified_diff(
-                loaded.text.splitlines(keepends=True), new_text.splitlines(keepends=True),
-                fromfile=f"a/{loaded.name}", tofile=f"b/{loaded.name}")
-            click.echo("".join(diff), nl=False)
-            click.echo("dry run: nothing was written", err=True)
-            return
-        wrote = store.save(loaded)
+        while True:
+            try:
+                if dry_run or (errors and not keep_going):
+                    text = store.diff(loaded)      # renders everything: finds every bad one
+                else:
+                    wrote = store.save(loaded)
+                break
+            except store.EntryUnwritable as exc:
+                # One record the catalog cannot hold: dropped, the others kept.
+                click.echo(f"{exc.source or loaded.name}: error: entry {exc.key}: cannot be "
+                           f"stored: {exc.detail}; not imported", err=True)
+                store.revert(loaded, exc.key)
+                outcome.drop(exc.key)
+                errors += 1
     except InputError as exc:
         fail_input(exc)
     except OSError as exc:
         # e.g. a new catalog path in a folder that does not exist.
         fail(f"cannot write {loaded.path}: {exc.strerror or exc}; nothing was written", 2)
-    if wrote:
+    click.echo(outcome.summary(), err=True)
+    if errors and not keep_going:
+        click.echo(f"ssl-bib: {errors} malformed record"
+                   f"{'s' * (errors != 1)} (see above): nothing was written; fix "
+                   "them or give --keep-going", err=True)
+        sys.exit(2)
+    if dry_run:
+        click.echo(text, nl=False)
+        click.echo("dry run: nothing was written", err=True)
+    elif wrote:
         click.echo(f"wrote {loaded.path}", err=True)
 
 

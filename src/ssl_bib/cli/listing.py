@@ -7,6 +7,7 @@ import sys
 
 import click
 
+from ..select import Filters
 from .common import (
     CatalogContext,
     filter_options,
@@ -21,11 +22,16 @@ from .common import (
 @click.option("--json", "as_json", is_flag=True,
               help="Print a JSON array of entry objects (the catalog's field names).")
 @pass_catalog
-def command(ctx: CatalogContext, keys: tuple[str, ...], year: int | None, venue: str | None,
-            category: str | None, search: str | None, as_json: bool) -> None:
-    """List entries, optionally filtered."""
+def command(ctx: CatalogContext, filters: Filters, as_json: bool) -> None:
+    """List entries, optionally filtered.
+
+    \b
+    Examples:
+      ssl-bib list --year 2019..2021 --venue MICCAI --venue MedIA
+      ssl-bib list --search "zongwei zhou" --json
+    """
     loaded = ctx.load()
-    entries = selected(loaded, keys, year, venue, category, search)
+    entries = selected(loaded, filters)
     if as_json:
         from ..json_out import dumps
         from ..jsonview import entry_to_json
@@ -49,4 +55,5 @@ def command(ctx: CatalogContext, keys: tuple[str, ...], year: int | None, venue:
         if len(title) > title_w:
             title = title[: title_w - 1] + "…"
         click.echo(f"{key:<{key_w}}  {yr:<4}  {ven:<{venue_w}}  {title}")
-    click.echo(f"{len(rows)} entries", err=True)
+    if rows:
+        click.echo(f"{len(rows)} entries", err=True)

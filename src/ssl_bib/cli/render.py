@@ -1,19 +1,26 @@
-"""`ssl-bib render readme`: write (or check) the awesome-list README from the catalog."""
+"""`ssl-bib render`: files generated from the catalog: `readme` (the awesome-list
+README, here) and `site` (the static website, in render_site)."""
 
 from __future__ import annotations
 
+import os
+import stat
 import sys
 from pathlib import Path
 
 import click
 
 from ..problems import InputError
+from . import render_site
 from .common import CatalogContext, fail, fail_input, pass_catalog
 
 
 @click.group("render")
 def command() -> None:
     """Generate files from the catalog."""
+
+
+command.add_command(render_site.site)
 
 
 @command.command("readme")
@@ -28,7 +35,7 @@ def command() -> None:
 @pass_catalog
 def readme(ctx: CatalogContext, output: str | None, check_path: str | None) -> None:
     """The venue list and one table per year, newest first, rows in catalog order."""
-    from ..atomic import write_atomic
+    from ..atomic import write_output
     from ..codecs import readme_render
 
     if output and check_path:
@@ -56,7 +63,7 @@ def readme(ctx: CatalogContext, output: str | None, check_path: str | None) -> N
     path = Path(output)
     text = readme_render.expected(_read(path), catalog)
     try:
-        write_atomic(path, text)
+        write_output(path, text)
     except OSError as exc:
         fail(f"cannot write {path}: {exc.strerror or exc}", 2)
     click.echo(f"wrote {path}", err=True)
@@ -69,6 +76,9 @@ def _read(path: Path) -> str | None:
     from ..codecs.readme_render import END, START
 
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return None   # a pipe or device (/dev/stdout, /dev/full): nothing to keep; and
+                          # reading /dev/zero or /dev/full would never end
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return None

@@ -10,8 +10,9 @@ from typing import Any, TypeVar, cast
 
 import click
 
+from ..store import LoadedCatalog
 from ..zotero.client import DEFAULT_URL  # light: httpx2 is imported on first use
-from .common import CatalogContext, fail, fail_input, pass_catalog
+from .common import CatalogContext, fail, fail_input, force_option, pass_catalog
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -48,6 +49,7 @@ def sync_options(func: F) -> F:
         click.option("--api-key-file", type=click.Path(dir_okay=False, exists=True),
                      metavar="FILE", help="Read the API key from FILE "
                      "(default: env ZOTERO_API_KEY)."),
+        force_option,
     ]
     for option in reversed(options):
         func = option(func)
@@ -70,8 +72,14 @@ def _make(mode: str, help_text: str) -> None:
     @sync_options
     @pass_catalog
     def run(ctx: CatalogContext, group: int | None, zotero_url: str, dry_run: bool,
-            prefer: str | None, api_key_file: str | None) -> None:
-        _run(ctx, mode, group, zotero_url, dry_run, prefer, api_key_file)
+            prefer: str | None, api_key_file: str | None, force: bool) -> None:
+        # status only reads; the others write the catalog, under its lock.
+        read_only = dry_run or mode == "status"
+        if mode == "pull" and not ctx.path.exists() and not ctx.path.parent.is_dir():
+            fail(f"{ctx.path}: no such folder for a new catalog", 2)
+        with ctx.writing(f"ssl-bib zotero {mode}", force or mode == "status", dry_run=read_only,
+                         bootstrap=mode == "pull") as loaded:
+            _run(loaded, mode, group, zotero_url, dry_run, prefer, api_key_file)
 
 
 _make("status", "Show what sync would do: new, changed, deleted on each side, and "
@@ -106,7 +114,7 @@ def _checked_key(key: str, source: str) -> str:
     return key
 
 
-def _run(ctx: CatalogContext, mode: str, group: int | None, url: str, dry_run: bool,
+def _run(loaded: LoadedCatalog, mode: str, group: int | None, url: str, dry_run: bool,
          prefer: str | None, api_key_file: str | None) -> None:
     from ..merge import Prefer
     from ..problems import InputError
@@ -115,15 +123,6 @@ def _run(ctx: CatalogContext, mode: str, group: int | None, url: str, dry_run: b
     from ..zotero.state import state_path
     from ..zotero.sync import Mode, SyncEngine
 
-    if mode == "pull" and not ctx.path.exists():
-        from ..store import new_catalog
-
-        if not ctx.path.parent.is_dir():
-            fail(f"{ctx.path}: no such folder for a new catalog", 2)
-
-        loaded = new_catalog(ctx.path)  # a maintainer starting the catalog from a group
-    else:
-        loaded = ctx.load()
     errors = [p for p in loaded.problems if p.severity == "error"]
     if errors:
         fail(f"{errors[0].format()} (and {len(errors) - 1} more; `ssl-bib check` lists them); "
@@ -160,7 +159,7 @@ def _run(ctx: CatalogContext, mode: str, group: int | None, url: str, dry_run: b
     except ZoteroError as exc:
         fail(client.scrub(str(exc)) + "; nothing more was changed", 1)
     except OSError as exc:  # writing the catalog or the state file
-        fail(f"{exc.filename or ctx.path}: cannot write: {exc.strerror}; nothing more was "
+        fail(f"{exc.filename or loaded.path}: cannot write: {exc.strerror}; nothing more was "
              "changed", 1)
     finally:
         for bar in bars.values():

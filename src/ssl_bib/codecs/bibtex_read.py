@@ -156,6 +156,19 @@ def _record(entry_type: str, key: str, fields: dict[str, str], line: int, file: 
     return Record(entry=entry, line=line, source_id=key, venue_name=venue_name, kind=kind)
 
 
+def _whole_braced(name: str) -> bool:
+    """`{...}` where the first brace closes at the very end: a name BibTeX
+    never splits (`{Council on X, Y}`, `{Acme {GmbH}}`)."""
+    if not (name.startswith("{") and name.endswith("}")):
+        return False
+    depth = 0
+    for index, ch in enumerate(name):
+        depth += (ch == "{") - (ch == "}")
+        if depth == 0:
+            return index == len(name) - 1
+    return False
+
+
 def _people(text: str, decode: _Decoder) -> list[Person]:
     if not text.strip():
         return []
@@ -166,15 +179,17 @@ def _people(text: str, decode: _Decoder) -> list[Person]:
 
     people = []
     for name in split_multiple_persons_names(" ".join(text.split())):
-        if name.startswith("{") and name.endswith("}") and name.count("{") == 1:
-            people.append(Person(family=decode(name)))  # an organisation: {Lab Name}
+        if _whole_braced(name):
+            # An organisation, {Lab Name} or {Council on X, Y}: one literal name.
+            people.append(Person.organisation(decode(name)))
             continue
         try:
             parts = parse_single_name_into_parts(name, strict=False)
         except Exception:  # noqa: BLE001 - a name bibtexparser cannot split stays whole
-            people.append(Person(family=decode(name)))
+            people.append(Person.organisation(decode(name)))
             continue
         family = decode(" ".join([*parts.von, *parts.last]))
-        given = decode(" ".join([*parts.first, *parts.jr]))
-        people.append(Person(family=family or given, given=given if family else ""))
+        given = decode(" ".join(parts.first))
+        suffix = decode(" ".join(parts.jr))
+        people.append(Person.named(family, given, suffix))
     return people

@@ -168,17 +168,19 @@ def _fields(catalog: Catalog, entry: Entry, kind: str,
 
 @lru_cache(maxsize=1 << 16)  # authors recur across a catalog
 def _name(person: Person, ascii_only: bool) -> str:
-    """One name in BibTeX's "Family, Given" form. Braces keep a single name or
-    organisation whole, and keep a comma or a word "and" from splitting it."""
+    """One name in BibTeX's "von Last, Jr, First" form. Braces keep a single
+    name or organisation whole, and keep a comma or a word "and" from
+    splitting a part."""
     family = escape(person.family, ascii_only=ascii_only)
-    if not person.given:
+    if person.literal or not (person.given or person.suffix):
         return "{" + family + "}"
+    parts = [family]
     if _NAME_SPLITTER_RE.search(person.family):
-        family = "{" + family + "}"
-    given = escape(person.given, ascii_only=ascii_only)
-    if _NAME_SPLITTER_RE.search(person.given):
-        given = "{" + given + "}"
-    return f"{family}, {given}"
+        parts[0] = "{" + family + "}"
+    for part in (person.suffix, person.given) if person.suffix else (person.given,):
+        text = escape(part, ascii_only=ascii_only)
+        parts.append("{" + text + "}" if _NAME_SPLITTER_RE.search(part) else text)
+    return ", ".join(parts)
 
 
 def _keyword(category: str, ascii_only: bool) -> str:

@@ -111,9 +111,9 @@ def _item(item: Any, line: int, file: str, out: ReadResult) -> None:
     authors = item.get("author")
     for person in authors if isinstance(authors, list) else []:
         if isinstance(person, dict):
-            family = _str(person, "family") or _str(person, "literal")
-            if family:
-                entry.authors.append(Person(family=family, given=_str(person, "given") or ""))
+            name = _person(person)
+            if name is not None:
+                entry.authors.append(name)
     doi_text = _str(item, "DOI")
     if doi_text:
         doi, arxiv = read_doi(doi_text)
@@ -181,3 +181,18 @@ def _code(custom: Any) -> list[CodeLink]:
         elif isinstance(item, str) and item.strip():
             links.append(CodeLink(label="", url=item.strip()))
     return links
+
+
+def _person(person: dict[str, Any]) -> Person | None:
+    """A CSL name: `literal` whole; else family with its particles, given and
+    suffix, as the CSL specification splits them."""
+    literal = _str(person, "literal")
+    family = " ".join(p for p in (_str(person, "dropping-particle"),
+                                  _str(person, "non-dropping-particle"),
+                                  _str(person, "family")) if p)
+    if literal and not family:
+        return Person.organisation(literal)
+    given = _str(person, "given") or ""
+    if not family and not given:
+        return None
+    return Person.named(family, given, _str(person, "suffix") or "")

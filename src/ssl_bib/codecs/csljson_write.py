@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..json_out import dumps
-from ..model import Catalog, Entry
+from ..model import Catalog, Entry, Person
 from . import fields as f
 
 CSL_TYPES = {"article": "article-journal", "inproceedings": "paper-conference",
@@ -47,8 +47,7 @@ def csl_item(catalog: Catalog, entry: Entry) -> dict[str, Any]:
     put("title", entry.title)
     persons = f.people(entry)
     if persons:
-        item["author"] = [{"family": p.family, "given": p.given} if p.given
-                          else {"literal": p.family} for p in persons]
+        item["author"] = [_name(p) for p in persons]
     venue = f.venue_name(catalog, entry)
     if kind == "preprint":
         if not entry.arxiv:
@@ -94,3 +93,14 @@ def csl_item(catalog: Catalog, entry: Entry) -> dict[str, Any]:
     if custom:
         item["custom"] = custom
     return {key: item[key] for key in CSL_KEYS if key in item}
+
+
+def _name(person: Person) -> dict[str, str]:
+    """A CSL name: an organisation or single name as `literal`, else family,
+    given and suffix."""
+    if person.literal or not (person.given or person.suffix):
+        return {"literal": person.family}
+    name = {"family": person.family, "given": person.given}
+    if person.suffix:
+        name["suffix"] = person.suffix
+    return name

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import replace
 from functools import lru_cache
 
 from ..identifiers import is_doi, is_url, normalize_doi
@@ -54,14 +55,16 @@ def people(entry: Entry) -> list[Person]:
     result = []
     for person in entry.authors:
         family, given = clean(person.family), clean(person.given)
-        if family is person.family and given is person.given and family:
+        suffix = clean(person.suffix)
+        if (family is person.family and given is person.given and suffix is person.suffix
+                and family):
             result.append(person)  # already clean: no copy
             continue
         if not family:
             if not given:
                 continue
             family, given = given, ""
-        result.append(Person(family=family, given=given, orcid=person.orcid))
+        result.append(replace(person, family=family, given=given, suffix=suffix))
     return result
 
 

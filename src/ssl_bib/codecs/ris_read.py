@@ -85,7 +85,7 @@ def _record(item: dict[str, Any], line: int, file: str, out: ReadResult) -> Reco
     if len(parts) > 1 and parts[1]:
         entry.month = month_of(parts[1])
     people = [*item.get("authors", []), *item.get("first_authors", [])]
-    entry.authors = [Person.parse(p) for p in people if isinstance(p, str) and p.strip()]
+    entry.authors = [Person.parse_listed(p) for p in people if isinstance(p, str) and p.strip()]
     doi_text = _first(item, "doi")
     if doi_text:
         doi, arxiv = read_doi(doi_text)

@@ -58,7 +58,9 @@ def ris_record(catalog: Catalog, entry: Entry) -> dict[str, Any]:
 
     persons = f.people(entry)
     if persons:
-        record["authors"] = [f"{p.family}, {p.given}" if p.given else p.family for p in persons]
+        # "Last, First, Suffix" (the RIS specification's AU form); a single
+        # or organisation name alone.
+        record["authors"] = [p.family if p.literal else p.display() for p in persons]
     put("title", entry.title)
     venue = f.venue_name(catalog, entry)
     if kind == "inproceedings":

@@ -1,4 +1,4 @@
-"""On-disk cache of Crossref answers, so a rerun asks Crossref nothing again.
+"""On-disk cache of Crossref (and arXiv) answers, so a rerun asks Crossref nothing again.
 
 One small JSON file per request, named by a hash of the request (route and
 parameters, not the base URL: a mirror serves the same records). "Not found"
@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -22,14 +23,15 @@ CACHE_ENV = "SSL_BIB_CACHE_DIR"
 _FORMAT = 1
 
 
-def default_cache_dir() -> Path:
-    """$SSL_BIB_CACHE_DIR, else the platform's user cache folder for ssl-bib."""
+def default_cache_dir(service: str = "crossref") -> Path:
+    """$SSL_BIB_CACHE_DIR, else the platform's user cache folder for ssl-bib;
+    one subfolder per service."""
     override = os.environ.get(CACHE_ENV)
     if override:
-        return Path(override) / "crossref"
+        return Path(override) / service
     from platformdirs import user_cache_dir
 
-    return Path(user_cache_dir("ssl-bib")) / "crossref"
+    return Path(user_cache_dir("ssl-bib")) / service
 
 
 def request_key(route: str, params: dict[str, Any]) -> str:
@@ -54,14 +56,18 @@ class ResponseCache:
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.json"
 
-    def get(self, key: str) -> Any:
-        """The cached answer (None means "not found"), or MISS."""
+    def get(self, key: str, max_age: float | None = None) -> Any:
+        """The cached answer (None means "not found"), or MISS. An answer
+        older than `max_age` seconds is a miss (arXiv's change once a day at
+        most; Crossref's are kept until --refresh)."""
         try:
             raw = json.loads(self._path(key).read_text(encoding="utf-8"))
             if not isinstance(raw, dict) or raw.get("format") != _FORMAT:
                 raise ValueError("unknown cache format")
             value = raw["data"]
-        except (OSError, ValueError, KeyError):
+            if max_age is not None and not time.time() - float(raw.get("saved", 0)) <= max_age:
+                raise ValueError("expired")
+        except (OSError, ValueError, KeyError, TypeError):
             with self._lock:
                 self.misses += 1
             return MISS
@@ -77,8 +83,8 @@ class ResponseCache:
         path = self._path(key)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(path, json.dumps({"format": _FORMAT, "data": data},
-                                          ensure_ascii=False))
+            record = {"format": _FORMAT, "saved": round(time.time()), "data": data}
+            write_atomic(path, json.dumps(record, ensure_ascii=False))
         except OSError:
             # A cache that cannot be written costs requests, never correctness.
             pass

@@ -189,13 +189,24 @@ class CrossrefClient:
 
         return self._items(self._get("alt-id", {"id": value}, call))
 
-    def search(self, bibliographic: str, rows: int = 5) -> list[dict[str, Any]]:
-        """query.bibliographic search: title plus first author and year."""
+    def search(self, bibliographic: str, rows: int = 5,
+               filters: dict[str, str] | None = None,
+               extra_select: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+        """query.bibliographic search: title plus first author and year (or a
+        citation's numbers), optionally within `filters` (habanero's names,
+        e.g. {"issn": ...}); `extra_select` asks for more fields than SELECT."""
+        select = [*SELECT, *extra_select]
+
         def call() -> Any:
             return self.api.works(query_bibliographic=bibliographic, limit=rows,
-                                  select=SELECT)["message"]["items"]
+                                  filter=filters or None, select=select)["message"]["items"]
 
-        return self._items(self._get("search", {"q": bibliographic, "rows": rows}, call))
+        params: dict[str, Any] = {"q": bibliographic, "rows": rows}
+        if filters:
+            params["filter"] = filters
+        if extra_select:
+            params["select"] = list(extra_select)
+        return self._items(self._get("search", params, call))
 
     def remember_work(self, doi: str, record: dict[str, Any]) -> None:
         """Keep a record found by search as the answer for its DOI: once its

@@ -97,16 +97,19 @@ def _person(raw: Any) -> Person | None:
         return None
     family = clean_text(raw.get("family"))
     given = clean_text(raw.get("given"))
-    if not family:
-        # Consortia come as {"name": ...}; a lone given name is kept as the name.
-        family, given = clean_text(raw.get("name")) or given, ""
-    if not family:
-        return None
     orcid = None
     m = _ORCID_RE.search(str(raw.get("ORCID") or ""))
     if m:
         orcid = m.group(1).upper()
-    return Person(family=family, given=given, orcid=orcid)
+    if not family:
+        # Consortia come as {"name": ...}, kept whole; a lone given name is the name.
+        name = clean_text(raw.get("name"))
+        if name:
+            return Person.organisation(name, orcid)
+        family, given = given, ""
+    if not family:
+        return None
+    return Person.named(family, given, clean_text(raw.get("suffix")), orcid)
 
 
 def _pick_typed(work: dict[str, Any], typed: str, plain: str) -> str | None:

@@ -14,7 +14,7 @@ collections, dates added) is kept."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..identifiers import normalize_doi
@@ -191,15 +191,16 @@ def _authors(creators: list[dict[str, Any]], orcids: list[str]) -> list[Person]:
         if c.get("creatorType") != "author":
             continue
         if c.get("name"):
-            people.append(Person(family=str(c["name"])))
+            # A single-field creator (fieldMode 1): an organisation, kept whole.
+            people.append(Person.organisation(str(c["name"])))
         else:
-            people.append(Person(family=str(c.get("lastName") or ""),
-                                 given=str(c.get("firstName") or "")))
+            people.append(Person.named(str(c.get("lastName") or ""),
+                                       str(c.get("firstName") or "")))
     for line in orcids:
         index, _, orcid = line.partition(" ")
         if index.isdigit() and 0 < int(index) <= len(people):
             p = people[int(index) - 1]
-            people[int(index) - 1] = Person(p.family, p.given, orcid.strip() or None)
+            people[int(index) - 1] = replace(p, orcid=orcid.strip() or None)
     return people
 
 
@@ -287,12 +288,15 @@ def _venue_to_item(entry: Entry, ctx: MapContext, itype: str, data: dict[str, An
 
 
 def _creators(authors: list[Person], remote: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    if _authors(remote, []) == [Person(p.family, p.given) for p in authors]:
+    if _authors(remote, []) == [replace(p, orcid=None) for p in authors]:
         return remote  # unchanged: keep Zotero's own form of them
     out: list[dict[str, Any]] = []
     for p in authors:
-        if p.given:
-            out.append({"creatorType": "author", "firstName": p.given, "lastName": p.family})
+        if p.given and not p.literal:
+            # Zotero has no suffix field: it rides in the first name ("John, Jr."),
+            # which is where Zotero's own importers put it and where it is read back.
+            given = f"{p.given}, {p.suffix}" if p.suffix else p.given
+            out.append({"creatorType": "author", "firstName": given, "lastName": p.family})
         else:
             out.append({"creatorType": "author", "name": p.family})
     out.extend(c for c in remote if c.get("creatorType") != "author")

@@ -1,0 +1,98 @@
+"""`ssl-bib render site`: write (or check) the static website of the list."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..select import Filters
+from .common import (
+    CatalogContext,
+    export_failure,
+    fail,
+    fail_input,
+    filter_options,
+    pass_catalog,
+    selected,
+)
+
+DEFAULT_TITLE = "Awesome Self-Supervised Learning in Medical Imaging"
+
+
+def _base_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    from ..site.links import web_url
+
+    if value is not None and web_url(value) is None:
+        raise click.BadParameter(f"{value!r} is not an http(s) URL")
+    return value
+
+
+@click.command("site")
+@click.option("-o", "--output", metavar="DIR", type=click.Path(file_okay=False),
+              help="Write the site into DIR (default: _site). Files there that are not the "
+                   "site's own (a CNAME, say) are left alone.")
+@click.option("--check", "check_dir", metavar="DIR", type=click.Path(),
+              help="Exit 1 and name the files that differ when DIR is not what the catalog "
+                   "renders; write nothing.")
+@click.option("--title", default=DEFAULT_TITLE, show_default=True, help="The page's title.")
+@click.option("--base-url", metavar="URL", callback=_base_url,
+              help="Where the site is published (e.g. https://USER.github.io/REPO/); "
+                   "written as the page's canonical link. The site itself uses relative "
+                   "links only, so it works from any folder or sub-path.")
+@filter_options
+@pass_catalog
+def site(ctx: CatalogContext, output: str | None, check_dir: str | None, title: str,
+         base_url: str | None, filters: Filters) -> None:
+    """A static site of the list: search, filters and citations in the page.
+
+    \b
+    Examples:
+      ssl-bib render site -o _site
+      ssl-bib render site --check docs/site
+      ssl-bib render site -o contrastive --category Contrastive --title "Contrastive SSL"
+    """
+    from ..codecs.fields import ExportError
+    from ..site import output as site_output
+    from ..site.build import build_site
+
+    if output and check_dir:
+        raise click.UsageError("give -o or --check, not both")
+    if check_dir is not None and not Path(check_dir).is_dir():
+        what = "not a folder" if Path(check_dir).exists() else "no such folder"
+        fail(f"{check_dir}: {what}", 2)
+    loaded = ctx.load()
+    entries = selected(loaded, filters)
+    from ..progress import Progress
+
+    try:
+        with Progress(len(entries), "render site") as progress:
+            built = build_site(loaded.catalog, entries, title=title, base_url=base_url,
+                               on_cited=progress.advance)
+    except ExportError as exc:
+        fail_input(export_failure(loaded, exc, "nothing written"))
+    for entry, message in built.warnings:
+        click.echo(f"ssl-bib: {loaded.name}:{loaded.line_of(entry)}: entry {entry.key}: "
+                   f"warning: {message}", err=True)
+
+    if check_dir is not None:
+        folder = Path(check_dir)
+        diff = site_output.compare(built.files, folder)
+        if not diff:
+            click.echo(f"{folder}: up to date", err=True)
+            return
+        click.echo(f"{folder}: not what the catalog renders ({diff.summary()}); run "
+                   f"`ssl-bib render site -o {folder}`", err=True)
+        sys.exit(1)
+
+    folder = Path(output or "_site")
+    try:
+        diff = site_output.write(built.files, folder)
+    except OSError as exc:
+        fail(f"cannot write {exc.filename or folder}: {exc.strerror or exc}", 1)
+    size = sum(len(content) for content in built.files.values())
+    state = (f"{len(diff.changed) + len(diff.missing)} files written, "
+             f"{len(diff.extra)} removed" if diff else "unchanged")
+    click.echo(f"wrote {folder}/index.html: {len(entries)} papers, {len(built.files)} files, "
+               f"{size / 1024:.0f} KB ({state})", err=True)

@@ -1,0 +1,150 @@
+"""One writer of a catalog at a time: an advisory lock file beside it.
+
+The lock is a kernel lock (flock) on `.NAME.lock` in the catalog's folder, so
+a writer that is killed never leaves a stale lock behind: the kernel drops it
+with the process. The file also holds a line describing the holder (pid, host,
+command, since when) for the message a waiting writer prints. The holder
+removes the file when it is done, and a writer that locked a file someone just
+removed tries again, so the lock never lingers as a stray file in the folder.
+
+Locks are re-entrant within a process (a command holds the lock from load to
+its last save; save() takes it again), and a lock of a folder where no lock
+file can be made (read-only) is no lock: writing there fails anyway.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import errno
+import fcntl
+import os
+import socket
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+DEFAULT_TIMEOUT = 30.0
+TIMEOUT_ENV = "SSL_BIB_LOCK_TIMEOUT"
+_POLL = 0.05
+
+_held: dict[Path, int] = {}        # lock file -> how many times this process holds it
+_held_guard = threading.Lock()
+
+
+class LockTimeout(Exception):
+    """Another writer held the lock for longer than we wait. One line."""
+
+
+def lock_path(target: Path) -> Path:
+    """The lock file of a file: beside the file a link points to, so two links
+    to one catalog share one lock."""
+    real = Path(os.path.realpath(target))
+    return real.with_name(f".{real.name}.lock")
+
+
+def timeout_from_env() -> float:
+    """SSL_BIB_LOCK_TIMEOUT in seconds (0: do not wait); ValueError if malformed."""
+    raw = os.environ.get(TIMEOUT_ENV, "").strip()
+    if not raw:
+        return DEFAULT_TIMEOUT
+    value = float(raw)
+    if not value >= 0 or value == float("inf"):
+        raise ValueError(raw)
+    return value
+
+
+def describe_self(command: str) -> str:
+    since = dt.datetime.now().astimezone().isoformat(timespec="seconds")
+    return f"pid {os.getpid()} on {socket.gethostname()} ({command}) since {since}"
+
+
+@contextlib.contextmanager
+def locked(target: Path, command: str | None = None,
+           timeout: float | None = None) -> Iterator[None]:
+    """Hold the lock of `target` (a catalog path) for the block; wait up to
+    `timeout` seconds (default: SSL_BIB_LOCK_TIMEOUT or 30) for another
+    holder, then raise LockTimeout naming it."""
+    path = lock_path(target)
+    with _held_guard:
+        if path in _held:
+            _held[path] += 1
+            reentered = True
+        else:
+            reentered = False
+    if reentered:
+        try:
+            yield
+        finally:
+            with _held_guard:
+                _held[path] -= 1
+        return
+    if timeout is None:
+        timeout = timeout_from_env()
+    fd = _acquire(path, command or _command_line(), timeout)
+    with _held_guard:
+        _held[path] = 1
+    try:
+        yield
+    finally:
+        with _held_guard:
+            del _held[path]
+        if fd is not None:
+            _release(path, fd)
+
+
+def _command_line() -> str:
+    args = [Path(sys.argv[0]).name, *sys.argv[1:3]] if sys.argv else ["python"]
+    return " ".join(a for a in args if a)
+
+
+def _acquire(path: Path, command: str, timeout: float) -> int | None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        except OSError as exc:
+            if exc.errno in (errno.EACCES, errno.EROFS, errno.EPERM, errno.ENOENT, errno.ENOTDIR):
+                return None   # no folder, or one we cannot write: the write itself will say so
+            raise
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            os.close(fd)
+            if exc.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+                raise
+            if time.monotonic() >= deadline:
+                raise LockTimeout(_busy_message(path, timeout)) from None
+            time.sleep(_POLL)
+            continue
+        # The holder before us may have removed the file between our open
+        # and our flock: then we locked a file nobody else will look at.
+        try:
+            same = os.fstat(fd).st_ino == os.stat(path).st_ino
+        except FileNotFoundError:
+            same = False
+        if not same:
+            os.close(fd)
+            continue
+        os.ftruncate(fd, 0)
+        os.write(fd, (describe_self(command) + "\n").encode("utf-8", "replace"))
+        return fd
+
+
+def _release(path: Path, fd: int) -> None:
+    with contextlib.suppress(OSError):
+        os.unlink(path)              # while still locked: the next writer re-opens
+    os.close(fd)
+
+
+def _busy_message(path: Path, timeout: float) -> str:
+    try:
+        holder = path.read_text(encoding="utf-8", errors="replace").strip()
+    except OSError:
+        holder = ""
+    holder = " ".join(holder.split())[:300] or "another process"
+    waited = f"after waiting {timeout:g} s" if timeout else "and not waiting"
+    return (f"{path.name[1:-5]} is being written by {holder}; gave up {waited} "
+            f"(set {TIMEOUT_ENV} to wait longer)")

@@ -1,0 +1,269 @@
+"""What ssl-bib does to the files it writes: read-only catalogs, linked
+catalogs, permissions, and targets that are not regular files."""
+
+from __future__ import annotations
+
+import os
+import stat
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from ssl_bib import file_lock
+from ssl_bib.atomic import safe_mode, write_atomic, write_through
+from ssl_bib.cli import cli
+
+CATALOG = """\
+schema = 1
+categories = ["Contrastive"]
+
+[venues.MedIA]
+name = "Medical Image Analysis"
+kind = "journal"
+
+[[entries]]
+key = "first2020"
+title = "The first paper"
+year = 2020
+venue = "MedIA"
+"""
+
+BIB = """\
+@article{new2021,
+  title = {A new paper about lesion segmentation},
+  author = {Doe, Jane},
+  journal = {Medical Image Analysis},
+  year = {2021},
+}
+"""
+
+
+@pytest.fixture
+def umask_022() -> Iterator[None]:
+    old = os.umask(0o022)
+    yield
+    os.umask(old)
+
+
+def _run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.output
+
+
+def _catalog(tmp_path: Path) -> Path:
+    path = tmp_path / "entries.toml"
+    path.write_text(CATALOG, encoding="utf-8")
+    (tmp_path / "new.bib").write_text(BIB, encoding="utf-8")
+    return path
+
+
+# -- read-only catalogs ------------------------------------------------------------
+
+
+def test_a_read_only_catalog_is_refused_as_editors_do(tmp_path: Path) -> None:
+    path = _catalog(tmp_path)
+    path.chmod(0o444)
+    code, out = _run("--catalog", str(path), "import", str(tmp_path / "new.bib"))
+    assert code == 1
+    assert out.strip().splitlines()[-1] == (
+        f"ssl-bib: {path}: the catalog is read-only (mode 444); nothing was written "
+        "(give --force to write it anyway)")
+    assert path.read_text(encoding="utf-8") == CATALOG
+    # A dry run must not promise what the real run refuses.
+    code, _ = _run("--catalog", str(path), "import", "--dry-run", str(tmp_path / "new.bib"))
+    assert code == 1
+
+
+def test_force_writes_a_read_only_catalog_and_keeps_it_read_only(tmp_path: Path) -> None:
+    path = _catalog(tmp_path)
+    path.chmod(0o444)
+    code, out = _run("--catalog", str(path), "import", "--force", str(tmp_path / "new.bib"))
+    assert code == 0, out
+    assert "A new paper about lesion segmentation" in path.read_text(encoding="utf-8")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o444
+
+
+@pytest.mark.parametrize("command", [["enrich", "--crossref-url", "http://127.0.0.1:9"],
+                                     ["zotero", "pull", "--group", "1"],
+                                     ["zotero", "sync", "--group", "1"]])
+def test_every_catalog_writer_refuses_a_read_only_catalog_before_any_work(
+        tmp_path: Path, command: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ZOTERO_API_KEY", "abc")
+    path = _catalog(tmp_path)
+    path.chmod(0o444)
+    code, out = _run("--catalog", str(path), *command)
+    assert code == 1 and "the catalog is read-only (mode 444)" in out
+
+
+def test_zotero_status_reads_a_read_only_catalog(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ZOTERO_API_KEY", "abc")
+    path = _catalog(tmp_path)
+    path.chmod(0o444)
+    code, out = _run("--catalog", str(path), "zotero", "status", "--group", "1",
+                     "--zotero-url", "http://127.0.0.1:9")
+    assert "read-only" not in out
+
+
+# -- linked catalogs ----------------------------------------------------------------
+
+
+def test_a_linked_catalog_is_written_through_to_its_target(tmp_path: Path) -> None:
+    other_repo = tmp_path / "other" / "data"
+    other_repo.mkdir(parents=True)
+    target = _catalog(other_repo)
+    target.chmod(0o640)
+    (tmp_path / "new.bib").write_text(BIB, encoding="utf-8")
+    link = tmp_path / "entries.toml"
+    link.symlink_to(os.path.relpath(target, tmp_path))
+    code, out = _run("--catalog", str(link), "import", str(tmp_path / "new.bib"))
+    assert code == 0, out
+    assert link.is_symlink() and link.resolve() == target.resolve()
+    assert "A new paper about lesion segmentation" in target.read_text(encoding="utf-8")
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
+    # Temp file and lock were beside the target, and are gone.
+    assert sorted(p.name for p in other_repo.iterdir()) == ["entries.toml", "new.bib"]
+    assert file_lock.lock_path(link) == target.with_name(".entries.toml.lock")
+
+
+def test_a_catalog_that_is_not_a_regular_file_is_refused(tmp_path: Path) -> None:
+    fifo = tmp_path / "entries.toml"
+    os.mkfifo(fifo)
+    (tmp_path / "new.bib").write_text(BIB, encoding="utf-8")
+    code, out = _run("--catalog", str(fifo), "import", str(tmp_path / "new.bib"))
+    assert code in (1, 2) and "not a regular file" in out
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+
+
+# -- permissions ----------------------------------------------------------------------
+
+
+def test_no_special_bits_and_no_write_bits_beyond_the_umask(umask_022: None) -> None:
+    assert safe_mode(None) == 0o644
+    assert safe_mode(stat.S_IFREG | 0o4777) == 0o755
+    assert safe_mode(stat.S_IFREG | 0o2664) == 0o644
+    assert safe_mode(stat.S_IFREG | 0o1600) == 0o600
+    assert safe_mode(stat.S_IFREG | 0o444) == 0o444
+
+
+def test_a_group_writable_catalog_stays_so_under_a_group_umask(tmp_path: Path) -> None:
+    path = tmp_path / "entries.toml"
+    path.write_text("a", encoding="utf-8")
+    path.chmod(0o664)
+    old = os.umask(0o002)
+    try:
+        write_through(path, "b")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o664
+
+
+def test_export_over_a_link_to_a_setuid_world_writable_file(tmp_path: Path,
+                                                            umask_022: None) -> None:
+    """The issue's case: references.bib linked to a 4777 file produced a 4777
+    file. The link is replaced (exports never follow it), the new file gets a
+    new file's mode, and the linked file is untouched."""
+    path = _catalog(tmp_path)
+    victim = tmp_path / "victim"
+    victim.write_text("keep", encoding="utf-8")
+    victim.chmod(0o4777)
+    out_file = tmp_path / "references.bib"
+    out_file.symlink_to(victim)
+    code, out = _run("--catalog", str(path), "export", "-f", "bibtex", "-o", str(out_file))
+    assert code == 0, out
+    assert not out_file.is_symlink()
+    assert stat.S_IMODE(out_file.stat().st_mode) == 0o644
+    assert victim.read_text(encoding="utf-8") == "keep"
+    assert stat.S_IMODE(victim.stat().st_mode) == 0o4777
+
+
+def test_export_over_a_setuid_world_writable_file_drops_the_bits(tmp_path: Path,
+                                                                  umask_022: None) -> None:
+    path = _catalog(tmp_path)
+    out_file = tmp_path / "references.bib"
+    out_file.write_text("old", encoding="utf-8")
+    out_file.chmod(0o4777)
+    assert _run("--catalog", str(path), "export", "-f", "bibtex", "-o", str(out_file))[0] == 0
+    assert stat.S_IMODE(out_file.stat().st_mode) == 0o755
+
+
+def test_export_all_never_copies_a_linked_files_mode(tmp_path: Path, umask_022: None) -> None:
+    path = _catalog(tmp_path)
+    folder = tmp_path / "out"
+    folder.mkdir()
+    victim = tmp_path / "victim"
+    victim.write_text("keep", encoding="utf-8")
+    victim.chmod(0o6777)
+    (folder / "references.ris").symlink_to(victim)
+    (folder / "references.json").write_text("[]", encoding="utf-8")
+    (folder / "references.json").chmod(0o2666)
+    assert _run("--catalog", str(path), "export", "--all", str(folder))[0] == 0
+    modes = {p.name: stat.S_IMODE(p.lstat().st_mode) for p in folder.iterdir()}
+    assert modes == {"references.bib": 0o644, "references-biblatex.bib": 0o644,
+                     "references.ris": 0o644, "references.json": 0o644}
+    assert stat.S_IMODE(victim.stat().st_mode) == 0o6777
+
+
+def test_state_and_cache_files_get_safe_modes(tmp_path: Path, umask_022: None) -> None:
+    path = tmp_path / "state.json"
+    path.write_text("{}", encoding="utf-8")
+    path.chmod(0o4666)
+    write_atomic(path, "{}")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o644
+
+
+# -- devices, pipes and folders --------------------------------------------------------
+
+
+def test_export_to_a_full_device_fails_in_one_line_and_keeps_the_device(tmp_path: Path) -> None:
+    if not Path("/dev/full").exists():
+        pytest.skip("no /dev/full on this system")
+    path = _catalog(tmp_path)
+    code, out = _run("--catalog", str(path), "export", "-f", "bibtex", "-o", "/dev/full")
+    assert code == 1
+    assert out.strip() == "ssl-bib: cannot write /dev/full: No space left on device"
+    assert stat.S_ISCHR(os.stat("/dev/full").st_mode)
+
+
+def test_export_streams_into_a_named_pipe(tmp_path: Path) -> None:
+    path = _catalog(tmp_path)
+    fifo = tmp_path / "refs.fifo"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    code, out = _run("--catalog", str(path), "export", "-f", "bibtex", "-o", str(fifo))
+    reader.join(timeout=30)
+    assert code == 0, out
+    assert b"@article{first2020," in received[0]
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+
+
+def test_export_to_a_folder_or_socket_is_refused(tmp_path: Path) -> None:
+    import socket
+
+    path = _catalog(tmp_path)
+    sock_path = tmp_path / "s.sock"
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(str(sock_path))
+    try:
+        code, out = _run("--catalog", str(path), "export", "-f", "ris", "-o", str(sock_path))
+    finally:
+        server.close()
+    assert code == 1 and "not a regular file" in out
+    assert stat.S_ISSOCK(sock_path.stat().st_mode)
+    folder = tmp_path / "dir"
+    folder.mkdir()
+    code, out = _run("--catalog", str(path), "export", "-f", "ris", "-o", str(folder))
+    assert code == 1 and "Is a directory" in out
+
+
+def test_readme_to_a_full_device_fails(tmp_path: Path) -> None:
+    if not Path("/dev/full").exists():
+        pytest.skip("no /dev/full on this system")
+    path = _catalog(tmp_path)
+    code, out = _run("--catalog", str(path), "render", "readme", "-o", "/dev/full")
+    assert code != 0 and "No space left on device" in out

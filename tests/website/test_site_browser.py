@@ -1,0 +1,512 @@
+"""The site in a real browser (headless Chromium through Selenium), opened from
+file://: the count, search and filters against `ssl-bib list`, the state in
+the URL across a reload, Cite against `ssl-bib export`, copy and download,
+"Download these N", no console errors, no request but the site's own files,
+the page without JavaScript, keyboard use, phone width and axe-core."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+from browser import axe_source, chromium, console_errors, http_server, requested_urls, wait_for
+from click.testing import CliRunner
+from site_catalogs import BUNDLED, hostile_catalog, write_catalog
+
+from ssl_bib.cli import cli
+from ssl_bib.textnorm import search_fold, search_terms
+
+FORMATS = ("bibtex", "biblatex", "ris", "csljson")
+
+
+def ssl_bib(catalog: Path, *args: str) -> str:
+    result = CliRunner().invoke(cli, ["--catalog", str(catalog), *args])
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def listed(catalog: Path, params: list[tuple[str, str]]) -> list[str]:
+    """`ssl-bib list --json` with the options the URL parameters stand for."""
+    option = {"q": "--search", "year": "--year", "venue": "--venue", "category": "--category"}
+    args: list[str] = []
+    for name, value in params:
+        args += ["--has-code"] if name == "code" else [option[name], value]
+    return [e["key"] for e in json.loads(ssl_bib(catalog, "list", "--json", *args))]
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Path]]:
+    """name -> (catalog, site folder), rendered by the command itself."""
+    root = tmp_path_factory.mktemp("sites")
+    hostile = write_catalog(hostile_catalog(), root / "hostile.toml")
+    out = {}
+    for name, catalog in (("bundled", BUNDLED), ("hostile", hostile)):
+        folder = root / name
+        result = CliRunner().invoke(cli, ["--catalog", str(catalog), "render", "site",
+                                          "-o", str(folder)])
+        assert result.exit_code == 0, result.output
+        out[name] = (catalog, folder)
+    return out
+
+
+@pytest.fixture(scope="module")
+def downloads(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("downloads")
+
+
+@pytest.fixture(scope="module")
+def browser(downloads: Path) -> Iterator[Any]:
+    with chromium(downloads=downloads) as driver:
+        yield driver
+
+
+@pytest.fixture
+def page(browser: Any, sites: dict[str, tuple[Path, Path]]) -> Iterator[Any]:
+    """Opens a site (and its query) and, after the test, holds the page to no
+    console errors."""
+    def open_page(name: str = "bundled", params: list[tuple[str, str]] | None = None) -> Any:
+        url = (sites[name][1] / "index.html").as_uri()
+        if params:
+            url += "?" + urlencode(params)
+        browser.get(url)
+        wait_for(browser, "window.sslBib")
+        return browser
+
+    browser.get_log("browser")  # drop what earlier tests left
+    yield open_page
+    assert console_errors(browser) == []
+
+
+def shown_keys(driver: Any) -> list[str]:
+    """The papers a reader sees, from the DOM (not from the script's state), in
+    catalog order (the page orders them by year section, `list` by the catalog)."""
+    seen = driver.execute_script(
+        "return Array.from(document.querySelectorAll('li.paper'))"
+        ".filter(li => li.offsetParent !== null).map(li => li.id)")
+    order = driver.execute_script(
+        "return JSON.parse(document.querySelector('script[type=\"application/json\"]')"
+        ".textContent).papers.map(p => p[0])")
+    assert len(set(seen)) == len(seen)
+    return sorted(seen, key=order.index)
+
+
+def status(driver: Any) -> str:
+    return driver.execute_script("return document.querySelector('p.status').textContent")
+
+
+# -- count, search and filters ------------------------------------------------------
+
+def test_count_of_papers(page: Any) -> None:
+    driver = page()
+    assert status(driver) == "62 papers"
+    assert len(shown_keys(driver)) == 62
+    assert driver.find_element("css selector", "span.total").text == "62 papers"
+    assert driver.find_element("css selector", ".download-count").text == "62"
+
+
+QUERIES: list[list[tuple[str, str]]] = [
+    [("q", "rubiks cube")], [("q", "Rubik’s Cube+")], [("q", "RUBIK'S")],
+    [("q", "Zongwei Zhou")], [("q", "Zhou, Zongwei")], [("q", "zhou zongwei")],
+    [("q", "self-supervised")], [("q", "selfsupervised")], [("q", "3D")],
+    [("q", "covid 19")], [("q", "MICCAI")], [("q", "medical image analysis")],
+    [("q", "10.1007/978-3-030-32251-9_42")], [("q", "2203.05573")],
+    [("q", "arXiv:2203.05573")], [("q", "no such paper")], [("q", "   ")],
+    [("year", "2020"), ("venue", "MICCAI")],
+    [("year", "2019"), ("year", "2021")],
+    [("year", "2019..2021"), ("category", "Contrastive")],
+    [("year", "2022..")],
+    [("venue", "IEEE-TMI"), ("venue", "MedIA")],
+    [("venue", "medical image analysis")],
+    [("category", "Contrastive"), ("code", "1")],
+    [("category", "mae"), ("category", "Generative"), ("q", "self")],
+    [("code", "1"), ("q", "segmentation")],
+]
+
+
+@pytest.mark.parametrize("params", QUERIES, ids=[urlencode(q) for q in QUERIES])
+def test_search_and_filters_select_what_list_selects(
+        page: Any, sites: dict[str, tuple[Path, Path]], params: list[tuple[str, str]]) -> None:
+    driver = page("bundled", params)
+    expected = listed(sites["bundled"][0], params)
+    assert shown_keys(driver) == expected
+    assert driver.execute_script("return sslBib.shown()") == expected
+    assert status(driver) == ("62 papers" if len(expected) == 62 else
+                              f"Showing {len(expected)} of 62 papers")
+    empty = driver.find_element("css selector", "p.no-results")
+    assert empty.is_displayed() is (not expected)
+
+
+HOSTILE_QUERIES = [[("q", q)] for q in (
+    "muller", "Müller-Lüdenscheidt", "ALVARO", "alvaro hervella", "Hervella, Álvaro S.",
+    "o'brien", "obrien", "zoe", "Ünal Ayşe", "unal ayse", "lukasiewicz", "Łukasiewicz",
+    "<script>", "alert", "rubiks", "“quoted”", "\\input", "x²", "α-synuclein", "van der berg",
+    "World Health Organization", "10.1016/j.eswa.2021.115598", "2211.14715", "doi:10.1101",
+    "onerror", "tag", "évil", "i tag i")] + [[("venue", "EVIL")], [("category", "<i>Tag</i>")]]
+
+
+@pytest.mark.parametrize("params", HOSTILE_QUERIES, ids=[urlencode(q) for q in HOSTILE_QUERIES])
+def test_awkward_text_is_found_as_list_finds_it(
+        page: Any, sites: dict[str, tuple[Path, Path]], params: list[tuple[str, str]]) -> None:
+    driver = page("hostile", params)
+    assert shown_keys(driver) == listed(sites["hostile"][0], params)
+
+
+FOLD_SAMPLES = [
+    "Rubik’s Cube+", "Straße", "ÆON Øre œuvre", "Łódź", "Đorđe", "Þór", "ıstanbul", "İstanbul",
+    "ΟΔΟΣ ὀδός", "Ελληνικά", "Иван Петров", "東京大学", "ﬁne ﬂow", "x² ½ Ⅻ", "e\u0301",
+    "snake_case", "a\u00a0b\u2003c\u3000d", "tab\there", "emoji 😀 ok", "Ǆ ǅ ǆ", "ᾼ",
+    "‘single’ “double” «guillemets»", "C++ & C#", "ﬀ ẞ ß", "Ⓐⓑ", "ｆｕｌｌｗｉｄｔｈ",
+]
+
+
+def test_the_page_folds_text_as_python_does(page: Any) -> None:
+    driver = page()
+    folded = driver.execute_script("return arguments[0].map(sslBib.fold)", FOLD_SAMPLES)
+    assert folded == [search_fold(s) for s in FOLD_SAMPLES]
+    terms = driver.execute_script("return arguments[0].map(sslBib.searchTerms)", FOLD_SAMPLES)
+    assert terms == [search_terms(s) for s in FOLD_SAMPLES]
+
+
+def test_facet_counts_say_what_ticking_adds(page: Any, sites: dict[str, tuple[Path, Path]]
+                                            ) -> None:
+    catalog = sites["bundled"][0]
+    driver = page("bundled", [("q", "self"), ("year", "2020")])
+    counts = driver.execute_script(
+        "return Array.from(document.querySelectorAll('.facet-venue li')).map(li => "
+        "[li.querySelector('input').value, li.querySelector('.count').textContent])")
+    for venue, count in counts[:8]:
+        # Ticking a venue when none is ticked gives exactly that venue's papers.
+        expected = listed(catalog, [("q", "self"), ("year", "2020"), ("venue", venue)]) \
+            if count != "(0)" else []
+        assert count == f"({len(expected)})", venue
+    years = driver.execute_script(
+        "return Array.from(document.querySelectorAll('.facet-year li')).map(li => "
+        "[li.querySelector('input').value, li.querySelector('.count').textContent])")
+    for year, count in years:
+        # Other years add to the ticked one: the count is that year's own papers.
+        assert count == f"({len(listed(catalog, [('q', 'self'), ('year', year)]))})", year
+
+
+# -- typing, the URL and a reload ------------------------------------------------------
+
+def test_typing_updates_the_list_and_the_url_which_survives_a_reload(
+        page: Any, sites: dict[str, tuple[Path, Path]]) -> None:
+    from selenium.webdriver.common.by import By
+
+    catalog = sites["bundled"][0]
+    driver = page()
+    box = driver.find_element(By.CSS_SELECTOR, 'input[type="search"]')
+    box.send_keys("rubik")
+    assert shown_keys(driver) == listed(catalog, [("q", "rubik")])
+    box.send_keys("s cube")
+    assert shown_keys(driver) == listed(catalog, [("q", "rubiks cube")])
+    driver.find_element(By.CSS_SELECTOR, '.facet-year input[value="2020"]').click()
+    driver.find_element(By.CSS_SELECTOR, '.facet-venue input[value="MICCAI"]').click()
+    expected = listed(catalog, [("q", "rubiks cube"), ("year", "2020"), ("venue", "MICCAI")])
+    assert shown_keys(driver) == expected == ["RevisitingRubiksCube2020"]
+    assert driver.current_url.endswith("index.html?q=rubiks+cube&year=2020&venue=MICCAI")
+    driver.refresh()
+    wait_for(driver, "window.sslBib")
+    assert shown_keys(driver) == expected
+    assert driver.find_element(By.CSS_SELECTOR, 'input[type="search"]').get_attribute(
+        "value") == "rubiks cube"
+    assert driver.find_element(By.CSS_SELECTOR, '.facet-year input[value="2020"]').is_selected()
+    assert driver.find_element(By.CSS_SELECTOR, '.facet-venue input[value="MICCAI"]').is_selected()
+    # Clearing empties the URL's query and shows everything again.
+    driver.find_element(By.CSS_SELECTOR, "button.clear").click()
+    wait_for(driver, "document.querySelector('p.status').textContent === '62 papers'")
+    assert driver.current_url.endswith("index.html")
+    assert len(shown_keys(driver)) == 62
+
+
+def test_a_shared_link_with_an_anchor_keeps_it(page: Any) -> None:
+    driver = page("bundled", [("category", "Contrastive")])
+    driver.get(driver.current_url + "#RubiksCubeSelf2020")
+    wait_for(driver, "window.sslBib")
+    driver.find_element("css selector", '.facet-code input').click()
+    assert driver.current_url.endswith("?category=Contrastive&code=1#RubiksCubeSelf2020")
+
+
+# -- citations -----------------------------------------------------------------------
+
+def open_cite(driver: Any, key: str) -> dict[str, str]:
+    button = driver.find_element("css selector", f'[id="{key}"] button.cite')
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
+    button.click()
+    wait_for(driver, f"document.getElementById('{key}~cite')")
+    assert button.get_attribute("aria-expanded") == "true"
+    return driver.execute_script(
+        "return Object.fromEntries(Array.from(document.getElementById(arguments[0] + '~cite')"
+        ".querySelectorAll('textarea')).map(t => [t.dataset.format, t.value]))", key)
+
+
+def test_cite_gives_exactly_what_export_writes(page: Any, sites: dict[str, tuple[Path, Path]]
+                                               ) -> None:
+    catalog = sites["bundled"][0]
+    driver = page()
+    keys = driver.execute_script("return sslBib.shown()")
+    for key in keys[::5]:  # every fifth paper, all four formats
+        texts = open_cite(driver, key)
+        for fmt in FORMATS:
+            assert texts[fmt] == ssl_bib(catalog, "export", "-f", fmt, "--key", key), (key, fmt)
+
+
+def test_cite_of_hostile_entries(page: Any, sites: dict[str, tuple[Path, Path]]) -> None:
+    catalog, _ = sites["hostile"]
+    driver = page("hostile")
+    for key in ("scriptTitle2022", "vanderBergSpecial2020", "hervellaSelfsupervisedMultimodal2021"):
+        texts = open_cite(driver, key)
+        for fmt in FORMATS:
+            assert texts[fmt] == ssl_bib(catalog, "export", "-f", fmt, "--key", key)
+    # Entries the writers refuse have no Cite; nothing ran that the catalog wrote.
+    assert not driver.find_elements("css selector", '[id="jsLink2021"] button.cite')
+    assert driver.execute_script("return document.querySelectorAll('img, script').length") == 3
+    from selenium.common.exceptions import NoAlertPresentException
+
+    with pytest.raises(NoAlertPresentException):
+        _ = driver.switch_to.alert.text
+
+
+def test_copy_uses_the_clipboard_and_falls_back_to_a_selection(page: Any) -> None:
+    driver = page()
+    driver.execute_cdp_cmd("Browser.grantPermissions", {
+        "permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"]})
+    texts = open_cite(driver, "ModelsGenesisGeneric2019")
+    panel = "document.getElementById('ModelsGenesisGeneric2019~cite')"
+    driver.execute_script(f"{panel}.querySelectorAll('button.copy')[2].click()")  # RIS
+    wait_for(driver, f"{panel}.querySelector('.cite-status').textContent")
+    said = driver.execute_script(f"return {panel}.querySelector('.cite-status').textContent")
+    assert said == "Copied the RIS to the clipboard."
+    clipboard = driver.execute_async_script(
+        "navigator.clipboard.readText().then(arguments[0], e => arguments[0]('ERR ' + e))")
+    assert clipboard == texts["ris"]
+    # Without the Clipboard API (refused, or an old browser): the text is selected.
+    driver.execute_script("navigator.clipboard.writeText = () => Promise.reject(new Error('no'))")
+    driver.execute_script(f"{panel}.querySelectorAll('button.copy')[0].click()")
+    wait_for(driver, f"{panel}.querySelector('.cite-status').textContent.startsWith('Selected')")
+    selected = driver.execute_script(
+        "const t = document.activeElement; return [t.tagName, t.dataset.format, "
+        "t.value.substring(t.selectionStart, t.selectionEnd)]")
+    assert selected == ["TEXTAREA", "bibtex", texts["bibtex"]]
+
+
+def wait_for_file(path: Path, timeout: float = 10.0) -> bytes:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if path.exists() and not path.with_name(path.name + ".crdownload").exists():
+            data = path.read_bytes()
+            if data:
+                return data
+        time.sleep(0.05)
+    raise AssertionError(f"{path.name} was not downloaded")
+
+
+def test_download_one_citation(page: Any, downloads: Path,
+                               sites: dict[str, tuple[Path, Path]]) -> None:
+    driver = page()
+    open_cite(driver, "ModelsGenesisGeneric2019")
+    driver.execute_script("document.getElementById('ModelsGenesisGeneric2019~cite')"
+                          ".querySelectorAll('button.save')[1].click()")  # biblatex
+    data = wait_for_file(downloads / "ModelsGenesisGeneric2019-biblatex.bib")
+    assert data.decode("utf-8") == ssl_bib(sites["bundled"][0], "export", "-f", "biblatex",
+                                           "--key", "ModelsGenesisGeneric2019")
+
+
+@pytest.mark.parametrize("params", [[("category", "Contrastive"), ("year", "2020..")],
+                                    [("q", "segmentation")]])
+def test_download_these_n(page: Any, downloads: Path, sites: dict[str, tuple[Path, Path]],
+                          params: list[tuple[str, str]]) -> None:
+    catalog = sites["bundled"][0]
+    driver = page("bundled", params)
+    count = len(listed(catalog, params))
+    assert driver.find_element("css selector", ".download-count").text == str(count)
+    filter_args: list[str] = []
+    for name, value in params:
+        filter_args += [{"q": "--search", "year": "--year", "category": "--category"}[name],
+                        value]
+    for fmt, filename in (("bibtex", "references.bib"), ("ris", "references.ris"),
+                          ("csljson", "references.json")):
+        target = downloads / filename
+        target.unlink(missing_ok=True)
+        driver.find_element("css selector", f'.download-all button[data-format="{fmt}"]').click()
+        data = wait_for_file(target)
+        assert data.decode("utf-8") == ssl_bib(catalog, "export", "-f", fmt, *filter_args)
+    assert status(driver) == f"Downloaded {count} papers as references.json."
+
+
+# -- what is loaded ----------------------------------------------------------------------
+
+def test_no_request_but_the_sites_own_files(page: Any, browser: Any,
+                                            sites: dict[str, tuple[Path, Path]]) -> None:
+    """From file://: DevTools' network log lists every request."""
+    folder = sites["bundled"][1]
+    own = {p.as_uri() for p in folder.rglob("*") if p.is_file()}
+    requested_urls(browser)
+    driver = page()
+    open_cite(driver, "ModelsGenesisGeneric2019")
+    asked = requested_urls(driver)
+    assert (folder / "index.html").as_uri() in asked
+    assert any("/cite/" in url for url in asked)  # the citations came from the site too
+    assert set(asked) <= own
+
+
+def test_served_under_a_sub_path_it_asks_only_its_own_host(
+        browser: Any, sites: dict[str, tuple[Path, Path]], tmp_path: Path) -> None:
+    """As GitHub Pages serves it (https://USER.github.io/REPO/): Resource Timing
+    lists every file the page loaded, all under the site's own path."""
+    shutil.copytree(sites["bundled"][1], tmp_path / "ssl-bib" / "list")
+    browser.get_log("browser")
+    with http_server(tmp_path) as root:
+        base = f"{root}/ssl-bib/list/"
+        browser.get(base)
+        wait_for(browser, "window.sslBib")
+        open_cite(browser, "ModelsGenesisGeneric2019")
+        loaded = browser.execute_script(
+            "return performance.getEntriesByType('resource').map(e => e.name)")
+        assert len(loaded) == 3 and any("/cite/" in url for url in loaded)  # css, js, cite
+        assert all(url.startswith(base) for url in loaded), loaded
+        assert status(browser) == "62 papers"
+        browser.find_element("css selector", 'input[type="search"]').send_keys("rubik")
+        assert browser.current_url == base + "?q=rubik"
+        assert console_errors(browser) == []
+        browser.get("about:blank")
+
+
+# -- without JavaScript ------------------------------------------------------------------
+
+def test_without_javascript_the_whole_list_is_there(sites: dict[str, tuple[Path, Path]]
+                                                    ) -> None:
+    from selenium.webdriver.common.by import By
+
+    with chromium(javascript=False) as driver:
+        driver.get((sites["bundled"][1] / "index.html").as_uri())
+        papers = driver.find_elements(By.CSS_SELECTOR, "li.paper")
+        assert len(papers) == 62 and all(p.is_displayed() for p in papers)
+        assert driver.execute_script is not None
+        first = papers[0]
+        assert first.find_element(By.CSS_SELECTOR, "h3 a").is_displayed()
+        assert first.find_element(By.CSS_SELECTOR, ".meta").text.startswith("ISBI 2023")
+        # What only the script can do is not offered.
+        for selector in ("form.controls", "p.status", "div.download-all", "button.cite"):
+            assert not any(e.is_displayed() for e in driver.find_elements(By.CSS_SELECTOR,
+                                                                          selector)), selector
+        assert [h.text for h in driver.find_elements(By.CSS_SELECTOR, "h2")] == \
+            ["2023", "2022", "2021", "2020", "2019", "2018", "2017"]
+        # The native disclosure still shows every author.
+        details = driver.find_element(By.CSS_SELECTOR, "details.authors")
+        details.find_element(By.TAG_NAME, "summary").click()
+        assert details.find_element(By.TAG_NAME, "p").is_displayed()
+        assert driver.find_element(By.CSS_SELECTOR, "span.total").text == "62 papers"
+        assert console_errors(driver) == []
+
+
+# -- keyboard, phone, accessibility ---------------------------------------------------
+
+def focused(driver: Any) -> dict[str, str]:
+    return driver.execute_script(
+        "const e = document.activeElement, s = getComputedStyle(e); return {tag: e.tagName, "
+        "cls: e.className, text: e.textContent.trim(), outline: s.outlineStyle, "
+        "width: s.outlineWidth}")
+
+
+def test_keyboard_alone(page: Any, sites: dict[str, tuple[Path, Path]]) -> None:
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    driver = page()
+    keys = ActionChains(driver)
+    keys.send_keys(Keys.TAB).perform()
+    first = focused(driver)
+    assert first["cls"] == "skip-link" and first["outline"] == "solid"
+    assert driver.find_element("css selector", "a.skip-link").is_displayed()
+    keys.send_keys(Keys.TAB).perform()  # the search box
+    assert focused(driver)["tag"] == "INPUT"
+    keys.send_keys("models genesis").perform()
+    assert shown_keys(driver) == listed(sites["bundled"][0], [("q", "models genesis")])
+    # Tab on to the first Cite button and open it with Enter.
+    for _ in range(200):
+        keys.send_keys(Keys.TAB).perform()
+        now = focused(driver)
+        assert now["outline"] == "solid" and float(now["width"].rstrip("px")) >= 2, now
+        if now["cls"] == "cite":
+            break
+    else:
+        raise AssertionError("no Cite button reached by Tab")
+    keys.send_keys(Keys.ENTER).perform()
+    wait_for(driver, "document.querySelector('.cite-panel')")
+    keys.send_keys(Keys.TAB).perform()
+    assert focused(driver)["tag"] == "TEXTAREA"
+    keys.send_keys(Keys.ESCAPE).perform()
+    assert focused(driver)["cls"] == "cite"
+    assert driver.execute_script("return document.querySelector('.cite-panel').hidden")
+
+
+def test_phone_width(sites: dict[str, tuple[Path, Path]], tmp_path: Path) -> None:
+    from selenium.webdriver.common.by import By
+
+    with chromium(width=390, height=844) as driver:
+        driver.get((sites["bundled"][1] / "index.html").as_uri())
+        wait_for(driver, "window.sslBib")
+        overflow = driver.execute_script(
+            "return document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0
+        search = driver.find_element(By.CSS_SELECTOR, 'input[type="search"]')
+        assert search.is_displayed() and search.size["width"] > 250
+        assert driver.execute_script("return innerWidth") == 390
+        # The filters fold away on a small screen, and open on a tap.
+        filters = driver.find_element(By.CSS_SELECTOR, "details.filters")
+        assert filters.get_attribute("open") is None
+        save_screenshot(driver, tmp_path, "site-phone.png")
+        filters.find_element(By.TAG_NAME, "summary").click()
+        assert driver.find_element(By.CSS_SELECTOR, ".facet-year").is_displayed()
+        # Targets big enough for a finger.
+        box = driver.find_element(By.CSS_SELECTOR, "button.cite").size
+        assert box["height"] >= 24 and box["width"] >= 24
+        assert console_errors(driver) == []
+
+
+def test_desktop_screenshot(page: Any, tmp_path: Path) -> None:
+    driver = page("bundled", [("q", "contrastive")])
+    save_screenshot(driver, tmp_path, "site-desktop.png")
+
+
+def save_screenshot(driver: Any, tmp_path: Path, name: str) -> None:
+    """Into the test's folder, and into SSL_BIB_SCREENSHOTS when set (how the
+    README's pictures are made)."""
+    for folder in (tmp_path, Path(os.environ.get("SSL_BIB_SCREENSHOTS", "") or tmp_path)):
+        folder.mkdir(parents=True, exist_ok=True)
+        assert driver.save_screenshot(str(folder / name))
+        assert (folder / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.parametrize("state", ["plain", "filtered-and-citing", "phone"])
+def test_axe_finds_nothing_serious(page: Any, state: str) -> None:
+    source = axe_source()
+    driver = page("bundled", [("q", "self"), ("category", "Contrastive")]
+                  if state == "filtered-and-citing" else None)
+    if state == "filtered-and-citing":
+        open_cite(driver, driver.execute_script("return sslBib.shown()[0]"))
+    if state == "phone":
+        driver.set_window_size(390, 844)
+    try:
+        driver.execute_script(source)
+        # preload: false, or axe fetches the stylesheet itself, which the page's
+        # Content-Security-Policy (connect-src 'none') rightly blocks.
+        result = driver.execute_async_script(
+            "axe.run(document, {resultTypes: ['violations'], preload: false}).then(arguments[0], "
+            "e => arguments[0]({error: String(e)}))")
+    finally:
+        driver.set_window_size(1280, 900)
+    assert "error" not in result, result
+    serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+               for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    assert serious == []
+    assert len(result["passes"]) > 20  # axe did run its rules
+    print(state, [(v["id"], v["impact"], len(v["nodes"])) for v in result["violations"]])
