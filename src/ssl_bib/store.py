@@ -71,21 +71,19 @@ class EntrySpan:
     start_at: int
     end_at: int
     start: int
-    _field_lines: dict[str, int] | None = None
 
     def field_line(self, text: str, field_name: str) -> int:
         """0-based line of a field's first line; the table's header line if absent.
-        Found on demand: only problem reports need it."""
-        if self._field_lines is None:
-            self._field_lines = {}
-            headers = 0
-            for offset, key, is_header in statement_keys(text[self.start_at:self.end_at]):
-                headers += is_header
-                if headers > 1:
-                    break                 # a sub-table such as [entries.provenance]
-                if not is_header:
-                    self._field_lines.setdefault(key[0], self.start + offset)
-        return self._field_lines.get(field_name, self.start)
+        Found on demand and not kept: only problem reports need it, and a
+        cache on every span with a problem cost tens of MB on a big catalog."""
+        headers = 0
+        for offset, key, is_header in statement_keys(text[self.start_at:self.end_at]):
+            headers += is_header
+            if headers > 1:
+                break                 # a sub-table such as [entries.provenance]
+            if not is_header and key[0] == field_name:
+                return self.start + offset
+        return self.start
 
 
 @dataclass
@@ -102,7 +100,8 @@ class LoadedCatalog:
     # `spans`, to tell which entries a command changed: comparing it with the
     # entry costs next to nothing for an unchanged one, so a one-entry change
     # to a big file stays fast.
-    snapshots: list[tuple[Any, ...]] = field(default_factory=list, repr=False)
+    # None until needed when loaded for reading only (load(for_update=False)).
+    snapshots: list[tuple[Any, ...]] | None = field(default=None, repr=False)
     pristine_head: tuple[Any, ...] = ()
     # The entry objects as loaded, in file order, aligned with `spans`.
     loaded_entries: list[Entry] = field(default_factory=list)
@@ -117,6 +116,13 @@ class LoadedCatalog:
     @property
     def name(self) -> str:
         return self.path.name
+
+    def states(self) -> list[tuple[Any, ...]]:
+        """The snapshots, taken now from the text if the catalog was loaded
+        for reading only: the text is still as read, so this is exact."""
+        if self.snapshots is None:
+            self.snapshots = parse_text(self.text, self.path).states()
+        return self.snapshots
 
     @property
     def raw_entries(self) -> Sequence[dict[str, Any]]:
@@ -178,24 +184,21 @@ _SCALARS = operator.attrgetter(*(f.name for f in dataclasses.fields(Entry)
 _CONTAINERS = operator.attrgetter(*_CONTAINER_FIELDS)
 
 
-def _frozen(value: Any) -> Any:
-    """A list as a tuple (all empty ones are the same object: no memory), a
-    table as a copy (compared regardless of order, as the entry compares)."""
-    return tuple(value) if type(value) is list else dict(value) if value else None
+_COPY = operator.methodcaller("copy")
 
 
 def entry_state(entry: Entry) -> tuple[Any, ...]:
     """Every field of an entry, its lists and tables copied, so that a later
     change in place does not reach the copy. `unchanged(entry, state)` holds
-    exactly when the entry equals the one the state was taken of."""
-    return _SCALARS(entry), tuple(map(_frozen, _CONTAINERS(entry)))
+    exactly when the entry equals the one the state was taken of. Taken only
+    for catalogs loaded for update (see load)."""
+    return _SCALARS(entry), tuple(map(_COPY, _CONTAINERS(entry)))
 
 
 def unchanged(entry: Entry, state: tuple[Any, ...]) -> bool:
-    """Cheap for an unchanged entry: its values are the very objects held in
-    the state, which Python compares by identity first."""
-    return bool(_SCALARS(entry) == state[0]
-                and tuple(map(_frozen, _CONTAINERS(entry))) == state[1])
+    """Next to free for an unchanged entry, all in C: its values are the very
+    objects held in the state, which Python compares by identity first."""
+    return bool(_SCALARS(entry) == state[0] and _CONTAINERS(entry) == state[1])
 
 
 def _head_state(catalog: Catalog) -> tuple[Any, ...]:
@@ -230,13 +233,14 @@ def _entry_spans(text: str) -> tuple[list[EntrySpan], dict[str, int], Layout]:
     return spans, venue_lines, layout
 
 
-def parse_text(text: str, path: Path) -> LoadedCatalog:
-    """Parse catalog text. Raises InputError for text that is not TOML or not a catalog."""
+def parse_text(text: str, path: Path, *, for_update: bool = True) -> LoadedCatalog:
+    """Parse catalog text. Raises InputError for text that is not TOML or not a
+    catalog. `for_update` takes each entry's snapshot now (see load)."""
     with paused_gc():
-        return _parse_text(text, path)
+        return _parse_text(text, path, for_update)
 
 
-def _parse_text(text: str, path: Path) -> LoadedCatalog:
+def _parse_text(text: str, path: Path, for_update: bool) -> LoadedCatalog:
     try:
         scanned: tuple[list[EntrySpan], dict[str, int], Layout] | None = _entry_spans(text)
     except Exception:  # noqa: BLE001 - text the scan cannot walk: the parser says why
@@ -245,7 +249,7 @@ def _parse_text(text: str, path: Path) -> LoadedCatalog:
         spans = scanned[0]
         try:
             head = _parse_head(text, spans)
-            return _build(text, path, scanned, head, _parse_tables(text, spans))
+            return _build(text, path, scanned, head, _parse_tables(text, spans), for_update)
         except _WholeDocumentNeeded:
             pass
     try:
@@ -255,7 +259,8 @@ def _parse_text(text: str, path: Path) -> LoadedCatalog:
         message = _TOML_ERROR_LINE_RE.sub("", str(exc)).strip()
         raise InputError(path.name, int(m.group(1)) if m else 0,
                          f"not valid TOML: {message}") from None
-    return _build(text, path, scanned or _entry_spans(text), doc, doc.get("entries", []))
+    return _build(text, path, scanned or _entry_spans(text), doc, doc.get("entries", []),
+                  for_update)
 
 
 def _only_entries_after_head(layout: Layout) -> bool:
@@ -313,7 +318,7 @@ def _parse_tables(text: str, spans: list[EntrySpan]) -> Iterator[Any]:
 
 
 def _build(text: str, path: Path, scanned: tuple[list[EntrySpan], dict[str, int], Layout],
-           doc: dict[str, Any], raw_entries: Any) -> LoadedCatalog:
+           doc: dict[str, Any], raw_entries: Any, for_update: bool) -> LoadedCatalog:
     """The catalog from the parsed head (`doc`) and the entry tables (a list
     from the whole document, or an iterator from _parse_tables)."""
     name = path.name
@@ -367,7 +372,7 @@ def _build(text: str, path: Path, scanned: tuple[list[EntrySpan], dict[str, int]
                       settings=settings, schema=schema)
     return LoadedCatalog(path=path, text=text, catalog=catalog, spans=kept_spans,
                          venue_lines=venue_lines, problems=problems,
-                         snapshots=[entry_state(e) for e in entries],
+                         snapshots=[entry_state(e) for e in entries] if for_update else None,
                          pristine_head=_head_state(catalog), loaded_entries=list(entries))
 
 
@@ -384,8 +389,13 @@ def _top_line(text: str, layout: Layout, what: str) -> int:
     return next((line + 1 for line, key, _ in statement_keys(head) if key[0] == what), 0)
 
 
-def load(path: Path) -> LoadedCatalog:
-    """Read and parse a catalog file. Raises InputError with file:line on failure."""
+def load(path: Path, *, for_update: bool = False) -> LoadedCatalog:
+    """Read and parse a catalog file. Raises InputError with file:line on failure.
+
+    `for_update`: the command will change and save it, so each entry's
+    snapshot is taken now and a one-entry save of a big catalog stays fast.
+    Without it (reading only) no snapshot is kept, which saves time and a
+    sixth of the memory; a save still works, taking them from the text."""
     path = Path(path)
     try:
         # Asked before opening: opening a pipe would wait for a writer.
@@ -407,7 +417,7 @@ def load(path: Path) -> LoadedCatalog:
         raise InputError(path.name, line, "not UTF-8 text") from None
     disk = DiskState.of(raw, info)
     del raw  # the bytes are not needed while the text is parsed (a big file's peak)
-    loaded = parse_text(text, path)
+    loaded = parse_text(text, path, for_update=for_update)
     loaded.disk = disk
     return loaded
 
@@ -452,7 +462,7 @@ def editing(path: Path, command: str, force: bool = False,
     try:
         with file_lock.locked(path, command):
             fresh = bootstrap and not os.path.lexists(path)
-            loaded = new_catalog(path) if fresh else load(path)
+            loaded = new_catalog(path) if fresh else load(path, for_update=True)
             loaded.force = force
             yield loaded
     except file_lock.LockTimeout as exc:
@@ -516,11 +526,14 @@ def _render(loaded: LoadedCatalog) -> _Rendered:
     states: list[tuple[Any, ...]] = []
     new_spans: list[EntrySpan] = []
     order: list[int] = []            # old index of each entry written verbatim, else -1
+    old_states = loaded.states()
     for entry in catalog.entries:
-        i = index_of.get(id(entry), by_key.get(entry.key, -1))
+        i = index_of.get(id(entry), -1)
+        if i < 0:
+            i = by_key.get(entry.key, -1)
         if i >= 0 and i not in used:
             used.add(i)
-            span, state = spans[i], loaded.snapshots[i]
+            span, state = spans[i], old_states[i]
             lead = text[span.lead_at:span.start_at]
             if unchanged(entry, state):
                 body = text[span.start_at:span.end_at]
@@ -571,7 +584,7 @@ def _prove_span(loaded: LoadedCatalog, text: str, index: int) -> None:
         if ok:
             quiet = _Reporter(loaded.name, [])
             alone = convert_entry(tables[0], lambda _field: 0, quiet, 0)  # type: ignore[index]
-            ok = alone is not None and unchanged(alone, loaded.snapshots[index])
+            ok = alone is not None and unchanged(alone, loaded.states()[index])
     except toml_parse.TOMLDecodeError:
         ok = False
     if not ok:
@@ -735,7 +748,7 @@ def _verified(loaded: LoadedCatalog, rendered: _Rendered) -> str:
         if check.catalog != loaded.catalog:
             raise InputError(loaded.name, 0, "the catalog would not read back as the same "
                              "data; nothing was written")
-        rendered.states, rendered.spans = check.snapshots, check.spans
+        rendered.states, rendered.spans = check.states(), check.spans
         loaded.venue_lines = check.venue_lines
     return rendered.text
 
@@ -790,7 +803,7 @@ def _rebase_onto_disk(loaded: LoadedCatalog, current: tuple[DiskState, bytes] | 
                            "written (run the command again)") from None
     mine = {e.key: e for e in loaded.catalog.entries}
     loaded.text, loaded.spans = theirs.text, theirs.spans
-    loaded.snapshots, loaded.venue_lines = theirs.snapshots, theirs.venue_lines
+    loaded.snapshots, loaded.venue_lines = theirs.states(), theirs.venue_lines
     loaded.pristine_head = theirs.pristine_head
     loaded.loaded_entries = [mine.get(e.key, e) for e in theirs.loaded_entries]
     loaded.disk = state
