@@ -21,7 +21,7 @@ import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import file_lock, toml_parse
 from .atomic import write_through
@@ -31,7 +31,9 @@ from .problems import InputError, Problem
 from .rebase import RebaseConflict, rebase
 from .toml_read import _Reporter, convert_entry, convert_settings, convert_venue
 from .toml_render import render_catalog, render_entry, render_head, render_venue
-from .toml_scan import Layout, parse_key, scan, split_lines, statement_keys
+
+if TYPE_CHECKING:  # toml_scan compiles big patterns: imported when first needed
+    from .toml_scan import Layout
 
 SCHEMA_VERSION = 1
 
@@ -74,16 +76,26 @@ class EntrySpan:
 
     def field_line(self, text: str, field_name: str) -> int:
         """0-based line of a field's first line; the table's header line if absent.
-        Found on demand and not kept: only problem reports need it, and a
-        cache on every span with a problem cost tens of MB on a big catalog."""
-        headers = 0
-        for offset, key, is_header in statement_keys(text[self.start_at:self.end_at]):
-            headers += is_header
-            if headers > 1:
-                break                 # a sub-table such as [entries.provenance]
-            if not is_header and key[0] == field_name:
-                return self.start + offset
-        return self.start
+        Found on demand: only problem reports need it. The lines of the last
+        span asked about are kept (a check reports an entry's problems one
+        after another); a cache on every span cost tens of MB on a big catalog."""
+        global _FIELD_LINES
+        if _FIELD_LINES[0] is not self:
+            from .toml_scan import statement_keys
+
+            lines: dict[str, int] = {}
+            headers = 0
+            for offset, key, is_header in statement_keys(text[self.start_at:self.end_at]):
+                headers += is_header
+                if headers > 1:
+                    break                 # a sub-table such as [entries.provenance]
+                if not is_header:
+                    lines.setdefault(key[0], self.start + offset)
+            _FIELD_LINES = (self, lines)
+        return _FIELD_LINES[1].get(field_name, self.start)
+
+
+_FIELD_LINES: tuple[EntrySpan | None, dict[str, int]] = (None, {})
 
 
 @dataclass
@@ -136,6 +148,8 @@ class LoadedCatalog:
     def lines(self) -> list[str]:
         """The file's lines as TOML counts them (LF only)."""
         if self._lines is None:
+            from .toml_scan import split_lines
+
             self._lines = split_lines(self.text)
         return self._lines
 
@@ -211,6 +225,8 @@ def _entry_spans(text: str) -> tuple[list[EntrySpan], dict[str, int], Layout]:
     scan that agrees with TOML on what a line and a table are. A sub-table of
     an entry ([entries.provenance]) belongs to it; comments and blank lines
     right before a table belong to that table."""
+    from .toml_scan import scan
+
     layout = scan(text)
     spans: list[EntrySpan] = []
     venue_lines: dict[str, int] = {}
@@ -241,6 +257,15 @@ def parse_text(text: str, path: Path, *, for_update: bool = True) -> LoadedCatal
 
 
 def _parse_text(text: str, path: Path, for_update: bool) -> LoadedCatalog:
+    quick = _quick_spans(text)
+    if quick is not None:
+        spans, venue_lines, settings_line = quick
+        try:
+            head = _parse_head(text, spans)
+            return _build(text, path, (spans, venue_lines, None), head,
+                          _parse_each(text, spans), for_update, settings_line)
+        except _WholeDocumentNeeded:
+            pass
     try:
         scanned: tuple[list[EntrySpan], dict[str, int], Layout] | None = _entry_spans(text)
     except Exception:  # noqa: BLE001 - text the scan cannot walk: the parser says why
@@ -261,6 +286,95 @@ def _parse_text(text: str, path: Path, for_update: bool) -> LoadedCatalog:
                          f"not valid TOML: {message}") from None
     return _build(text, path, scanned or _entry_spans(text), doc, doc.get("entries", []),
                   for_update)
+
+
+# The quick scan (see _quick_spans): an [[entries]] header from its brackets to
+# the end of its line, found by its literal "[[" at C speed, and any other line
+# whose first non-blank character is "[", matched from the newline before it.
+_ENTRY_HEADER_RE = re.compile(r"\[\[[ \t]*entries[ \t]*\]\][ \t]*(?:#[^\n]*)?\r?$",
+                              re.MULTILINE)
+_OTHER_BRACKET_LINE_RE = re.compile(
+    r"\n[ \t]*\[(?![ \t]*\[[ \t]*entries[ \t]*\]\][ \t]*(?:#[^\n]*)?\r?$)", re.MULTILINE)
+
+
+def _quick_spans(text: str) -> tuple[list[EntrySpan], dict[str, int], int] | None:
+    """The entries' spans, the venue tables' lines and the [settings] line of
+    a catalog in the usual shape (a head, then [[entries]] tables only), from
+    a look at header lines alone; None for any other shape.
+
+    Why: the TOML-true scan (toml_scan) costs more to compile its patterns
+    than click takes to import, at every start. This one can be fooled by a
+    multi-line string holding a header-like line, so it is only trusted
+    once _parse_each has proven every span: each lead + table parses alone
+    as exactly one [[entries]] table, so the spans are exactly the tables."""
+    found: list[tuple[int, bool]] = []
+    for m in _ENTRY_HEADER_RE.finditer(text):
+        at = text.rfind("\n", 0, m.start()) + 1
+        if not text[at:m.start()].strip(" \t"):  # only blanks before it: a header line
+            found.append((at, True))
+    if text.lstrip(" \t").startswith("["):
+        first_line = "\n" + text.partition("\n")[0]
+        found += [(0, False)] if _OTHER_BRACKET_LINE_RE.match(first_line) else []
+    found += [(m.start() + 1, False) for m in _OTHER_BRACKET_LINE_RE.finditer(text)]
+    found.sort()
+    spans: list[EntrySpan] = []
+    venue_lines: dict[str, int] = {}
+    settings_line = 0
+    line, counted = 0, 0
+    for at, is_entry in found:
+        line += text.count("\n", counted, at)
+        counted = at
+        if is_entry:
+            if spans:  # the previous table ends where this one's comments begin
+                spans[-1].end_at = _back_over_comments(text, at, spans[-1].start_at)
+            spans.append(EntrySpan(at, at, -1, line))
+            continue
+        if spans:
+            return None  # a line starting with "[" after the first entry: not the usual shape
+        header = text[at:text.find("\n", at) % (len(text) + 1)].rstrip("\r")
+        try:
+            path = tuple(toml_parse.loads(header.split("#")[0] if "]" in header else header))
+        except toml_parse.TOMLDecodeError:
+            continue  # the continuation of an array
+        parsed = toml_parse.loads(header.split("#")[0])
+        if path == ("venues",):
+            for key in parsed["venues"]:
+                venue_lines.setdefault(key, line + 1)
+        elif path == ("settings",) and not settings_line:
+            settings_line = line + 1
+    if not spans:
+        return None
+    spans[-1].end_at = _back_over_comments(text, len(text), spans[-1].start_at)
+    spans[0].lead_at = _back_over_comments(text, spans[0].start_at, 0)
+    for previous, span in zip(spans, spans[1:], strict=False):
+        span.lead_at = previous.end_at
+    return spans, venue_lines, settings_line
+
+
+def _back_over_comments(text: str, at: int, floor: int) -> int:
+    """From offset `at` (a line start, or the end of the text), step back over
+    blank and comment lines, not above offset `floor`."""
+    while at > floor:
+        previous = text.rfind("\n", 0, at - 1) + 1
+        content = text[previous:at].strip()
+        if content and not content.startswith("#"):
+            break
+        at = max(previous, floor)
+    return at
+
+
+def _parse_each(text: str, spans: list[EntrySpan]) -> Iterator[Any]:
+    """Each entry's lead and table parsed alone, which proves the quick scan's
+    spans (see _quick_spans); any doubt sends the text to the exact scan."""
+    for span in spans:
+        try:
+            chunk = toml_parse.loads(text[span.lead_at:span.end_at])
+        except toml_parse.TOMLDecodeError:
+            raise _WholeDocumentNeeded from None
+        tables = chunk.get("entries")
+        if len(chunk) != 1 or type(tables) is not list or len(tables) != 1:
+            raise _WholeDocumentNeeded
+        yield tables[0]
 
 
 def _only_entries_after_head(layout: Layout) -> bool:
@@ -317,31 +431,43 @@ def _parse_tables(text: str, spans: list[EntrySpan]) -> Iterator[Any]:
         yield from tables
 
 
-def _build(text: str, path: Path, scanned: tuple[list[EntrySpan], dict[str, int], Layout],
-           doc: dict[str, Any], raw_entries: Any, for_update: bool) -> LoadedCatalog:
+def _build(text: str, path: Path,
+           scanned: tuple[list[EntrySpan], dict[str, int], Layout | None],
+           doc: dict[str, Any], raw_entries: Any, for_update: bool,
+           settings_line: int | None = None) -> LoadedCatalog:
     """The catalog from the parsed head (`doc`) and the entry tables (a list
     from the whole document, or an iterator from _parse_tables)."""
     name = path.name
-    spans, venue_lines, layout = scanned
+    spans, venue_lines, scanned_layout = scanned
+    known: list[Layout] = [scanned_layout] if scanned_layout is not None else []
+
+    def layout() -> Layout:  # the exact scan, only to locate a problem in the head
+        if not known:
+            from .toml_scan import scan
+
+            known.append(scan(text))
+        return known[0]
+
     problems: list[Problem] = []
     report = _Reporter(name, problems)
 
     schema = doc.get("schema", SCHEMA_VERSION)
     if schema != SCHEMA_VERSION:
-        raise InputError(name, _top_line(text, layout, "schema"),
+        raise InputError(name, _top_line(text, layout(), "schema"),
                          f"schema {schema!r} is not one this ssl-bib reads "
                          f"(it reads schema {SCHEMA_VERSION})")
     categories = doc.get("categories", [])
     if not isinstance(categories, list) or not all(isinstance(c, str) for c in categories):
-        report.error(_top_line(text, layout, "categories"),
+        report.error(_top_line(text, layout(), "categories"),
                      "'categories' must be a list of strings")
         categories = []
-    settings = convert_settings(doc.get("settings"), _top_line(text, layout, "[settings]"),
-                                report)
+    if settings_line is None:
+        settings_line = _top_line(text, layout(), "[settings]")
+    settings = convert_settings(doc.get("settings"), settings_line, report)
     venues: dict[str, Venue] = {}
     raw_venues = doc.get("venues", {})
     if not isinstance(raw_venues, dict):
-        report.error(_top_line(text, layout, "venues"), "'venues' must be a table of tables")
+        report.error(_top_line(text, layout(), "venues"), "'venues' must be a table of tables")
         raw_venues = {}
     for key, raw in raw_venues.items():
         venue = convert_venue(key, raw, venue_lines.get(key, 0), report)
@@ -350,11 +476,11 @@ def _build(text: str, path: Path, scanned: tuple[list[EntrySpan], dict[str, int]
     known_top = {"schema", "categories", "settings", "venues", "entries"}
     for top in doc:
         if top not in known_top:
-            report.error(_top_line(text, layout, top), f"unknown top-level key '{top}'")
+            report.error(_top_line(text, layout(), top), f"unknown top-level key '{top}'")
 
     if not isinstance(raw_entries, list | Iterator) or (
             isinstance(raw_entries, list) and len(raw_entries) != len(spans)):
-        raise InputError(name, _top_line(text, layout, "entries"),
+        raise InputError(name, _top_line(text, layout(), "entries"),
                          "entries must be written as [[entries]] tables")
     entries: list[Entry] = []
     kept_spans: list[EntrySpan] = []
@@ -379,6 +505,8 @@ def _build(text: str, path: Path, scanned: tuple[list[EntrySpan], dict[str, int]
 def _top_line(text: str, layout: Layout, what: str) -> int:
     """1-based line of a top-level key or table (`"[settings]"`), for reports;
     0 when it is not found."""
+    from .toml_scan import parse_key, statement_keys
+
     if what.startswith("["):
         path = parse_key(what.strip("[]"))
         return next((t.line + 1 for t in layout.tables if t.path == path), 0)
