@@ -70,7 +70,8 @@ def search_fold(text: str) -> str:
     scripts stay (a Cyrillic or CJK name is still searchable)."""
     text = text.lower()
     if not text.isascii():
-        # Lower-cased again: compatibility forms decompose to capitals ("℠" -> "SM").
+        # Lower case again after NFKD: compatibility forms such as mathematical
+        # letters (U+1D468 '𝑨') have no lower case of their own and decompose to 'A'.
         text = unicodedata.normalize("NFKD", text.translate(_SEARCH_EXTRA)).lower()
     return _SEARCH_DROP_RE.sub("", text)
 

@@ -47,6 +47,12 @@ def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+def _is_seconds(value: object) -> bool:
+    """A number of seconds for a wait limit: more than 0, at most a day."""
+    return isinstance(value, int | float) and not isinstance(value, bool) \
+        and 0 < value <= 86400
+
+
 _PERSON_KEYS = frozenset({"family", "given", "suffix", "orcid"})
 
 
@@ -144,6 +150,7 @@ _EXPECTED = {
     "entry_type": f"must be one of {', '.join(ENTRY_TYPES)}",
     "categories": "must be a list of strings",
     "alt_titles": "must be a list of strings",
+    "key_aliases": "must be a list of strings",
     "sections": "must be a list of years (integers)",
     "authors": "must be a list of \"Family, Given\" strings, { family, given, suffix, orcid } "
                "tables or { literal = \"Organisation\" } tables",
@@ -191,6 +198,7 @@ _CONVERTERS: dict[str, Callable[[Any], Any]] = {
     "month": lambda v: v if _is_int(v) and 1 <= v <= 12 else _BAD,
     "entry_type": lambda v: v if v in ENTRY_TYPES else _BAD,
     "categories": _shared_strings, "alt_titles": _strings, "doubts": _strings,
+    "key_aliases": _strings,
     "sections": lambda v: (list(v) if isinstance(v, list) and all(_is_int(y) for y in v)
                            else _BAD),
     "authors": _converted_items(_person),
@@ -258,6 +266,8 @@ def convert_settings(raw: object, line: int, report: _Reporter) -> Settings:
             settings.crossref_concurrency = value
         elif name == "zotero_group" and _is_int(value):
             settings.zotero_group = value
+        elif name == "max_wait" and _is_seconds(value):
+            settings.max_wait = float(value)
         elif name in ("zotero_api_key", "api_key"):
             report.error(line, f"settings.{name}: never store the API key in the catalog; "
                                "use ZOTERO_API_KEY or --api-key-file")

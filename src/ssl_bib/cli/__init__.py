@@ -26,6 +26,7 @@ COMMANDS: dict[str, str] = {
     "render": "render",
     "enrich": "enrich",
     "zotero": "zotero",
+    "keys": "keys",
 }
 
 
@@ -41,6 +42,7 @@ SUMMARIES: dict[str, str] = {
               "README) into the catalog.",
     "add": "Add papers to the catalog from their DOI, arXiv id or link.",
     "render": "Generate files from the catalog.",
+    "keys": "Check citation keys against settings.key_format, and refresh them.",
     "enrich": "Fill empty fields (authors, DOI, pages, ...) of entries from Crossref.",
     "zotero": "Two-way sync between the catalog and a Zotero group library.",
 }
