@@ -188,6 +188,7 @@ def _swapped(word: str, rng: random.Random, vocabulary: list[str]) -> str:
 def _copy_entry(entry: Entry, n: int, rng: random.Random, vocabulary: list[str],
                 renamer: _Renamer, seen: set[str]) -> Entry:
     twin = copy.deepcopy(entry)
+    twin.key_aliases = []  # old keys name the original, never a copy
     twin.title = _swap_words(entry.title, rng, vocabulary, seen)
     twin.alt_titles = [_swap_words(t, rng, vocabulary, seen) for t in entry.alt_titles]
     replaced: list[tuple[str, str]] = []
