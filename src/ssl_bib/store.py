@@ -284,6 +284,9 @@ def _parse_text(text: str, path: Path, for_update: bool) -> LoadedCatalog:
         message = _TOML_ERROR_LINE_RE.sub("", str(exc)).strip()
         raise InputError(path.name, int(m.group(1)) if m else 0,
                          f"not valid TOML: {message}") from None
+    except RecursionError:  # tomllib recurses per nested array or inline table
+        raise InputError(path.name, _deep_line(text), "not valid TOML: arrays or tables "
+                         "nested too deeply to read") from None
     return _build(text, path, scanned or _entry_spans(text), doc, doc.get("entries", []),
                   for_update)
 
@@ -334,7 +337,7 @@ def _quick_spans(text: str) -> tuple[list[EntrySpan], dict[str, int], int] | Non
         header = text[at:text.find("\n", at) % (len(text) + 1)].rstrip("\r")
         try:
             path = tuple(toml_parse.loads(header.split("#")[0] if "]" in header else header))
-        except toml_parse.TOMLDecodeError:
+        except (toml_parse.TOMLDecodeError, RecursionError):
             continue  # the continuation of an array
         parsed = toml_parse.loads(header.split("#")[0])
         if path == ("venues",):
@@ -369,7 +372,7 @@ def _parse_each(text: str, spans: list[EntrySpan]) -> Iterator[Any]:
     for span in spans:
         try:
             chunk = toml_parse.loads(text[span.lead_at:span.end_at])
-        except toml_parse.TOMLDecodeError:
+        except (toml_parse.TOMLDecodeError, RecursionError):
             raise _WholeDocumentNeeded from None
         tables = chunk.get("entries")
         if len(chunk) != 1 or type(tables) is not list or len(tables) != 1:
@@ -405,7 +408,7 @@ def _parse_head(text: str, spans: list[EntrySpan]) -> dict[str, Any]:
         head = toml_parse.loads(text[:spans[0].lead_at] if spans else text)
         if spans and toml_parse.loads(text[spans[-1].end_at:]):  # the tail: comments only
             raise _WholeDocumentNeeded
-    except toml_parse.TOMLDecodeError:
+    except (toml_parse.TOMLDecodeError, RecursionError):
         raise _WholeDocumentNeeded from None
     if "entries" in head:
         raise _WholeDocumentNeeded
@@ -423,7 +426,7 @@ def _parse_tables(text: str, spans: list[EntrySpan]) -> Iterator[Any]:
         batch = spans[at:at + _TABLES_AT_ONCE]
         try:
             chunk = toml_parse.loads(text[batch[0].lead_at:batch[-1].end_at])
-        except toml_parse.TOMLDecodeError:
+        except (toml_parse.TOMLDecodeError, RecursionError):
             raise _WholeDocumentNeeded from None
         tables = chunk.get("entries")
         if len(chunk) != 1 or type(tables) is not list or len(tables) != len(batch):
@@ -500,6 +503,18 @@ def _build(text: str, path: Path,
                          venue_lines=venue_lines, problems=problems,
                          snapshots=[entry_state(e) for e in entries] if for_update else None,
                          pristine_head=_head_state(catalog), loaded_entries=list(entries))
+
+
+def _deep_line(text: str) -> int:
+    """The line where brackets first nest 100 deep (strings not told apart:
+    this only points at an error tomllib already found)."""
+    depth = 0
+    for number, line in enumerate(text.split("\n"), start=1):
+        for ch in line:
+            depth += 1 if ch in "[{" else -1 if ch in "]}" else 0
+            if depth > 100:
+                return number
+    return 0
 
 
 def _top_line(text: str, layout: Layout, what: str) -> int:

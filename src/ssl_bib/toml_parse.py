@@ -17,7 +17,9 @@ a text that only tomllib accepts (an integer beyond 64 bits) reads as before.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from itertools import accumulate
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -53,11 +55,29 @@ def find_compiled() -> tuple[Parser | None, str]:
 
 COMPILED, READER = find_compiled()
 
+# toml-rs recurses per nested array or inline table and has no limit of its
+# own: some tens of thousands of levels overflow its stack and kill the
+# process. Deeper than this goes to tomllib, which raises RecursionError (the
+# store reports it). No catalog comes near it.
+_MAX_DEPTH = 500
+_NOT_BRACKETS_RE = re.compile(r"[^\[\]{}]+")
+_DEPTH_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
+
+
+def _may_nest_deeper(text: str, limit: int) -> bool:
+    """Whether brackets in `text` may nest deeper than `limit`: counted
+    crudely (brackets inside strings too), so it may say yes for a text that
+    does not, never no for one that does."""
+    if text.count("[") + text.count("{") <= limit:
+        return False  # cannot: too few openers (every entry's table, say)
+    brackets = _NOT_BRACKETS_RE.sub("", text)
+    return max(accumulate(map(_DEPTH_STEP.__getitem__, brackets)), default=0) > limit
+
 
 def loads(text: str) -> dict[str, Any]:
     """The TOML document as tomllib would return it. Raises tomllib's
     TOMLDecodeError, with tomllib's message and line, for invalid text."""
-    if COMPILED is not None:
+    if COMPILED is not None and not _may_nest_deeper(text, _MAX_DEPTH):
         try:
             return COMPILED(text)
         except (KeyboardInterrupt, SystemExit):
