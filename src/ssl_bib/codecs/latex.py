@@ -307,14 +307,27 @@ def protect_title(text: str, *, ascii_only: bool = True, first: bool = True,
     Better BibTeX does, so styles do not print "mri" or "covid-19". `first`:
     the text starts the title. `pieces`: LaTeX already written (math,
     formatting) that the text holds as placeholder characters."""
+    return _protect_title(text, ascii_only, first, tuple(pieces or ()))
+
+
+# Container titles and series recur across a catalog: remember them (titles
+# pass through once; the cache only bounds what is kept).
+@lru_cache(maxsize=1 << 12)
+def _protect_title(text: str, ascii_only: bool, first: bool, pieces: tuple[str, ...]) -> str:
     paired = is_balanced(text)
     out: list[str] = []
     plain: list[str] = []  # the current run of words left as they are
     run: list[str] = []  # the current run of words to brace
+    # Most titles need no escaping at all; then no piece of them does either
+    # (a piece has no character, and no "--", that the whole lacks).
+    as_is = not (_SPECIAL_RE.search(text) or _LIGATURE_HINT_RE.search(text)
+                 or (ascii_only and not text.isascii()) or pieces)
 
     def esc(value: str) -> str:
+        if as_is:
+            return value
         escaped = escape(value, ascii_only=ascii_only, paired=paired)
-        if pieces is not None and _PLACEHOLDER_RE.search(escaped):
+        if pieces and _PLACEHOLDER_RE.search(escaped):
             escaped = _PLACEHOLDER_RE.sub(lambda m: pieces[ord(m.group()) - _PLACEHOLDER], escaped)
         return escaped
 
