@@ -176,6 +176,9 @@ class _Decoder:
         self.frames: list[_Frame] = [_Frame(0)]
         # What the last macro waits for: its argument (a group or one token).
         self.pending: _Frame | None = None
+        # Closers (`$`, `]`...) looked for from a position and not found: no
+        # later search finds them either, so none is made (linear time).
+        self.no_closer: dict[str, int] = {}
 
     def run(self) -> str:
         src = self.src
@@ -355,10 +358,13 @@ class _Decoder:
     def skip_optional(self) -> None:
         """An optional argument `[...]`, not printed (a length, a colour model)."""
         self.skip_spaces()
-        if self.src.startswith("[", self.pos):
+        if self.src.startswith("[", self.pos) and self.pos < self.no_closer.get("]", len(
+                self.src) + 1):
             end = self.src.find("]", self.pos)
             if end >= 0:
                 self.pos = end + 1
+            else:
+                self.no_closer["]"] = self.pos
 
     def raw_argument(self) -> str:
         """A `{...}` argument as written (a URL: `%`, `_`, `#` are data), or
@@ -410,12 +416,19 @@ class _Decoder:
         self.out.append(self.math_text(src))
 
     def _math_close(self, closer: str) -> int:
+        """Where the math opened before `pos` closes; -1 when it never does.
+        A search that failed is not repeated: no later one can succeed."""
         src, at = self.src, self.pos
+        if at >= self.no_closer.get(closer, len(src) + 1):
+            return -1
         while True:
             end = src.find(closer, at)
             if end < 0:
+                self.no_closer[closer] = self.pos
                 return -1
-            backslashes = len(src[:end]) - len(src[:end].rstrip("\\"))
+            backslashes = 0
+            while end - backslashes > 0 and src[end - backslashes - 1] == "\\":
+                backslashes += 1
             if closer.startswith("\\") or backslashes % 2 == 0:
                 return end
             at = end + 1
