@@ -12,7 +12,9 @@ The catalog keeps it in the two forms its sources already share:
 - TeX math between dollars, recognised by pandoc's rule (tex_math_dollars):
   the opening `$` has a non-space character right after it, the closing one a
   non-space character right before it and no digit right after it. So
-  `Cu$_2$O` holds math and "from $5 to $10" does not.
+  `Cu$_2$O` holds math and "from $5 to $10" does not. (A dollar sign that
+  a .bib escaped, `\\$`, is a plain `$` here: beside real math in the same
+  title it may pair up with it; titles hardly ever hold both.)
 
 Each writer turns these into its format (BibTeX `\\emph{}` and math, CSL's
 tags, Unicode for RIS); `plain` gives the bare text that comparing, keys and
