@@ -50,7 +50,7 @@ def test_injection_comes_out_as_text() -> None:
 def test_specials_are_escaped_and_identifiers_are_not() -> None:
     catalog = rich_catalog()
     text = write_bibtex(catalog, catalog.entries)
-    assert r"100\% of \$x{\textasciicircum}2\$ \& \#1 under\_score" in text
+    assert r"100\% of \$x\textasciicircum{}2 \$ \& \#1 under\_score" in text
     assert "-{}- `{}`quoted'{}'" in text  # no en dash, no curly quotes
     assert "  url = {https://example.org/a_b/%7Ec?x=1&y=2#frag}," in text
     assert "  doi = {10.1007/978-3-030-32251-9_42}," in text

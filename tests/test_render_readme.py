@@ -18,8 +18,8 @@ from markdown_it import MarkdownIt
 
 from ssl_bib import importer, store
 from ssl_bib.cli import cli
-from ssl_bib.codecs import readme_render
-from ssl_bib.codecs.awesome_md import is_empty_cell
+from ssl_bib.codecs.readme import render as readme_render
+from ssl_bib.codecs.readme.rows import is_empty_cell
 from ssl_bib.dedup import main_title, probable_same
 from ssl_bib.model import Catalog, CodeLink, Entry, Venue
 from ssl_bib.textnorm import normalize_title

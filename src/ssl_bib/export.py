@@ -1,5 +1,6 @@
-"""The export formats, by name: what writes each one and its conventional
-file name. The writers are imported only when used (rispy, pylatexenc).
+"""Export: the catalog's entries in one format, or in every format into a
+folder. The formats, their writers and their conventional file names are
+codecs.registry's; the writers are imported only when used (rispy, pylatexenc).
 
 Output is deterministic: entries in catalog order, fields in a fixed order,
 no dates or versions in the text, so an unchanged catalog exports byte for
@@ -9,47 +10,23 @@ byte the same files and a changed one diffs to just its changes.
 from __future__ import annotations
 
 import contextlib
-import importlib
 import os
 import shutil
 import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from .atomic import regular_mode, safe_mode, write_atomic
+from .codecs.registry import Codec, writers
 from .gcpause import paused_gc
 from .model import Catalog, Entry
 
 Writer = Callable[[Catalog, Sequence[Entry]], str]
 
 
-@dataclass(frozen=True)
-class Format:
-    name: str
-    filename: str  # the conventional name in `export --all DIR`
-    module: str  # ssl_bib.codecs.<module>
-    function: str
-    description: str
-
-    def writer(self) -> Writer:
-        module = importlib.import_module(f"ssl_bib.codecs.{self.module}")
-        writer: Writer = getattr(module, self.function)
-        return writer
-
-
-FORMATS: dict[str, Format] = {
-    fmt.name: fmt for fmt in (
-        Format("bibtex", "references.bib", "bibtex_write", "write_bibtex",
-               "BibTeX (ASCII, LaTeX-escaped) for bibtex and natbib"),
-        Format("biblatex", "references-biblatex.bib", "bibtex_write", "write_biblatex",
-               "biblatex (UTF-8) for biber"),
-        Format("ris", "references.ris", "ris_write", "write_ris",
-               "RIS for Zotero, EndNote, Mendeley"),
-        Format("csljson", "references.json", "csljson_write", "write_csljson",
-               "CSL-JSON for pandoc, Quarto, Zotero"),
-    )
-}
+# The export formats, from the one table of formats (codecs.registry): each
+# has a name, a description, a writer and its name in `export --all DIR`.
+FORMATS: dict[str, Codec] = writers()
 
 
 def export(catalog: Catalog, entries: Sequence[Entry], fmt: str) -> str:

@@ -9,15 +9,15 @@ from typing import TYPE_CHECKING
 
 import click
 
+from ..codecs import registry
 from ..problems import InputError
 from ..progress import Stages
 
 if TYPE_CHECKING:
-    from ..importer import Format
     from ..store import LoadedCatalog
 from .common import CatalogContext, fail, fail_input, force_option, pass_catalog
 
-_FORMAT_CHOICES = ["auto", "bibtex", "biblatex", "ris", "csljson", "markdown"]
+_FORMAT_CHOICES = ["auto", *registry.readers()]
 
 
 @click.command("import")
@@ -54,20 +54,20 @@ def command(ctx: CatalogContext, files: tuple[str, ...], fmt: str, dry_run: bool
     """
     from .. import importer
 
-    inputs: list[tuple[str, str, importer.Format]] = []
+    inputs: list[tuple[str, str, str]] = []
     try:
         for name in files:
             path = Path(name)
             text = importer.read_text(path)
-            chosen = importer.detect_format(path, text) if fmt == "auto" else fmt
-            inputs.append((path.name, text, chosen))  # type: ignore[arg-type]
+            chosen = registry.detect(path, text).name if fmt == "auto" else fmt
+            inputs.append((path.name, text, chosen))
     except InputError as exc:
         fail_input(exc)
     with ctx.writing("ssl-bib import", force, dry_run=dry_run, bootstrap=True) as loaded:
         _import(loaded, inputs, dry_run, on_duplicate, keep_keys, keep_going, verbose)
 
 
-def _import(loaded: LoadedCatalog, inputs: list[tuple[str, str, Format]], dry_run: bool,
+def _import(loaded: LoadedCatalog, inputs: list[tuple[str, str, str]], dry_run: bool,
             on_duplicate: str, keep_keys: bool, keep_going: bool, verbose: bool) -> None:
     from .. import importer, store, validate
 
@@ -83,6 +83,10 @@ def _import(loaded: LoadedCatalog, inputs: list[tuple[str, str, Format]], dry_ru
                    if p.severity == "error" and p.key in touched]
     for problem in outcome.problems:
         click.echo(problem.format(), err=True)
+    for file, fmt in outcome.empty:
+        # A file with nothing to import is almost surely the wrong file
+        # (pyproject.toml, a README without a list): never "added 0".
+        click.echo(f"{file}: error: no references found in {file} (read as {fmt})", err=True)
     for conflict in outcome.conflicts:
         click.echo(f"conflict: entry {conflict.key}: {conflict.field}: catalog has "
                    f"{_short(conflict.ours)}, {conflict.source} has {_short(conflict.theirs)}",
@@ -100,6 +104,9 @@ def _import(loaded: LoadedCatalog, inputs: list[tuple[str, str, Format]], dry_ru
                    "was written", err=True)
         sys.exit(1)
     errors = outcome.errors
+    if len(outcome.empty) == len(inputs):
+        click.echo("ssl-bib: no references found: nothing was written", err=True)
+        sys.exit(2)
     wrote = False
     try:
         while True:
@@ -125,9 +132,8 @@ def _import(loaded: LoadedCatalog, inputs: list[tuple[str, str, Format]], dry_ru
         fail(f"cannot write {loaded.path}: {exc.strerror or exc}; nothing was written", 2)
     click.echo(outcome.summary(), err=True)
     if errors and not keep_going:
-        click.echo(f"ssl-bib: {errors} malformed record"
-                   f"{'s' * (errors != 1)} (see above): nothing was written; fix "
-                   "them or give --keep-going", err=True)
+        click.echo(f"ssl-bib: {errors} error{'s' * (errors != 1)} (see above): nothing was "
+                   "written; fix them or give --keep-going", err=True)
         sys.exit(2)
     if dry_run:
         click.echo(text, nl=False)

@@ -36,7 +36,7 @@ command.add_command(render_site.site)
 def readme(ctx: CatalogContext, output: str | None, check_path: str | None) -> None:
     """The venue list and one table per year, newest first, rows in catalog order."""
     from ..atomic import write_output
-    from ..codecs import readme_render
+    from ..codecs.readme import render as readme_render
 
     if output and check_path:
         raise click.UsageError("give -o or --check, not both")
@@ -73,7 +73,7 @@ def _read(path: Path) -> str | None:
     """The file's text, None when it does not exist; unreadable -> exit 2.
     A file with one marker but not the other (or in the wrong order) is an
     error too: writing the whole file would drop the prose around them."""
-    from ..codecs.readme_render import END, START
+    from ..codecs.readme.render import END, START
 
     try:
         if not stat.S_ISREG(os.stat(path).st_mode):

@@ -25,8 +25,9 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from ..model import Catalog, Entry, Person
+from ..richtext import plain
 from . import fields as f
-from .latex import escape, is_balanced, protect_title
+from .latex import escape, is_balanced, latex_title, protect_title
 
 MONTH_MACROS = ("jan", "feb", "mar", "apr", "may", "jun",
                 "jul", "aug", "sep", "oct", "nov", "dec")
@@ -150,7 +151,7 @@ def _fields(catalog: Catalog, entry: Entry, kind: str, biblatex: bool,
 
     title = f.clean(entry.title)
     if title:
-        out.append(("title", protect_title(title, ascii_only=ascii_only), True))
+        out.append(("title", latex_title(title, ascii_only=ascii_only), True))
     persons = f.people(entry)
     if persons:
         out.append(("author", " and ".join(_name(p, ascii_only) for p in persons), True))
@@ -243,7 +244,7 @@ def _fit_data_model(pairs: list[tuple[str, str, bool]],
 def _sort_key(title: str) -> str:
     """The first words of a title, up to a colon: what a style shows in
     place of an author ("Multimodal image encoding pre-training")."""
-    title = f.clean(title)
+    title = f.clean(plain(title))
     head = title.split(":")[0].strip() or title
     return " ".join(head.split()[:_KEY_WORDS]).rstrip(",;.")
 
@@ -253,14 +254,14 @@ def _name(person: Person, ascii_only: bool) -> str:
     """One name in BibTeX's "von Last, Jr, First" form. Braces keep a single
     name or organisation whole, and keep a comma or a word "and" from
     splitting a part."""
-    family = escape(person.family, ascii_only=ascii_only)
+    family = escape(person.family, ascii_only=ascii_only, name=True)
     if person.literal or not (person.given or person.suffix):
         return "{" + family + "}"
     parts = [family]
     if _NAME_SPLITTER_RE.search(person.family):
         parts[0] = "{" + family + "}"
     for part in (person.suffix, person.given) if person.suffix else (person.given,):
-        text = escape(part, ascii_only=ascii_only)
+        text = escape(part, ascii_only=ascii_only, name=True)
         parts.append("{" + text + "}" if _NAME_SPLITTER_RE.search(part) else text)
     return ", ".join(parts)
 

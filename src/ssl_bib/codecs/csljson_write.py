@@ -17,6 +17,7 @@ from typing import Any
 
 from ..json_out import dumps
 from ..model import Catalog, Entry, Person
+from ..richtext import to_csl
 from . import fields as f
 
 CSL_TYPES = {"article": "article-journal", "inproceedings": "paper-conference",
@@ -44,7 +45,9 @@ def csl_item(catalog: Catalog, entry: Entry) -> dict[str, Any]:
         if value:
             item[name] = value
 
-    put("title", entry.title)
+    # CSL keeps the title's rich text as the catalog does; math becomes CSL's
+    # <sub>/<sup> and Unicode where it can (richtext.to_csl).
+    put("title", to_csl(entry.title))
     persons = f.people(entry)
     if persons:
         item["author"] = [_name(p) for p in persons]

@@ -19,6 +19,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..model import Catalog, Entry
+from ..richtext import to_unicode
 from . import fields as f
 
 RIS_TYPES = {"article": "JOUR", "inproceedings": "CONF", "preprint": "UNPB"}
@@ -61,7 +62,9 @@ def ris_record(catalog: Catalog, entry: Entry) -> dict[str, Any]:
         # "Last, First, Suffix" (the RIS specification's AU form); a single
         # or organisation name alone.
         record["authors"] = [p.family if p.literal else p.display() for p in persons]
-    put("title", entry.title)
+    # RIS has no markup: the title's formatting goes, its math and sub- and
+    # superscripts become Unicode where they can (richtext.to_unicode).
+    put("title", to_unicode(entry.title))
     venue = f.venue_name(catalog, entry)
     if kind == "inproceedings":
         # Zotero reads T2 as the conference name and C3 as the proceedings title.

@@ -22,6 +22,7 @@ from typing import Any
 from ..export import FORMATS
 from ..gcpause import paused_gc
 from ..model import Catalog, Entry
+from ..richtext import to_unicode
 from ..select import entry_years, search_text
 from .links import arxiv_url, doi_url, web_url
 
@@ -165,7 +166,8 @@ def _paper(catalog: Catalog, entry: Entry, citable: bool) -> PaperView:
         paper_link = links[0]
     authors = [f"{p.given} {p.family}" if p.given else p.family for p in entry.authors]
     return PaperView(
-        key=entry.key, title=" ".join(entry.title.split()), link=paper_link, authors=authors,
+        key=entry.key, title=" ".join(to_unicode(entry.title).split()), link=paper_link,
+        authors=authors,
         venue=entry.venue, venue_name=_venue_title(catalog, entry.venue or ""),
         year=entry.year, categories=list(entry.categories), links=links, citable=citable,
         primary_section=_primary_section(entry))
