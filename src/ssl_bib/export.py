@@ -11,12 +11,10 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from .atomic import regular_mode, safe_mode, write_atomic
+from .atomic import regular_mode, safe_mode, temp_folder, write_atomic
 from .codecs.registry import Codec, writers
 from .gcpause import paused_gc
 from .model import Catalog, Entry
@@ -56,7 +54,7 @@ def export_all(catalog: Catalog, entries: Sequence[Entry], folder: Path,
     folder.mkdir(parents=True, exist_ok=True)
     try:
         # Beside the targets, so each rename stays on one file system.
-        staging = Path(tempfile.mkdtemp(prefix=".ssl-bib-export.", dir=folder))
+        staging = temp_folder(folder, ".ssl-bib-export.")
     except OSError:
         if created:
             folder.rmdir()
@@ -68,6 +66,8 @@ def export_all(catalog: Catalog, entries: Sequence[Entry], folder: Path,
         for target in targets:
             os.replace(staging / target.name, target)
     except BaseException:
+        import shutil  # only on failure: it imports three compressors
+
         shutil.rmtree(staging, ignore_errors=True)
         if created:
             with contextlib.suppress(OSError):
