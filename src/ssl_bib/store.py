@@ -685,6 +685,8 @@ class _Rendered:
     # catalog.entries; None for a whole new file (it is parsed to check it).
     states: list[tuple[Any, ...]] | None = None
     spans: list[EntrySpan] | None = None
+    # Whether settings, categories or venues changed (the head is rewritten).
+    head_changed: bool = True
 
 
 def _render(loaded: LoadedCatalog) -> _Rendered:
@@ -701,9 +703,12 @@ def _render(loaded: LoadedCatalog) -> _Rendered:
     first = spans[0].lead_at if spans else len(text)
     last = spans[-1].end_at if spans else len(text)
     head = text[:first]
-    changed = _head_state(catalog) != loaded.pristine_head
+    changed = head_changed = _head_state(catalog) != loaded.pristine_head
     if changed:
         head = _edit_head(head, catalog)
+    in_place = _splice_in_place(loaded, text, head, changed)
+    if in_place is not None:
+        return in_place
     # Match each entry to its old text by identity (it was edited in place),
     # else by key (it was replaced); each old text is used at most once.
     index_of = {id(e): i for i, e in enumerate(loaded.loaded_entries)}
@@ -757,8 +762,76 @@ def _render(loaded: LoadedCatalog) -> _Rendered:
             _prove_span(loaded, text, i)      # moved, or a neighbour changed
     changed = changed or len(order) != count or order != list(range(count))
     if not changed:
-        return _Rendered(loaded.text, False, states, new_spans)
-    return _Rendered("".join(out), True, states, new_spans)
+        return _Rendered(loaded.text, False, states, new_spans, False)
+    return _Rendered("".join(out), True, states, new_spans, head_changed)
+
+
+_END_AT, _LEAD_AT = operator.attrgetter("end_at"), operator.attrgetter("lead_at")
+_STATE_SCALARS = operator.itemgetter(0)
+_STATE_CONTAINERS = operator.itemgetter(1)
+
+
+def _splice_in_place(loaded: LoadedCatalog, text: str, head: str,
+                     head_changed: bool) -> _Rendered | None:
+    """_render for the usual save: the entries are the ones loaded, in their
+    order, some changed in place (enrich, zotero pull, an edit). The same
+    text and proofs as the entry-by-entry splice below, but the unchanged
+    entries are found all at once in C and copied as the stretches of text
+    between changed ones: on a big catalog the walk cost more than the rest
+    of the save. None when the entries were added, removed, replaced or
+    moved, or the spans do not tile the text (an entry that did not read):
+    then the walk decides."""
+    entries, spans = loaded.catalog.entries, loaded.spans
+    count = len(spans)
+    if (not count or len(entries) != count or len(loaded.loaded_entries) != count
+            or not all(map(operator.is_, entries, loaded.loaded_entries))
+            or list(map(_END_AT, spans[:-1])) != list(map(_LEAD_AT, spans[1:]))):
+        return None
+    old_states = loaded.states()
+    same = map(operator.and_,
+               map(operator.eq, map(_SCALARS, entries), map(_STATE_SCALARS, old_states)),
+               map(operator.eq, map(_CONTAINERS, entries), map(_STATE_CONTAINERS, old_states)))
+    edited = [i for i, kept in enumerate(same) if not kept]
+    if not edited and not head_changed:
+        return _Rendered(loaded.text, False, list(old_states), list(spans), False)
+    # Each re-rendered piece is proven, then its unchanged neighbours, in the
+    # walk's order (so the same error is raised first).
+    states = list(old_states)
+    bodies: dict[int, str] = {}
+    for i in edited:
+        _prove_span(loaded, text, i)
+        bodies[i] = _render_checked(entries[i], loaded)
+        states[i] = entry_state(entries[i])
+    neighbours = {n for e in edited for n in (e - 1, e + 1) if 0 <= n < count} - set(edited)
+    for i in sorted(neighbours):
+        _prove_span(loaded, text, i)
+    out = [head]
+    shift = len(head) - spans[0].lead_at
+    line_shift = head.count("\n") - text.count("\n", 0, spans[0].lead_at)
+    new_spans = list(spans)
+
+    def move(first: int, stop: int) -> None:  # the verbatim entries first..stop-1
+        if shift or line_shift:
+            for k in range(first, stop):
+                old = spans[k]
+                new_spans[k] = EntrySpan(old.lead_at + shift, old.start_at + shift,
+                                         old.end_at + shift, old.start + line_shift)
+
+    copied_from, verbatim_from = spans[0].lead_at, 0
+    for i in edited:
+        move(verbatim_from, i)
+        span, body = spans[i], bodies[i]
+        out.append(text[copied_from:span.start_at])
+        out.append(body)
+        start_at = span.start_at + shift
+        new_spans[i] = EntrySpan(span.lead_at + shift, start_at, start_at + len(body),
+                                 span.start + line_shift)
+        shift += len(body) - (span.end_at - span.start_at)
+        line_shift += body.count("\n") - text.count("\n", span.start_at, span.end_at)
+        copied_from, verbatim_from = span.end_at, i + 1
+    move(verbatim_from, count)
+    out.append(text[copied_from:])
+    return _Rendered("".join(out), True, states, new_spans, head_changed)
 
 
 def _prove_span(loaded: LoadedCatalog, text: str, index: int) -> None:
@@ -918,7 +991,7 @@ def save(loaded: LoadedCatalog) -> bool:
                                "it; nothing was written")
         loaded.disk = DiskState.of(data, os.stat(target))
     assert rendered.states is not None and rendered.spans is not None
-    _rebaseline(loaded, rendered.text, rendered.states, rendered.spans)
+    _rebaseline(loaded, rendered.text, rendered.states, rendered.spans, rendered.head_changed)
     return True
 
 
@@ -935,7 +1008,7 @@ def _unchanged_on_disk(loaded: LoadedCatalog) -> None:
 
 def _verified(loaded: LoadedCatalog, rendered: _Rendered) -> str:
     """A new file or an edited head is proven by reading the whole text back."""
-    if rendered.states is None or _head_state(loaded.catalog) != loaded.pristine_head:
+    if rendered.states is None or rendered.head_changed:
         check = parse_text(rendered.text, loaded.path)
         if check.catalog != loaded.catalog:
             raise InputError(loaded.name, 0, "the catalog would not read back as the same "
@@ -1015,9 +1088,10 @@ def _baseline(loaded: LoadedCatalog) -> Catalog:
 
 
 def _rebaseline(loaded: LoadedCatalog, text: str, states: list[tuple[Any, ...]],
-                spans: list[EntrySpan]) -> None:
+                spans: list[EntrySpan], head_changed: bool) -> None:
     loaded.text, loaded.spans = text, spans
     loaded.snapshots = states
     loaded.loaded_entries = list(loaded.catalog.entries)
-    loaded.pristine_head = _head_state(loaded.catalog)
+    if head_changed:  # else the copy kept is still equal to the head, and still a copy
+        loaded.pristine_head = _head_state(loaded.catalog)
     loaded._lines = loaded._by_id = loaded._by_key = None
