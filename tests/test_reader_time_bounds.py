@@ -163,6 +163,7 @@ CALLS: dict[str, Callable[[], object]] = {
     "math of '{'": lambda: richtext.math_to_unicode("{" * N),
     "math of '^'": lambda: richtext.math_to_unicode("^" * N),
     "protect_title": lambda: protect_title("A " * (N // 2)),
+    "encode_url of a plain link": lambda: encode_url("https://x.org/" + "a%20" * (N // 4) + "{"),
     "catalog table header": lambda: parse_text("[" + " " * N + "x\n", Path("entries.toml")),
     "catalog key of spaces": lambda: parse_text("schema = 1\nnote" + " " * N + "= 1\n",
                                                 Path("entries.toml")),
