@@ -53,20 +53,21 @@ def _category(ch: str) -> str:
 def people(entry: Entry) -> list[Person]:
     """The entry's authors as clean one-line names; nameless ones dropped, a
     given name alone becomes a single name so it is never lost."""
-    result = []
-    for person in entry.authors:
-        family, given = clean(person.family), clean(person.given)
-        suffix = clean(person.suffix)
-        if (family is person.family and given is person.given and suffix is person.suffix
-                and family):
-            result.append(person)  # already clean: no copy
-            continue
-        if not family:
-            if not given:
-                continue
-            family, given = given, ""
-        result.append(replace(person, family=family, given=given, suffix=suffix))
-    return result
+    return [p for p in map(_clean_person, entry.authors) if p is not None]
+
+
+# People recur across a catalog, and each export format asks for them again.
+@lru_cache(maxsize=1 << 16)
+def _clean_person(person: Person) -> Person | None:
+    family, given = clean(person.family), clean(person.given)
+    suffix = clean(person.suffix)
+    if family is person.family and given is person.given and suffix is person.suffix and family:
+        return person  # already clean: no copy
+    if not family:
+        if not given:
+            return None
+        family, given = given, ""
+    return replace(person, family=family, given=given, suffix=suffix)
 
 
 def venue_name(catalog: Catalog, entry: Entry) -> str:
