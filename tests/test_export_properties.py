@@ -144,3 +144,25 @@ def test_csljson_keeps_to_the_schema(items: list[Entry]) -> None:
     for entry, item in zip(catalog.entries, data, strict=True):
         assert item["id"] == entry.key
         assert item["title"] == f.clean(entry.title)
+
+
+title_chars = st.sampled_from("aZbY09 :;,.!?()/'\"+*=<>|@-`{}\\$_éÜßİǅ\U000F0001")
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(title_chars, max_size=40), st.booleans())
+@example("Models Genesis: Generic Autodidactic Models for 3D Medical Image Analysis", True)
+@example("x MRI-based! Foo Bar baz Qux.", True)
+@example("U.S. Army", True)
+@example(" A  B ", True)
+@example("ǅ İ", False)
+def test_titles_with_nothing_to_escape_are_braced_as_the_word_walk_braces_them(
+        value: str, first: bool) -> None:
+    """Most titles need no escaping and take a quicker way through
+    protect_title: it must put exactly the braces the word-by-word walk puts,
+    and send every title it cannot do to the walk."""
+    from ssl_bib.codecs.latex import _protect_title, _protect_words
+
+    for ascii_only in (True, False):
+        assert _protect_title.__wrapped__(value, ascii_only, first, ()) == \
+            _protect_words(value, ascii_only, first, ())

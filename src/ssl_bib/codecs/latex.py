@@ -314,6 +314,52 @@ def protect_title(text: str, *, ascii_only: bool = True, first: bool = True,
 # pass through once; the cache only bounds what is kept).
 @lru_cache(maxsize=1 << 12)
 def _protect_title(text: str, ascii_only: bool, first: bool, pieces: tuple[str, ...]) -> str:
+    if not (pieces or (ascii_only and not text.isascii()) or _SPECIAL_OR_PLACEHOLDER_RE.search(text)
+            or _MAY_BE_LIGATURE_RE.search(text)):
+        return _protect_as_is(text, first)
+    return _protect_words(text, ascii_only, first, pieces)
+
+
+def _protect_as_is(text: str, first: bool) -> str:
+    """protect_title for a text with nothing to escape (most titles): the
+    words as they are, runs of those with a capital braced. The same braces
+    as _protect_words (a test holds them equal), in a third of its time: a
+    title is braced twice per export (BibTeX and biblatex)."""
+    words = text.split(" ")
+    out: list[str] = []
+    run: list[str] = []
+    if first:
+        word = words[0]
+        if _needs_protection(word, first=True):
+            core = word.rstrip(_TRAILING_PUNCTUATION)
+            if core is word:
+                run.append(word)
+            else:
+                out.append("{" + core + "}" + word[len(core):])
+        else:
+            out.append(word)
+        words = words[1:]
+    for word in words:
+        if word.lower() == word:  # no capital: as it is, and any run ends
+            if run:
+                out.append("{" + " ".join(run) + "}")
+                run = []
+            out.append(word)
+            continue
+        core = word.rstrip(_TRAILING_PUNCTUATION)
+        if core is word:
+            run.append(word)
+        else:  # punctuation ends the run, outside its braces
+            run.append(core)
+            out.append("{" + " ".join(run) + "}" + word[len(core):])
+            run = []
+    if run:
+        out.append("{" + " ".join(run) + "}")
+    return " ".join(out)
+
+
+def _protect_words(text: str, ascii_only: bool, first: bool, pieces: tuple[str, ...]) -> str:
+    """protect_title, word by word, escaping each group."""
     paired = is_balanced(text)
     out: list[str] = []
     plain: list[str] = []  # the current run of words left as they are
@@ -366,6 +412,12 @@ def _protect_title(text: str, ascii_only: bool, first: bool, pieces: tuple[str, 
 # Private Use Area while its words are braced, and are written in after.
 _PLACEHOLDER = 0xF0000
 _PLACEHOLDER_RE = re.compile("[\U000F0000-\U000FFFFD]")
+# What makes a title need escaping or the placeholder walk, in two quick
+# searches of one character class each: a special character or a
+# placeholder; a pair that may be a TeX ligature (a superset of
+# _LIGATURE_HINT_RE's, which searches slower: hyphens are common in titles).
+_SPECIAL_OR_PLACEHOLDER_RE = re.compile("[\\\\{}&%$#_~^\U000F0000-\U000FFFFD]")
+_MAY_BE_LIGATURE_RE = re.compile(r"[-`'?!][-`']")
 # A sub- or superscript written as math: digits and signs.
 _SCRIPT_MATH_RE = re.compile(r"[0-9+\-=()]++")
 _WRAP = {"i": "\\emph{", "b": "\\textbf{", "sc": "\\textsc{", "nocase": "{",
