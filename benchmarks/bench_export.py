@@ -34,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from synth import synth_catalog  # noqa: E402
 
 from ssl_bib.codecs import bibtex_write  # noqa: E402
+from ssl_bib.codecs.facts import facts  # noqa: E402
 from ssl_bib.export import FORMATS, export  # noqa: E402
 from ssl_bib.model import Catalog  # noqa: E402
 
@@ -77,7 +78,8 @@ def bibtexparser_path(catalog: Catalog) -> tuple[float, float]:
     raw_blocks = []
     for entry in catalog.entries:
         kind = catalog.entry_type(entry)
-        fields = bibtex_write._fields(catalog, entry, kind, biblatex=False)
+        fx = facts(catalog, entry)
+        fields = bibtex_write._fields(fx, False, bibtex_write._written_type(fx, False))
         blocks.append(BEntry(kind, entry.key, [
             Field(name, value if raw else bibtex_write.escape(value)) for name, value, raw in fields
         ]))

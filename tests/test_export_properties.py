@@ -166,3 +166,60 @@ def test_titles_with_nothing_to_escape_are_braced_as_the_word_walk_braces_them(
     for ascii_only in (True, False):
         assert _protect_title.__wrapped__(value, ascii_only, first, ()) == \
             _protect_words(value, ascii_only, first, ())
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(title_chars, max_size=40), st.booleans(), st.booleans())
+@example("a--b", True, False)
+@example("?`", False, True)
+def test_a_value_escape_leaves_as_it_is_is_one_the_full_escape_leaves_so(
+        value: str, ascii_only: bool, name: bool) -> None:
+    from ssl_bib.codecs.latex import _escape
+
+    assert escape(value, ascii_only=ascii_only, name=name) == \
+        _escape.__wrapped__(value, ascii_only, None, name)
+
+
+@common
+@given(entries())
+@example(LISTED)
+def test_facts_shared_by_the_formats_of_one_export_change_no_text(items: list[Entry]) -> None:
+    """export --all derives what the four formats have in common once per
+    entry (codecs.facts.shared): every text, or the error refusing it, is
+    what each format writes on its own."""
+    from ssl_bib.codecs.facts import shared
+    from ssl_bib.export import FORMATS, export
+
+    catalog = catalog_of(items)
+
+    def texts() -> list[str]:
+        out = []
+        for fmt in FORMATS:
+            try:
+                out.append(export(catalog, catalog.entries, fmt))
+            except f.ExportError as exc:
+                out.append(f"refused: {exc}")
+        return out
+
+    alone = texts()
+    with shared():
+        assert texts() == alone
+        assert texts() == alone  # and again, every fact now kept
+
+
+title_pieces = st.lists(st.one_of(st.sampled_from(["<i>", "</i>", "<sub>", "</sub>", "$",
+                                                    "\\alpha", "x^2", " "]), title_chars),
+                        max_size=20).map("".join)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(title_pieces)
+@example("Cu$_2$O in <i>vivo</i> & 50% -- x^2 ~ y")
+@example("<sub>2</sub> $\\alpha$ {x}")
+def test_what_same_latex_in_both_allows_is_written_alike_by_bibtex_and_biblatex(
+        value: str) -> None:
+    from ssl_bib.codecs.latex import latex_title, same_latex_in_both
+
+    if same_latex_in_both(value):
+        assert latex_title(value, ascii_only=True) == latex_title(value, ascii_only=False)
+        assert escape(value, ascii_only=True) == escape(value, ascii_only=False)

@@ -43,8 +43,11 @@ def export_all(catalog: Catalog, entries: Sequence[Entry], folder: Path,
     before the renames (an entry that cannot be exported, a full disk, a
     target that is a folder) leaves `folder` as it was. `per_format` gives a
     format its own entries (BibTeX writes them under the names a document cited)."""
-    texts = {fmt.filename: export(catalog, per_format(fmt.name) if per_format else entries,
-                                  fmt.name) for fmt in FORMATS.values()}
+    from .codecs.facts import shared
+
+    with shared():  # what the formats derive alike is derived once per entry
+        texts = {fmt.filename: export(catalog, per_format(fmt.name) if per_format else entries,
+                                      fmt.name) for fmt in FORMATS.values()}
     targets = [folder / filename for filename in texts]
     # Refused before anything is written: a folder, device or pipe where a
     # file goes. A link is replaced, never followed, so its target's mode

@@ -27,7 +27,8 @@ from functools import lru_cache
 from ..model import Catalog, Entry, Person
 from ..richtext import plain
 from . import fields as f
-from .latex import escape, is_balanced, latex_title, protect_title
+from .facts import Facts, facts
+from .latex import escape, is_balanced, latex_title, protect_title, same_latex_in_both
 
 MONTH_MACROS = ("jan", "feb", "mar", "apr", "may", "jun",
                 "jul", "aug", "sep", "oct", "nov", "dec")
@@ -97,10 +98,10 @@ def _entry_block(catalog: Catalog, entry: Entry, biblatex: bool) -> str:
             raise f.ExportError(key, "key" if name == key else "key_aliases",
                                 f"{name!r}: a citation key may hold only letters, digits "
                                 "and _:.+/-")
-    kind = catalog.entry_type(entry)
+    fx = facts(catalog, entry)
     ascii_only = not biblatex
-    entry_type = written_type(catalog, entry, biblatex)
-    pairs = _fields(catalog, entry, kind, biblatex, entry_type)
+    entry_type = _written_type(fx, biblatex)
+    pairs = _fields(fx, biblatex, entry_type)
     lines = [f"@{entry_type}{{{key},"]
     for name, value, raw in pairs:
         if name == "month" and not biblatex:
@@ -111,7 +112,7 @@ def _entry_block(catalog: Catalog, entry: Entry, biblatex: bool) -> str:
         # Every value balanced, so the entry is: an unbalanced entry would
         # silently swallow every entry after it. Escaped text is balanced by
         # construction; identifiers (URL, DOI) are written as they are.
-        if not is_balanced(value):
+        if ("{" in value or "}" in value) and not is_balanced(value):
             raise f.ExportError(key, name, f"unbalanced braces in {value!r}")
         lines.append(f"  {name} = {{{value}}},")
     lines[-1] = lines[-1][:-1]  # no comma after the last field
@@ -123,16 +124,19 @@ def written_type(catalog: Catalog, entry: Entry, biblatex: bool) -> str:
     """The entry type written: @article and @inproceedings need the journal
     or proceedings title (styles warn "empty journal" / "empty booktitle",
     biber's data model calls it mandatory), so without one it is @misc."""
-    kind = catalog.entry_type(entry)
-    if kind in ("article", "inproceedings") and not f.container_title(catalog, entry):
+    return _written_type(facts(catalog, entry), biblatex)
+
+
+def _written_type(fx: Facts, biblatex: bool) -> str:
+    if fx.kind in ("article", "inproceedings") and not fx.container:
         return "misc"
-    return (_BIBLATEX_TYPES if biblatex else _BIBTEX_TYPES)[kind]
+    return (_BIBLATEX_TYPES if biblatex else _BIBTEX_TYPES)[fx.kind]
 
 
-def _fields(catalog: Catalog, entry: Entry, kind: str, biblatex: bool,
-            entry_type: str) -> list[tuple[str, str, bool]]:
+def _fields(fx: Facts, biblatex: bool, entry_type: str) -> list[tuple[str, str, bool]]:
     """(field, value, raw) in output order; raw values are written unescaped.
     Titles and names arrive already in LaTeX, so they are marked raw too."""
+    entry, kind = fx.entry, fx.kind
     ascii_only = not biblatex
     out: list[tuple[str, str, bool]] = []
     if biblatex and entry.key_aliases:
@@ -149,15 +153,14 @@ def _fields(catalog: Catalog, entry: Entry, kind: str, biblatex: bool,
         if value:
             out.append((name, value, True))
 
-    title = f.clean(entry.title)
+    title = fx.title
     if title:
-        out.append(("title", latex_title(title, ascii_only=ascii_only), True))
-    persons = f.people(entry)
+        out.append(("title", _title_latex(fx, ascii_only), True))
+    persons = fx.persons
     if persons:
         out.append(("author", " and ".join(_name(p, ascii_only) for p in persons), True))
 
-    venue = f.venue_name(catalog, entry)
-    container = f.container_title(catalog, entry)
+    venue, container = fx.venue, fx.container
     if kind == "article":
         text("journaltitle" if biblatex else "journal", container)
     elif kind == "inproceedings":
@@ -209,11 +212,9 @@ def _fields(catalog: Catalog, entry: Entry, kind: str, biblatex: bool,
             out.append(("archivePrefix", "arXiv", True))
             raw("primaryClass", f.identifier(entry, "arxiv_class"))
     raw("url", f.url(entry, ascii_only=True))
-    if entry.categories:
-        keywords = ", ".join(_keyword(c, ascii_only) for c in entry.categories if f.clean(c))
-        if keywords:
-            out.append(("keywords", keywords, True))
-    text("note", f.note_text(entry))
+    if fx.keywords:
+        out.append(("keywords", ", ".join(_keyword(c, ascii_only) for c in fx.keywords), True))
+    text("note", fx.note)
     text("abstract", entry.abstract)
     if biblatex:
         return _fit_data_model(out, entry_type)
@@ -247,6 +248,18 @@ def _sort_key(title: str) -> str:
     title = f.clean(plain(title))
     head = title.split(":")[0].strip() or title
     return " ".join(head.split()[:_KEY_WORDS]).rstrip(",;.")
+
+
+def _title_latex(fx: Facts, ascii_only: bool) -> str:
+    """The title's LaTeX, kept in the entry's facts: BibTeX and biblatex of
+    one export write the same LaTeX for a plain ASCII title (no character
+    whose escape differs between them, see same_latex_in_both), so the
+    second one reuses it."""
+    key = None if same_latex_in_both(fx.title) else ascii_only
+    latex = fx.latex.get(key)
+    if latex is None:
+        latex = fx.latex[key] = latex_title(fx.title, ascii_only=ascii_only)
+    return latex
 
 
 @lru_cache(maxsize=1 << 16)  # authors recur across a catalog

@@ -19,6 +19,7 @@ from ..json_out import dumps
 from ..model import Catalog, Entry, Person
 from ..richtext import to_csl
 from . import fields as f
+from .facts import facts
 
 CSL_TYPES = {"article": "article-journal", "inproceedings": "paper-conference",
              "preprint": "article"}
@@ -37,7 +38,8 @@ def write_csljson(catalog: Catalog, entries: Iterable[Entry]) -> str:
 
 
 def csl_item(catalog: Catalog, entry: Entry) -> dict[str, Any]:
-    kind = catalog.entry_type(entry)
+    fx = facts(catalog, entry)
+    kind = fx.kind
     item: dict[str, Any] = {"id": entry.key, "type": CSL_TYPES[kind]}
 
     def put(name: str, value: str | None) -> None:
@@ -48,15 +50,15 @@ def csl_item(catalog: Catalog, entry: Entry) -> dict[str, Any]:
     # CSL keeps the title's rich text as the catalog does; math becomes CSL's
     # <sub>/<sup> and Unicode where it can (richtext.to_csl).
     put("title", to_csl(entry.title))
-    persons = f.people(entry)
+    persons = fx.persons
     if persons:
         item["author"] = [_name(p) for p in persons]
-    venue = f.venue_name(catalog, entry)
+    venue = fx.venue
     if kind == "preprint":
         if not entry.arxiv:
             put("publisher", entry.publisher or venue)
     else:
-        put("container-title", f.container_title(catalog, entry))
+        put("container-title", fx.container)
         if kind == "inproceedings" and entry.container_title and venue != f.clean(
                 entry.container_title):
             put("event-title", venue)
@@ -65,7 +67,7 @@ def csl_item(catalog: Catalog, entry: Entry) -> dict[str, Any]:
     item["issued"] = {"date-parts": [parts]}
     put("volume", entry.volume)
     put("issue", entry.issue)
-    first, last = f.page_range(entry.pages)
+    first, last = fx.pages
     if first:
         item["page"] = f"{first}-{last}" if last else first
     if kind == "preprint" and entry.arxiv:
@@ -80,13 +82,12 @@ def csl_item(catalog: Catalog, entry: Entry) -> dict[str, Any]:
     put("ISBN", entry.isbn)
     put("DOI", f.doi(entry))
     put("URL", f.url(entry))
-    keywords = [c for c in (f.clean(c) for c in entry.categories) if c]
-    if keywords:
-        item["keyword"] = ", ".join(keywords)
+    if fx.keywords:
+        item["keyword"] = ", ".join(fx.keywords)
     put("abstract", entry.abstract)
     # Code links also go into `note`: pandoc and Zotero drop `custom` on import
     # but keep the note, so the links survive every consumer.
-    put("note", f.note_text(entry))
+    put("note", fx.note)
     custom: dict[str, Any] = {}
     if entry.code:
         custom["code"] = [{"label": f.clean(c.label), "url": c.url.strip()}

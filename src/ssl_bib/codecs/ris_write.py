@@ -21,6 +21,7 @@ from typing import Any
 from ..model import Catalog, Entry
 from ..richtext import to_unicode
 from . import fields as f
+from .facts import facts
 
 RIS_TYPES = {"article": "JOUR", "inproceedings": "CONF", "preprint": "UNPB"}
 
@@ -55,7 +56,8 @@ def write_ris(catalog: Catalog, entries: Iterable[Entry]) -> str:
 
 def ris_record(catalog: Catalog, entry: Entry) -> dict[str, Any]:
     """One record as rispy's field names, in the order the tags are written."""
-    kind = catalog.entry_type(entry)
+    fx = facts(catalog, entry)
+    kind = fx.kind
     record: dict[str, Any] = {"type_of_reference": RIS_TYPES[kind], "id": entry.key}
 
     def put(name: str, value: str | None) -> None:
@@ -63,7 +65,7 @@ def ris_record(catalog: Catalog, entry: Entry) -> dict[str, Any]:
         if value:
             record[name] = value
 
-    persons = f.people(entry)
+    persons = fx.persons
     if persons:
         # "Last, First, Suffix" (the RIS specification's AU form); a single
         # or organisation name alone.
@@ -71,21 +73,21 @@ def ris_record(catalog: Catalog, entry: Entry) -> dict[str, Any]:
     # RIS has no markup: the title's formatting goes, its math and sub- and
     # superscripts become Unicode where they can (richtext.to_unicode).
     put("title", to_unicode(entry.title))
-    venue = f.venue_name(catalog, entry)
+    venue = fx.venue
     if kind == "inproceedings":
         # Zotero reads T2 as the conference name and C3 as the proceedings title.
         put("secondary_title", venue or entry.container_title)
         if entry.container_title and f.clean(entry.container_title) != venue:
             put("custom3", entry.container_title)
     else:
-        put("secondary_title", f.container_title(catalog, entry))
+        put("secondary_title", fx.container)
     put("tertiary_title", entry.series)
     record["year"] = str(entry.year)
     if entry.month and 1 <= entry.month <= 12:
         record["date"] = f"{entry.year:04d}/{entry.month:02d}/"
     put("volume", entry.volume)
     put("number", entry.issue)
-    first, last = f.page_range(entry.pages)
+    first, last = fx.pages
     if not first:
         first = f.clean(entry.article_number)
     if first:
@@ -100,11 +102,9 @@ def ris_record(catalog: Catalog, entry: Entry) -> dict[str, Any]:
     link = f.clean(f.url(entry))
     if link:
         record["urls"] = [link]
-    keywords = [c for c in (f.clean(c) for c in entry.categories) if c]
-    if keywords:
-        record["keywords"] = keywords
-    notes = [n for n in (f.clean(entry.note), *f.code_notes(entry)) if n]
-    if notes:
-        record["notes"] = notes
+    if fx.keywords:
+        record["keywords"] = list(fx.keywords)
+    if fx.notes:
+        record["notes"] = list(fx.notes)
     put("abstract", entry.abstract)
     return record
