@@ -366,3 +366,29 @@ def test_the_quick_field_search_answers_for_the_bundled_catalog() -> None:
     text = (Path(__file__).parents[1] / "entries.toml").read_text(encoding="utf-8")
     loaded = load_text(text)
     assert _quick_and_exact_agree(text) > 4 * len(loaded.spans)
+
+
+@pytest.mark.parametrize(("field_name", "value"), [
+    ("alt_titles", '["""\n# a comment"""]'), ("alt_titles", "['\'\'\n# a comment\n# more\'\'\']"),
+    ("abstract", '"""\n#\n# x"""'), ("abstract", "\'\'\'\n# a\n   # b\'\'\'"),
+    ("alt_titles", "[\n  \'\'\'a\n# b\'\'\',\n]")])
+def test_a_string_ending_in_a_comment_like_line_is_not_cut_at_it(
+        tmp_path: Path, field_name: str, value: str) -> None:
+    """A multi-line string whose last line starts with "#" looks like comments
+    before the next entry; the quick scan must not end the entry there (the
+    tables, read a batch at a time, would not notice)."""
+    text = (HEAD + f'[[entries]]\nkey = "k0"\ntitle = "0"\nyear = 1900\n{field_name} = {value}\n'
+            '[[entries]]\nkey = "k1"\ntitle = """[[entries]]"""\nyear = 1900\n')
+    assert _valid(text)
+    path = tmp_path / "entries.toml"
+    path.write_text(text, encoding="utf-8")
+    loaded = load(path)
+    assert not loaded.problems
+    first = loaded.spans[0]
+    assert tomllib.loads(text[first.start_at:first.end_at])["entries"][0]["key"] == "k0"
+    loaded.catalog.entries[0].note = "edited"
+    save(loaded)
+    again = load(path)
+    assert [e.note for e in again.catalog.entries] == ["edited", None]
+    assert getattr(again.catalog.entries[0], field_name) == \
+        tomllib.loads(text)["entries"][0][field_name]
