@@ -223,3 +223,21 @@ def test_what_same_latex_in_both_allows_is_written_alike_by_bibtex_and_biblatex(
     if same_latex_in_both(value):
         assert latex_title(value, ascii_only=True) == latex_title(value, ascii_only=False)
         assert escape(value, ascii_only=True) == escape(value, ascii_only=False)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(person, min_size=1, max_size=4))
+@example([Person("O'Brien", "A~B"), Person("Mac^Donald", "J")])
+@example([Person("Smith & Sons"), Person("Doe", "J_R")])
+def test_authors_written_ascii_without_brace_tilde_or_caret_are_alike_in_both(
+        persons: list[Person]) -> None:
+    """BibTeX's and biblatex's writers share the authors' LaTeX when the one
+    made first came out ASCII with no brace, ~ or ^ (bibtex_write._names_latex):
+    then the other must come out the same."""
+    from ssl_bib.codecs.bibtex_write import _name
+    from ssl_bib.codecs.latex import same_latex_in_both
+
+    bibtex = " and ".join(_name(p, True) for p in persons)
+    biblatex = " and ".join(_name(p, False) for p in persons)
+    if same_latex_in_both(bibtex) or same_latex_in_both(biblatex):
+        assert bibtex == biblatex

@@ -138,19 +138,18 @@ def _fields(fx: Facts, biblatex: bool, entry_type: str) -> list[tuple[str, str, 
     Titles and names arrive already in LaTeX, so they are marked raw too."""
     entry, kind = fx.entry, fx.kind
     ascii_only = not biblatex
+    clean = f.clean
     out: list[tuple[str, str, bool]] = []
     if biblatex and entry.key_aliases:
         # The entry's old keys: biber resolves a citation of any of them to it.
         out.append(("ids", ",".join(entry.key_aliases), True))
 
     def text(name: str, value: str | None) -> None:
-        value = f.clean(value)
-        if value:
+        if value and (value := clean(value)):
             out.append((name, value, False))
 
     def raw(name: str, value: str | None) -> None:
-        value = f.clean(value)
-        if value:
+        if value and (value := clean(value)):
             out.append((name, value, True))
 
     title = fx.title
@@ -158,7 +157,7 @@ def _fields(fx: Facts, biblatex: bool, entry_type: str) -> list[tuple[str, str, 
         out.append(("title", _title_latex(fx, ascii_only), True))
     persons = fx.persons
     if persons:
-        out.append(("author", " and ".join(_name(p, ascii_only) for p in persons), True))
+        out.append(("author", _names_latex(fx, ascii_only), True))
 
     venue, container = fx.venue, fx.container
     if kind == "article":
@@ -248,6 +247,20 @@ def _sort_key(title: str) -> str:
     title = f.clean(plain(title))
     head = title.split(":")[0].strip() or title
     return " ".join(head.split()[:_KEY_WORDS]).rstrip(",;.")
+
+
+def _names_latex(fx: Facts, ascii_only: bool) -> str:
+    """The authors' LaTeX, kept in the entry's facts. The other of BibTeX and
+    biblatex reuses it when it came out ASCII with no brace, ~ or ^: then
+    no name held a character their escapes treat apart (each such character
+    comes out non-ASCII or braced, as do names braced whole), so both write
+    the same."""
+    known = fx.names
+    if known is not None and (known[1] == ascii_only or same_latex_in_both(known[0])):
+        return known[0]
+    latex = " and ".join(_name(p, ascii_only) for p in fx.persons)
+    fx.names = (latex, ascii_only)
+    return latex
 
 
 def _title_latex(fx: Facts, ascii_only: bool) -> str:

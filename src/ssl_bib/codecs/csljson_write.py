@@ -20,6 +20,7 @@ from ..model import Catalog, Entry, Person
 from ..richtext import to_csl
 from . import fields as f
 from .facts import facts
+from .fields import clean
 
 CSL_TYPES = {"article": "article-journal", "inproceedings": "paper-conference",
              "preprint": "article"}
@@ -43,8 +44,7 @@ def csl_item(catalog: Catalog, entry: Entry) -> dict[str, Any]:
     item: dict[str, Any] = {"id": entry.key, "type": CSL_TYPES[kind]}
 
     def put(name: str, value: str | None) -> None:
-        value = f.clean(value)
-        if value:
+        if value and (value := clean(value)):
             item[name] = value
 
     # CSL keeps the title's rich text as the catalog does; math becomes CSL's

@@ -47,10 +47,11 @@ def facts(catalog: Catalog, entry: Entry) -> Facts:
 
 class Facts:
     """One entry's values as every format writes them (codecs.fields), and
-    its title's LaTeX, which BibTeX makes and biblatex may reuse (`latex`)."""
+    its title's and authors' LaTeX, which BibTeX makes and biblatex may
+    reuse (`latex`, `names`)."""
 
     __slots__ = ("catalog", "entry", "kind", "title", "persons", "venue", "container",
-                 "keywords", "note", "notes", "pages", "latex")
+                 "keywords", "note", "notes", "pages", "latex", "names")
 
     def __init__(self, catalog: Catalog, entry: Entry) -> None:
         self.catalog, self.entry = catalog, entry
@@ -67,3 +68,5 @@ class Facts:
         self.pages = f.page_range(entry.pages) if entry.pages else ("", "")
         # The title's LaTeX, by ascii_only (None: the same for both).
         self.latex: dict[bool | None, str] = {}
+        # The authors' LaTeX as a writer made it, and for which ascii_only.
+        self.names: tuple[str, bool] | None = None

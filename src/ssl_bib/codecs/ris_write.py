@@ -22,6 +22,7 @@ from ..model import Catalog, Entry
 from ..richtext import to_unicode
 from . import fields as f
 from .facts import facts
+from .fields import clean
 
 RIS_TYPES = {"article": "JOUR", "inproceedings": "CONF", "preprint": "UNPB"}
 
@@ -61,8 +62,7 @@ def ris_record(catalog: Catalog, entry: Entry) -> dict[str, Any]:
     record: dict[str, Any] = {"type_of_reference": RIS_TYPES[kind], "id": entry.key}
 
     def put(name: str, value: str | None) -> None:
-        value = f.clean(value)
-        if value:
+        if value and (value := clean(value)):
             record[name] = value
 
     persons = fx.persons
