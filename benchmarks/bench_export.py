@@ -79,10 +79,12 @@ def bibtexparser_path(catalog: Catalog) -> tuple[float, float]:
     for entry in catalog.entries:
         kind = catalog.entry_type(entry)
         fx = facts(catalog, entry)
-        fields = bibtex_write._fields(fx, False, bibtex_write._written_type(fx, False))
+        # Our written fields ("  name = {value}"), as bibtexparser fields.
+        fields = [line.strip().split(" = ", 1) for line in
+                  bibtex_write._field_lines(fx, False, bibtex_write._written_type(fx, False))]
         blocks.append(BEntry(kind, entry.key, [
-            Field(name, value if raw else bibtex_write.escape(value)) for name, value, raw in fields
-        ]))
+            Field(name, value[1:-1] if value.startswith("{") else value)
+            for name, value in fields]))
         raw_blocks.append(BEntry(kind, entry.key, [
             Field("title", entry.title), Field("author", " and ".join(
                 p.display() for p in entry.authors)), Field("year", str(entry.year)),

@@ -241,3 +241,18 @@ def test_authors_written_ascii_without_brace_tilde_or_caret_are_alike_in_both(
     biblatex = " and ".join(_name(p, False) for p in persons)
     if same_latex_in_both(bibtex) or same_latex_in_both(biblatex):
         assert bibtex == biblatex
+
+
+@common
+@given(entries())
+@example(LISTED)
+def test_csl_items_keep_the_schema_order_of_keys(items: list[Entry]) -> None:
+    from ssl_bib.codecs.csljson_write import CSL_KEYS, csl_item
+
+    catalog = catalog_of(items)
+    for entry in catalog.entries:
+        try:
+            item = csl_item(catalog, entry)
+        except f.ExportError:
+            continue
+        assert list(item) == [key for key in CSL_KEYS if key in item]

@@ -99,25 +99,9 @@ def _entry_block(catalog: Catalog, entry: Entry, biblatex: bool) -> str:
                                 f"{name!r}: a citation key may hold only letters, digits "
                                 "and _:.+/-")
     fx = facts(catalog, entry)
-    ascii_only = not biblatex
     entry_type = _written_type(fx, biblatex)
-    pairs = _fields(fx, biblatex, entry_type)
-    lines = [f"@{entry_type}{{{key},"]
-    for name, value, raw in pairs:
-        if name == "month" and not biblatex:
-            lines.append(f"  {name} = {value},")  # a macro, unbraced
-            continue
-        if not raw:
-            value = escape(value, ascii_only=ascii_only)
-        # Every value balanced, so the entry is: an unbalanced entry would
-        # silently swallow every entry after it. Escaped text is balanced by
-        # construction; identifiers (URL, DOI) are written as they are.
-        if ("{" in value or "}" in value) and not is_balanced(value):
-            raise f.ExportError(key, name, f"unbalanced braces in {value!r}")
-        lines.append(f"  {name} = {{{value}}},")
-    lines[-1] = lines[-1][:-1]  # no comma after the last field
-    lines.append("}\n")
-    return "\n".join(lines)
+    lines = _field_lines(fx, biblatex, entry_type)
+    return f"@{entry_type}{{{key},\n" + ",\n".join(lines) + "\n}\n"
 
 
 def written_type(catalog: Catalog, entry: Entry, biblatex: bool) -> str:
@@ -133,62 +117,81 @@ def _written_type(fx: Facts, biblatex: bool) -> str:
     return (_BIBLATEX_TYPES if biblatex else _BIBTEX_TYPES)[fx.kind]
 
 
-def _fields(fx: Facts, biblatex: bool, entry_type: str) -> list[tuple[str, str, bool]]:
-    """(field, value, raw) in output order; raw values are written unescaped.
-    Titles and names arrive already in LaTeX, so they are marked raw too."""
+def _field_lines(fx: Facts, biblatex: bool, entry_type: str) -> list[str]:
+    """The entry's `  name = {value}` lines, in output order. Text values
+    are escaped here; titles, names and identifiers arrive as they are
+    written (in LaTeX, or validated / percent-encoded so that no TeX can
+    ride in them). biblatex gets only the fields biber's data model allows
+    for the type; a preprint server's name, which @online has no `publisher`
+    for, becomes its `organization`, unless the entry already names one.
+
+    Every value must be balanced, so the entry is: an unbalanced entry would
+    silently swallow every entry after it. Escaped text is balanced by
+    construction; a value that is not is refused once every field is made
+    (so an invalid DOI or link is still the error reported first)."""
     entry, kind = fx.entry, fx.kind
     ascii_only = not biblatex
+    allowed = BIBLATEX_FIELDS[entry_type] if biblatex else None
     clean = f.clean
-    out: list[tuple[str, str, bool]] = []
-    if biblatex and entry.key_aliases:
-        # The entry's old keys: biber resolves a citation of any of them to it.
-        out.append(("ids", ",".join(entry.key_aliases), True))
+    lines: list[str] = []
+    unbalanced: list[tuple[str, str]] = []
+
+    def put(name: str, value: str) -> None:  # value: as written
+        if allowed is not None and name not in allowed:
+            return
+        if ("{" in value or "}" in value) and not is_balanced(value):
+            unbalanced.append((name, value))
+        lines.append(f"  {name} = {{{value}}}")
 
     def text(name: str, value: str | None) -> None:
         if value and (value := clean(value)):
-            out.append((name, value, False))
+            put(name, escape(value, ascii_only=ascii_only))
 
     def raw(name: str, value: str | None) -> None:
         if value and (value := clean(value)):
-            out.append((name, value, True))
+            put(name, value)
 
+    if biblatex and entry.key_aliases:
+        # The entry's old keys: biber resolves a citation of any of them to it.
+        put("ids", ",".join(entry.key_aliases))
     title = fx.title
     if title:
-        out.append(("title", _title_latex(fx, ascii_only), True))
+        put("title", _title_latex(fx, ascii_only))
     persons = fx.persons
     if persons:
-        out.append(("author", _names_latex(fx, ascii_only), True))
+        put("author", _names_latex(fx, ascii_only))
 
     venue, container = fx.venue, fx.container
+    organization = False
     if kind == "article":
         text("journaltitle" if biblatex else "journal", container)
     elif kind == "inproceedings":
         # Braced like titles: pandoc turns booktitle into sentence case otherwise.
         if container:
-            out.append(("booktitle", protect_title(container, ascii_only=ascii_only), True))
+            put("booktitle", protect_title(container, ascii_only=ascii_only))
         if biblatex and entry.container_title and venue and venue != container:
-            out.append(("eventtitle", protect_title(venue, ascii_only=ascii_only), True))
+            put("eventtitle", protect_title(venue, ascii_only=ascii_only))
     elif not entry.arxiv and venue:
         # A preprint elsewhere than arXiv: name the server.
         text("organization" if biblatex else "howpublished", venue)
+        organization = biblatex
 
     if biblatex:
-        date = f"{entry.year:04d}" + (f"-{entry.month:02d}" if entry.month else "")
-        out.append(("date", date, True))
+        put("date", f"{entry.year:04d}" + (f"-{entry.month:02d}" if entry.month else ""))
     else:
-        out.append(("year", str(entry.year), True))
+        put("year", str(entry.year))
         if entry.month and 1 <= entry.month <= 12:
-            out.append(("month", MONTH_MACROS[entry.month - 1], False))
+            lines.append(f"  month = {MONTH_MACROS[entry.month - 1]}")  # a macro, unbraced
 
-    series = f.clean(entry.series)
+    series = clean(entry.series)
     if series:
-        out.append(("series", protect_title(series, ascii_only=ascii_only), True))
+        put("series", protect_title(series, ascii_only=ascii_only))
     text("volume", entry.volume)
     text("number", entry.issue)
-    pages = f.clean(entry.pages)
+    pages = clean(entry.pages)
     if pages:
-        out.append(("pages", escape(_PAGE_DASH_RE.sub("--", pages), ascii_only=ascii_only)
-                    .replace("-{}-", "--"), True))
+        put("pages", escape(_PAGE_DASH_RE.sub("--", pages), ascii_only=ascii_only)
+            .replace("-{}-", "--"))
     if entry.article_number:
         if biblatex:
             text("eid", entry.article_number)
@@ -196,49 +199,37 @@ def _fields(fx: Facts, biblatex: bool, entry_type: str) -> list[tuple[str, str, 
             # Crossref and publishers put an article number in `pages` for BibTeX.
             text("pages", entry.article_number)
     if kind != "article" or not biblatex:
-        text("publisher", entry.publisher)
+        publisher = clean(entry.publisher)
+        if (publisher and allowed is not None and "publisher" not in allowed
+                and "organization" in allowed and not organization
+                and publisher.casefold() != "arxiv"):
+            text("organization", publisher)  # arXiv needs none: eprinttype names it
+        else:
+            text("publisher", publisher)
     text("issn", entry.issn)
     text("isbn", entry.isbn)
-    # Identifiers are written as they are: each was validated (f.doi,
-    # f.identifier) or percent-encoded (f.url) so that no TeX can ride in them.
     raw("doi", f.doi(entry))
     if entry.arxiv:
         raw("eprint", f.identifier(entry, "arxiv"))
         if biblatex:
-            out.append(("eprinttype", "arxiv", True))
+            put("eprinttype", "arxiv")
             raw("eprintclass", f.identifier(entry, "arxiv_class"))
         else:
-            out.append(("archivePrefix", "arXiv", True))
+            put("archivePrefix", "arXiv")
             raw("primaryClass", f.identifier(entry, "arxiv_class"))
     raw("url", f.url(entry, ascii_only=True))
     if fx.keywords:
-        out.append(("keywords", ", ".join(_keyword(c, ascii_only) for c in fx.keywords), True))
+        put("keywords", ", ".join(_keyword(c, ascii_only) for c in fx.keywords))
     text("note", fx.note)
     text("abstract", entry.abstract)
-    if biblatex:
-        return _fit_data_model(out, entry_type)
-    if not persons and title:
+    if not biblatex and not persons and title:
         # Styles sort and label by author; without one, plain and plainnat
         # warn "to sort, need author or key" and natbib's label is empty.
         text("key", _sort_key(entry.title))
-    return out
-
-
-def _fit_data_model(pairs: list[tuple[str, str, bool]],
-                    entry_type: str) -> list[tuple[str, str, bool]]:
-    """Only the fields biber's data model allows for the type. A preprint
-    server's name, which @online has no `publisher` for, becomes its
-    `organization`, unless the entry already names one."""
-    allowed = BIBLATEX_FIELDS[entry_type]
-    names = {name for name, _, _ in pairs}
-    out = []
-    for name, value, raw in pairs:
-        if name == "publisher" and "publisher" not in allowed and "organization" in allowed \
-                and "organization" not in names and value.casefold() != "arxiv":
-            name = "organization"  # arXiv needs none: eprinttype names it
-        if name in allowed:
-            out.append((name, value, raw))
-    return out
+    if unbalanced:
+        name, value = unbalanced[0]
+        raise f.ExportError(entry.key, name, f"unbalanced braces in {value!r}")
+    return lines
 
 
 def _sort_key(title: str) -> str:

@@ -53,16 +53,14 @@ def csl_item(catalog: Catalog, entry: Entry) -> dict[str, Any]:
     persons = fx.persons
     if persons:
         item["author"] = [_name(p) for p in persons]
+    # Keys are put in CSL_KEYS's order (the schema's), so no pass reorders them.
     venue = fx.venue
-    if kind == "preprint":
-        if not entry.arxiv:
-            put("publisher", entry.publisher or venue)
-    else:
+    if kind != "preprint":
         put("container-title", fx.container)
-        if kind == "inproceedings" and entry.container_title and venue != f.clean(
-                entry.container_title):
-            put("event-title", venue)
     put("collection-title", entry.series)
+    if kind == "inproceedings" and entry.container_title and venue != f.clean(
+            entry.container_title):
+        put("event-title", venue)
     parts = [entry.year, entry.month] if entry.month and 1 <= entry.month <= 12 else [entry.year]
     item["issued"] = {"date-parts": [parts]}
     put("volume", entry.volume)
@@ -72,12 +70,11 @@ def csl_item(catalog: Catalog, entry: Entry) -> dict[str, Any]:
         item["page"] = f"{first}-{last}" if last else first
     if kind == "preprint" and entry.arxiv:
         # Zotero's form for a preprint: the server as publisher, its id as number.
-        item["publisher"] = f.clean(entry.publisher) or "arXiv"
         item["number"] = f"arXiv:{f.identifier(entry, 'arxiv')}"
+        item["publisher"] = f.clean(entry.publisher) or "arXiv"
     else:
         put("number", entry.article_number)
-        if kind != "preprint":
-            put("publisher", entry.publisher)
+        put("publisher", entry.publisher or venue if kind == "preprint" else entry.publisher)
     put("ISSN", entry.issn)
     put("ISBN", entry.isbn)
     put("DOI", f.doi(entry))
@@ -96,7 +93,7 @@ def csl_item(catalog: Catalog, entry: Entry) -> dict[str, Any]:
         custom["arxiv"] = f.identifier(entry, "arxiv")
     if custom:
         item["custom"] = custom
-    return {key: item[key] for key in CSL_KEYS if key in item}
+    return item
 
 
 def _name(person: Person) -> dict[str, str]:
