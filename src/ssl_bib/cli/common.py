@@ -14,7 +14,7 @@ import click
 from ..model import Entry
 from ..problems import InputError
 from ..select import Filters, YearRange, select
-from ..store import LoadedCatalog, WriteRefused, load
+from ..store import LoadedCatalog, load
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -26,12 +26,8 @@ class CatalogContext:
         self.path = Path(catalog_path)
 
     def load(self) -> LoadedCatalog:
-        """The catalog, or a one-line error and exit 2."""
-        try:
-            return load(self.path)
-        except InputError as exc:
-            fail_input(exc)
-
+        """The catalog (InputError, exit 2, when it does not read)."""
+        return load(self.path)
 
     @contextlib.contextmanager
     def writing(self, command: str, force: bool, dry_run: bool = False,
@@ -39,28 +35,21 @@ class CatalogContext:
         """The catalog for a command that changes it: locked against other
         ssl-bib writers for the block (not for a dry run, which writes
         nothing), refused if read-only unless `force` (a dry run too: it
-        must fail where the real run would). Errors: one line, exit 1 (a
-        refused write) or 2 (a catalog that does not read)."""
+        must fail where the real run would). Errors reach the entry point:
+        WriteRefused (exit 1), InputError (exit 2, the catalog does not read),
+        UsageError (exit 2, a malformed SSL_BIB_LOCK_TIMEOUT)."""
         from .. import file_lock, store
 
-        try:
-            file_lock.timeout_from_env()
-        except ValueError:
-            fail(f"{file_lock.TIMEOUT_ENV} must be a number of seconds", 2)
-        try:
-            if dry_run:
-                store.refuse_unwritable(self.path, force)
-                if bootstrap and not self.path.exists():
-                    yield store.new_catalog(self.path)
-                else:
-                    yield load(self.path)
-                return
-            with store.editing(self.path, command, force, bootstrap) as loaded:
-                yield loaded
-        except WriteRefused as exc:
-            fail(exc.message, 1)
-        except InputError as exc:
-            fail_input(exc)
+        file_lock.timeout_from_env()
+        if dry_run:
+            store.refuse_unwritable(self.path, force)
+            if bootstrap and not self.path.exists():
+                yield store.new_catalog(self.path)
+            else:
+                yield load(self.path)
+            return
+        with store.editing(self.path, command, force, bootstrap) as loaded:
+            yield loaded
 
 
 def force_option(func: F) -> F:

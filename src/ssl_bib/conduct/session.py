@@ -22,6 +22,7 @@ from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any, NoReturn
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from ..errors import SslBibError
 from .answer import Answer
 from .deadline import exchange_deadline, install
 from .errors import (
@@ -46,7 +47,7 @@ _PCHAR = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01234567
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
-class _Failure(Exception):
+class _Failure(SslBibError):
     """A transport failure, classified: `kind` is "unreachable", "timeout",
     "drop" or "bad-url"; `detail` is printable."""
 
