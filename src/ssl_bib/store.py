@@ -16,13 +16,14 @@ import os
 import re
 import stat
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from . import file_lock
 from .atomic import write_through
+from .errors import SslBibError
 from .gcpause import paused_gc
 from .model import Catalog, Entry, Settings, Venue
 from .problems import InputError, Problem
@@ -32,11 +33,12 @@ from .toml_render import render_catalog, render_entry, render_head, render_venue
 from .toml_scan import Layout, parse_key, scan, split_lines, statement_keys
 
 SCHEMA_VERSION = 1
+T = TypeVar("T")
 
 _TOML_ERROR_LINE_RE = re.compile(r"\(at line (\d+), column \d+\)")
 
 
-class WriteRefused(Exception):
+class WriteRefused(SslBibError):
     """The catalog was not written, for a reason that is no fault of its text
     (read-only, locked, changed meanwhile). One line; nothing was written."""
 
@@ -518,6 +520,21 @@ def revert(loaded: LoadedCatalog, key: str) -> None:
     loaded._by_id = loaded._by_key = None
 
 
+def keep_storable(loaded: LoadedCatalog,
+                  action: Callable[[], T]) -> tuple[T, list[EntryUnwritable]]:
+    """Run `action` (save, render or diff) until it succeeds, each entry the
+    catalog cannot hold put back as it was last read or written (a new one
+    left out: revert) and returned with why. For a command that keeps the
+    other records when one cannot be stored (import, enrich)."""
+    dropped: list[EntryUnwritable] = []
+    while True:
+        try:
+            return action(), dropped
+        except EntryUnwritable as exc:
+            revert(loaded, exc.key)
+            dropped.append(exc)
+
+
 def _edit_head(head: str, catalog: Catalog) -> str:
     """Apply changed settings, categories and venues to the head, keeping its
     comments: tomlkit is slow but the head is small."""
@@ -599,7 +616,7 @@ def save(loaded: LoadedCatalog) -> bool:
     return True
 
 
-class _ChangedMeanwhile(Exception):
+class _ChangedMeanwhile(SslBibError):
     def __init__(self, current: tuple[DiskState, bytes] | None) -> None:
         self.current = current
 

@@ -11,6 +11,7 @@ from crossref_helpers import RunEnrich
 from crossref_server import CrossrefServer, Fault
 from test_crossref_enrich_e2e import EXPECTED
 
+from ssl_bib.api import saving_checkpoint
 from ssl_bib.conduct import Policy
 from ssl_bib.crossref.cache import ResponseCache
 from ssl_bib.crossref.client import CrossrefClient
@@ -135,14 +136,14 @@ def test_interrupt_or_crash_keeps_what_was_accepted(
                             policy=Policy(attempts=1))
     exploding = _Exploding(client, 12, exc)
     if isinstance(exc, KeyboardInterrupt):
-        summary = run(loaded, loaded.catalog.entries, exploding,  # type: ignore[arg-type]
-                      save_interval=3600)
+        summary = run(loaded.catalog, loaded.catalog.entries, exploding,  # type: ignore[arg-type]
+                      checkpoint=saving_checkpoint(loaded), save_interval=3600)
         assert summary.interrupted
         accepted = {r.key for r in summary.reports if r.filled}
     else:
         with pytest.raises(RuntimeError):
-            run(loaded, loaded.catalog.entries, exploding,  # type: ignore[arg-type]
-                save_interval=3600)
+            run(loaded.catalog, loaded.catalog.entries, exploding,  # type: ignore[arg-type]
+                checkpoint=saving_checkpoint(loaded), save_interval=3600)
         accepted = {e.key for e in loaded.catalog.entries
                     if any(s.startswith("crossref ") for s in e.provenance.values())}
     assert accepted and len(accepted) < 18
@@ -159,7 +160,8 @@ def test_saving_as_it_goes_writes_the_same_file_as_saving_once(
         loaded = load(path)
         client = CrossrefClient(server.url, cache=ResponseCache(tmp_path / "shared"),
                                 policy=Policy(attempts=1))
-        summary = run(loaded, loaded.catalog.entries, client, save_interval=interval,
+        summary = run(loaded.catalog, loaded.catalog.entries, client,
+                      checkpoint=saving_checkpoint(loaded), save_interval=interval,
                       source="crossref 2026-01-01")
         assert summary.enriched == 18
     assert catalog.read_bytes() == other.read_bytes()

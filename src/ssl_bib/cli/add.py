@@ -24,7 +24,6 @@ from .services import (
     check_url,
     crossref_policy,
     env_seconds,
-    is_http_url,
     mailto_for,
     max_wait,
     max_wait_option,
@@ -44,8 +43,7 @@ def code_link(text: str) -> CodeLink:
         last = query.rsplit("&", 1)[-1] if query else ""
         if (not query or "=" in last) and tail and not re.search(r"[/?&#]", tail):
             url, label = head, tail
-    if not is_http_url(url):
-        fail(f"--code: {url!r} is not an http(s) URL", 2)
+    check_url(url, "--code")
     if not label:
         host = (urlsplit(url).hostname or "").removeprefix("www.")
         parts = host.split(".")
@@ -114,10 +112,10 @@ def command(ctx: CatalogContext, ids: tuple[str, ...], categories: tuple[str, ..
             fail(str(exc), 2)
     if len(ids) > 1 and (key or link or arxiv_id):
         fail("--key, --link and --arxiv name one paper: give one ID with them", 2)
-    check_url("--crossref-url", crossref_url)
-    check_url("--arxiv-url", arxiv_url)
-    if link is not None and not is_http_url(link):
-        fail(f"--link: {link!r} is not an http(s) URL", 2)
+    check_url(crossref_url, "--crossref-url")
+    check_url(arxiv_url, "--arxiv-url")
+    if link is not None:
+        check_url(link, "--link")
     if arxiv_id is not None:
         try:
             preprint = paper_ids.parse(arxiv_id)

@@ -36,6 +36,7 @@ from ..store import LoadedCatalog, save
 from .client import BATCH, ZoteroClient, ZoteroError
 from .mapping import MapContext, build_item
 from .plan import Op, Plan, Planner
+from .preflight import refuse_unsyncable
 from .report import Report
 from .schema import new_key
 from .state import ItemState, SyncState, load_state, save_state
@@ -71,6 +72,7 @@ class SyncEngine:
     # -- the whole run ------------------------------------------------------------
 
     def run(self) -> Report:
+        refuse_unsyncable(self.loaded)
         client = self.client
         client.check_access(write=self.pushes and not self.dry_run)
         read_version = self._read()
