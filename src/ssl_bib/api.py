@@ -25,7 +25,7 @@ from .store import LoadedCatalog
 
 if TYPE_CHECKING:
     from .crossref.client import CrossrefClient
-    from .enrich import Checkpoint, Summary
+    from .crossref.enrich import Checkpoint, Summary
     from .importer import Format, OnDuplicate, Outcome, StageStart
     from .zotero.report import Report
 
@@ -74,8 +74,8 @@ def export(catalog: LoadedCatalog | Catalog, fmt: str,
     "ris" or "csljson". Raises ExportError for an entry that cannot be
     written soundly (nothing partial is returned), UsageError for an
     unknown format."""
-    from .export import FORMATS
-    from .export import export as export_text
+    from .exporting import FORMATS
+    from .exporting import export as export_text
 
     if fmt not in FORMATS:
         raise UsageError(f"unknown export format {fmt!r}; choose from {', '.join(FORMATS)}")
@@ -183,7 +183,7 @@ def enrich(catalog: LoadedCatalog, entries: Iterable[Entry] | None = None, *,
     (tests, a mirror with its own transport)."""
     from .crossref.cache import ResponseCache, default_cache_dir
     from .crossref.client import CrossrefClient
-    from .enrich import ENRICH_FIELDS, check_fields, run
+    from .crossref.enrich import ENRICH_FIELDS, check_fields, run
     from .service_settings import CROSSREF_URL, check_url, contact_address, crossref_policy
     from .service_settings import max_wait as wait_limit
 
@@ -216,7 +216,7 @@ def saving_checkpoint(catalog: LoadedCatalog) -> Checkpoint:
     """The checkpoint `enrich` saves with: store.save, an entry whose filled
     values the file cannot hold put back as it was (and reported by enrich),
     the others saved."""
-    from .enrich import Checkpointed
+    from .crossref.enrich import Checkpointed
     from .store import keep_storable
     from .store import save as save_file
 

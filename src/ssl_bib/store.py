@@ -117,6 +117,28 @@ class LoadedCatalog:
     def name(self) -> str:
         return self.path.name
 
+    # The data, read through, so that the loaded catalog reads as a Catalog
+    # does (the library's `load` returns this object).
+    @property
+    def entries(self) -> list[Entry]:
+        return self.catalog.entries
+
+    @property
+    def venues(self) -> dict[str, Venue]:
+        return self.catalog.venues
+
+    @property
+    def categories(self) -> list[str]:
+        return self.catalog.categories
+
+    @property
+    def settings(self) -> Settings:
+        return self.catalog.settings
+
+    def find(self, key: str) -> Entry | None:
+        """The entry with this key or old key (Catalog.find)."""
+        return self.catalog.find(key)
+
     @property
     def lines(self) -> list[str]:
         """The file's lines as TOML counts them (LF only)."""

@@ -18,7 +18,7 @@ from crossref_corpus import DECOY_DOIS, corpus
 from crossref_helpers import BUNDLED, RunEnrich, invoke_enrich
 from crossref_server import CrossrefServer
 
-from ssl_bib.enrich import ENRICH_FIELDS
+from ssl_bib.crossref.enrich import ENRICH_FIELDS
 from ssl_bib.model import Entry
 from ssl_bib.store import load, save
 from ssl_bib.validate import check

@@ -15,7 +15,7 @@ from ssl_bib.api import saving_checkpoint
 from ssl_bib.conduct import Policy
 from ssl_bib.crossref.cache import ResponseCache
 from ssl_bib.crossref.client import CrossrefClient
-from ssl_bib.enrich import run
+from ssl_bib.crossref.enrich import run
 from ssl_bib.store import load
 from ssl_bib.validate import check
 

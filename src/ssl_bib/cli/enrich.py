@@ -21,7 +21,7 @@ from .common import (
 )
 
 if TYPE_CHECKING:
-    from ..enrich import Summary
+    from ..crossref.enrich import Summary
 from .services import CROSSREF_URL as DEFAULT_URL
 from .services import check_url, mailto_for, max_wait_option
 
@@ -61,7 +61,7 @@ def command(ctx: CatalogContext, keys: tuple[str, ...], filters: Filters, dry_ru
     overwritten; disagreements are reported. Exit 0 when the run completed,
     1 when it stopped early or a request failed, 2 for bad input.
     """
-    from ..enrich import check_fields
+    from ..crossref.enrich import check_fields
 
     check_url(crossref_url, "--crossref-url")
     fields = None

@@ -28,13 +28,13 @@ from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .crossref.client import CircuitOpen, CrossrefClient, CrossrefError
-from .crossref.fields import PUBLISHED_TYPES, Work, parse_work
-from .crossref.match import ID_TITLE_MIN, Decision, Scored, Wanted, decide, score
-from .errors import UsageError
-from .identifiers import ids_from_url, invalid_identifiers, pii_key
-from .merge import drop_corrected, fill, shown
-from .model import Catalog, Entry
+from ..errors import UsageError
+from ..identifiers import ids_from_url, invalid_identifiers, pii_key
+from ..merge import drop_corrected, fill, shown
+from ..model import Catalog, Entry
+from .client import CircuitOpen, CrossrefClient, CrossrefError
+from .fields import PUBLISHED_TYPES, Work, parse_work
+from .match import ID_TITLE_MIN, Decision, Scored, Wanted, decide, score
 
 # The fields enrichment may fill (`--fields` picks among them).
 ENRICH_FIELDS: tuple[str, ...] = (
