@@ -28,7 +28,13 @@ from .gcpause import paused_gc
 from .model import Catalog, Entry, Settings, Venue
 from .problems import InputError, Problem
 from .rebase import RebaseConflict, rebase
-from .toml_read import _Reporter, convert_entry, convert_settings, convert_venue
+from .toml_read import (
+    ProblemLog,
+    convert_entry,
+    convert_settings,
+    convert_venue,
+    entry_from_table,
+)
 from .toml_render import render_catalog, render_entry, render_head, render_venue
 from .toml_scan import Layout, parse_key, scan, split_lines, statement_keys
 
@@ -219,7 +225,7 @@ def _parse_text(text: str, path: Path) -> LoadedCatalog:
                          "too deeply to read") from None
     spans, venue_lines, layout = _entry_spans(text)
     problems: list[Problem] = []
-    report = _Reporter(name, problems)
+    report = ProblemLog(name, problems)
 
     schema = doc.get("schema", SCHEMA_VERSION)
     if schema != SCHEMA_VERSION:
@@ -421,7 +427,6 @@ def _render(loaded: LoadedCatalog) -> _Rendered:
     for i, e in enumerate(loaded.loaded_entries):
         by_key.setdefault(e.key, i)
     used: set[int] = set()
-    quiet = _Reporter(loaded.name, [])
     out = [head]
     pos, line = len(head), head.count("\n")
     raws: list[dict[str, Any]] = []
@@ -433,7 +438,7 @@ def _render(loaded: LoadedCatalog) -> _Rendered:
             used.add(i)
             span, raw = spans[i], loaded.raw_entries[i]
             lead = text[span.lead_at:span.start_at]
-            if entry == convert_entry(raw, lambda _field: 0, quiet, 0):
+            if entry == entry_from_table(raw):
                 body = text[span.start_at:span.end_at]
                 order.append(i)
             else:
@@ -501,7 +506,7 @@ def _render_checked(entry: Entry, loaded: LoadedCatalog) -> tuple[str, dict[str,
     if len(doc) != 1 or not isinstance(tables, list) or len(tables) != 1:
         raise _unwritable(loaded, entry, "it does not render as one table")
     raw: dict[str, Any] = tables[0]
-    back = convert_entry(raw, lambda _field: 0, _Reporter(loaded.name, problems), 0)
+    back = convert_entry(raw, lambda _field: 0, ProblemLog(loaded.name, problems), 0)
     if back != entry or problems:
         raise _unwritable(loaded, entry,
                           problems[0].message if problems else "it reads back differently")
@@ -535,8 +540,7 @@ def revert(loaded: LoadedCatalog, key: str) -> None:
     if old is None:
         del entries[at]
         return
-    original = convert_entry(loaded.raw_entries[old], lambda _field: 0,
-                             _Reporter(loaded.name, []), 0)
+    original = entry_from_table(loaded.raw_entries[old])
     assert original is not None
     entries[at] = loaded.loaded_entries[old] = original
     loaded._by_id = loaded._by_key = None
@@ -720,9 +724,7 @@ def _rebase_onto_disk(loaded: LoadedCatalog, current: tuple[DiskState, bytes] | 
 
 def _baseline(loaded: LoadedCatalog) -> Catalog:
     """The catalog as last read or written, before this command's changes."""
-    quiet = _Reporter(loaded.name, [])
-    entries = [e for e in (convert_entry(raw, lambda _field: 0, quiet, 0)
-                           for raw in loaded.raw_entries) if e is not None]
+    entries = [e for e in map(entry_from_table, loaded.raw_entries) if e is not None]
     if not loaded.pristine_head:
         return Catalog(entries=entries)
     schema, categories, settings, venues = copy.deepcopy(loaded.pristine_head)

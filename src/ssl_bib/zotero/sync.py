@@ -62,7 +62,7 @@ class SyncEngine:
         self.state: SyncState = (SyncState(group=client.group) if reset_state
                                  else load_state(state_file, client.group))
         self.ctx = MapContext(loaded.catalog, dict(self.state.collections))
-        self.planner = Planner(loaded, self.ctx, self.state, self.report, pulls=self.pulls,
+        self.planner = Planner(loaded.catalog, self.ctx, self.state, self.report, pulls=self.pulls,
                                pushes=self.pushes, dry_run=self.dry_run, prefer=prefer)
         self._by_zkey: dict[str, Entry] | None = None
         self._seen = 0  # the highest library version Zotero has reported
