@@ -160,12 +160,14 @@ def _union(ours: list[Any], theirs: list[Any], field_name: str) -> list[Any]:
         urls = {c.url.rstrip("/") for c in ours}
         out.extend(c for c in theirs if c.url.rstrip("/") not in urls)
     else:
-        seen = {comparable(field_name, [v]) if field_name == "alt_titles" else v for v in ours}
+        def marker(value: Any) -> Any:
+            return normalize_title(value) if field_name == "alt_titles" else value
+
+        seen = {marker(v) for v in ours}
         for v in theirs:
-            marker = comparable(field_name, [v]) if field_name == "alt_titles" else v
-            if marker not in seen:
+            if marker(v) not in seen:
                 out.append(v)
-                seen.add(marker)
+                seen.add(marker(v))
     return out
 
 
