@@ -350,7 +350,7 @@ def refuse_unwritable(path: Path, force: bool = False) -> None:
     if not force and (info.st_mode & 0o222 == 0 or not os.access(target, os.W_OK)):
         raise WriteRefused(f"{path}: the catalog is read-only (mode "
                            f"{stat.S_IMODE(info.st_mode):o}); nothing was written "
-                           "(give --force to write it anyway)")
+                           "(give --force-write to write it anyway)")
 
 
 @contextlib.contextmanager

@@ -15,7 +15,7 @@ from .common import (
     CatalogContext,
     fail,
     filter_options,
-    force_option,
+    force_write_option,
     pass_catalog,
     selected,
 )
@@ -47,13 +47,13 @@ from .services import check_url, mailto_for, max_wait_option
 @click.option("--upgrade-preprints", is_flag=True,
               help="Apply a published version found for an arXiv entry.")
 @filter_options(key_option=False)
-@force_option
+@force_write_option
 @max_wait_option
 @pass_catalog
 def command(ctx: CatalogContext, keys: tuple[str, ...], filters: Filters, dry_run: bool,
             fields_opt: str | None,
             mailto: str | None, crossref_url: str, concurrency: int | None, refresh: bool,
-            upgrade_preprints: bool, force: bool, max_wait_s: float | None) -> None:
+            upgrade_preprints: bool, force_write: bool, max_wait_s: float | None) -> None:
     """Fill empty fields (authors, DOI, pages, ...) of entries from Crossref.
 
     Each entry is looked up by its DOI, then its PII, then by title; a title
@@ -73,7 +73,7 @@ def command(ctx: CatalogContext, keys: tuple[str, ...], filters: Filters, dry_ru
     # Locked for the whole run: another writer waits (or gives up, naming
     # this run); an editor's change meanwhile is re-based at each save.
     filters.keys = list(keys)
-    with ctx.writing("ssl-bib enrich", force, dry_run=dry_run) as loaded:
+    with ctx.writing("ssl-bib enrich", force_write, dry_run=dry_run) as loaded:
         summary = _enrich(loaded, selected(loaded, filters), dry_run, fields,
                           mailto_for(loaded, mailto), crossref_url, concurrency, refresh,
                           upgrade_preprints, max_wait_s)

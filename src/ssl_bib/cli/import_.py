@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from ..progress import Stages
-from .common import CatalogContext, fail, force_option, pass_catalog
+from .common import CatalogContext, fail, force_write_option, pass_catalog
 
 if TYPE_CHECKING:
     from ..api import Input
@@ -35,11 +35,11 @@ _FORMAT_CHOICES = ["auto", "bibtex", "biblatex", "ris", "csljson", "markdown"]
 @click.option("--keep-going", is_flag=True,
               help="Import what could be read even when some records are malformed.")
 @click.option("-v", "--verbose", is_flag=True, help="Also list every added and merged entry.")
-@force_option
+@force_write_option
 @pass_catalog
 def command(ctx: CatalogContext, files: tuple[str, ...], fmt: str, dry_run: bool,
             on_duplicate: str, keep_keys: bool, keep_going: bool, verbose: bool,
-            force: bool) -> None:
+            force_write: bool) -> None:
     """Import papers from FILE... (BibTeX, biblatex, RIS, CSL-JSON, awesome-list
     README) into the catalog.
 
@@ -54,7 +54,7 @@ def command(ctx: CatalogContext, files: tuple[str, ...], fmt: str, dry_run: bool
     from .. import api
 
     inputs = api.read_inputs(files, fmt)
-    with ctx.writing("ssl-bib import", force, dry_run=dry_run, bootstrap=True) as loaded:
+    with ctx.writing("ssl-bib import", force_write, dry_run=dry_run, bootstrap=True) as loaded:
         outcome = _import(loaded, inputs, on_duplicate, keep_keys, verbose)
         _write(loaded, outcome, dry_run, keep_going)
 

@@ -10,7 +10,7 @@ import click
 
 from ..store import LoadedCatalog
 from ..zotero.client import DEFAULT_URL  # light: httpx2 is imported on first use
-from .common import CatalogContext, fail, force_option, pass_catalog
+from .common import CatalogContext, fail, force_write_option, pass_catalog
 from .services import max_wait_option, url_option
 
 if TYPE_CHECKING:
@@ -38,7 +38,7 @@ def sync_options(func: F) -> F:
                           "group was restored from a backup (its library version went "
                           "back); fields that differ are reported as conflicts."),
         max_wait_option,
-        force_option,
+        force_write_option,
     ]
     for option in reversed(options):
         func = option(func)
@@ -62,13 +62,13 @@ def _make(mode: str, help_text: str) -> None:
     @pass_catalog
     def run(ctx: CatalogContext, group: int | None, zotero_url: str, dry_run: bool,
             prefer: str | None, api_key_file: str | None, reset_state: bool,
-            max_wait_s: float | None, force: bool) -> None:
+            max_wait_s: float | None, force_write: bool) -> None:
         # status only reads; the others write the catalog, under its lock.
         read_only = dry_run or mode == "status"
         if mode == "pull" and not ctx.path.exists() and not ctx.path.parent.is_dir():
             fail(f"{ctx.path}: no such folder for a new catalog", 2)
-        with ctx.writing(f"ssl-bib zotero {mode}", force or mode == "status", dry_run=read_only,
-                         bootstrap=mode == "pull") as loaded:
+        with ctx.writing(f"ssl-bib zotero {mode}", force_write or mode == "status",
+                         dry_run=read_only, bootstrap=mode == "pull") as loaded:
             _run(loaded, mode, group, zotero_url, dry_run, prefer, api_key_file, reset_state,
                  max_wait_s)
 
