@@ -213,8 +213,38 @@ def parse_text(text: str, path: Path) -> LoadedCatalog:
 
 def _parse_text(text: str, path: Path) -> LoadedCatalog:
     name = path.name
+    doc = _toml(text, name)
+    spans, venue_lines, layout = _entry_spans(text)
+    problems: list[Problem] = []
+    report = ProblemLog(name, problems)
+    head = _head(doc, text, layout, venue_lines, report)
+    raw_entries = doc.get("entries", [])
+    if not isinstance(raw_entries, list) or len(raw_entries) != len(spans):
+        raise InputError(name, _top_line(text, layout, "entries"),
+                         "entries must be written as [[entries]] tables")
+    entries: list[Entry] = []
+    kept_spans: list[EntrySpan] = []
+    kept_raw: list[dict[str, Any]] = []
+    for index, (raw, span) in enumerate(zip(raw_entries, spans, strict=True)):
+        def line_of(field_name: str, span: EntrySpan = span) -> int:
+            return span.field_line(text, field_name) + 1
+
+        entry = convert_entry(raw, line_of, report, index)
+        if entry is not None:
+            entries.append(entry)
+            kept_spans.append(span)
+            kept_raw.append(raw)
+    head.entries = entries
+    return LoadedCatalog(path=path, text=text, catalog=head, spans=kept_spans,
+                         venue_lines=venue_lines, problems=problems,
+                         raw_entries=kept_raw, pristine_head=_head_state(head),
+                         loaded_entries=list(entries))
+
+
+def _toml(text: str, name: str) -> dict[str, Any]:
+    """The TOML document, or InputError at the line tomllib names."""
     try:
-        doc = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         m = _TOML_ERROR_LINE_RE.search(str(exc))
         message = _TOML_ERROR_LINE_RE.sub("", str(exc)).strip()
@@ -223,10 +253,14 @@ def _parse_text(text: str, path: Path) -> LoadedCatalog:
     except RecursionError:  # tomllib recurses per nested array or inline table
         raise InputError(name, _deep_line(text), "not valid TOML: arrays or tables nested "
                          "too deeply to read") from None
-    spans, venue_lines, layout = _entry_spans(text)
-    problems: list[Problem] = []
-    report = ProblemLog(name, problems)
 
+
+def _head(doc: dict[str, Any], text: str, layout: Layout, venue_lines: dict[str, int],
+          report: ProblemLog) -> Catalog:
+    """Everything above the entries (schema, categories, settings, venues),
+    as a Catalog with no entries yet; a value of the wrong shape reported
+    and left out, an unknown schema refused (InputError)."""
+    name = report.file
     schema = doc.get("schema", SCHEMA_VERSION)
     if schema != SCHEMA_VERSION:
         raise InputError(name, _top_line(text, layout, "schema"),
@@ -252,29 +286,8 @@ def _parse_text(text: str, path: Path) -> LoadedCatalog:
     for top in doc:
         if top not in known_top:
             report.error(_top_line(text, layout, top), f"unknown top-level key '{top}'")
-
-    raw_entries = doc.get("entries", [])
-    if not isinstance(raw_entries, list) or len(raw_entries) != len(spans):
-        raise InputError(name, _top_line(text, layout, "entries"),
-                         "entries must be written as [[entries]] tables")
-    entries: list[Entry] = []
-    kept_spans: list[EntrySpan] = []
-    kept_raw: list[dict[str, Any]] = []
-    for index, (raw, span) in enumerate(zip(raw_entries, spans, strict=True)):
-        def line_of(field_name: str, span: EntrySpan = span) -> int:
-            return span.field_line(text, field_name) + 1
-
-        entry = convert_entry(raw, line_of, report, index)
-        if entry is not None:
-            entries.append(entry)
-            kept_spans.append(span)
-            kept_raw.append(raw)
-    catalog = Catalog(entries=entries, venues=venues, categories=list(categories),
-                      settings=settings, schema=schema)
-    return LoadedCatalog(path=path, text=text, catalog=catalog, spans=kept_spans,
-                         venue_lines=venue_lines, problems=problems,
-                         raw_entries=kept_raw, pristine_head=_head_state(catalog),
-                         loaded_entries=list(entries))
+    return Catalog(venues=venues, categories=list(categories), settings=settings,
+                   schema=schema)
 
 
 def _deep_line(text: str) -> int:
@@ -458,7 +471,20 @@ def _render(loaded: LoadedCatalog) -> _Rendered:
         out.append(body)
         raws.append(raw)
     out.append(text[last:])
-    count = len(spans)
+    _prove_neighbourhoods(loaded, text, order, used)
+    changed = changed or order != list(range(len(spans)))
+    if not changed:
+        return _Rendered(loaded.text, False, raws, new_spans)
+    return _Rendered("".join(out), True, raws, new_spans)
+
+
+def _prove_neighbourhoods(loaded: LoadedCatalog, text: str, order: list[int],
+                          used: set[int]) -> None:
+    """Prove each old piece whose surroundings change: a removed entry's, and
+    a verbatim one's that moved or got a new neighbour. `order` holds the old
+    index of each entry written verbatim, in the new order (-1: re-rendered);
+    `used` the old indexes kept."""
+    count = len(loaded.spans)
     for i in set(range(count)) - used:
         _prove_span(loaded, text, i)          # removed: it must be exactly that entry
     for k, i in enumerate(order):
@@ -468,10 +494,6 @@ def _render(loaded: LoadedCatalog) -> _Rendered:
         after = order[k + 1] if k + 1 < len(order) else -2
         if before != (i - 1 if i else -2) or after != (i + 1 if i + 1 < count else -2):
             _prove_span(loaded, text, i)      # moved, or a neighbour changed
-    changed = changed or len(order) != count or order != list(range(count))
-    if not changed:
-        return _Rendered(loaded.text, False, raws, new_spans)
-    return _Rendered("".join(out), True, raws, new_spans)
 
 
 def _prove_span(loaded: LoadedCatalog, text: str, index: int) -> None:
