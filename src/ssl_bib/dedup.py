@@ -28,7 +28,8 @@ def _title_words(norm: str) -> list[str]:
 
 
 def url_key(url: str) -> str:
-    return url.strip().rstrip("/").removeprefix("https://").removeprefix("http://").lower()
+    """The form links are compared in: no scheme, no trailing slash, any case."""
+    return url.strip().lower().rstrip("/").removeprefix("https://").removeprefix("http://")
 
 
 class Index:
