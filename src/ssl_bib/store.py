@@ -152,6 +152,11 @@ class LoadedCatalog:
             self._lines = split_lines(self.text)
         return self._lines
 
+    def forget_positions(self) -> None:
+        """Drop the cached lines and entry positions: the text or the entries
+        changed (a save, a rebase, a revert)."""
+        self._lines = self._by_id = self._by_key = None
+
     def line_of(self, entry: Entry | str, field_name: str | None = None) -> int:
         """1-based line of an entry (or one of its fields), given the entry or
         its key; 0 for an entry that is not in the file (yet)."""
@@ -565,7 +570,7 @@ def revert(loaded: LoadedCatalog, key: str) -> None:
     original = entry_from_table(loaded.raw_entries[old])
     assert original is not None
     entries[at] = loaded.loaded_entries[old] = original
-    loaded._by_id = loaded._by_key = None
+    loaded.forget_positions()
 
 
 def keep_storable(loaded: LoadedCatalog,
@@ -741,7 +746,7 @@ def _rebase_onto_disk(loaded: LoadedCatalog, current: tuple[DiskState, bytes] | 
     loaded.pristine_head = theirs.pristine_head
     loaded.loaded_entries = [mine.get(e.key, e) for e in theirs.loaded_entries]
     loaded.disk = state
-    loaded._lines = loaded._by_id = loaded._by_key = None
+    loaded.forget_positions()
 
 
 def _baseline(loaded: LoadedCatalog) -> Catalog:
@@ -760,4 +765,4 @@ def _rebaseline(loaded: LoadedCatalog, text: str, raws: list[dict[str, Any]],
     loaded.raw_entries = raws
     loaded.loaded_entries = list(loaded.catalog.entries)
     loaded.pristine_head = _head_state(loaded.catalog)
-    loaded._lines = loaded._by_id = loaded._by_key = None
+    loaded.forget_positions()
