@@ -488,7 +488,38 @@ def _build(text: str, path: Path,
 
     problems: list[Problem] = []
     report = ProblemLog(name, problems)
+    catalog = _head(doc, text, layout, venue_lines, settings_line, report)
+    if not isinstance(raw_entries, list | Iterator) or (
+            isinstance(raw_entries, list) and len(raw_entries) != len(spans)):
+        raise InputError(name, _top_line(text, layout(), "entries"),
+                         "entries must be written as [[entries]] tables")
+    entries: list[Entry] = []
+    kept_spans: list[EntrySpan] = []
+    for index, (raw, span) in enumerate(zip(raw_entries, spans, strict=True)):
+        def line_of(field_name: str, span: EntrySpan = span) -> int:
+            return span.field_line(text, field_name) + 1
 
+        entry = convert_entry(raw, line_of, report, index)
+        if entry is not None:
+            entries.append(entry)
+            kept_spans.append(span)
+        if isinstance(raw_entries, list):
+            raw_entries[index] = None  # its strings live on in the entry; the table can go
+    catalog.entries = entries
+    return LoadedCatalog(path=path, text=text, catalog=catalog, spans=kept_spans,
+                         venue_lines=venue_lines, problems=problems,
+                         snapshots=[entry_state(e) for e in entries] if for_update else None,
+                         pristine_head=_head_state(catalog), loaded_entries=list(entries))
+
+
+def _head(doc: dict[str, Any], text: str, layout: Callable[[], Layout],
+          venue_lines: dict[str, int], settings_line: int | None,
+          report: ProblemLog) -> Catalog:
+    """Everything above the entries (schema, categories, settings, venues),
+    as a Catalog with no entries yet: a value of the wrong shape reported and
+    left out, an unknown schema refused (InputError). `layout` is called
+    only to locate a problem."""
+    name = report.file
     schema = doc.get("schema", SCHEMA_VERSION)
     if schema != SCHEMA_VERSION:
         raise InputError(name, _top_line(text, layout(), "schema"),
@@ -515,29 +546,8 @@ def _build(text: str, path: Path,
     for top in doc:
         if top not in known_top:
             report.error(_top_line(text, layout(), top), f"unknown top-level key '{top}'")
-
-    if not isinstance(raw_entries, list | Iterator) or (
-            isinstance(raw_entries, list) and len(raw_entries) != len(spans)):
-        raise InputError(name, _top_line(text, layout(), "entries"),
-                         "entries must be written as [[entries]] tables")
-    entries: list[Entry] = []
-    kept_spans: list[EntrySpan] = []
-    for index, (raw, span) in enumerate(zip(raw_entries, spans, strict=True)):
-        def line_of(field_name: str, span: EntrySpan = span) -> int:
-            return span.field_line(text, field_name) + 1
-
-        entry = convert_entry(raw, line_of, report, index)
-        if entry is not None:
-            entries.append(entry)
-            kept_spans.append(span)
-        if isinstance(raw_entries, list):
-            raw_entries[index] = None  # its strings live on in the entry; the table can go
-    catalog = Catalog(entries=entries, venues=venues, categories=list(categories),
-                      settings=settings, schema=schema)
-    return LoadedCatalog(path=path, text=text, catalog=catalog, spans=kept_spans,
-                         venue_lines=venue_lines, problems=problems,
-                         snapshots=[entry_state(e) for e in entries] if for_update else None,
-                         pristine_head=_head_state(catalog), loaded_entries=list(entries))
+    return Catalog(venues=venues, categories=list(categories), settings=settings,
+                   schema=schema)
 
 
 def _deep_line(text: str) -> int:
@@ -692,13 +702,8 @@ def _render(loaded: LoadedCatalog) -> _Rendered:
     changed = _head_state(catalog) != loaded.pristine_head
     if changed:
         head = _edit_head(head, catalog)
-    # Match each entry to its old text by identity (it was edited in place),
-    # else by key (it was replaced); each old text is used at most once.
-    index_of = {id(e): i for i, e in enumerate(loaded.loaded_entries)}
-    by_key: dict[str, int] = {}
-    for i, e in enumerate(loaded.loaded_entries):
-        by_key.setdefault(e.key, i)
-    used: set[int] = set()
+    old_index = _old_index(loaded)
+    used: set[int] = set()            # each old text is used at most once
     out = [head]
     pos, line = len(head), head.count("\n")
     states: list[tuple[Any, ...]] = []
@@ -706,9 +711,7 @@ def _render(loaded: LoadedCatalog) -> _Rendered:
     order: list[int] = []            # old index of each entry written verbatim, else -1
     old_states = loaded.states()
     for entry in catalog.entries:
-        i = index_of.get(id(entry), -1)
-        if i < 0:
-            i = by_key.get(entry.key, -1)
+        i = old_index(entry)
         if i >= 0 and i not in used:
             used.add(i)
             span, state = spans[i], old_states[i]
@@ -738,6 +741,21 @@ def _render(loaded: LoadedCatalog) -> _Rendered:
     if not changed:
         return _Rendered(loaded.text, False, states, new_spans)
     return _Rendered("".join(out), True, states, new_spans)
+
+
+def _old_index(loaded: LoadedCatalog) -> Callable[[Entry], int]:
+    """Where each entry's old text is: matched by identity (it was edited in
+    place), else by key (it was replaced); -1 for a new entry."""
+    index_of = {id(e): i for i, e in enumerate(loaded.loaded_entries)}
+    by_key: dict[str, int] = {}
+    for i, e in enumerate(loaded.loaded_entries):
+        by_key.setdefault(e.key, i)
+
+    def old_index(entry: Entry) -> int:
+        i = index_of.get(id(entry), -1)
+        return i if i >= 0 else by_key.get(entry.key, -1)
+
+    return old_index
 
 
 def _prove_neighbourhoods(loaded: LoadedCatalog, text: str, order: list[int],
