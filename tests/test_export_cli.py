@@ -141,7 +141,7 @@ def test_all_is_all_or_nothing(catalog_path: Path, tmp_path: Path,
     assert (out / "references.bib").read_text(encoding="utf-8") == "old\n"
     (out / "references.ris").rmdir()
     # A write failing after two formats were staged (a full disk, say).
-    import ssl_bib.export as export_module
+    import ssl_bib.exporting as export_module
 
     calls = []
 

@@ -21,10 +21,12 @@ import stat
 from collections.abc import Callable
 from pathlib import Path
 
+from .errors import SslBibError
+
 _SPECIAL_BITS = stat.S_ISUID | stat.S_ISGID | stat.S_ISVTX
 
 
-class NotARegularFile(OSError):
+class NotARegularFile(SslBibError, OSError):
     """The target exists and is not a regular file (nor a stream we may write)."""
 
 

@@ -1,5 +1,12 @@
 """Progress for long operations (import, enrich, sync): a live line on a
-terminal, nothing at all when stderr is piped or redirected."""
+terminal, nothing at all when stderr is piped or redirected.
+
+Three context managers, each clearing its line when the block ends however
+it ends: `Progress` (one count), `Stages` (a command made of several long
+steps, one line at a time) and `Bars` (counts named by what they count, made
+as a callback first reports them: sync's reading and writing). click's
+progressbar is not used: it prints its label on a pipe, and it has no
+percent view for work counted in characters."""
 
 from __future__ import annotations
 
@@ -46,14 +53,19 @@ class Progress:
         """Set how much is done (a callback for readers and the importer)."""
         self.advance(note, done - self.done)
 
+    def close(self) -> None:
+        """Clear the line (once; later calls do nothing)."""
+        if self.enabled and self._drawn:
+            self.stream.write("\r" + " " * self._drawn + "\r")
+            self.stream.flush()
+        self._drawn = 0
+
     def __enter__(self) -> Progress:
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
-        if self.enabled and self._drawn:
-            self.stream.write("\r" + " " * self._drawn + "\r")
-            self.stream.flush()
+        self.close()
 
 
 class Stages:
@@ -73,7 +85,7 @@ class Stages:
 
     def finish(self) -> None:
         if self._bar is not None:
-            self._bar.__exit__(None, None, None)
+            self._bar.close()
             self._bar = None
 
     def __enter__(self) -> Stages:
@@ -82,3 +94,31 @@ class Stages:
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         self.finish()
+
+
+class Bars:
+    """Counts named by what they count, each a bar made when a callback
+    first reports it: `with Bars() as bars: engine(progress=bars.update)`,
+    where `update("reading items", 40, 120)` says 40 of 120 are done."""
+
+    def __init__(self, stream: TextIO | None = None, enabled: bool | None = None) -> None:
+        self.stream, self.enabled = stream, enabled
+        self._bars: dict[str, Progress] = {}
+
+    def update(self, label: str, done: int, total: int) -> None:
+        bar = self._bars.get(label)
+        if bar is None:
+            bar = self._bars[label] = Progress(total, label, self.stream, self.enabled)
+        bar.total = total
+        bar.update(done)
+
+    def close(self) -> None:
+        for bar in self._bars.values():
+            bar.close()
+
+    def __enter__(self) -> Bars:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()

@@ -76,11 +76,12 @@ def test_usage_errors_exit_2(server: FakeZotero, catalog: Path, tmp_path: Path) 
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (["--zotero-url", "notaurl"], "not an http:// or https:// URL"),
-    (["--zotero-url", "ftp://example.org"], "not an http:// or https:// URL"),
-    (["--zotero-url", "http://[::1"], "is not a URL"),
-    (["--zotero-url", "http://example.org:99999"], "is not a URL"),
-    (["--zotero-url", "http://a..b"], "malformed host name"),
+    # One check for every service's URL (service_settings.check_url).
+    (["--zotero-url", "notaurl"], "'notaurl' is not an http(s) URL"),
+    (["--zotero-url", "ftp://example.org"], "'ftp://example.org' is not an http(s) URL"),
+    (["--zotero-url", "http://[::1"], "'http://[::1' is not an http(s) URL"),
+    (["--zotero-url", "http://example.org:99999"], "is not an http(s) URL"),
+    (["--zotero-url", "http://a..b"], "'http://a..b' is not an http(s) URL"),
     (["--group", "0"], "--group"),
     (["--group", "-5"], "--group"),
 ])

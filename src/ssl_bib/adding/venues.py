@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..crossref.fields import clean_text, is_series
+from ..errors import SslBibError
 from ..identifiers import is_issn
 from ..model import Catalog, Venue, VenueKind
 from ..textnorm import normalize_title
@@ -53,7 +54,7 @@ _FITS: dict[VenueKind, frozenset[VenueKind]] = {
 }
 
 
-class AmbiguousVenue(Exception):
+class AmbiguousVenue(SslBibError):
     """More than one catalog venue fits the record."""
 
 

@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from .. import __version__
-from ..problems import InputError
+from ..errors import SslBibError
 from .common import CatalogContext
 from .output import StdoutFailed, flush_stdout, guard_stdout, silence_stdout
 
@@ -50,7 +50,18 @@ SUMMARIES: dict[str, str] = {
 
 
 class LazyGroup(click.Group):
-    """Loads a command's module on first use."""
+    """Loads a command's module on first use, and turns every error ssl-bib
+    raises (errors.SslBibError) into one line and its exit status: the one
+    place that catches them, so commands only raise."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except StdoutFailed:
+            raise                                  # main() says it, once stdout is quiet
+        except SslBibError as exc:
+            click.echo(f"ssl-bib: {exc.format()}", err=True)
+            ctx.exit(exc.exit_code)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return [name for name in COMMANDS
@@ -101,18 +112,17 @@ def cli(ctx: click.Context, catalog_path: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> Any:
-    """Entry point: every error a user can cause ends as one line and exit 2;
-    standard output that cannot be written (a full device: one line, exit 1;
-    a closed pipe: quietly, exit 1, as Python's documentation advises)."""
+    """Entry point: every error ssl-bib raises ends as one line and its exit
+    status (2: bad usage or input, 1: a failed operation; LazyGroup.invoke),
+    never as a traceback; standard output that cannot be written (a full
+    device: one line, exit 1; a closed pipe: quietly, exit 1, as Python's
+    documentation advises) is said here, after the command."""
     guard_stdout()
     try:
         try:
             return cli.main(args=argv, prog_name="ssl-bib", standalone_mode=True)
         finally:
             flush_stdout()  # buffered output fails only now
-    except InputError as exc:
-        click.echo(f"ssl-bib: {exc.format()}", err=True)
-        sys.exit(2)
     except StdoutFailed as exc:
         silence_stdout()
         if not exc.closed_pipe:

@@ -18,13 +18,12 @@ if TYPE_CHECKING:
 from ..identifiers import strip_arxiv_version
 from ..model import CodeLink
 from ..problems import InputError
-from .common import CatalogContext, fail, fail_input, pass_catalog
+from .common import CatalogContext, fail, fail_input, force_write_option, pass_catalog
 from .services import (
     CROSSREF_URL,
     check_url,
     crossref_policy,
     env_seconds,
-    is_http_url,
     mailto_for,
     max_wait,
     max_wait_option,
@@ -44,8 +43,7 @@ def code_link(text: str) -> CodeLink:
         last = query.rsplit("&", 1)[-1] if query else ""
         if (not query or "=" in last) and tail and not re.search(r"[/?&#]", tail):
             url, label = head, tail
-    if not is_http_url(url):
-        fail(f"--code: {url!r} is not an http(s) URL", 2)
+    check_url(url, "--code")
     if not label:
         host = (urlsplit(url).hostname or "").removeprefix("www.")
         parts = host.split(".")
@@ -72,7 +70,7 @@ def code_link(text: str) -> CodeLink:
               "entry added by DOI (one ID only).")
 @click.option("--dry-run", is_flag=True, help="Print what would be added; write nothing.")
 @click.option("--force", is_flag=True, help="Add a probable duplicate, or a preprint whose "
-              "published version was found; and write a read-only catalog.")
+              "published version was found.")
 @click.option("--keep-going", is_flag=True,
               help="Add the papers that can be added when others cannot.")
 @click.option("--refresh", is_flag=True, help="Ask the services again instead of the cache.")
@@ -85,12 +83,14 @@ def code_link(text: str) -> CodeLink:
               help="Contact address sent to Crossref and arXiv (env CROSSREF_MAILTO; "
                    "default: settings.crossref_mailto).")
 @max_wait_option
+@force_write_option
 @pass_catalog
 def command(ctx: CatalogContext, ids: tuple[str, ...], categories: tuple[str, ...],
             no_category: bool, codes: tuple[str, ...], venue: str | None,
             section: int | None, key: str | None, link: str | None, arxiv_id: str | None,
             dry_run: bool, force: bool, keep_going: bool, refresh: bool, crossref_url: str,
-            arxiv_url: str, mailto: str | None, max_wait_s: float | None) -> None:
+            arxiv_url: str, mailto: str | None, max_wait_s: float | None,
+            force_write: bool) -> None:
     """Add papers to the catalog from their DOI, arXiv id or link.
 
     ID is a DOI (bare, doi: or a doi.org link), an arXiv id (2111.06377,
@@ -114,10 +114,10 @@ def command(ctx: CatalogContext, ids: tuple[str, ...], categories: tuple[str, ..
             fail(str(exc), 2)
     if len(ids) > 1 and (key or link or arxiv_id):
         fail("--key, --link and --arxiv name one paper: give one ID with them", 2)
-    check_url("--crossref-url", crossref_url)
-    check_url("--arxiv-url", arxiv_url)
-    if link is not None and not is_http_url(link):
-        fail(f"--link: {link!r} is not an http(s) URL", 2)
+    check_url(crossref_url, "--crossref-url")
+    check_url(arxiv_url, "--arxiv-url")
+    if link is not None:
+        check_url(link, "--link")
     if arxiv_id is not None:
         try:
             preprint = paper_ids.parse(arxiv_id)
@@ -132,8 +132,8 @@ def command(ctx: CatalogContext, ids: tuple[str, ...], categories: tuple[str, ..
     code = [code_link(text) for text in codes]
 
     # Locked from load to save: another writer waits, an editor's change
-    # meanwhile is re-based; a read-only catalog is refused unless --force.
-    with ctx.writing("ssl-bib add", force, dry_run=dry_run) as loaded:
+    # meanwhile is re-based; a read-only catalog is refused unless --force-write.
+    with ctx.writing("ssl-bib add", force_write, dry_run=dry_run) as loaded:
         catalog = loaded.catalog
         if categories and no_category:
             fail("give --category or --no-category, not both", 2)

@@ -28,50 +28,42 @@ class CatalogContext:
         self.path = Path(catalog_path)
 
     def load(self) -> LoadedCatalog:
-        """The catalog, or a one-line error and exit 2."""
+        """The catalog (InputError, exit 2, when it does not read)."""
         from ..store import load
 
-        try:
-            return load(self.path)
-        except InputError as exc:
-            fail_input(exc)
+        return load(self.path)
 
 
     @contextlib.contextmanager
-    def writing(self, command: str, force: bool, dry_run: bool = False,
+    def writing(self, command: str, force_write: bool, dry_run: bool = False,
                 bootstrap: bool = False) -> Iterator[LoadedCatalog]:
         """The catalog for a command that changes it: locked against other
         ssl-bib writers for the block (not for a dry run, which writes
-        nothing), refused if read-only unless `force` (a dry run too: it
-        must fail where the real run would). Errors: one line, exit 1 (a
-        refused write) or 2 (a catalog that does not read)."""
+        nothing), refused if read-only unless `force_write` (a dry run too: it
+        must fail where the real run would). Errors reach the entry point:
+        WriteRefused (exit 1), InputError (exit 2, the catalog does not read),
+        UsageError (exit 2, a malformed SSL_BIB_LOCK_TIMEOUT)."""
         from .. import file_lock, store
-        from ..store import WriteRefused, load
+        from ..store import load
 
-        try:
-            file_lock.timeout_from_env()
-        except ValueError:
-            fail(f"{file_lock.TIMEOUT_ENV} must be a number of seconds", 2)
-        try:
-            if dry_run:
-                store.refuse_unwritable(self.path, force)
-                if bootstrap and not self.path.exists():
-                    yield store.new_catalog(self.path)
-                else:
-                    yield load(self.path)
-                return
-            with store.editing(self.path, command, force, bootstrap) as loaded:
-                yield loaded
-        except WriteRefused as exc:
-            fail(exc.message, 1)
-        except InputError as exc:
-            fail_input(exc)
+        file_lock.timeout_from_env()
+        if dry_run:
+            store.refuse_unwritable(self.path, force_write)
+            if bootstrap and not self.path.exists():
+                yield store.new_catalog(self.path)
+            else:
+                yield load(self.path)
+            return
+        with store.editing(self.path, command, force_write, bootstrap) as loaded:
+            yield loaded
 
 
-def force_option(func: F) -> F:
-    """--force, on every command that writes the catalog."""
+def force_write_option(func: F) -> F:
+    """--force-write, on every command that writes the catalog: the one way
+    to write a read-only catalog. (`--force` is `add`'s, for a paper it
+    would otherwise refuse; it never overrides the file's mode.)"""
     return click.option(
-        "--force", is_flag=True,
+        "--force-write", "force_write", is_flag=True,
         help="Write the catalog even when it is read-only (as an editor's :w! does).")(func)
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ..citing import Cited
-from ..export import FORMATS, export, export_all
+from ..exporting import FORMATS, export, export_all
 from ..model import Catalog, Entry
 from ..problems import InputError
 from ..select import Filters

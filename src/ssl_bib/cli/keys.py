@@ -12,9 +12,8 @@ import sys
 
 import click
 
-from ..problems import InputError
 from ..store import LoadedCatalog
-from .common import CatalogContext, fail, fail_input, pass_catalog
+from .common import CatalogContext, fail, force_write_option, pass_catalog
 
 
 @click.group("keys")
@@ -26,25 +25,33 @@ def command() -> None:
 @click.argument("keys", nargs=-1, metavar="[KEY]...")
 @click.option("--all", "everything", is_flag=True, help="Refresh every entry's key.")
 @click.option("--dry-run", is_flag=True, help="Print old -> new; write nothing.")
+@force_write_option
 @pass_catalog
-def refresh(ctx: CatalogContext, keys: tuple[str, ...], everything: bool, dry_run: bool) -> None:
+def refresh(ctx: CatalogContext, keys: tuple[str, ...], everything: bool, dry_run: bool,
+            force_write: bool) -> None:
     """Give the entries KEY... (or --all) the keys settings.key_format gives
     them now, and print `old -> new` for each. The old key stays with the entry
     as an alias (key_aliases). Entries whose key already follows the formula
     keep it."""
-    from .. import store
-    from ..keys import apply_refresh, plan_refresh
-
     if bool(keys) == everything:
         raise click.UsageError("name the entries to refresh (KEY...) or give --all, not both")
-    loaded = _load(ctx)
-    catalog = loaded.catalog
+    # Locked from load to save, as every command that writes the catalog.
+    with ctx.writing("ssl-bib keys refresh", force_write, dry_run=dry_run) as loaded:
+        _refresh(loaded, keys, everything, dry_run)
+
+
+def _refresh(loaded: LoadedCatalog, keys: tuple[str, ...], everything: bool,
+             dry_run: bool) -> None:
+    from .. import store
+    from ..keys import apply_refresh, plan_refresh
     from ..validate import check as validate
 
+    _check_format(loaded)
+    catalog = loaded.catalog
     errors = [p for p in validate(loaded) if p.severity == "error"]
     if errors:
-        fail(f"{errors[0].format()} (and {len(errors) - 1} more; `ssl-bib check` lists them); "
-             "fix the catalog before refreshing keys", 2)
+        raise errors[0].as_error(f" (and {len(errors) - 1} more; `ssl-bib check` lists them); "
+                                 "fix the catalog before refreshing keys")
     if everything:
         entries = list(catalog.entries)
     else:
@@ -67,8 +74,6 @@ def refresh(ctx: CatalogContext, keys: tuple[str, ...], everything: bool, dry_ru
     apply_refresh(changes)
     try:
         store.save(loaded)
-    except InputError as exc:
-        fail_input(exc)
     except OSError as exc:
         fail(f"cannot write {loaded.path}: {exc.strerror or exc}; nothing was written", 1)
     click.echo(f"{summary}; wrote {loaded.path} (old keys kept in key_aliases)", err=True)
@@ -100,11 +105,15 @@ def check(ctx: CatalogContext) -> None:
 
 def _load(ctx: CatalogContext) -> LoadedCatalog:
     """The catalog, with a key formula keys can be made by (else exit 2)."""
+    loaded = ctx.load()
+    _check_format(loaded)
+    return loaded
+
+
+def _check_format(loaded: LoadedCatalog) -> None:
     from ..keys import KeyFormatError, validate_format
 
-    loaded = ctx.load()
     try:
         validate_format(loaded.catalog.settings.key_format)
     except KeyFormatError as exc:
         fail(f"{loaded.name}: settings.key_format: {exc}", 2)
-    return loaded

@@ -2,39 +2,22 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable
-from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 
 from ..store import LoadedCatalog
 from ..zotero.client import DEFAULT_URL  # light: httpx2 is imported on first use
-from .common import CatalogContext, fail, fail_input, force_option, pass_catalog
-from .services import env_seconds, max_wait, max_wait_option
+from .common import CatalogContext, fail, force_write_option, pass_catalog
+from .services import max_wait_option, url_option
+
+if TYPE_CHECKING:
+    from ..api import SyncMode
+    from ..merge import Prefer
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _check_url(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
-    """An http(s) URL with a host, checked before any request: a malformed one
-    is bad usage, not a network failure to retry."""
-    from urllib.parse import urlsplit
-
-    try:
-        parts = urlsplit(value)
-        parts.port  # noqa: B018 - raises ValueError on a malformed port
-    except ValueError as exc:
-        raise click.BadParameter(f"{value!r} is not a URL: {exc}") from None
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise click.BadParameter(f"{value!r} is not an http:// or https:// URL with a host")
-    try:
-        parts.hostname.encode("idna")
-    except UnicodeError:
-        raise click.BadParameter(f"{value!r} has a malformed host name") from None
-    return value
 
 
 def sync_options(func: F) -> F:
@@ -42,7 +25,7 @@ def sync_options(func: F) -> F:
         click.option("--group", type=click.IntRange(min=1), metavar="ID",
                      help="The Zotero group id (default: settings.zotero_group)."),
         click.option("--zotero-url", envvar="SSL_BIB_ZOTERO_URL", default=DEFAULT_URL,
-                     show_default=True, metavar="URL", callback=_check_url,
+                     show_default=True, metavar="URL", callback=url_option,
                      help="The Zotero Web API (env SSL_BIB_ZOTERO_URL)."),
         click.option("--dry-run", is_flag=True, help="Show what would change; change nothing."),
         click.option("--prefer", type=click.Choice(["local", "remote"]),
@@ -55,7 +38,7 @@ def sync_options(func: F) -> F:
                           "group was restored from a backup (its library version went "
                           "back); fields that differ are reported as conflicts."),
         max_wait_option,
-        force_option,
+        force_write_option,
     ]
     for option in reversed(options):
         func = option(func)
@@ -79,13 +62,13 @@ def _make(mode: str, help_text: str) -> None:
     @pass_catalog
     def run(ctx: CatalogContext, group: int | None, zotero_url: str, dry_run: bool,
             prefer: str | None, api_key_file: str | None, reset_state: bool,
-            max_wait_s: float | None, force: bool) -> None:
+            max_wait_s: float | None, force_write: bool) -> None:
         # status only reads; the others write the catalog, under its lock.
         read_only = dry_run or mode == "status"
         if mode == "pull" and not ctx.path.exists() and not ctx.path.parent.is_dir():
             fail(f"{ctx.path}: no such folder for a new catalog", 2)
-        with ctx.writing(f"ssl-bib zotero {mode}", force or mode == "status", dry_run=read_only,
-                         bootstrap=mode == "pull") as loaded:
+        with ctx.writing(f"ssl-bib zotero {mode}", force_write or mode == "status",
+                         dry_run=read_only, bootstrap=mode == "pull") as loaded:
             _run(loaded, mode, group, zotero_url, dry_run, prefer, api_key_file, reset_state,
                  max_wait_s)
 
@@ -97,98 +80,26 @@ _make("push", "Send the catalog's changes to Zotero (removed entries go to its t
 _make("sync", "Pull and push: afterwards both sides agree, except for conflicts.")
 
 
-def _api_key(api_key_file: str | None) -> str:
-    if api_key_file:
-        try:
-            key = Path(api_key_file).read_text(encoding="utf-8").strip()
-        except (OSError, UnicodeDecodeError) as exc:
-            fail(f"{api_key_file}: cannot read the API key file: {exc.__class__.__name__}", 2)
-        if not key:
-            fail(f"{api_key_file}: the API key file is empty", 2)
-        return _checked_key(key, api_key_file)
-    key = os.environ.get("ZOTERO_API_KEY", "").strip()
-    if not key:
-        fail("no Zotero API key: set ZOTERO_API_KEY or give --api-key-file", 2)
-    return _checked_key(key, "ZOTERO_API_KEY")
-
-
-def _checked_key(key: str, source: str) -> str:
-    """Zotero keys are letters and digits. Anything else cannot go in a header
-    and would come back inside an HTTP library's error message, escaped where
-    scrubbing cannot find it; so it is refused here, without echoing it."""
-    if not all("!" <= c <= "~" for c in key):
-        fail(f"{source}: this is not a Zotero API key (spaces, line breaks or non-ASCII "
-             "characters in it)", 2)
-    return key
-
-
 def _run(loaded: LoadedCatalog, mode: str, group: int | None, url: str, dry_run: bool,
          prefer: str | None, api_key_file: str | None, reset_state: bool,
          max_wait_s: float | None) -> None:
-    from ..merge import Prefer
-    from ..problems import InputError
-    from ..progress import Progress
-    from ..zotero.client import ZoteroClient, ZoteroError, zotero_policy
-    from ..zotero.state import state_path
-    from ..zotero.sync import Mode, SyncEngine
+    from .. import api
+    from ..progress import Bars
+    from ..zotero.client import ZoteroError
 
-    errors = [p for p in loaded.problems if p.severity == "error"]
-    if errors:
-        fail(f"{errors[0].format()} (and {len(errors) - 1} more; `ssl-bib check` lists them); "
-             "fix the catalog before syncing", 2)
-    seen: dict[str, str] = {}
-    for entry in loaded.catalog.entries:  # a copied entry block, zotero_key and all
-        if entry.zotero_key and entry.zotero_key.upper() in seen:
-            fail(f"{loaded.name}:{loaded.line_of(entry, 'zotero_key')}: entry {entry.key}: "
-                 f"zotero_key {entry.zotero_key!r} is also entry "
-                 f"{seen[entry.zotero_key.upper()]}'s; remove it from the copy, and sync "
-                 "gives it its own item", 2)
-        if entry.zotero_key:
-            seen[entry.zotero_key.upper()] = entry.key
-    group = group if group is not None else loaded.catalog.settings.zotero_group
-    if group is None:
-        fail("no Zotero group: give --group ID or set zotero_group in [settings]", 2)
-    key = _api_key(api_key_file)
-    bars: dict[str, Progress] = {}
-
-    def progress(what: str, done: int, total: int) -> None:
-        bar = bars.get(what)
-        if bar is None:
-            bar = bars[what] = Progress(total, what)
-        bar.advance(step=done - bar.done)
-
-    # Test and mirror knobs: the read timeout (an exchange's whole deadline is
-    # 1.5 times it) and the first backoff step.
-    policy = zotero_policy(timeout=env_seconds("SSL_BIB_ZOTERO_TIMEOUT", 20.0, zero_ok=False),
-                           backoff=env_seconds("SSL_BIB_ZOTERO_BACKOFF", 0.5),
-                           max_wait=max_wait(max_wait_s, loaded.catalog.settings))
-    client = ZoteroClient(group, key, url, policy=policy)
-    try:
-        engine = SyncEngine(loaded, client, state_path(loaded.path, group),
-                            cast(Mode, mode), dry_run=dry_run, prefer=cast(Prefer, prefer),
-                            progress=progress, reset_state=reset_state)
-        report = engine.run()
-    except InputError as exc:
-        fail_input(exc)
-    except ZoteroError as exc:
-        fail(client.scrub(str(exc)) + "; nothing more was changed", 1)
-    except (KeyError, TypeError, ValueError, AttributeError, RecursionError,
-            UnicodeError) as exc:
-        # The wire checks (zotero/wire.py) should leave nothing for this; if a
-        # server's answer still gets through, one line, not a traceback with
-        # values that might hold the key.
-        fail(client.scrub(f"Zotero sent data ssl-bib could not use ({type(exc).__name__}: "
-                          f"{' '.join(str(exc).split())[:160]}); nothing more was changed; "
-                          "please report this"), 1)
-    except OSError as exc:  # writing the catalog or the state file
-        fail(f"{exc.filename or loaded.path}: cannot write: {exc.strerror}; nothing more was "
-             "changed", 1)
-    finally:
-        for bar in bars.values():
-            bar.__exit__(None, None, None)
-        client.close()
-    for line in report.lines():
-        click.echo(client.scrub(line))
+    with Bars() as bars:
+        try:
+            report = api.sync(loaded, cast("SyncMode", mode), group=group,
+                              api_key_file=api_key_file, zotero_url=url, dry_run=dry_run,
+                              prefer=cast("Prefer", prefer), reset_state=reset_state,
+                              max_wait=max_wait_s, progress=bars.update)
+        except ZoteroError as exc:
+            fail(f"{exc}; nothing more was changed", 1)
+        except OSError as exc:  # writing the catalog or the state file
+            fail(f"{exc.filename or loaded.path}: cannot write: {exc.strerror}; nothing more "
+                 "was changed", 1)
+    for line in report.lines():                    # api.sync scrubbed the key out
+        click.echo(line)
     click.echo(report.summary(), err=True)
     unresolved = report.failures or (report.conflicts and prefer is None)
     sys.exit(1 if unresolved and mode != "status" else 0)

@@ -11,6 +11,7 @@ import unicodedata
 from dataclasses import replace
 from functools import lru_cache
 
+from ..errors import SslBibError
 from ..identifiers import IDENTIFIER_FIELDS, encode_url, is_doi, is_url, normalize_doi
 from ..model import Catalog, Entry, Person
 
@@ -18,8 +19,10 @@ from ..model import Catalog, Entry, Person
 _PAGE_SPLIT_RE = re.compile(r"(?<!\s)\s*+(?:-++|–|—)\s*+")
 
 
-class ExportError(Exception):
+class ExportError(SslBibError):
     """An entry that cannot be written without producing a broken file."""
+
+    exit_code = 2
 
     def __init__(self, key: str, field: str | None, message: str) -> None:
         self.key, self.field, self.message = key, field, message

@@ -19,7 +19,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from ..export import FORMATS
+from ..exporting import FORMATS
 from ..gcpause import paused_gc
 from ..model import Catalog, Entry
 from ..richtext import to_unicode

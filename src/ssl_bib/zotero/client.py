@@ -20,7 +20,9 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..conduct import MB, Answer, BadAnswer, Clock, Conduct, Policy, ServiceError
+from ..errors import SslBibError, UsageError
 from . import wire
+from .credentials import checked_key
 from .wire import Rejected, WireError, WriteResult
 
 if TYPE_CHECKING:
@@ -36,7 +38,7 @@ MAX_PAGE = 32 * MB
 __all__ = ["BATCH", "DEFAULT_URL", "AccessError", "WriteResult", "ZoteroClient", "ZoteroError"]
 
 
-class ZoteroError(Exception):
+class ZoteroError(SslBibError):
     """A failure talking to Zotero, with a one-line message safe to print."""
 
 
@@ -58,7 +60,8 @@ class ZoteroClient:
                  max_attempts: int = 5, timeout: float = 20.0, policy: Policy | None = None,
                  rand: Callable[[], float] = random.random) -> None:
         if isinstance(group, bool) or not isinstance(group, int) or group < 1:
-            raise ValueError(f"a Zotero group id is a positive integer, not {group!r}")
+            raise UsageError(f"a Zotero group id is a positive integer, not {group!r}")
+        checked_key(api_key, "the Zotero API key")
         self.group = group
         self.base_url = base_url.rstrip("/")
         self.conduct = Conduct(
@@ -288,9 +291,9 @@ class ZoteroClient:
         """Create or update up to 50 objects, each carrying its own `version`
         (0 for a new object with a key we chose). Per-object results returned."""
         if kind not in ("items", "collections"):
-            raise ValueError(f"cannot write {kind!r}")
+            raise UsageError(f"cannot write {kind!r}")
         if len(objects) > BATCH:
-            raise ValueError(f"at most {BATCH} objects per write")
+            raise UsageError(f"at most {BATCH} objects per write")
         for obj in objects:
             wire.require_key(str(obj.get("key")))
         answer = self.request("POST", f"{self.prefix}/{kind}", json=objects)

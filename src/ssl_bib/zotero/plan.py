@@ -12,8 +12,7 @@ from typing import Any, Literal
 
 from ..keys import assign_key
 from ..merge import Conflict, Prefer, same_exact, three_way
-from ..model import Entry
-from ..store import LoadedCatalog
+from ..model import Catalog, Entry
 from .mapping import SYNC_FIELDS, MapContext, build_item, citation_key, entry_fields, item_fields
 from .report import Report
 from .schema import new_key
@@ -66,12 +65,13 @@ def differs(a: dict[str, Any], b: dict[str, Any]) -> bool:
 
 
 class Planner:
-    """Decides per item; `fetched` and `purged` are what the engine read."""
+    """Decides per item, over the catalog's data alone (no file, no
+    request); `fetched` and `purged` are what the engine read."""
 
-    def __init__(self, loaded: LoadedCatalog, ctx: MapContext, state: SyncState,
+    def __init__(self, catalog: Catalog, ctx: MapContext, state: SyncState,
                  report: Report, *, pulls: bool, pushes: bool, dry_run: bool,
                  prefer: Prefer) -> None:
-        self.loaded, self.ctx, self.state, self.report = loaded, ctx, state, report
+        self.catalog, self.ctx, self.state, self.report = catalog, ctx, state, report
         self.pulls, self.pushes, self.dry_run, self.prefer = pulls, pushes, dry_run, prefer
         self.fetched: dict[str, dict[str, Any]] = {}
         self.purged: set[str] = set()
@@ -82,7 +82,7 @@ class Planner:
         self._trusted = False
 
     def context(self) -> str:
-        catalog = self.loaded.catalog
+        catalog = self.catalog
         venues = sorted((k, v.name, v.kind, tuple(v.aliases)) for k, v in catalog.venues.items())
         text = repr((venues, catalog.categories, sorted(self.ctx.collection_keys.items())))
         return hashlib.sha1(text.encode("utf-8")).hexdigest()[:20]
@@ -100,7 +100,7 @@ class Planner:
                 and st.fingerprint == fingerprint(entry.key, entry_fields(entry)))
 
     def local(self) -> dict[str, Entry]:
-        local = {e.zotero_key: e for e in self.loaded.catalog.entries if e.zotero_key}
+        local = {e.zotero_key: e for e in self.catalog.entries if e.zotero_key}
         local.update(self._links)  # links a dry run found but did not write
         return local
 
@@ -112,7 +112,7 @@ class Planner:
     def _link_new_remote(self) -> None:
         """A paper added on both sides before a sync is one paper: link a new
         remote item to an unsynced entry with its citation key, DOI or arXiv id."""
-        unsynced = [e for e in self.loaded.catalog.entries if not e.zotero_key]
+        unsynced = [e for e in self.catalog.entries if not e.zotero_key]
         if not unsynced:
             return
         for zkey, data in self.fetched.items():
@@ -149,7 +149,7 @@ class Planner:
         if self.pushes:
             taken = set(self.state.items) | set(self.fetched) | set(local)
             linked = {id(e) for e in self._links.values()}
-            for entry in self.loaded.catalog.entries:
+            for entry in self.catalog.entries:
                 if entry.zotero_key or id(entry) in linked:
                     continue
                 zkey = new_key()
@@ -159,8 +159,8 @@ class Planner:
                 if not self.dry_run:
                     entry.zotero_key = zkey
                 self._create(plan, zkey, entry)
-        elif any(not e.zotero_key for e in self.loaded.catalog.entries):
-            count = sum(not e.zotero_key for e in self.loaded.catalog.entries)
+        elif any(not e.zotero_key for e in self.catalog.entries):
+            count = sum(not e.zotero_key for e in self.catalog.entries)
             self.report.notes.append(f"{count} entries are not in Zotero yet (push or sync "
                                      "sends them)")
         return plan
@@ -346,7 +346,7 @@ class Planner:
             if zkey in self.state.items:
                 plan.state[zkey] = None  # a deferred copy from a push: told once is enough
             return
-        catalog = self.loaded.catalog
+        catalog = self.catalog
         taken = catalog.taken_keys() + [e.key for e in plan.new_entries.values()]
         entry = Entry(key="", title=fields["title"], year=fields["year"], zotero_key=zkey)
         for name, value in fields.items():

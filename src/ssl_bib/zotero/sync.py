@@ -36,6 +36,7 @@ from ..store import LoadedCatalog, save
 from .client import BATCH, ZoteroClient, ZoteroError
 from .mapping import MapContext, build_item
 from .plan import Op, Plan, Planner
+from .preflight import refuse_unsyncable
 from .report import Report
 from .schema import new_key
 from .state import ItemState, SyncState, load_state, save_state
@@ -61,7 +62,7 @@ class SyncEngine:
         self.state: SyncState = (SyncState(group=client.group) if reset_state
                                  else load_state(state_file, client.group))
         self.ctx = MapContext(loaded.catalog, dict(self.state.collections))
-        self.planner = Planner(loaded, self.ctx, self.state, self.report, pulls=self.pulls,
+        self.planner = Planner(loaded.catalog, self.ctx, self.state, self.report, pulls=self.pulls,
                                pushes=self.pushes, dry_run=self.dry_run, prefer=prefer)
         self._by_zkey: dict[str, Entry] | None = None
         self._seen = 0  # the highest library version Zotero has reported
@@ -71,6 +72,7 @@ class SyncEngine:
     # -- the whole run ------------------------------------------------------------
 
     def run(self) -> Report:
+        refuse_unsyncable(self.loaded)
         client = self.client
         client.check_access(write=self.pushes and not self.dry_run)
         read_version = self._read()

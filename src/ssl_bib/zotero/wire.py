@@ -15,16 +15,17 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..errors import SslBibError
 from .schema import ITEM_FIELDS
 
 KEY_RE = re.compile(r"[23456789ABCDEFGHIJKLMNPQRSTUVWXYZ]{8}")
 
 
-class WireError(Exception):
+class WireError(SslBibError):
     """An answer whose shape is not the API's: nothing of it is used."""
 
 
-class Rejected(Exception):
+class Rejected(SslBibError):
     """One object of an answer is unusable; `label` names it safely."""
 
     def __init__(self, label: str, reason: str) -> None:
