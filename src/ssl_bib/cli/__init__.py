@@ -9,10 +9,12 @@ import sys
 from typing import Any
 
 import click
+from click.exceptions import NoSuchCommand
 
 from .. import __version__
 from ..problems import InputError
 from .common import CatalogContext
+from .usage import one_line
 
 # command name -> module under ssl_bib.cli that defines `command`
 COMMANDS: dict[str, str] = {
@@ -28,8 +30,49 @@ COMMANDS: dict[str, str] = {
 }
 
 
+# ctx.meta key: the words after the group's own options (`zotero sync --group`).
+_COMMAND_ARGS = "ssl_bib.command_args"
+
+
+def _failing_context(ctx: click.Context, words: list[str]) -> click.Context:
+    """The context of the (sub)command those words name, for a usage error
+    that came without one: its path goes into the message."""
+    command: click.Command = ctx.command
+    for word in words:
+        if not isinstance(command, click.Group):
+            break
+        sub = command.get_command(ctx, word)
+        if sub is not None:
+            ctx, command = click.Context(sub, info_name=word, parent=ctx), sub
+    return ctx
+
+
 class LazyGroup(click.Group):
-    """Loads a command's module on first use."""
+    """Loads a command's module on first use, and reports every usage error
+    of itself and of the commands and groups below it as one line."""
+
+    def make_context(self, info_name: str | None, args: list[str],
+                     parent: click.Context | None = None, **extra: Any) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.UsageError as exc:
+            raise one_line(exc) from None
+
+    def resolve_command(self, ctx: click.Context, args: list[str]
+                        ) -> tuple[str | None, click.Command | None, list[str]]:
+        ctx.meta[_COMMAND_ARGS] = list(args)
+        try:
+            return super().resolve_command(ctx, args)
+        except NoSuchCommand as exc:  # click suggests from self.commands, empty here
+            raise NoSuchCommand(exc.command_name, possibilities=COMMANDS, ctx=ctx) from None
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as exc:
+            if exc.ctx is None:  # click's parser raises some without one
+                exc.ctx = _failing_context(ctx, ctx.meta.get(_COMMAND_ARGS, []))
+            raise one_line(exc) from None
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return [name for name in COMMANDS if self._load(name) is not None]
@@ -52,7 +95,7 @@ class LazyGroup(click.Group):
         return command
 
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group("ssl-bib", cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="ssl-bib")
 @click.option("--catalog", "catalog_path", envvar="SSL_BIB_CATALOG", default="entries.toml",
               show_default=True, type=click.Path(dir_okay=False),
