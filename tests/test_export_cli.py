@@ -85,9 +85,10 @@ def test_usage_errors(catalog_path: Path, tmp_path: Path) -> None:
     for args in (("-f", "bibtex", "-o", ""), ("--all", "")):
         code, _, err = run(catalog_path, *args)
         assert code == 2 and "empty file or folder name" in err
-    code, _, err = run(catalog_path, "-f", "bibtex", "-o", str(tmp_path / "no" / "x.bib"))
-    assert code == 1 and err == f"ssl-bib: cannot write {tmp_path / 'no' / 'x.bib'}: " \
-                                "No such file or directory\n"
+    (tmp_path / "file").write_text("", encoding="utf-8")
+    code, _, err = run(catalog_path, "-f", "bibtex", "-o", str(tmp_path / "file" / "x.bib"))
+    assert code == 1 and err == f"ssl-bib: cannot write {tmp_path / 'file' / 'x.bib'}: " \
+                                "Not a directory\n"
     code, _, err = run(catalog_path, "-f", "bibtex", "--key", "noSuchKey")
     assert code == 2 and "no entry with key 'noSuchKey'" in err and "Traceback" not in err
 
@@ -171,5 +172,7 @@ def test_broken_identifier_is_a_located_error(tmp_path: Path) -> None:
                     'doi = "see the paper"\n', encoding="utf-8")
     code, out, err = run(path, "-f", "csljson")
     assert (code, out) == (2, "")
-    assert err.strip() == ("ssl-bib: entries.toml:7: entry Bad2021: cannot export field doi: "
-                           "'see the paper' is not a DOI (10.NNNN/...); nothing written")
+    assert err.splitlines() == [
+        "entries.toml:7: entry Bad2021: error: 'see the paper' is not a bare DOI (10.NNNN/...)",
+        "ssl-bib: entries.toml: 1 error (see above, or `ssl-bib check`): nothing exported, "
+        "nothing written"]

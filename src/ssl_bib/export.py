@@ -8,7 +8,6 @@ byte the same files and a changed one diffs to just its changes.
 
 from __future__ import annotations
 
-import contextlib
 import importlib
 import os
 import shutil
@@ -17,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .atomic import regular_mode, safe_mode, write_atomic
+from .atomic import folder_made, regular_mode, safe_mode, write_atomic
 from .gcpause import paused_gc
 from .model import Catalog, Entry
 
@@ -72,26 +71,17 @@ def export_all(catalog: Catalog, entries: Sequence[Entry], folder: Path) -> list
     # file goes. A link is replaced, never followed, so its target's mode
     # (setuid, world-writable...) is never copied.
     modes = {target: regular_mode(target) for target in targets}
-    created = not folder.exists()
-    folder.mkdir(parents=True, exist_ok=True)
-    try:
+    with folder_made(folder):
         # Beside the targets, so each rename stays on one file system.
         staging = Path(tempfile.mkdtemp(prefix=".ssl-bib-export.", dir=folder))
-    except OSError:
-        if created:
-            folder.rmdir()
-        raise
-    try:
-        for target, text in zip(targets, texts.values(), strict=True):
-            write_atomic(staging / target.name, text)
-            os.chmod(staging / target.name, safe_mode(modes[target]))
-        for target in targets:
-            os.replace(staging / target.name, target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        if created:
-            with contextlib.suppress(OSError):
-                folder.rmdir()  # only if empty: never remove what others put there
-        raise
+        try:
+            for target, text in zip(targets, texts.values(), strict=True):
+                write_atomic(staging / target.name, text)
+                os.chmod(staging / target.name, safe_mode(modes[target]))
+            for target in targets:
+                os.replace(staging / target.name, target)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
     staging.rmdir()
     return targets

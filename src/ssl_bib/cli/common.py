@@ -162,6 +162,25 @@ def selected(loaded: LoadedCatalog, filters: Filters) -> list[Entry]:
     return entries
 
 
+def refuse_invalid(loaded: LoadedCatalog, entries: list[Entry], what: str,
+                   entry_checks: bool = True) -> None:
+    """Stop (exit 2) before writing `what` from entries that `check` finds
+    errors in, each error on its line as check prints it: an export would
+    otherwise carry an unknown venue's key as the journal, or silently lack
+    an entry the reader had to drop. `entry_checks=False` stops only for
+    what went wrong while reading (the site shows an entry with a bad link
+    as text, with a warning of its own)."""
+    from ..validate import output_errors
+
+    errors = output_errors(loaded, entries, entry_checks)
+    if not errors:
+        return
+    for problem in errors:
+        click.echo(problem.format(), err=True)
+    fail(f"{loaded.name}: {len(errors)} error{'s' * (len(errors) != 1)} (see above, or "
+         f"`ssl-bib check`): {what}", 2)
+
+
 def export_failure(loaded: LoadedCatalog, exc: Any, outcome: str) -> InputError:
     """An entry a writer refused (codecs.fields.ExportError), located at its
     line (or its field's) in the catalog: `entries.toml:LINE: entry KEY:

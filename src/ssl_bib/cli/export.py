@@ -16,6 +16,7 @@ from .common import (
     fail_input,
     filter_options,
     pass_catalog,
+    refuse_invalid,
     selected,
 )
 
@@ -55,6 +56,7 @@ def command(ctx: CatalogContext, fmt: str | None, output: str, all_dir: str | No
     from ..codecs.fields import ExportError
 
     entries = selected(loaded, filters)
+    refuse_invalid(loaded, entries, "nothing exported, nothing written")
     if not entries and not allow_empty:
         # selected() said why when filters were given; an empty catalog says it here.
         if not filters.active():
@@ -72,9 +74,10 @@ def command(ctx: CatalogContext, fmt: str | None, output: str, all_dir: str | No
             sys.stdout.write(text)
             sys.stdout.flush()
         else:
-            from ..atomic import write_output
+            from ..atomic import folder_made, write_output
 
-            write_output(Path(output), text)
+            with folder_made(Path(output).parent):   # as --all makes its folder
+                write_output(Path(output), text)
             click.echo(f"wrote {len(entries)} entries to {output}", err=True)
     except ExportError as exc:
         fail_input(export_failure(loaded, exc, "nothing written"))

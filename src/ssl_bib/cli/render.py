@@ -12,7 +12,7 @@ import click
 
 from ..problems import InputError
 from . import render_site
-from .common import CatalogContext, fail, fail_input, pass_catalog
+from .common import CatalogContext, fail, fail_input, pass_catalog, refuse_invalid
 
 
 @click.group("render")
@@ -35,14 +35,23 @@ command.add_command(render_site.site)
 @pass_catalog
 def readme(ctx: CatalogContext, output: str | None, check_path: str | None) -> None:
     """The venue list and one table per year, newest first, rows in catalog order."""
-    from ..atomic import write_output
+    from ..atomic import folder_made, write_output
     from ..codecs import readme_render
 
     if output and check_path:
         raise click.UsageError("give -o or --check, not both")
-    catalog = ctx.load().catalog
+    loaded = ctx.load()
+    catalog = loaded.catalog
+    refuse_invalid(loaded, catalog.entries,
+                   "not compared" if check_path else "nothing written")
     if check_path:
         path = Path(check_path)
+        # A README that is not there is a mistake in the command (a typo, the
+        # wrong folder), not a README that differs: no diff, exit 2.
+        if not path.exists():
+            fail(f"{path}: no such file", 2)
+        if not path.is_file():
+            fail(f"{path}: not a file", 2)
         current = _read(path)
         wanted = readme_render.expected(current, catalog)
         if current == wanted:
@@ -63,7 +72,8 @@ def readme(ctx: CatalogContext, output: str | None, check_path: str | None) -> N
     path = Path(output)
     text = readme_render.expected(_read(path), catalog)
     try:
-        write_output(path, text)
+        with folder_made(path.parent):
+            write_output(path, text)
     except OSError as exc:
         fail(f"cannot write {path}: {exc.strerror or exc}", 2)
     click.echo(f"wrote {path}", err=True)

@@ -15,6 +15,7 @@ from .common import (
     fail_input,
     filter_options,
     pass_catalog,
+    refuse_invalid,
     selected,
 )
 
@@ -64,12 +65,23 @@ def site(ctx: CatalogContext, output: str | None, check_dir: str | None, title: 
         fail(f"{check_dir}: {what}", 2)
     loaded = ctx.load()
     entries = selected(loaded, filters)
+    # A paper the catalog lost while reading would be missing without a word:
+    # stop. One `check` finds an error in is shown without a citation, as
+    # `export` refuses it, with a warning (below).
+    refuse_invalid(loaded, entries, "nothing written" if check_dir is None else "not compared",
+                   entry_checks=False)
+    from ..validate import output_errors
+
+    uncitable: dict[str, str] = {}
+    for problem in output_errors(loaded, entries):
+        if problem.key is not None:
+            uncitable.setdefault(problem.key, problem.message)
     from ..progress import Progress
 
     try:
         with Progress(len(entries), "render site") as progress:
             built = build_site(loaded.catalog, entries, title=title, base_url=base_url,
-                               on_cited=progress.advance)
+                               on_cited=progress.advance, uncitable=uncitable)
     except ExportError as exc:
         fail_input(export_failure(loaded, exc, "nothing written"))
     for entry, message in built.warnings:
