@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 
 import click
@@ -42,13 +43,16 @@ from .services import check_url, env_float, mailto_for
 @click.option("--refresh", is_flag=True, help="Ask Crossref again instead of using the cache.")
 @click.option("--upgrade-preprints", is_flag=True,
               help="Apply a published version found for an arXiv entry.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the report as one JSON object (entries, counts, the dry run's "
+                   "diff) instead of its lines.")
 @filter_options(key_option=False)
 @force_option
 @pass_catalog
 def command(ctx: CatalogContext, keys: tuple[str, ...], filters: Filters, dry_run: bool,
             fields_opt: str | None,
             mailto: str | None, crossref_url: str, concurrency: int | None, refresh: bool,
-            upgrade_preprints: bool, force: bool) -> None:
+            upgrade_preprints: bool, as_json: bool, force: bool) -> None:
     """Fill empty fields (authors, DOI, pages, ...) of entries from Crossref.
 
     Each entry is looked up by its DOI, then its PII, then by title; a title
@@ -72,12 +76,13 @@ def command(ctx: CatalogContext, keys: tuple[str, ...], filters: Filters, dry_ru
     filters.keys = list(keys)
     with ctx.writing("ssl-bib enrich", force, dry_run=dry_run) as loaded:
         _enrich(loaded, filters, dry_run, fields, mailto, crossref_url, concurrency, refresh,
-                upgrade_preprints)
+                upgrade_preprints, as_json)
 
 
 def _enrich(loaded: LoadedCatalog, filters: Filters, dry_run: bool,
             fields: tuple[str, ...], mailto: str | None, crossref_url: str,
-            concurrency: int | None, refresh: bool, upgrade_preprints: bool) -> None:
+            concurrency: int | None, refresh: bool, upgrade_preprints: bool,
+            as_json: bool = False) -> None:
     from ..crossref.cache import ResponseCache, default_cache_dir
     from ..crossref.client import CrossrefClient, RetryPolicy
     from ..enrich import run
@@ -107,7 +112,12 @@ def _enrich(loaded: LoadedCatalog, filters: Filters, dry_run: bool,
             fail(f"cannot write {loaded.path}: {exc.strerror or exc}; the file keeps what "
                  f"was saved before", 1)
 
-    for report in summary.reports:
+    if as_json:
+        from ..jsonview import enrich_to_json
+
+        click.echo(json.dumps(enrich_to_json(summary, diff(loaded) if dry_run else None),
+                              indent=2, ensure_ascii=False))
+    for report in [] if as_json else summary.reports:
         if report.filled:
             click.echo(f"{report.key}: filled {', '.join(report.filled)} (via {report.via})")
         elif report.status == "ambiguous":
@@ -130,7 +140,7 @@ def _enrich(loaded: LoadedCatalog, filters: Filters, dry_run: bool,
         for note in report.notes:
             click.echo(f"  disagreement: {note}")
 
-    if dry_run:
+    if dry_run and not as_json:
         sys.stdout.write(diff(loaded))
 
     if summary.stopped and not any(r.status != "complete" for r in summary.reports):

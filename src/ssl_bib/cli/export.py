@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from ..export import FORMATS, export, export_all
+from ..model import Catalog, Entry
 from ..select import Filters
 from .common import (
     CatalogContext,
@@ -33,9 +34,12 @@ from .common import (
 @click.option("--allow-empty", is_flag=True,
               help="When nothing is selected, write an empty export (exit 0) instead of "
                    "writing nothing (exit 1).")
+@click.option("--dry-run", is_flag=True,
+              help="Export as usual but write nothing: say what would be written, and "
+                   "whether each file would change.")
 @pass_catalog
 def command(ctx: CatalogContext, fmt: str | None, output: str, all_dir: str | None,
-            filters: Filters, allow_empty: bool) -> None:
+            filters: Filters, allow_empty: bool, dry_run: bool) -> None:
     """Export entries (all, or those the filters select) for citing.
 
     \b
@@ -63,6 +67,9 @@ def command(ctx: CatalogContext, fmt: str | None, output: str, all_dir: str | No
             click.echo(f"ssl-bib: {loaded.name} has no entries", err=True)
         fail("nothing exported, nothing written (--allow-empty writes an empty export)")
     try:
+        if dry_run:
+            _dry_run(loaded.catalog, entries, fmt, output, all_dir)
+            return
         if all_dir is not None:
             paths = export_all(loaded.catalog, entries, Path(all_dir))
             for path in paths:
@@ -89,3 +96,25 @@ def command(ctx: CatalogContext, fmt: str | None, output: str, all_dir: str | No
             target = exc.filename if Path(str(exc.filename)).name in names else all_dir
         fail(f"cannot write {target}: {exc.strerror or exc}"
              + ("; nothing written" if all_dir is not None else ""))
+
+
+def _dry_run(catalog: Catalog, entries: list[Entry], fmt: str | None, output: str,
+             all_dir: str | None) -> None:
+    """Every text is built (an entry a writer refuses fails the dry run as it
+    would fail the export); nothing is written."""
+    targets = ([(f.name, Path(all_dir) / f.filename) for f in FORMATS.values()]
+               if all_dir is not None else [(fmt or "", None if output == "-" else Path(output))])
+    for name, path in targets:
+        text = export(catalog, entries, name)
+        if path is None:
+            click.echo(f"would write {len(entries)} entries to standard output", err=True)
+            continue
+        try:
+            state = ("unchanged" if path.read_text(encoding="utf-8") == text
+                     else "changed")
+        except FileNotFoundError:
+            state = "a new file"
+        except (OSError, UnicodeDecodeError):
+            state = "replacing what is there, which is no UTF-8 text file"
+        click.echo(f"would write {len(entries)} entries to {path} ({state})", err=True)
+    click.echo("dry run: nothing was written", err=True)

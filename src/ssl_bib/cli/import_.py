@@ -3,6 +3,7 @@ or an awesome-list README into the catalog."""
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -35,11 +36,14 @@ _FORMAT_CHOICES = ["auto", "bibtex", "biblatex", "ris", "csljson", "markdown"]
 @click.option("--keep-going", is_flag=True,
               help="Import what could be read even when some records are malformed.")
 @click.option("-v", "--verbose", is_flag=True, help="Also list every added and merged entry.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the outcome as one JSON object (added, merged, conflicts, problems, "
+                   "the dry run's diff).")
 @force_option
 @pass_catalog
 def command(ctx: CatalogContext, files: tuple[str, ...], fmt: str, dry_run: bool,
             on_duplicate: str, keep_keys: bool, keep_going: bool, verbose: bool,
-            force: bool) -> None:
+            as_json: bool, force: bool) -> None:
     """Import papers from FILE... (BibTeX, biblatex, RIS, CSL-JSON, awesome-list
     README) into the catalog.
 
@@ -63,11 +67,12 @@ def command(ctx: CatalogContext, files: tuple[str, ...], fmt: str, dry_run: bool
     except InputError as exc:
         fail_input(exc)
     with ctx.writing("ssl-bib import", force, dry_run=dry_run, bootstrap=True) as loaded:
-        _import(loaded, inputs, dry_run, on_duplicate, keep_keys, keep_going, verbose)
+        _import(loaded, inputs, dry_run, on_duplicate, keep_keys, keep_going, verbose, as_json)
 
 
 def _import(loaded: LoadedCatalog, inputs: list[tuple[str, str, Format]], dry_run: bool,
-            on_duplicate: str, keep_keys: bool, keep_going: bool, verbose: bool) -> None:
+            on_duplicate: str, keep_keys: bool, keep_going: bool, verbose: bool,
+            as_json: bool = False) -> None:
     from .. import importer, store, validate
 
     bootstrap = loaded.disk is None
@@ -80,7 +85,7 @@ def _import(loaded: LoadedCatalog, inputs: list[tuple[str, str, Format]], dry_ru
         click.echo(f"conflict: entry {conflict.key}: {conflict.field}: catalog has "
                    f"{_short(conflict.ours)}, {conflict.source} has {_short(conflict.theirs)}",
                    err=True)
-    if verbose:
+    if verbose and not as_json:
         for entry in outcome.added:
             click.echo(f"added {entry.key}: {entry.title}")
         for entry, fields in outcome.merged:
@@ -117,13 +122,19 @@ def _import(loaded: LoadedCatalog, inputs: list[tuple[str, str, Format]], dry_ru
         # e.g. a new catalog path in a folder that does not exist.
         fail(f"cannot write {loaded.path}: {exc.strerror or exc}; nothing was written", 2)
     click.echo(outcome.summary(), err=True)
+    if as_json:
+        from ..jsonview import import_to_json
+
+        click.echo(json.dumps(import_to_json(outcome, wrote, text if dry_run else None),
+                              indent=2, ensure_ascii=False))
     if errors and not keep_going:
         click.echo(f"ssl-bib: {errors} malformed record"
                    f"{'s' * (errors != 1)} (see above): nothing was written; fix "
                    "them or give --keep-going", err=True)
         sys.exit(2)
     if dry_run:
-        click.echo(text, nl=False)
+        if not as_json:
+            click.echo(text, nl=False)
         click.echo("dry run: nothing was written", err=True)
     elif wrote:
         click.echo(f"wrote {loaded.path}", err=True)

@@ -42,10 +42,13 @@ def _base_url(ctx: click.Context, param: click.Parameter, value: str | None) -> 
               help="Where the site is published (e.g. https://USER.github.io/REPO/); "
                    "written as the page's canonical link. The site itself uses relative "
                    "links only, so it works from any folder or sub-path.")
+@click.option("--dry-run", is_flag=True,
+              help="Render, and name the files that would be written or removed; write "
+                   "nothing.")
 @filter_options
 @pass_catalog
 def site(ctx: CatalogContext, output: str | None, check_dir: str | None, title: str,
-         base_url: str | None, filters: Filters) -> None:
+         base_url: str | None, dry_run: bool, filters: Filters) -> None:
     """A static site of the list: search, filters and citations in the page.
 
     \b
@@ -99,6 +102,12 @@ def site(ctx: CatalogContext, output: str | None, check_dir: str | None, title: 
         sys.exit(1)
 
     folder = Path(output or "_site")
+    if dry_run:
+        diff = (site_output.compare(built.files, folder) if folder.is_dir()
+                else site_output.SiteDiff(missing=sorted(built.files)))
+        state = f"would write {folder}: {diff.summary()}" if diff else f"{folder}: unchanged"
+        click.echo(f"{state}\ndry run: nothing was written", err=True)
+        return
     try:
         diff = site_output.write(built.files, folder)
     except OSError as exc:

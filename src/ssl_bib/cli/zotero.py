@@ -49,6 +49,8 @@ def sync_options(func: F) -> F:
         click.option("--api-key-file", type=click.Path(dir_okay=False, exists=True),
                      metavar="FILE", help="Read the API key from FILE "
                      "(default: env ZOTERO_API_KEY)."),
+        click.option("--json", "as_json", is_flag=True,
+                     help="Print the changes, conflicts and notes as one JSON object."),
         force_option,
     ]
     for option in reversed(options):
@@ -72,14 +74,14 @@ def _make(mode: str, help_text: str) -> None:
     @sync_options
     @pass_catalog
     def run(ctx: CatalogContext, group: int | None, zotero_url: str, dry_run: bool,
-            prefer: str | None, api_key_file: str | None, force: bool) -> None:
+            prefer: str | None, api_key_file: str | None, as_json: bool, force: bool) -> None:
         # status only reads; the others write the catalog, under its lock.
         read_only = dry_run or mode == "status"
         if mode == "pull" and not ctx.path.exists() and not ctx.path.parent.is_dir():
             fail(f"{ctx.path}: no such folder for a new catalog", 2)
         with ctx.writing(f"ssl-bib zotero {mode}", force or mode == "status", dry_run=read_only,
                          bootstrap=mode == "pull") as loaded:
-            _run(loaded, mode, group, zotero_url, dry_run, prefer, api_key_file)
+            _run(loaded, mode, group, zotero_url, dry_run, prefer, api_key_file, as_json)
 
 
 _make("status", "Show what sync would do: new, changed, deleted on each side, and "
@@ -115,7 +117,7 @@ def _checked_key(key: str, source: str) -> str:
 
 
 def _run(loaded: LoadedCatalog, mode: str, group: int | None, url: str, dry_run: bool,
-         prefer: str | None, api_key_file: str | None) -> None:
+         prefer: str | None, api_key_file: str | None, as_json: bool = False) -> None:
     from ..merge import Prefer
     from ..problems import InputError
     from ..progress import Progress
@@ -165,7 +167,14 @@ def _run(loaded: LoadedCatalog, mode: str, group: int | None, url: str, dry_run:
         for bar in bars.values():
             bar.__exit__(None, None, None)
         client.close()
-    for line in report.lines():
+    if as_json:
+        import json
+
+        from ..jsonview import zotero_to_json
+
+        click.echo(client.scrub(json.dumps(zotero_to_json(report), indent=2,
+                                           ensure_ascii=False)))
+    for line in [] if as_json else report.lines():
         click.echo(client.scrub(line))
     click.echo(report.summary(), err=True)
     unresolved = report.failures or (report.conflicts and prefer is None)
