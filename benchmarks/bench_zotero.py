@@ -21,6 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT / "tests" / "zotero"))
+sys.path.insert(0, str(ROOT / "tests"))  # local_server
 sys.path.insert(0, str(ROOT / "src"))
 
 from synth import write_synth  # noqa: E402
@@ -41,6 +42,9 @@ class NoSleep:
 
     def now(self) -> float:
         return time.monotonic()
+
+    def wall(self) -> float:
+        return time.time()
 
     def sleep(self, seconds: float) -> None:
         pass

@@ -1,12 +1,15 @@
-"""What the local test servers (Crossref, arXiv) share: an HTTP server on
-127.0.0.1 with an ephemeral port, in a daemon thread, whose GET requests go
-to the subclass's `_handle`. `with Server(...) as server: ... server.url ...`"""
+"""What the local test servers (Crossref, arXiv, Zotero) share: an HTTP
+server on 127.0.0.1 with an ephemeral port, in a daemon thread, whose GET
+requests go to the subclass's `_handle` (`with Server(...) as server: ...
+server.url ...`), and the hostile answers every service test needs
+(`misbehave`)."""
 
 from __future__ import annotations
 
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Self
+from typing import Any, BinaryIO, Self
 
 
 class LocalServer:
@@ -41,3 +44,32 @@ class LocalServer:
     def __exit__(self, *exc: object) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+def misbehave(wfile: BinaryIO, kind: str, *, start: bytes, content_type: str,
+              extra_headers: str = "", interval: float = 0.2) -> None:
+    """Answer 200 with `start` and then never finish: trickle a byte every
+    `interval` seconds ("slowloris"), or pour out a gigabyte ("huge", with its
+    length declared; "huge-chunked", without). Stops when the client hangs up,
+    or after two minutes at most (a test must not leave a thread behind).
+    The caller closes the connection afterwards."""
+    chunked = kind == "huge-chunked"
+    size = 100_000 if kind == "slowloris" else 1 << 30
+    length = "Transfer-Encoding: chunked" if chunked else f"Content-Length: {size}"
+    started = time.monotonic()
+    block = b" " * 65536
+    try:
+        wfile.write(f"HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\n{extra_headers}"
+                    f"{length}\r\n\r\n".encode("ascii"))
+        wfile.write(b"%x\r\n%s\r\n" % (len(start), start) if chunked else start)
+        while time.monotonic() - started < 120:
+            if kind == "slowloris":
+                wfile.write(b" ")
+                wfile.flush()
+                time.sleep(interval)
+            elif chunked:
+                wfile.write(b"%x\r\n%s\r\n" % (len(block), block))
+            else:
+                wfile.write(block)
+    except OSError:
+        pass  # the client hung up: what a client with a deadline or a cap does

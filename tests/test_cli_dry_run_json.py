@@ -19,10 +19,10 @@ BUNDLED = REPO / "entries.toml"
 
 # Commands that write files (the catalog, an export, the README, the site) or a Zotero group.
 WRITES = {"export", "import", "add", "enrich", "render readme", "render site", "zotero pull",
-          "zotero push", "zotero sync"}
+          "zotero push", "zotero sync", "keys refresh"}
 # Commands whose output is a report a script may want to read.
 REPORTS = {"check", "list", "show", "import", "add", "enrich", "zotero status", "zotero pull",
-           "zotero push", "zotero sync"}
+           "zotero push", "zotero sync", "keys check", "keys refresh"}
 
 
 def leaf_commands() -> dict[str, click.Command]:
@@ -80,7 +80,7 @@ def test_export_dry_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
     written = {p: p.read_bytes() for p in (tmp_path / "out").iterdir()}
     result = run(tmp_path, "export", "--all", "out", "--dry-run", "--year", "2020")
     assert result.stderr.splitlines()[0] == \
-        "would write 23 entries to out/references.bib (changed)"
+        "would write 21 entries to out/references.bib (changed)"
     result = run(tmp_path, "export", "-f", "ris", "-o", "out/references.ris", "--dry-run")
     assert result.stderr.splitlines()[0] == \
         "would write 62 entries to out/references.ris (unchanged)"

@@ -117,7 +117,7 @@ def test_the_facts_and_the_list_again_change_nothing_in_the_curated_catalog(
     assert result.exit_code == 0, result.stderr
     # The one conflict left is deliberate: the facts' 2019 is the arXiv preprint's
     # year; the listed ISBI 2020 version is unconfirmed and kept, with a doubt.
-    assert "conflict: entry LeveragingSelfSupervised2020: year: catalog has 2020" \
+    assert "conflict: entry prakashLeveragingSelfSupervised2020: year: catalog has 2020" \
         in result.stderr
     assert "added 0, merged 0, unchanged 108, conflicts 1, skipped 0" in result.stderr
     assert catalog.read_bytes() == before

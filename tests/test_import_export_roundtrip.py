@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from ssl_bib import export, importer, store
+from ssl_bib.codecs.bibtex_write import biblatex_cannot_hold
 from ssl_bib.model import Catalog, Entry
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -21,6 +22,13 @@ FACTS = ROOT.parent / "shared" / "reference" / "seed-facts.csl.json"
 COMMON = ("key", "title", "year", "month", "authors", "doi", "url", "categories", "code",
           "volume", "issue", "note", "series", "issn", "isbn", "abstract", "arxiv_class",
           "pii", "ieee", "pmlr", "openreview")
+
+
+def _held(catalog: Catalog, entry: Entry, fmt: str) -> list[str]:
+    """The common fields the format holds for this entry: biblatex leaves out
+    what biber's data model has no field for in the entry's type."""
+    dropped = biblatex_cannot_hold(catalog, entry) if fmt == "biblatex" else frozenset()
+    return [name for name in COMMON if name not in dropped]
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +69,7 @@ def _is_preprint(catalog: Catalog, entry: Entry) -> bool:
 def test_export_import_round_trip(source: Catalog, fmt: str) -> None:
     back = _round_trip(source, fmt)
     for before, after in zip(source.entries, back.entries, strict=True):
-        for name in COMMON:
+        for name in _held(source, before, fmt):
             assert getattr(after, name) == getattr(before, name), (before.key, name)
         assert _pages(after) == _pages(before), before.key
         if fmt in ("biblatex", "csljson"):
@@ -103,7 +111,7 @@ def test_shipped_catalog_round_trips(fmt: str) -> None:
         # is one), so only the other formats bring every venue key back.
         assert set(target.venues) == set(shipped.venues)
     for before, after in zip(shipped.entries, target.entries, strict=True):
-        for name in COMMON:
+        for name in _held(shipped, before, fmt):
             if name == "note":
                 continue  # the exporters put code links into note; they come back as code
             assert getattr(after, name) == getattr(before, name), (before.key, name)

@@ -29,7 +29,7 @@ def test_the_outcome_as_json(tmp_path: Path) -> None:
     report = json.loads(result.stdout)
     assert [a["key"] for a in report["added"]] == ["heMaskedAutoencodersAre2022"]
     assert report["added"][0]["source"] == "colleague.bib:17 (he2022masked)"
-    assert report["merged"] == [{"key": "ModelsGenesisGeneric2019",
+    assert report["merged"] == [{"key": "zhouModelsGenesisGeneric2019",
                                  "fields": ["series", "isbn"]}]
     assert report["dry_run"] is True and report["written"] is False
     assert '+key = "heMaskedAutoencodersAre2022"' in report["diff"]
@@ -54,7 +54,7 @@ def test_conflicts_and_problems_as_json(tmp_path: Path) -> None:
                    encoding="utf-8")
     result = run(catalog, "--json", "--keep-going", str(bib))
     report = json.loads(result.stdout)
-    assert report["conflicts"] == [{"key": "ModelsGenesisGeneric2019", "field": "pages",
+    assert report["conflicts"] == [{"key": "zhouModelsGenesisGeneric2019", "field": "pages",
                                     "catalog": "384-393", "other": "1-2",
                                     "source": "refs.bib:1 (zhou)"}]
     assert [(p["line"], p["severity"]) for p in report["problems"]] == [(8, "error")]

@@ -263,3 +263,67 @@ def test_readme_rows_merge_into_existing_entries() -> None:
     assert [(c.field, c.ours, c.theirs) for c in outcome.conflicts] == [
         ("venue", "MICCAI", "NewConf")]
     assert "NewConf" not in catalog.venues
+
+
+def test_a_month_of_another_year_is_not_merged() -> None:
+    """A record dated in another year (a later arXiv version, an online-first
+    date) is a year conflict; its month belongs to that other year and would
+    give the entry a date nobody published it on."""
+    catalog = _catalog()
+    later = Entry(key="", title="MoCo Pretraining Improves Representation and "
+                  "Transferability of Chest X-ray Models", year=2021, month=8,
+                  arxiv="2010.05352", authors=[Person("Sowrirajan", "Hari")])
+    outcome = _run(catalog, later)
+    moco = catalog.entries[1]
+    assert (moco.year, moco.month) == (2020, None)
+    assert "month" not in moco.provenance
+    assert [(c.field, c.theirs) for c in outcome.conflicts] == [("year", 2021)]
+    assert moco.authors == [Person("Sowrirajan", "Hari")]  # the rest still merges
+    same_year = Entry(key="", title=moco.title, year=2020, month=10, arxiv="2010.05352")
+    _run(catalog, same_year)
+    assert moco.month == 10
+
+
+def test_a_venue_named_with_its_editions_year_resolves_to_the_venue() -> None:
+    """CSL event titles and container titles name the edition: "... (MLHC 2020)",
+    "AAAI-20", "ECML PKDD 2021". The venue behind them is the catalog's."""
+    venues = importer.VenueMap(Catalog(venues={
+        "MLHC": Venue("MLHC", "Machine Learning for Healthcare", "conference"),
+        "AAAI": Venue("AAAI", "AAAI Conference on Artificial Intelligence", "conference"),
+        "ECML PKDD": Venue("ECML PKDD", "European Conference on Machine Learning and "
+                           "Principles and Practice of Knowledge Discovery in Databases",
+                           "conference"),
+        "ICCV": Venue("ICCV", "International Conference on Computer Vision", "conference")}))
+    assert venues.resolve("Machine Learning for Healthcare Conference (MLHC 2020)",
+                          "inproceedings", False) == "MLHC"
+    assert venues.resolve("The Thirty-Fourth AAAI Conference on Artificial Intelligence "
+                          "(AAAI-20)", "inproceedings", False) == "AAAI"
+    assert venues.resolve("European Conference on Machine Learning and Principles and "
+                          "Practice of Knowledge Discovery in Databases 2021",
+                          "inproceedings", False) == "ECML PKDD"
+    assert venues.resolve("ICCV'21", None, False) == "ICCV"
+    assert venues.resolve("2021 IEEE/CVF International Conference on Computer Vision (ICCV)",
+                          None, False) == "ICCV"
+    # A year alone is not a venue, and a number that is part of a name stays.
+    assert venues.resolve("2020", None, False) is None
+    assert venues.resolve("MLHC 2020 Workshop on Something", None, False) is None
+
+
+def test_an_event_title_with_the_editions_year_is_a_venue_conflict() -> None:
+    catalog = _catalog()
+    catalog.venues["MLHC"] = Venue("MLHC", "Machine Learning for Healthcare", "conference")
+    catalog.venues["PMLR"] = Venue("PMLR", "Proceedings of Machine Learning Research",
+                                   "conference")
+    catalog.entries.append(Entry(key="Dicom2020", title="Self-Supervised Pretraining with "
+                                 "DICOM metadata in Ultrasound Imaging", year=2020,
+                                 venue="PMLR"))
+    text = json.dumps([{"id": "x", "type": "paper-conference", "title": "Self-Supervised "
+                        "Pretraining with DICOM metadata in Ultrasound Imaging",
+                        "issued": {"date-parts": [[2020, 9, 18]]},
+                        "container-title": "Proceedings of the 5th Machine Learning for "
+                        "Healthcare Conference",
+                        "event-title": "Machine Learning for Healthcare Conference (MLHC 2020)"}])
+    outcome = importer.import_texts(catalog, [("facts.json", text, "csljson")])
+    assert [(c.field, c.ours, c.theirs) for c in outcome.conflicts] == [
+        ("venue", "PMLR", "MLHC")]
+    assert catalog.entries[-1].venue == "PMLR"  # reported, never overwritten

@@ -59,13 +59,16 @@ def export(catalog: Catalog, entries: Sequence[Entry], fmt: str) -> str:
         return writer(catalog, entries)
 
 
-def export_all(catalog: Catalog, entries: Sequence[Entry], folder: Path) -> list[Path]:
+def export_all(catalog: Catalog, entries: Sequence[Entry], folder: Path,
+               per_format: Callable[[str], Sequence[Entry]] | None = None) -> list[Path]:
     """Every format into `folder` under its conventional name, all or none:
     every text is built, then every file written into a staging folder beside
     the targets, and only then are the four renamed into place. A failure
     before the renames (an entry that cannot be exported, a full disk, a
-    target that is a folder) leaves `folder` as it was."""
-    texts = {fmt.filename: export(catalog, entries, fmt.name) for fmt in FORMATS.values()}
+    target that is a folder) leaves `folder` as it was. `per_format` gives a
+    format its own entries (BibTeX writes them under the names a document cited)."""
+    texts = {fmt.filename: export(catalog, per_format(fmt.name) if per_format else entries,
+                                  fmt.name) for fmt in FORMATS.values()}
     targets = [folder / filename for filename in texts]
     # Refused before anything is written: a folder, device or pipe where a
     # file goes. A link is replaced, never followed, so its target's mode

@@ -160,6 +160,11 @@ class Outcome:
                 f"skipped {self.skipped}")
 
 
+# An edition's year after a venue's name or abbreviation: "MICCAI 2020",
+# "AAAI-20", "ECML PKDD 2021", "ICCV'21".
+_YEAR_SUFFIX_RE = re.compile(r"\s*(?:[-'’]\s*\d{2}|[-'’]?\s*(?:19|20)\d{2})$")
+
+
 class VenueMap:
     """Venue names and abbreviations as inputs write them -> catalog venue keys."""
 
@@ -178,12 +183,16 @@ class VenueMap:
             if kind == "preprint" or (arxiv and kind is None):
                 return self.names.get("arxiv")
             return None
-        key = self.names.get(normalize_title(name))
-        if key is None:
-            m = re.match(r"^.*\(([^()]+)\)\s*$", name)
-            if m:
-                key = self.names.get(normalize_title(m.group(1)))
-        return key
+        m = re.match(r"^(.*?)\s*\(([^()]+)\)\s*$", name)
+        # "Machine Learning for Healthcare Conference (MLHC 2020)": the full
+        # name, then the abbreviation, each also without the edition's year.
+        candidates = [name, m.group(2), m.group(1)] if m else [name]
+        for candidate in candidates:
+            for text in (candidate, _YEAR_SUFFIX_RE.sub("", candidate)):
+                key = self.names.get(normalize_title(text)) if text else None
+                if key is not None:
+                    return key
+        return None
 
     def add(self, name: str, kind: EntryType | None, listed: bool) -> str:
         from .codecs.awesome_md import guess_venue_kind
@@ -210,7 +219,7 @@ class Importer:
         self.bootstrap = bootstrap
         self.index = Index(catalog.entries)
         self.venues = VenueMap(catalog)
-        self.keys = KeyPool((e.key for e in catalog.entries), catalog.settings.key_format)
+        self.keys = KeyPool(catalog.taken_keys(), catalog.settings.key_format)
         self.outcome = Outcome()
 
     def run(self, result: ReadResult, file: str) -> None:

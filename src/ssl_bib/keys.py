@@ -12,14 +12,19 @@ setting, a template with these fields:
     {year}       the year
 
 With no author the title words lead (`ModelsGenesisGeneric2019`).
+
+A key, once written, changes only when `ssl-bib keys refresh` is asked to
+(`refresh`); the old key then stays with the entry in `key_aliases`, so
+documents that cite it keep working.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
-from .model import Entry
+from .model import Catalog, Entry
 from .textnorm import ascii_fold
 
 DEFAULT_KEY_FORMAT = "{author}{Title:3}{year}"
@@ -122,3 +127,58 @@ class KeyPool:
 def assign_key(entry: Entry, taken: Iterable[str], key_format: str = DEFAULT_KEY_FORMAT) -> str:
     """A new key for one entry against `taken` (for many, use a KeyPool)."""
     return KeyPool(taken, key_format).assign(entry)
+
+
+_CLASH_SUFFIX_RE = re.compile(r"[a-z]+")
+
+
+def follows_format(entry: Entry, key_format: str = DEFAULT_KEY_FORMAT) -> bool:
+    """Whether the entry's key is what the formula gives, up to the a, b, c
+    ... that tell clashing keys apart."""
+    base = base_key(entry, key_format)
+    key = entry.key
+    if key == base:
+        return True
+    return key.startswith(base) and bool(_CLASH_SUFFIX_RE.fullmatch(key[len(base):])) \
+        and base[-1:].isdigit()
+
+
+@dataclass(frozen=True)
+class KeyChange:
+    entry: Entry
+    old: str
+    new: str
+
+
+def plan_refresh(catalog: Catalog, entries: Sequence[Entry]) -> list[KeyChange]:
+    """New keys for those of `entries` whose key is not what the formula gives
+    now, in catalog order; unique case-insensitively against every key and
+    old key in the catalog (an entry may take back one of its own old keys).
+    Changes nothing."""
+    key_format = catalog.settings.key_format
+    wanted = {id(e) for e in entries}
+    pool = KeyPool(catalog.taken_keys(), key_format)
+    changes = []
+    for entry in catalog.entries:
+        if id(entry) not in wanted or follows_format(entry, key_format):
+            continue
+        # Its own key and old keys are free for it: the formula may give one back.
+        own = {entry.key.casefold(), *(a.casefold() for a in entry.key_aliases)}
+        pool.folded -= own
+        new = pool.assign(entry)
+        pool.folded |= own
+        if new != entry.key:
+            changes.append(KeyChange(entry, entry.key, new))
+    return changes
+
+
+def apply_refresh(changes: Sequence[KeyChange]) -> None:
+    """Give each entry its new key and keep the old one as an alias."""
+    for change in changes:
+        entry = change.entry
+        aliases = [a for a in entry.key_aliases if a.casefold() != change.new.casefold()]
+        if change.old.casefold() not in {a.casefold() for a in aliases} | {
+                change.new.casefold()}:
+            aliases.append(change.old)
+        entry.key_aliases = aliases
+        entry.key = change.new

@@ -20,7 +20,8 @@ from .textnorm import ascii_fold, normalize_title
 
 # Fields a merge never touches: identity, bookkeeping, and the catalog's own
 # curation records (they describe this catalog, not the paper).
-UNMERGED = frozenset({"key", "provenance", "zotero_key", "corrections", "doubts"})
+UNMERGED = frozenset({"key", "key_aliases", "provenance", "zotero_key", "corrections",
+                      "doubts"})
 MERGEABLE = tuple(f for f in ENTRY_FIELDS if f not in UNMERGED)
 # List fields where another source's items are added to ours, not compared.
 UNION_FIELDS = frozenset({"categories", "alt_titles", "code", "sections"})
@@ -122,11 +123,14 @@ def fill(entry: Entry, incoming: dict[str, Any], source: str,
     field where both have a value and they differ. Never overwrites.
     `fields` limits which fields may be filled."""
     result = MergeResult()
+    # A month belongs to its year: a record dated in another year (a preprint's
+    # later version, an online-first date) has no month for this entry's year.
+    other_year = not is_empty(incoming.get("year")) and incoming["year"] != entry.year
     for name in MERGEABLE:
         if name not in incoming or (fields is not None and name not in fields):
             continue
         theirs = incoming[name]
-        if is_empty(theirs):
+        if is_empty(theirs) or (name == "month" and other_year):
             continue
         ours = getattr(entry, name)
         if name == "title":

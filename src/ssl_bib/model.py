@@ -141,6 +141,9 @@ class Entry:
     title: str
     year: int
     venue: str | None = None
+    # Keys the entry had before `ssl-bib keys refresh` gave it a new one: papers
+    # already cite them, so they keep resolving (biblatex `ids`, `--aux`, `show`).
+    key_aliases: list[str] = field(default_factory=list)
     entry_type: EntryType | None = None
     categories: list[str] = field(default_factory=list)
     # Other titles the paper is listed under (an earlier name, a list's typo).
@@ -184,7 +187,7 @@ class Entry:
 
 # Field names in the order they are written to entries.toml and to JSON.
 ENTRY_FIELDS: tuple[str, ...] = (
-    "key", "title", "alt_titles", "year", "sections", "month", "venue", "entry_type",
+    "key", "key_aliases", "title", "alt_titles", "year", "sections", "month", "venue", "entry_type",
     "categories", "authors", "url", "doi", "arxiv", "arxiv_class", "pii", "ieee", "pmlr",
     "openreview", "code", "volume", "issue", "pages", "article_number", "publisher",
     "container_title", "series", "issn", "isbn", "abstract", "note", "zotero_key", "corrections",
@@ -216,6 +219,8 @@ class Settings:
     # Requests to Crossref in flight at once (enrich); None means 1.
     crossref_concurrency: int | None = None
     zotero_group: int | None = None
+    # The longest Retry-After/Backoff wait (seconds) a run waits out; None: 60.
+    max_wait: float | None = None
 
 
 @dataclass
@@ -231,11 +236,19 @@ class Catalog:
     def by_key(self) -> dict[str, Entry]:
         return {e.key: e for e in self.entries}
 
+    def taken_keys(self) -> list[str]:
+        """Every key and old key (alias) in use: a new key must be none of them."""
+        return [k for e in self.entries for k in (e.key, *e.key_aliases)]
+
     def find(self, key: str) -> Entry | None:
-        """Find an entry by citation key, case-insensitively as BibTeX does."""
+        """Find an entry by citation key or by one of its old keys
+        (`key_aliases`), case-insensitively as BibTeX does."""
         folded = key.casefold()
         for entry in self.entries:
             if entry.key.casefold() == folded:
+                return entry
+        for entry in self.entries:
+            if any(alias.casefold() == folded for alias in entry.key_aliases):
                 return entry
         return None
 

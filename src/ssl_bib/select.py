@@ -100,12 +100,12 @@ def entry_years(entry: Entry) -> set[int]:
 
 
 def search_text(entry: Entry, catalog: Catalog) -> str:
-    """What --search looks in, folded: key, titles, authors in both name orders,
+    """What --search looks in, folded: key and old keys, titles, authors in both name orders,
     venue abbreviation, name and aliases, container title, and identifiers
     (also as `doi:...` and `arXiv:...`). Fields are separated by a space,
     which no folded term contains, so a term never matches across two."""
     venue = catalog.venues.get(entry.venue or "")
-    parts = [entry.key, entry.title, *entry.alt_titles]
+    parts = [entry.key, *entry.key_aliases, entry.title, *entry.alt_titles]
     for person in entry.authors:
         parts += [f"{person.family} {person.given}", f"{person.given} {person.family}"]
     parts += [entry.venue or "", entry.container_title or ""]

@@ -522,6 +522,8 @@ def _edit_head(head: str, catalog: Catalog) -> str:
         settings["crossref_concurrency"] = catalog.settings.crossref_concurrency
     if catalog.settings.zotero_group is not None:
         settings["zotero_group"] = catalog.settings.zotero_group
+    if catalog.settings.max_wait is not None:
+        settings["max_wait"] = catalog.settings.max_wait
     if doc.get("settings") != settings:
         doc["settings"] = settings
     venues = doc.get("venues")

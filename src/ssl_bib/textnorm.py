@@ -69,7 +69,9 @@ def search_fold(text: str) -> str:
     scripts stay (a Cyrillic or CJK name is still searchable)."""
     text = text.lower()
     if not text.isascii():
-        text = unicodedata.normalize("NFKD", text.translate(_SEARCH_EXTRA))
+        # Lower case again after NFKD: compatibility forms such as mathematical
+        # letters (U+1D468 '𝑨') have no lower case of their own and decompose to 'A'.
+        text = unicodedata.normalize("NFKD", text.translate(_SEARCH_EXTRA)).lower()
     return _SEARCH_DROP_RE.sub("", text)
 
 

@@ -46,6 +46,12 @@ def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+def _is_seconds(value: object) -> bool:
+    """A number of seconds for a wait limit: more than 0, at most a day."""
+    return isinstance(value, int | float) and not isinstance(value, bool) \
+        and 0 < value <= 86400
+
+
 _PERSON_KEYS = frozenset({"family", "given", "suffix", "orcid"})
 
 
@@ -127,6 +133,7 @@ _EXPECTED = {
     "entry_type": f"must be one of {', '.join(ENTRY_TYPES)}",
     "categories": "must be a list of strings",
     "alt_titles": "must be a list of strings",
+    "key_aliases": "must be a list of strings",
     "sections": "must be a list of years (integers)",
     "authors": "must be a list of \"Family, Given\" strings, { family, given, suffix, orcid } "
                "tables or { literal = \"Organisation\" } tables",
@@ -144,7 +151,7 @@ def _convert_field(name: str, value: Any) -> Any:
         return value if _is_int(value) and 1 <= value <= 12 else _BAD
     if name == "entry_type":
         return value if value in ENTRY_TYPES else _BAD
-    if name in ("categories", "alt_titles", "doubts"):
+    if name in ("categories", "alt_titles", "doubts", "key_aliases"):
         ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
         return list(value) if ok else _BAD
     if name == "sections":
@@ -228,6 +235,8 @@ def convert_settings(raw: object, line: int, report: _Reporter) -> Settings:
             settings.crossref_concurrency = value
         elif name == "zotero_group" and _is_int(value):
             settings.zotero_group = value
+        elif name == "max_wait" and _is_seconds(value):
+            settings.max_wait = float(value)
         elif name in ("zotero_api_key", "api_key"):
             report.error(line, f"settings.{name}: never store the API key in the catalog; "
                                "use ZOTERO_API_KEY or --api-key-file")

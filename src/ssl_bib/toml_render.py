@@ -95,7 +95,7 @@ def render_entry(entry: Entry) -> str:
             rendered = _array([_code(c) for c in value])
         elif name == "corrections":
             rendered = "[\n" + "".join(f"    {_correction(c)},\n" for c in value) + "]"
-        elif name in ("categories", "alt_titles", "doubts"):
+        elif name in ("categories", "alt_titles", "doubts", "key_aliases"):
             rendered = _array([toml_string(v) for v in value])
         elif name == "sections":
             rendered = "[" + ", ".join(str(v) for v in value) + "]"
@@ -131,6 +131,8 @@ def render_settings(settings: Settings) -> str:
         lines.append(f"crossref_concurrency = {settings.crossref_concurrency}")
     if settings.zotero_group is not None:
         lines.append(f"zotero_group = {settings.zotero_group}")
+    if settings.max_wait is not None:
+        lines.append(f"max_wait = {settings.max_wait:g}")
     return "\n".join(lines) + "\n"
 
 

@@ -99,6 +99,10 @@ def _check_entry(out: _Collector, entry: Entry, categories: set[str], venues: se
     if not _KEY_RE.match(entry.key):
         out.entry("error", entry, "key",
                   f"key {entry.key!r} may hold only ASCII letters, digits and _ : -")
+    for alias in entry.key_aliases:
+        if not _KEY_RE.match(alias):
+            out.entry("error", entry, "key_aliases",
+                      f"key alias {alias!r} may hold only ASCII letters, digits and _ : -")
     if not plausible_year(entry.year, this_year):
         out.entry("error", entry, "year", f"year {entry.year} is not plausible")
     for number, person in enumerate(entry.authors, start=1):
@@ -214,6 +218,7 @@ def _check_unique(out: _Collector, entries: list[Entry]) -> None:
             out.entry("error", entry, "key", f"key {entry.key!r} is already used by the entry "
                       f"at line {out.loaded.line_of(group[0])} (keys are compared "
                       "case-insensitively)")
+    _check_aliases(out, entries)
     for group in by_zotero.values():
         # A copied entry block: a sync would write both entries to one Zotero item.
         for entry in group[1:]:
@@ -226,6 +231,33 @@ def _check_unique(out: _Collector, entries: list[Entry]) -> None:
         _shared(out, group, "arxiv", lambda e: f"arXiv id {e.arxiv}")
     for group in by_title.values():
         _shared(out, group, "title", lambda e: "the same title")
+
+
+def _check_aliases(out: _Collector, entries: list[Entry]) -> None:
+    """An old key must name one entry only: `show`, `--aux` and biblatex's
+    `ids` resolve it, so it may clash with no key and no other alias, with case
+    ignored as BibTeX ignores it."""
+    keys = {e.key.casefold(): e for e in reversed(entries)}
+    aliases: dict[str, Entry] = {}
+    for entry in entries:
+        for alias in entry.key_aliases:
+            folded = alias.casefold()
+            owner = keys.get(folded)
+            if owner is entry:
+                what = "is the entry's own key"
+            elif owner is not None:
+                what = (f"is the key of entry {owner.key} (line "
+                        f"{out.loaded.line_of(owner)})")
+            elif folded in aliases:
+                other = aliases[folded]
+                what = ("is given twice" if other is entry else
+                        f"is also an alias of entry {other.key} (line "
+                        f"{out.loaded.line_of(other)})")
+            else:
+                aliases[folded] = entry
+                continue
+            out.entry("error", entry, "key_aliases", f"key alias {alias!r} {what} (keys and "
+                      "aliases are compared case-insensitively)")
 
 
 def _titles(entry: Entry) -> set[str]:

@@ -11,18 +11,21 @@ from ssl_bib.crossref.cache import ResponseCache
 
 
 class FakeClock:
-    """Wall-clock time that moves only when someone sleeps."""
+    """Time that moves only when someone sleeps: the conduct's clock (`now`,
+    `wall`, `sleep`) and the pacer's (`time`) at once."""
 
     def __init__(self, start: float = 1_800_000_000.0) -> None:
-        self.now = start
+        self.t = start
         self.sleeps: list[float] = []
 
     def time(self) -> float:
-        return self.now
+        return self.t
+
+    now = wall = time
 
     def sleep(self, seconds: float) -> None:
         self.sleeps.append(seconds)
-        self.now += max(0.0, seconds)
+        self.t += max(0.0, seconds)
 
 
 def make_client(url: str, clock: FakeClock, cache: Path | None = None,
@@ -31,5 +34,6 @@ def make_client(url: str, clock: FakeClock, cache: Path | None = None,
     no test sleeps, and every wait is recorded."""
     pacer = kwargs.pop("pacer", None) or Pacer(clock=clock.time, sleep=clock.sleep)
     return ArxivClient(url, cache=ResponseCache(cache) if cache else None, pacer=pacer,
-                       sleep=clock.sleep, rand=lambda: 0.5, timeout=2.0,
-                       policy=kwargs.pop("policy", None) or default_policy(), **kwargs)
+                       clock=clock, rand=lambda: 0.5,
+                       policy=kwargs.pop("policy", None) or default_policy(read_timeout=2.0),
+                       **kwargs)

@@ -15,7 +15,9 @@ title and summary, `arxiv:comment`, `arxiv:journal_ref`, `arxiv:doi`,
   manual), on each element (the recording), or under another prefix.
 - Faults for the next requests: "rate" (plain-text "Rate exceeded.", with
   `status` 429, 503 or even 200), "500", "503", "drop" (the connection closed
-  without an answer), "slow" (answered after `delay` seconds).
+  without an answer), "slow" (answered after `delay` seconds), "slowloris"
+  (a feed trickling in a byte every `delay` or 0.2 s), "huge" and
+  "huge-chunked" (a gigabyte of feed, its length declared or not).
 - A log of requests with start and end times and the largest number in flight.
 """
 
@@ -30,7 +32,7 @@ from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlsplit
 from xml.sax.saxutils import escape, quoteattr
 
-from local_server import LocalServer
+from local_server import LocalServer, misbehave
 
 _NEW_ID = re.compile(r"^(\d{2})(\d{2})\.\d{4,5}(v\d+)?$")
 _OLD_ID = re.compile(r"^[a-z][a-z\-]*(\.[A-Z]{2})?/\d{2}(\d{2})\d{3}(v\d+)?$")
@@ -56,9 +58,10 @@ class Paper:
 
 @dataclass
 class Fault:
-    kind: str                          # "rate" | "500" | "503" | "drop" | "slow"
+    # "rate" | "500" | "503" | "drop" | "slow" | "slowloris" | "huge" | "huge-chunked"
+    kind: str
     status: int = 429                  # for "rate"
-    delay: float = 0.0                 # for "slow"
+    delay: float = 0.0                 # for "slow"; "slowloris": between bytes
     retry_after: str | None = None
 
 
@@ -103,7 +106,10 @@ class ArxivServer(LocalServer):
         self.faults: list[Fault] = []
         self._log: list[Logged] = []
         self.lock = threading.Lock()
-        self.in_flight = 0
+        # The most requests at once that had not yet been answered: a request
+        # counts from its arrival until its answer starts, so a client that
+        # asks only after reading the last answer always measures 1 (a count
+        # taken after the write would race with the client's next request).
         self.max_in_flight = 0
         super().__init__()
 
@@ -125,13 +131,21 @@ class ArxivServer(LocalServer):
                        time.monotonic())
         with self.lock:
             self._log.append(entry)
-            self.in_flight += 1
-            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+            waiting = sum(1 for e in self._log if not e.finished)
+            self.max_in_flight = max(self.max_in_flight, waiting)
             fault = self.faults.pop(0) if self.faults else None
         try:
             if fault is not None and fault.kind == "drop":
+                self._answered(entry, 0)
                 handler.close_connection = True
                 handler.connection.shutdown(2)
+                return
+            if fault is not None and fault.kind in ("slowloris", "huge", "huge-chunked"):
+                self._answered(entry, 200)
+                handler.close_connection = True
+                misbehave(handler.wfile, fault.kind, start=b'<?xml version="1.0"?>\n<feed '
+                          b'xmlns="http://www.w3.org/2005/Atom">\n',
+                          content_type="application/atom+xml", interval=fault.delay or 0.2)
                 return
             if fault is not None and fault.kind == "slow":
                 time.sleep(fault.delay)
@@ -150,14 +164,17 @@ class ArxivServer(LocalServer):
             self._send(handler, entry, status, body.encode("utf-8"),
                        "application/atom+xml; charset=utf-8")
         finally:
-            with self.lock:
-                self.in_flight -= 1
-                entry.finished = entry.finished or time.monotonic()
+            self._answered(entry, entry.status)
+
+    def _answered(self, entry: Logged, status: int) -> None:
+        """Mark `entry` answered (once), before a byte of the answer is sent."""
+        with self.lock:
+            if not entry.finished:
+                entry.status, entry.finished = status, time.monotonic()
 
     def _send(self, handler: BaseHTTPRequestHandler, entry: Logged, status: int, body: bytes,
               ctype: str, retry_after: str | None = None) -> None:
-        with self.lock:
-            entry.status, entry.finished = status, time.monotonic()
+        self._answered(entry, status)
         handler.send_response(status)
         handler.send_header("Content-Type", ctype)
         handler.send_header("Content-Length", str(len(body)))

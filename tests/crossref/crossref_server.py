@@ -8,8 +8,10 @@ on /works/{doi}, and the x-rate-limit-*/x-concurrency-limit/x-api-pool headers
 (polite pool when the User-Agent carries a mailto, as habanero sends it).
 
 Knobs: per-request latency, faults queued for the next requests (429 with or
-without Retry-After, 500, 503, a slow answer, a dropped connection), and a
-request log with timestamps and the largest number of requests in flight.
+without Retry-After, 500, 503, a slow answer, a dropped connection, a
+"slowloris" answer whose body trickles in a byte at a time, a "huge" answer
+of a gigabyte, declared or chunked), and a request log with timestamps and
+the largest number of requests in flight.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from local_server import LocalServer
+from local_server import LocalServer, misbehave
 
 SELECTABLE = {
     "DOI", "ISBN", "ISSN", "URL", "abstract", "alternative-id", "article-number", "author",
@@ -43,7 +45,8 @@ _WORD_RE = re.compile(r"[0-9a-z]+")
 class Fault:
     """What to do instead of answering one request."""
 
-    kind: str                      # "429" | "500" | "503" | "slow" | "drop"
+    # "429" | "500" | "503" | "slow" | "drop" | "slowloris" | "huge" | "huge-chunked"
+    kind: str
     retry_after: str | None = None
     delay: float = 0.0             # for "slow": seconds before answering normally
     route: str | None = None       # only requests whose path starts with this
@@ -176,6 +179,12 @@ class CrossrefServer(LocalServer):
                 handler.close_connection = True
                 handler.connection.shutdown(2)
                 return
+            if fault is not None and fault.kind in ("slowloris", "huge", "huge-chunked"):
+                finish(200)
+                handler.close_connection = True
+                misbehave(handler.wfile, fault.kind, start=b'{"status": "ok", "message": ',
+                          content_type="application/json", interval=fault.delay or 0.2)
+                return
             if fault is not None and fault.kind == "slow":
                 time.sleep(fault.delay)
             elif fault is not None:
@@ -299,4 +308,7 @@ def _passes(work: dict[str, Any], name: str, value: str) -> bool:
 
 
 def _json(data: Any) -> bytes:
-    return json.dumps(data, ensure_ascii=False).encode("utf-8")
+    try:
+        return json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: sent escaped, as Crossref does
+        return json.dumps(data).encode("ascii")

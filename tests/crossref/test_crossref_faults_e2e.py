@@ -11,8 +11,9 @@ from crossref_helpers import RunEnrich
 from crossref_server import CrossrefServer, Fault
 from test_crossref_enrich_e2e import EXPECTED
 
+from ssl_bib.conduct import Policy
 from ssl_bib.crossref.cache import ResponseCache
-from ssl_bib.crossref.client import CrossrefClient, RetryPolicy
+from ssl_bib.crossref.client import CrossrefClient
 from ssl_bib.enrich import run
 from ssl_bib.store import load
 from ssl_bib.validate import check
@@ -131,7 +132,7 @@ def test_interrupt_or_crash_keeps_what_was_accepted(
         server: CrossrefServer, catalog: Path, tmp_path: Path, exc: BaseException) -> None:
     loaded = load(catalog)
     client = CrossrefClient(server.url, cache=ResponseCache(tmp_path / "c"),
-                            policy=RetryPolicy(attempts=1))
+                            policy=Policy(attempts=1))
     exploding = _Exploding(client, 12, exc)
     if isinstance(exc, KeyboardInterrupt):
         summary = run(loaded, loaded.catalog.entries, exploding,  # type: ignore[arg-type]
@@ -157,7 +158,7 @@ def test_saving_as_it_goes_writes_the_same_file_as_saving_once(
     for path, interval in ((catalog, 0.0), (other, 3600.0)):
         loaded = load(path)
         client = CrossrefClient(server.url, cache=ResponseCache(tmp_path / "shared"),
-                                policy=RetryPolicy(attempts=1))
+                                policy=Policy(attempts=1))
         summary = run(loaded, loaded.catalog.entries, client, save_interval=interval,
                       source="crossref 2026-01-01")
         assert summary.enriched == 18

@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 from crossref_server import CrossrefServer
 
-from ssl_bib.crossref.client import CrossrefClient, CrossrefError, RetryPolicy
+from ssl_bib.conduct import Policy
+from ssl_bib.crossref.client import CrossrefClient, CrossrefError
 from ssl_bib.crossref.fields import clean_text, parse_work
 from ssl_bib.merge import fill
 from ssl_bib.model import Entry, Person
@@ -67,11 +68,11 @@ def test_every_fixture_shape_fills_an_entry_that_round_trips(path: Path,
 
 
 @pytest.mark.parametrize("path", WORK_FILES, ids=lambda p: p.name)
-def test_every_fixture_shape_passes_through_habanero_and_the_server(
+def test_every_fixture_shape_passes_through_the_client_and_the_server(
         path: Path, tmp_path: Path) -> None:
     works = [w for w in works_in(path) if w.get("DOI")]
     with CrossrefServer(works) as server:
-        client = CrossrefClient(server.url, cache=None, policy=RetryPolicy(attempts=1))
+        client = CrossrefClient(server.url, cache=None, policy=Policy(attempts=1))
         for raw in works:
             record = client.work(raw["DOI"])
             assert record == raw
@@ -182,10 +183,10 @@ def test_error_bodies_of_the_real_service(tmp_path: Path) -> None:
     assert failure["message-type"] == "validation-failure"
     assert (FIXTURES / "not-found.txt").read_text(encoding="utf-8") == "Resource not found."
     with CrossrefServer([]) as server:
-        client = CrossrefClient(server.url, cache=None, policy=RetryPolicy(attempts=1))
+        client = CrossrefClient(server.url, cache=None, policy=Policy(attempts=1))
         assert client.work("10.5555/nothing") is None
         with pytest.raises(CrossrefError, match="refused"):
-            client._get("x", {}, lambda: client.api.works(ids="10.5555/a", query_title="t"))
+            client._get("x", {}, "/works/10.5555/a", {"query.title": "t"})
 
 
 def test_fill_never_overwrites_and_reports() -> None:

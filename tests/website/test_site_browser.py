@@ -210,7 +210,7 @@ def test_typing_updates_the_list_and_the_url_which_survives_a_reload(
     driver.find_element(By.CSS_SELECTOR, '.facet-year input[value="2020"]').click()
     driver.find_element(By.CSS_SELECTOR, '.facet-venue input[value="MICCAI"]').click()
     expected = listed(catalog, [("q", "rubiks cube"), ("year", "2020"), ("venue", "MICCAI")])
-    assert shown_keys(driver) == expected == ["RevisitingRubiksCube2020"]
+    assert shown_keys(driver) == expected == ["taoRevisitingRubiksCube2020"]
     assert driver.current_url.endswith("index.html?q=rubiks+cube&year=2020&venue=MICCAI")
     driver.refresh()
     wait_for(driver, "window.sslBib")
@@ -228,10 +228,10 @@ def test_typing_updates_the_list_and_the_url_which_survives_a_reload(
 
 def test_a_shared_link_with_an_anchor_keeps_it(page: Any) -> None:
     driver = page("bundled", [("category", "Contrastive")])
-    driver.get(driver.current_url + "#RubiksCubeSelf2020")
+    driver.get(driver.current_url + "#zhuRubiksCubeSelf2020")
     wait_for(driver, "window.sslBib")
     driver.find_element("css selector", '.facet-code input').click()
-    assert driver.current_url.endswith("?category=Contrastive&code=1#RubiksCubeSelf2020")
+    assert driver.current_url.endswith("?category=Contrastive&code=1#zhuRubiksCubeSelf2020")
 
 
 # -- citations -----------------------------------------------------------------------
@@ -280,8 +280,8 @@ def test_copy_uses_the_clipboard_and_falls_back_to_a_selection(page: Any) -> Non
     driver = page()
     driver.execute_cdp_cmd("Browser.grantPermissions", {
         "permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"]})
-    texts = open_cite(driver, "ModelsGenesisGeneric2019")
-    panel = "document.getElementById('ModelsGenesisGeneric2019~cite')"
+    texts = open_cite(driver, "zhouModelsGenesisGeneric2019")
+    panel = "document.getElementById('zhouModelsGenesisGeneric2019~cite')"
     driver.execute_script(f"{panel}.querySelectorAll('button.copy')[2].click()")  # RIS
     wait_for(driver, f"{panel}.querySelector('.cite-status').textContent")
     said = driver.execute_script(f"return {panel}.querySelector('.cite-status').textContent")
@@ -313,12 +313,12 @@ def wait_for_file(path: Path, timeout: float = 10.0) -> bytes:
 def test_download_one_citation(page: Any, downloads: Path,
                                sites: dict[str, tuple[Path, Path]]) -> None:
     driver = page()
-    open_cite(driver, "ModelsGenesisGeneric2019")
-    driver.execute_script("document.getElementById('ModelsGenesisGeneric2019~cite')"
+    open_cite(driver, "zhouModelsGenesisGeneric2019")
+    driver.execute_script("document.getElementById('zhouModelsGenesisGeneric2019~cite')"
                           ".querySelectorAll('button.save')[1].click()")  # biblatex
-    data = wait_for_file(downloads / "ModelsGenesisGeneric2019-biblatex.bib")
+    data = wait_for_file(downloads / "zhouModelsGenesisGeneric2019-biblatex.bib")
     assert data.decode("utf-8") == ssl_bib(sites["bundled"][0], "export", "-f", "biblatex",
-                                           "--key", "ModelsGenesisGeneric2019")
+                                           "--key", "zhouModelsGenesisGeneric2019")
 
 
 @pytest.mark.parametrize("params", [[("category", "Contrastive"), ("year", "2020..")],
@@ -352,7 +352,7 @@ def test_no_request_but_the_sites_own_files(page: Any, browser: Any,
     own = {p.as_uri() for p in folder.rglob("*") if p.is_file()}
     requested_urls(browser)
     driver = page()
-    open_cite(driver, "ModelsGenesisGeneric2019")
+    open_cite(driver, "zhouModelsGenesisGeneric2019")
     asked = requested_urls(driver)
     assert (folder / "index.html").as_uri() in asked
     assert any("/cite/" in url for url in asked)  # the citations came from the site too
@@ -369,7 +369,7 @@ def test_served_under_a_sub_path_it_asks_only_its_own_host(
         base = f"{root}/ssl-bib/list/"
         browser.get(base)
         wait_for(browser, "window.sslBib")
-        open_cite(browser, "ModelsGenesisGeneric2019")
+        open_cite(browser, "zhouModelsGenesisGeneric2019")
         loaded = browser.execute_script(
             "return performance.getEntriesByType('resource').map(e => e.name)")
         assert len(loaded) == 3 and any("/cite/" in url for url in loaded)  # css, js, cite

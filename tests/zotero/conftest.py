@@ -4,19 +4,23 @@ a copy of the bundled catalog, and a way to run a sync in-process."""
 from __future__ import annotations
 
 import shutil
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx2
 import pytest
-from zotero_fake_server import FakeZotero
 
-from ssl_bib.store import load
-from ssl_bib.zotero.client import ZoteroClient
-from ssl_bib.zotero.report import Report
-from ssl_bib.zotero.state import state_path
-from ssl_bib.zotero.sync import SyncEngine
+sys.path.insert(0, str(Path(__file__).parent.parent))  # local_server
+
+from zotero_fake_server import FakeZotero  # noqa: E402
+
+from ssl_bib.store import load  # noqa: E402
+from ssl_bib.zotero.client import ZoteroClient  # noqa: E402
+from ssl_bib.zotero.report import Report  # noqa: E402
+from ssl_bib.zotero.state import state_path  # noqa: E402
+from ssl_bib.zotero.sync import SyncEngine  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 BUNDLED = REPO / "entries.toml"
@@ -37,6 +41,9 @@ class FakeClock:
 
     def now(self) -> float:
         return self.t
+
+    def wall(self) -> float:
+        return 1_700_000_000.0 + self.t
 
     def sleep(self, seconds: float) -> None:
         self.sleeps.append(seconds)

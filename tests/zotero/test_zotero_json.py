@@ -34,13 +34,13 @@ def test_status_as_json(server: FakeZotero, catalog: Path) -> None:
 
 def test_a_conflict_as_json(server: FakeZotero, catalog: Path) -> None:
     assert zotero(catalog, server, "sync")[0] == 0
-    item = item_of(server, "ModelsGenesisGeneric2019")
+    item = item_of(server, "zhouModelsGenesisGeneric2019")
     server.edit_item(GROUP, str(item["key"]), {"title": "Remote title"})
-    edit_local(catalog, "ModelsGenesisGeneric2019", title="Local title")
+    edit_local(catalog, "zhouModelsGenesisGeneric2019", title="Local title")
     code, out, _ = zotero(catalog, server, "sync", "--json")
     assert code == 1                       # a conflict is left, as without --json
     report = json.loads(out)
-    assert report["conflicts"] == [{"key": "ModelsGenesisGeneric2019", "field": "title",
+    assert report["conflicts"] == [{"key": "zhouModelsGenesisGeneric2019", "field": "title",
                                     "catalog": "Local title", "other": "Remote title",
                                     "source": "Zotero"}]
     assert report["dry_run"] is False

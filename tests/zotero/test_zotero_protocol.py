@@ -15,7 +15,9 @@ from ssl_bib.zotero.client import ZoteroClient, ZoteroError
 
 
 def _client(server: FakeZotero, clock: FakeClock | None = None, **kw: Any) -> ZoteroClient:
-    return ZoteroClient(GROUP, KEY, server.url, clock=clock or FakeClock(), **kw)
+    """A client on the fake clock, its jitter fixed at the top of each step."""
+    return ZoteroClient(GROUP, KEY, server.url, clock=clock or FakeClock(), rand=lambda: 1.0,
+                        **kw)
 
 
 def _article(title: str = "A paper") -> dict[str, Any]:
@@ -23,18 +25,30 @@ def _article(title: str = "A paper") -> dict[str, Any]:
 
 
 @pytest.mark.parametrize(("kind", "waits"), [
-    ("429", [3.0]), ("503", [2.0]), ("500", [1.0]), ("429-backoff", [4.0]), ("drop", [1.0]),
+    ("429", [3.0]), ("503", [2.0]), ("500", [0.5]), ("429-backoff", [4.0]), ("drop", [0.5]),
 ])
 def test_retry_honours_retry_after_and_backoff(server: FakeZotero, kind: str,
                                                waits: list[float]) -> None:
     clock = FakeClock()
-    server.faults[0] = kind
+    server.faults[1] = kind
     with _client(server, clock) as client:
+        client.key_access()  # Zotero has answered: a dropped connection is retried
         versions, version = client.item_versions(0)
     assert versions == {} and version == 0
-    assert server.count == 2 and client.requests == 2
+    assert server.count == 3 and client.requests == 3
     # 429-backoff: no Retry-After, but Backoff says when the next request may go.
-    assert sum(clock.sleeps) == pytest.approx(sum(waits) if kind != "429-backoff" else 4.0)
+    assert sum(clock.sleeps) == pytest.approx(sum(waits))
+
+
+def test_a_first_request_dropped_is_not_retried(server: FakeZotero) -> None:
+    """Before Zotero has answered once, a dropped connection says the URL or
+    the network is wrong: one line at once, no retry."""
+    clock = FakeClock()
+    server.faults[0] = "drop"
+    with _client(server, clock) as client, pytest.raises(ZoteroError) as err:
+        client.key_access()
+    assert str(err.value).startswith(f"cannot reach Zotero at {server.url} (")
+    assert server.count == 1 and clock.sleeps == []
 
 
 def test_backoff_on_a_success_delays_the_next_request(server: FakeZotero) -> None:

@@ -12,9 +12,17 @@ with read or write access per group.
 
 Test controls: `faults[n] = kind` injects a fault on request n (0-based;
 "500", "503", "429", "429-backoff", "backoff", "drop" - the last applies the
-request and then closes the connection without an answer); `hooks[n] = fn`
-runs fn(server) before request n and `before_write = fn` before the next
-write to items (a second user editing); `log` records every request.
+request and then closes the connection without an answer; and the hostile
+ones: "retry-after-299", "redirect" to another host, "hang" (no answer for
+`hang_seconds`), "slowloris" (a body trickling in a byte at a time), "huge"
+(a gigabyte, its length declared or, "huge-chunked", not)); `fail_from = (n,
+kind)` gives every request from n on that fault; `hooks[n] = fn` runs
+fn(server) before request n and `before_write = fn` before the next write to
+items (a second user editing); `tamper = fn` may rewrite every answer
+(status, headers, body) before it is sent (wrong types, bad keys, a foreign
+Link, versions going backwards); `forget_writes` answers writes of items as
+saved but stores nothing (True: the library version stays; "bump": it moves anyway);
+`log` records every request.
 """
 
 from __future__ import annotations
@@ -24,11 +32,14 @@ import json
 import random
 import re
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
+
+from local_server import misbehave as misbehave_with
 
 # Item types and fields this server accepts: written by hand from the Zotero
 # schema (independently of ssl_bib's own table, so the two check each other).
@@ -112,6 +123,11 @@ class FakeZotero:
         # Run once, just before the next write to /items: a second user editing
         # between our read and our write.
         self.before_write: Callable[[FakeZotero], None] | None = None
+        self.fail_from: tuple[int, str] | None = None
+        self.hang_seconds = 30.0
+        self.tamper: Callable[[LoggedRequest, int, dict[str, str], bytes],
+                              tuple[int, dict[str, str], bytes]] | None = None
+        self.forget_writes: bool | str = False
         self.lock = threading.RLock()
         self.rng = random.Random(7)
         self._httpd: ThreadingHTTPServer | None = None
@@ -207,16 +223,25 @@ class FakeZotero:
             self.log.append(entry)
             hook = self.hooks.get(index)
             fault = self.faults.get(index)
+            if fault is None and self.fail_from and index >= self.fail_from[0]:
+                fault = self.fail_from[1]
         if hook:
             hook(self)
         if self.before_write and method != "GET" and parts.path.endswith("/items"):
             second_user, self.before_write = self.before_write, None
             second_user(self)
-        if fault in ("500", "503", "429", "429-backoff"):
+        if fault in ("500", "503", "429", "429-backoff", "retry-after-299"):
             extra = {"503": {"Retry-After": "2"}, "429": {"Retry-After": "3"},
-                     "429-backoff": {"Backoff": "4"}}.get(fault, {})
-            entry.status = int(fault[:3])
+                     "429-backoff": {"Backoff": "4"},
+                     "retry-after-299": {"Retry-After": "299"}}.get(fault, {})
+            entry.status = int(fault[:3]) if fault[:3].isdigit() else 429
             return entry.status, extra, b"Simulated fault", False
+        if fault == "redirect":
+            entry.status = 302
+            return 302, {"Location": f"http://evil.invalid:8080{parts.path}"}, b"", False
+        if fault in ("hang", "slowloris", "huge", "huge-chunked"):
+            entry.status = 200
+            return 200, {"X-Misbehave": fault}, b"", False
         with self.lock:
             try:
                 status, out_headers, out = self._route(method, parts.path, query, headers,
@@ -226,6 +251,8 @@ class FakeZotero:
         out_headers = {"Zotero-API-Version": "3", **out_headers}
         if fault == "backoff":
             out_headers["Backoff"] = "5"
+        if self.tamper is not None:
+            status, out_headers, out = self.tamper(entry, status, out_headers, out)
         entry.status = status
         return status, out_headers, out, fault == "drop"
 
@@ -444,6 +471,7 @@ class FakeZotero:
         if token and (api_key, token) in lib.write_tokens:
             raise HttpError(412, "Write token already used")
         new_version = lib.version + 1
+        before_items, before_collections = dict(lib.items), dict(lib.collections)
         result: dict[str, dict[str, Any]] = {"successful": {}, "success": {},
                                              "unchanged": {}, "failed": {}}
         store = lib.items if kind == "items" else lib.collections
@@ -503,6 +531,9 @@ class FakeZotero:
             except HttpError as exc:
                 result["failed"][i] = {"key": obj.get("key", "") if isinstance(obj, dict)
                                        else "", "code": exc.status, "message": exc.message}
+        if changed and self.forget_writes and kind == "items":
+            lib.items, lib.collections = before_items, before_collections
+            changed = self.forget_writes == "bump"
         if changed:
             lib.version = new_version
             if token:
@@ -617,6 +648,16 @@ class _Handler(BaseHTTPRequestHandler):
         status, out_headers, out, drop = self.fake.handle(self.command, self.path, headers, body)
         if drop:
             self.close_connection = True
+            return
+        misbehave = out_headers.get("X-Misbehave")
+        if misbehave == "hang":
+            self.close_connection = True
+            time.sleep(self.fake.hang_seconds)
+            return
+        if misbehave:
+            self.close_connection = True
+            misbehave_with(self.wfile, misbehave, start=b"[", content_type="application/json",
+                           extra_headers="Last-Modified-Version: 1\r\n")
             return
         self.send_response(status)
         for name, value in out_headers.items():

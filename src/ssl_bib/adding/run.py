@@ -81,7 +81,7 @@ class Adder:
         self.sources = sources
         self.request = request
         self.index = Index(catalog.entries)
-        self.keys = KeyPool((e.key for e in catalog.entries), catalog.settings.key_format)
+        self.keys = KeyPool(catalog.taken_keys(), catalog.settings.key_format)
 
     def run(self, papers: list[PaperId]) -> Outcome:
         """Every paper in turn; a service out of reach stops the run."""

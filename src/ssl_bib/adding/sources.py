@@ -27,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..arxiv.client import ArxivClient, ArxivError, ArxivRefused, ArxivUnreachable
+from ..arxiv.client import ArxivClient, ArxivError, ArxivRefused, ArxivStopped
 from ..arxiv.feed import ArxivRecord
 from ..crossref.client import CircuitOpen, CrossrefClient, CrossrefError
 from ..crossref.fields import CROSSREF_TYPES, PUBLISHED_TYPES, Work, parse_work
@@ -110,6 +110,8 @@ class Sources:
     def close(self) -> None:
         if self._arxiv is not None:
             self._arxiv.close()
+        if self._crossref is not None:
+            self._crossref.close()
 
     def resolve(self, paper: PaperId) -> Found:
         """The paper's draft. Raises AddError."""
@@ -129,7 +131,7 @@ class Sources:
                 return self._from_crossref(paper, self._by_mdpi(paper))
         except CircuitOpen as exc:
             raise ServiceDown(str(exc)) from None
-        except ArxivUnreachable as exc:
+        except ArxivStopped as exc:
             raise ServiceDown(str(exc)) from None
         except ArxivRefused as exc:
             raise Refused(str(exc)) from None

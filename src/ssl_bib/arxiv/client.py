@@ -1,19 +1,24 @@
 """arXiv API client: `lookup(id)` -> the paper's record, asked politely.
 
+Requests go through the HTTP conduct (`ssl_bib.conduct`), which owns retries
+with jittered backoff, Retry-After, `--max-wait`, the deadline per exchange,
+the size cap, the breaker and the fast failure when nothing answers (refused,
+unknown host, TLS). On top of it, arXiv's own rules:
+
 - one request at a time, at least 3 s after the previous one ended, across
-  processes (pacing.py);
+  processes (pacing.py), held around every exchange, retries included;
+- "Rate exceeded." (plain text under any status, even 200) is a "not now"
+  the conduct retries like a 429; backoff steps of 3, 6, 12 s, so no retry
+  comes sooner than the terms allow;
+- the error entry (a malformed id, with status 200 or 400) is an answer, not
+  a failure to retry;
 - answers cached on disk (the user cache folder's `arxiv/`): an id with a
   version names a fixed text and is kept for good; a bare id's record changes
   when a version, a DOI or a journal reference is added, and the API's results
-  change once a day at most, so it is kept for a day;
-- "Rate exceeded." (any status), 429, 5xx, timeouts and dropped connections
-  are retried with exponential backoff and jitter, never sooner than a
-  Retry-After; a refused connection or an unknown host before arXiv ever
-  answered fails at once: retrying would only delay saying so;
-- the error entry (a malformed id) is an answer, not a failure to retry.
+  change once a day at most, so it is kept for a day. Errors are never cached.
 
-The HTTP transport is injectable (httpx2's MockTransport in unit tests); the
-base URL is a setting, so a mirror or a local test server can stand in.
+The transport and the clock are injectable (tests); the base URL is a setting,
+so a mirror or a local test server can stand in.
 """
 
 from __future__ import annotations
@@ -21,10 +26,22 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from ..conduct import (
+    MB,
+    Answer,
+    BadRequest,
+    Clock,
+    Conduct,
+    GaveUp,
+    Policy,
+    RealClock,
+    RequestFailed,
+    Stopped,
+    Unreachable,
+)
 from ..crossref.cache import MISS, ResponseCache, request_key
-from ..crossref.client import RetryPolicy, _retry_after
 from .feed import ArxivRecord, FeedProblem, is_throttled, parse
 from .pacing import Pacer
 
@@ -35,57 +52,75 @@ DEFAULT_URL = "https://export.arxiv.org"
 # The API's results change at most once a day (its manual: "there is no need
 # to call the API more than once in a day for the same query").
 BARE_ID_MAX_AGE = 24 * 3600.0
-TRANSIENT_STATUS = frozenset({429, 500, 502, 503, 504})
+THROTTLED = '"Rate exceeded."'
 
 
 class ArxivError(Exception):
     """A lookup that failed for good; the message is one printable line."""
 
 
-class ArxivUnreachable(ArxivError):
-    """Nothing answered at the base URL (connection refused, unknown host)."""
+class ArxivStopped(ArxivError):
+    """The run must stop: arXiv asked for a longer wait than allowed, or
+    failed request after request. Nothing more is sent."""
+
+
+class ArxivUnreachable(ArxivStopped):
+    """Nothing answered at the base URL (connection refused, unknown host,
+    TLS failure, no answer in time), or the URL cannot be used."""
 
 
 class ArxivRefused(ArxivError):
     """arXiv answered with its error entry: the question was wrong."""
 
 
-def default_policy() -> RetryPolicy:
-    """Backoff steps of 3, 6, 12 s (with jitter): arXiv asks for 3 s between
-    requests, so no retry comes sooner."""
-    return RetryPolicy(attempts=4, base=3.0, cap=30.0, max_retry_after=120.0)
+def default_policy(max_wait: float = 60.0, read_timeout: float = 30.0,
+                   backoff: float = 3.0) -> Policy:
+    """Backoff steps of 3, 6, 12 s (with equal jitter, never below 1.5 s, and
+    the pacer tops each up to arXiv's 3 s). An answer is one Atom entry of a
+    few kB: 1 MB is far more than any real one. The API is known to be slow,
+    so the read timeout is longer than Crossref's."""
+    return Policy(attempts=4, backoff=backoff, backoff_cap=30.0, max_wait=max_wait,
+                  read_timeout=read_timeout, deadline=1.5 * read_timeout, max_bytes=MB)
+
+
+def _not_now(answer: Answer) -> str | None:
+    return THROTTLED if is_throttled(answer.body) else None
 
 
 class ArxivClient:
     def __init__(self, base_url: str = DEFAULT_URL, *, cache: ResponseCache | None = None,
                  refresh: bool = False, pacer: Pacer | None = None,
-                 policy: RetryPolicy | None = None, timeout: float = 30.0,
+                 policy: Policy | None = None, clock: Clock | None = None,
                  transport: httpx2.BaseTransport | None = None,
-                 sleep: Callable[[float], object] | None = None,
                  rand: Callable[[], float] = random.random, mailto: str | None = None) -> None:
-        import time
-
-        import httpx2
-
         from .. import __version__
 
         self.base_url = base_url.rstrip("/")
         self.cache = cache
         self.refresh = refresh
-        self.pacer = pacer or Pacer()
-        self.policy = policy or default_policy()
-        self.sleep = sleep or time.sleep
-        self.rand = rand
+        clock = clock or RealClock()
+        # The pacer sleeps on the conduct's clock, so a cancel ends its wait too.
+        self.pacer = pacer or Pacer(clock=clock.wall, sleep=clock.sleep)
         agent = f"ssl-bib/{__version__}" + (f" (mailto:{mailto})" if mailto else "")
-        self._http = httpx2.Client(
-            transport=transport, headers={"User-Agent": agent},
-            timeout=httpx2.Timeout(timeout, connect=min(timeout, 10.0)))
-        self._answered = False
-        self.requests = 0
-        self.retries = 0
+        self.conduct = Conduct("arXiv", self.base_url, policy=policy or default_policy(),
+                               clock=clock, rand=rand, transport=transport,
+                               headers={"User-Agent": agent}, max_in_flight=1,
+                               pace=self.pacer.turn, not_now=_not_now)
+
+    @property
+    def requests(self) -> int:
+        return self.conduct.requests
+
+    @property
+    def retries(self) -> int:
+        return self.conduct.retries
+
+    def cancel(self) -> None:
+        """Stop: waits end now, and every lookup from now on fails at once."""
+        self.conduct.cancel()
 
     def close(self) -> None:
-        self._http.close()
+        self.conduct.close()
 
     def __enter__(self) -> ArxivClient:
         return self
@@ -111,70 +146,43 @@ class ArxivClient:
         except FeedProblem as exc:
             if exc.kind == "error":
                 raise ArxivRefused(f"arXiv refused {arxiv_id}: {exc}") from None
-            raise ArxivError(f"arXiv at {self.base_url}: {exc}") from None
+            self.conduct.count_failure(str(exc))
+            raise self._failed(f"arXiv at {self.base_url}: {exc}") from None
         if self.cache is not None:
             self.cache.put(key, body.decode("utf-8", "replace"))
         return record
 
     def _fetch(self, arxiv_id: str) -> bytes:
         """The body of a usable answer (a feed, or arXiv's error entry)."""
-        import httpx2
-
-        url = f"{self.base_url}/api/query"
         params = {"id_list": arxiv_id, "max_results": "1"}
-        last = ""
-        throttled = False
-        for attempt in range(self.policy.attempts):
-            hint: float | None = None
-            try:
-                with self.pacer.turn():
-                    self.requests += 1
-                    response = self._http.get(url, params=params)
-                    body = response.content
-            except (httpx2.UnsupportedProtocol, httpx2.InvalidURL) as exc:
-                raise ArxivUnreachable(f"cannot use {self.base_url} as the arXiv URL "
-                                       f"({exc})") from None
-            except httpx2.ConnectError as exc:
-                if not self._answered:
-                    # Nothing has ever answered: a wrong URL or no network.
-                    raise ArxivUnreachable(f"cannot reach arXiv at {self.base_url} "
-                                           f"({_first_line(exc)})") from None
-                last = type(exc).__name__
-            except httpx2.TransportError as exc:        # timeouts, resets, drops
-                last = type(exc).__name__
-            else:
-                self._answered = True
-                status = response.status_code
-                throttled = is_throttled(body)
-                if not throttled and (status < 400 or _is_feed(response, body)):
-                    return body                      # 400 carries the error entry
-                if not throttled and status not in TRANSIENT_STATUS:
-                    raise ArxivError(f"arXiv at {self.base_url} answered HTTP {status}")
-                last = "\"Rate exceeded.\"" if throttled else f"HTTP {status}"
-                hint = _retry_after(response.headers)
-                if hint is not None and hint > self.policy.max_retry_after:
-                    raise ArxivError(f"arXiv asked to wait {hint:.0f} s (Retry-After); "
-                                     "try again later")
-            if attempt + 1 < self.policy.attempts:
-                wait = self.policy.delay(attempt, hint, self.rand())
-                self.retries += 1
-                self.sleep(wait)
-        if throttled:
-            raise ArxivError(f"arXiv is throttling requests (\"Rate exceeded.\" "
-                             f"{self.policy.attempts} times); try again in a few minutes")
-        if not self._answered:
-            raise ArxivUnreachable(f"cannot reach arXiv at {self.base_url} (last: {last})")
-        raise ArxivError(f"arXiv at {self.base_url} failed {self.policy.attempts} times "
-                         f"(last: {last})")
+        try:
+            answer = self.conduct.request("GET", "/api/query", params=params)
+        except (Unreachable, BadRequest) as exc:
+            raise ArxivUnreachable(str(exc)) from None
+        except Stopped as exc:
+            raise ArxivStopped(str(exc)) from None
+        except GaveUp as exc:
+            if exc.last == THROTTLED:
+                raise self._failed(f"arXiv is throttling requests ({THROTTLED} "
+                                   f"{exc.attempts} times); try again in a few "
+                                   "minutes") from None
+            raise self._failed(str(exc)) from None
+        except RequestFailed as exc:                 # too large, undecodable
+            raise self._failed(str(exc)) from None
+        if answer.status < 400 or _is_feed(answer):  # 400 carries the error entry
+            return answer.body
+        raise ArxivError(f"arXiv at {self.base_url} answered HTTP {answer.status}: "
+                         f"{answer.snippet(80) or '(no reason given)'}")
+
+    def _failed(self, message: str) -> ArxivError:
+        """The error for a failed lookup: the run's stop when this failure
+        opened the breaker, else the lookup's own."""
+        stopped = self.conduct.stopped
+        return ArxivStopped(stopped) if stopped else ArxivError(message)
 
 
-def _is_feed(response: Any, body: bytes) -> bool:
+def _is_feed(answer: Answer) -> bool:
     """A 4xx that carries the API's Atom error feed (today's API sends its
     error entry with 400)."""
-    ctype = str(response.headers.get("content-type") or "")
-    return response.status_code == 400 and ("xml" in ctype or body.lstrip()[:5] == b"<?xml")
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc)
-    return text.splitlines()[0] if text else type(exc).__name__
+    return answer.status == 400 and ("xml" in answer.content_type
+                                     or answer.body.lstrip()[:5] == b"<?xml")

@@ -27,6 +27,7 @@ COMMANDS: dict[str, str] = {
     "render": "render",
     "enrich": "enrich",
     "zotero": "zotero",
+    "keys": "keys",
 }
 
 

@@ -21,7 +21,16 @@ from ..identifiers import strip_arxiv_version
 from ..model import CodeLink
 from ..problems import InputError
 from .common import CatalogContext, fail, fail_input, pass_catalog
-from .services import CROSSREF_URL, check_url, env_float, is_http_url, mailto_for
+from .services import (
+    CROSSREF_URL,
+    check_url,
+    crossref_policy,
+    env_seconds,
+    is_http_url,
+    mailto_for,
+    max_wait,
+    max_wait_option,
+)
 
 _KEY_RE = re.compile(r"^[A-Za-z0-9_:\-]+$")
 
@@ -80,12 +89,14 @@ def code_link(text: str) -> CodeLink:
 @click.option("--mailto", envvar="CROSSREF_MAILTO", metavar="ADDR",
               help="Contact address sent to Crossref and arXiv (env CROSSREF_MAILTO; "
                    "default: settings.crossref_mailto).")
+@max_wait_option
 @pass_catalog
 def command(ctx: CatalogContext, ids: tuple[str, ...], categories: tuple[str, ...],
             no_category: bool, codes: tuple[str, ...], venue: str | None,
             section: int | None, key: str | None, link: str | None, arxiv_id: str | None,
             dry_run: bool, force: bool, keep_going: bool, refresh: bool, as_json: bool,
-            crossref_url: str, arxiv_url: str, mailto: str | None) -> None:
+            crossref_url: str, arxiv_url: str, mailto: str | None,
+            max_wait_s: float | None) -> None:
     """Add papers to the catalog from their DOI, arXiv id or link.
 
     ID is a DOI (bare, doi: or a doi.org link), an arXiv id (2111.06377,
@@ -158,7 +169,8 @@ def command(ctx: CatalogContext, ids: tuple[str, ...], categories: tuple[str, ..
                           section=section, key=key, link=link, arxiv=arxiv_id, force=force,
                           options_text=_options_text(categories, no_category, codes, venue,
                                                      section, key))
-        sources = _sources(crossref_url, arxiv_url, mailto, refresh)
+        sources = _sources(crossref_url, arxiv_url, mailto, refresh,
+                           max_wait(max_wait_s, catalog.settings))
         try:
             outcome = Adder(catalog, sources, request).run(papers)
         finally:
@@ -261,33 +273,41 @@ def _options_text(categories: tuple[str, ...], no_category: bool, codes: tuple[s
     return shlex.join(words)
 
 
-def _sources(crossref_url: str, arxiv_url: str, mailto: str | None, refresh: bool) -> Sources:
+def _sources(crossref_url: str, arxiv_url: str, mailto: str | None, refresh: bool,
+             wait_limit: float) -> Sources:
+    """The two clients, each built on first use. The environment knobs (read
+    now, so a bad one is a usage error before any request) are for tests and
+    mirrors: arXiv's first backoff step, read timeout (an exchange's whole
+    deadline is 1.5 times it) and interval; Crossref's as for enrich."""
     from ..adding.sources import Sources
-    from ..arxiv.client import ArxivClient
+    from ..arxiv.client import ArxivClient, default_policy
     from ..arxiv.pacing import DEFAULT_INTERVAL, Pacer
+    from ..conduct import RealClock
     from ..crossref.cache import ResponseCache, default_cache_dir
-    from ..crossref.client import CrossrefClient, RetryPolicy
+    from ..crossref.client import CrossrefClient
+
+    crossref_rules = crossref_policy(wait_limit)
+    arxiv_policy = default_policy(
+        max_wait=wait_limit,
+        read_timeout=env_seconds("SSL_BIB_ARXIV_TIMEOUT", 30.0, zero_ok=False),
+        backoff=env_seconds("SSL_BIB_ARXIV_BACKOFF", 3.0))
+    interval = env_seconds("SSL_BIB_ARXIV_INTERVAL", DEFAULT_INTERVAL)
+    host = (urlsplit(arxiv_url).hostname or "").lower()
+    if host == "arxiv.org" or host.endswith(".arxiv.org"):
+        # arXiv's terms: never more than one request every 3 s.
+        interval = max(interval, DEFAULT_INTERVAL)
 
     def crossref() -> CrossrefClient:
-        policy = RetryPolicy(base=env_float("SSL_BIB_CROSSREF_BACKOFF", 1.0))
-        timeout = env_float("SSL_BIB_CROSSREF_TIMEOUT", 20.0, zero_ok=False)
         return CrossrefClient(base_url=crossref_url, mailto=mailto,
                               cache=ResponseCache(default_cache_dir()), refresh=refresh,
-                              policy=policy, timeout=timeout)
+                              policy=crossref_rules)
 
     def arxiv() -> ArxivClient:
-        from ..arxiv.client import default_policy
-
-        interval = env_float("SSL_BIB_ARXIV_INTERVAL", DEFAULT_INTERVAL)
-        if (urlsplit(arxiv_url).hostname or "").endswith("arxiv.org"):
-            # arXiv's terms: never more than one request every 3 s.
-            interval = max(interval, DEFAULT_INTERVAL)
-        policy = default_policy()
-        policy.base = env_float("SSL_BIB_ARXIV_BACKOFF", policy.base)
+        clock = RealClock()
         folder = default_cache_dir("arxiv")
+        pacer = Pacer(interval, clock=clock.wall, sleep=clock.sleep,
+                      state_file=folder / "last-request")
         return ArxivClient(arxiv_url, cache=ResponseCache(folder), refresh=refresh,
-                           pacer=Pacer(interval, state_file=folder / "last-request"),
-                           policy=policy, mailto=mailto,
-                           timeout=env_float("SSL_BIB_ARXIV_TIMEOUT", 30.0, zero_ok=False))
+                           pacer=pacer, policy=arxiv_policy, clock=clock, mailto=mailto)
 
     return Sources(crossref, arxiv)

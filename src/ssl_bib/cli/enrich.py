@@ -20,7 +20,7 @@ from .common import (
     selected,
 )
 from .services import CROSSREF_URL as DEFAULT_URL
-from .services import check_url, env_float, mailto_for
+from .services import check_url, crossref_policy, mailto_for, max_wait, max_wait_option
 
 
 @click.command("enrich")
@@ -48,11 +48,13 @@ from .services import check_url, env_float, mailto_for
                    "diff) instead of its lines.")
 @filter_options(key_option=False)
 @force_option
+@max_wait_option
 @pass_catalog
 def command(ctx: CatalogContext, keys: tuple[str, ...], filters: Filters, dry_run: bool,
             fields_opt: str | None,
             mailto: str | None, crossref_url: str, concurrency: int | None, refresh: bool,
-            upgrade_preprints: bool, as_json: bool, force: bool) -> None:
+            upgrade_preprints: bool, as_json: bool, force: bool,
+            max_wait_s: float | None) -> None:
     """Fill empty fields (authors, DOI, pages, ...) of entries from Crossref.
 
     Each entry is looked up by its DOI, then its PII, then by title; a title
@@ -76,15 +78,15 @@ def command(ctx: CatalogContext, keys: tuple[str, ...], filters: Filters, dry_ru
     filters.keys = list(keys)
     with ctx.writing("ssl-bib enrich", force, dry_run=dry_run) as loaded:
         _enrich(loaded, filters, dry_run, fields, mailto, crossref_url, concurrency, refresh,
-                upgrade_preprints, as_json)
+                upgrade_preprints, max_wait_s, as_json)
 
 
 def _enrich(loaded: LoadedCatalog, filters: Filters, dry_run: bool,
             fields: tuple[str, ...], mailto: str | None, crossref_url: str,
             concurrency: int | None, refresh: bool, upgrade_preprints: bool,
-            as_json: bool = False) -> None:
+            max_wait_s: float | None, as_json: bool = False) -> None:
     from ..crossref.cache import ResponseCache, default_cache_dir
-    from ..crossref.client import CrossrefClient, RetryPolicy
+    from ..crossref.client import CrossrefClient
     from ..enrich import run
     from ..progress import Progress
     from ..store import diff
@@ -92,13 +94,10 @@ def _enrich(loaded: LoadedCatalog, filters: Filters, dry_run: bool,
     entries = selected(loaded, filters)
     mailto = mailto_for(loaded, mailto)
     concurrency = concurrency or loaded.catalog.settings.crossref_concurrency or 1
-    # Test and mirror knobs: the first backoff step and the request timeout.
-    policy = RetryPolicy(base=env_float("SSL_BIB_CROSSREF_BACKOFF", 1.0))
-    timeout = env_float("SSL_BIB_CROSSREF_TIMEOUT", 20.0, zero_ok=False)
+    policy = crossref_policy(max_wait(max_wait_s, loaded.catalog.settings))
     client = CrossrefClient(base_url=crossref_url, mailto=mailto,
                             cache=ResponseCache(default_cache_dir()), refresh=refresh,
-                            policy=policy, timeout=timeout,
-                            max_in_flight=concurrency)
+                            policy=policy, max_in_flight=concurrency)
     with Progress(len(entries), "enrich") as progress:
         try:
             summary = run(loaded, entries, client, concurrency=concurrency, fields=fields,
@@ -111,6 +110,8 @@ def _enrich(loaded: LoadedCatalog, filters: Filters, dry_run: bool,
             # file holds what the last successful save wrote.
             fail(f"cannot write {loaded.path}: {exc.strerror or exc}; the file keeps what "
                  f"was saved before", 1)
+        finally:
+            client.close()
 
     if as_json:
         from ..jsonview import enrich_to_json

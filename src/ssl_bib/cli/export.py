@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 
+from ..citing import Cited
 from ..export import FORMATS, export, export_all
 from ..model import Catalog, Entry
+from ..problems import InputError
 from ..select import Filters
 from .common import (
     CatalogContext,
@@ -30,6 +33,13 @@ from .common import (
 @click.option("--all", "all_dir", metavar="DIR", type=click.Path(file_okay=False),
               help="Write every format into DIR: " + ", ".join(
                   f.filename for f in FORMATS.values()) + ".")
+@click.option("--aux", "aux_path", metavar="FILE", type=click.Path(dir_okay=False),
+              help="Only the entries a LaTeX document cites: its .aux file (BibTeX or "
+                   "biblatex run; \\@input chapters followed) or biblatex's .bcf. "
+                   "\\nocite{*} means all. Old keys (key_aliases) resolve to their entry.")
+@click.option("--allow-missing", is_flag=True,
+              help="With --aux: export what the catalog has even when the document "
+                   "cites keys it lacks (they are still listed on stderr).")
 @filter_options
 @click.option("--allow-empty", is_flag=True,
               help="When nothing is selected, write an empty export (exit 0) instead of "
@@ -39,8 +49,14 @@ from .common import (
                    "whether each file would change.")
 @pass_catalog
 def command(ctx: CatalogContext, fmt: str | None, output: str, all_dir: str | None,
-            filters: Filters, allow_empty: bool, dry_run: bool) -> None:
+            aux_path: str | None, allow_missing: bool, filters: Filters,
+            allow_empty: bool, dry_run: bool) -> None:
     """Export entries (all, or those the filters select) for citing.
+
+    With --aux, only the entries the document cites (and the filters allow);
+    for BibTeX an entry cited by an old key is written under that key. Keys
+    the catalog lacks are listed on stderr and, without --allow-missing, the
+    exit status is 1 and nothing is written.
 
     \b
     Examples:
@@ -48,6 +64,7 @@ def command(ctx: CatalogContext, fmt: str | None, output: str, all_dir: str | No
       ssl-bib export -f csljson --year 2021 > refs.json
       ssl-bib export -f biblatex --year 2019..2021 --venue MICCAI --venue MedIA
       ssl-bib export --all exports/
+      ssl-bib export --aux main.aux -f biblatex -o refs.bib
     """
     if all_dir is None and fmt is None:
         raise click.UsageError("give a format with -f/--format, or --all DIR")
@@ -59,7 +76,13 @@ def command(ctx: CatalogContext, fmt: str | None, output: str, all_dir: str | No
     # Imported here: the codec stack is not needed for `ssl-bib --help`.
     from ..codecs.fields import ExportError
 
+    if allow_missing and aux_path is None:
+        raise click.UsageError("--allow-missing goes with --aux FILE")
     entries = selected(loaded, filters)
+    per_format = None
+    if aux_path is not None:
+        cited = _cited(loaded.catalog, Path(aux_path), entries, allow_missing)
+        entries, per_format = cited.entries, cited.for_format
     refuse_invalid(loaded, entries, "nothing exported, nothing written")
     if not entries and not allow_empty:
         # selected() said why when filters were given; an empty catalog says it here.
@@ -68,15 +91,15 @@ def command(ctx: CatalogContext, fmt: str | None, output: str, all_dir: str | No
         fail("nothing exported, nothing written (--allow-empty writes an empty export)")
     try:
         if dry_run:
-            _dry_run(loaded.catalog, entries, fmt, output, all_dir)
+            _dry_run(loaded.catalog, entries, fmt, output, all_dir, per_format)
             return
         if all_dir is not None:
-            paths = export_all(loaded.catalog, entries, Path(all_dir))
+            paths = export_all(loaded.catalog, entries, Path(all_dir), per_format)
             for path in paths:
                 click.echo(f"wrote {len(entries)} entries to {path}", err=True)
             return
         assert fmt is not None
-        text = export(loaded.catalog, entries, fmt)
+        text = export(loaded.catalog, per_format(fmt) if per_format else entries, fmt)
         if output == "-":
             sys.stdout.write(text)
             sys.stdout.flush()
@@ -98,14 +121,34 @@ def command(ctx: CatalogContext, fmt: str | None, output: str, all_dir: str | No
              + ("; nothing written" if all_dir is not None else ""))
 
 
+def _cited(catalog: Catalog, path: Path, allowed: list[Entry], allow_missing: bool) -> Cited:
+    """The entries the document at `path` cites; missing keys listed on stderr
+    (file:line of the first citation), and exit 1 unless allowed."""
+    from ..auxfile import read_citations
+    from ..citing import resolve
+
+    try:
+        citations = read_citations(path)
+    except InputError as exc:
+        fail_input(exc)
+    cited = resolve(catalog, citations, allowed)
+    for missing in cited.missing:
+        click.echo(f"{missing.file}:{missing.line}: cited key {missing.key!r} is not in the "
+                   "catalog", err=True)
+    if cited.missing and not allow_missing:
+        fail(f"{len(cited.missing)} cited key{'s' * (len(cited.missing) != 1)} not in the "
+             "catalog; nothing written (--allow-missing exports the others)", 1)
+    return cited
+
+
 def _dry_run(catalog: Catalog, entries: list[Entry], fmt: str | None, output: str,
-             all_dir: str | None) -> None:
+             all_dir: str | None, per_format: Callable[[str], list[Entry]] | None) -> None:
     """Every text is built (an entry a writer refuses fails the dry run as it
     would fail the export); nothing is written."""
     targets = ([(f.name, Path(all_dir) / f.filename) for f in FORMATS.values()]
                if all_dir is not None else [(fmt or "", None if output == "-" else Path(output))])
     for name, path in targets:
-        text = export(catalog, entries, name)
+        text = export(catalog, per_format(name) if per_format else entries, name)
         if path is None:
             click.echo(f"would write {len(entries)} entries to standard output", err=True)
             continue

@@ -22,6 +22,8 @@ def command(ctx: CatalogContext, key: str, as_json: bool) -> None:
     if entry is None:
         fail(f"{loaded.name}: no entry with key {key!r} (see `ssl-bib list`)", 2)
         return
+    if entry.key.casefold() != key.casefold():
+        click.echo(f"ssl-bib: {key} is an old key of {entry.key} (key_aliases)", err=True)
     data = entry_to_json(entry, loaded.catalog)
     if as_json:
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))

@@ -13,6 +13,7 @@ import click
 from ..store import LoadedCatalog
 from ..zotero.client import DEFAULT_URL  # light: httpx2 is imported on first use
 from .common import CatalogContext, fail, fail_input, force_option, pass_catalog
+from .services import env_seconds, max_wait, max_wait_option
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -51,6 +52,11 @@ def sync_options(func: F) -> F:
                      "(default: env ZOTERO_API_KEY)."),
         click.option("--json", "as_json", is_flag=True,
                      help="Print the changes, conflicts and notes as one JSON object."),
+        click.option("--reset-state", is_flag=True,
+                     help="Forget the saved sync state and sync afresh: needed after the "
+                          "group was restored from a backup (its library version went "
+                          "back); fields that differ are reported as conflicts."),
+        max_wait_option,
         force_option,
     ]
     for option in reversed(options):
@@ -74,14 +80,16 @@ def _make(mode: str, help_text: str) -> None:
     @sync_options
     @pass_catalog
     def run(ctx: CatalogContext, group: int | None, zotero_url: str, dry_run: bool,
-            prefer: str | None, api_key_file: str | None, as_json: bool, force: bool) -> None:
+            prefer: str | None, api_key_file: str | None, as_json: bool, reset_state: bool,
+            max_wait_s: float | None, force: bool) -> None:
         # status only reads; the others write the catalog, under its lock.
         read_only = dry_run or mode == "status"
         if mode == "pull" and not ctx.path.exists() and not ctx.path.parent.is_dir():
             fail(f"{ctx.path}: no such folder for a new catalog", 2)
         with ctx.writing(f"ssl-bib zotero {mode}", force or mode == "status", dry_run=read_only,
                          bootstrap=mode == "pull") as loaded:
-            _run(loaded, mode, group, zotero_url, dry_run, prefer, api_key_file, as_json)
+            _run(loaded, mode, group, zotero_url, dry_run, prefer, api_key_file, reset_state,
+                 max_wait_s, as_json)
 
 
 _make("status", "Show what sync would do: new, changed, deleted on each side, and "
@@ -117,11 +125,12 @@ def _checked_key(key: str, source: str) -> str:
 
 
 def _run(loaded: LoadedCatalog, mode: str, group: int | None, url: str, dry_run: bool,
-         prefer: str | None, api_key_file: str | None, as_json: bool = False) -> None:
+         prefer: str | None, api_key_file: str | None, reset_state: bool,
+         max_wait_s: float | None, as_json: bool = False) -> None:
     from ..merge import Prefer
     from ..problems import InputError
     from ..progress import Progress
-    from ..zotero.client import ZoteroClient, ZoteroError
+    from ..zotero.client import ZoteroClient, ZoteroError, zotero_policy
     from ..zotero.state import state_path
     from ..zotero.sync import Mode, SyncEngine
 
@@ -150,16 +159,29 @@ def _run(loaded: LoadedCatalog, mode: str, group: int | None, url: str, dry_run:
             bar = bars[what] = Progress(total, what)
         bar.advance(step=done - bar.done)
 
-    client = ZoteroClient(group, key, url)
+    # Test and mirror knobs: the read timeout (an exchange's whole deadline is
+    # 1.5 times it) and the first backoff step.
+    policy = zotero_policy(timeout=env_seconds("SSL_BIB_ZOTERO_TIMEOUT", 20.0, zero_ok=False),
+                           backoff=env_seconds("SSL_BIB_ZOTERO_BACKOFF", 0.5),
+                           max_wait=max_wait(max_wait_s, loaded.catalog.settings))
+    client = ZoteroClient(group, key, url, policy=policy)
     try:
         engine = SyncEngine(loaded, client, state_path(loaded.path, group),
                             cast(Mode, mode), dry_run=dry_run, prefer=cast(Prefer, prefer),
-                            progress=progress)
+                            progress=progress, reset_state=reset_state)
         report = engine.run()
     except InputError as exc:
         fail_input(exc)
     except ZoteroError as exc:
         fail(client.scrub(str(exc)) + "; nothing more was changed", 1)
+    except (KeyError, TypeError, ValueError, AttributeError, RecursionError,
+            UnicodeError) as exc:
+        # The wire checks (zotero/wire.py) should leave nothing for this; if a
+        # server's answer still gets through, one line, not a traceback with
+        # values that might hold the key.
+        fail(client.scrub(f"Zotero sent data ssl-bib could not use ({type(exc).__name__}: "
+                          f"{' '.join(str(exc).split())[:160]}); nothing more was changed; "
+                          "please report this"), 1)
     except OSError as exc:  # writing the catalog or the state file
         fail(f"{exc.filename or loaded.path}: cannot write: {exc.strerror}; nothing more was "
              "changed", 1)

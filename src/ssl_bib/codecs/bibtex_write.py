@@ -38,6 +38,38 @@ _PAGE_DASH_RE = re.compile(r"(?<=\w)\s*(?:-+|–|—)\s*(?=\w)")
 
 _BIBTEX_TYPES = {"article": "article", "inproceedings": "inproceedings", "preprint": "misc"}
 _BIBLATEX_TYPES = {"article": "article", "inproceedings": "inproceedings", "preprint": "online"}
+# The fields this writer may give each biblatex type, as biber's default data
+# model declares them (blx-dm.def: the type's own fields plus those every type
+# takes). A field outside its type's set makes `biber --validate-datamodel`
+# warn (`publisher` on @online, `issn` on @inproceedings) and is not written.
+_BIBLATEX_ANY_TYPE = frozenset({"title", "author", "date", "doi", "eprint", "eprinttype",
+                                "eprintclass", "url", "keywords", "note", "abstract", "ids"})
+BIBLATEX_FIELDS = {
+    "article": _BIBLATEX_ANY_TYPE | {"journaltitle", "series", "volume", "number", "pages",
+                                     "eid", "issn"},
+    "inproceedings": _BIBLATEX_ANY_TYPE | {"booktitle", "eventtitle", "series", "volume",
+                                           "number", "pages", "eid", "publisher", "isbn",
+                                           "organization"},
+    "online": _BIBLATEX_ANY_TYPE | {"organization"},
+    "misc": _BIBLATEX_ANY_TYPE | {"organization", "howpublished"},
+}
+# Catalog fields -> the biblatex field that holds them.
+_BIBLATEX_NAME = {"volume": "volume", "issue": "number", "pages": "pages", "series": "series",
+                  "issn": "issn", "isbn": "isbn", "publisher": "publisher",
+                  "article_number": "eid"}
+
+
+def biblatex_cannot_hold(catalog: Catalog, entry: Entry) -> frozenset[str]:
+    """The catalog fields of `entry` that biber's data model has no field for
+    in the entry's biblatex type (an @online's volume, an @article's ISBN):
+    the biblatex export leaves them out, the other formats keep them."""
+    allowed = BIBLATEX_FIELDS[written_type(catalog, entry, biblatex=True)]
+    return frozenset(name for name, field_name in _BIBLATEX_NAME.items()
+                     if field_name not in allowed)
+
+
+# Words of a title a BibTeX `key` takes, for entries without authors.
+_KEY_WORDS = 4
 
 
 def write_bibtex(catalog: Catalog, entries: Iterable[Entry]) -> str:
@@ -52,19 +84,23 @@ def write_biblatex(catalog: Catalog, entries: Iterable[Entry]) -> str:
 
 def _write(catalog: Catalog, entries: Iterable[Entry], *, biblatex: bool) -> str:
     entries = list(entries)
-    f.check_unique_keys(entries)
+    f.check_unique_keys(entries, aliases=biblatex)
     blocks = [_entry_block(catalog, entry, biblatex) for entry in entries]
     return "\n".join(blocks)
 
 
 def _entry_block(catalog: Catalog, entry: Entry, biblatex: bool) -> str:
     key = entry.key
-    if not _KEY_RE.match(key):
-        raise f.ExportError(key, "key", "a citation key may hold only letters, digits and _:.+/-")
+    for name in (key, *(entry.key_aliases if biblatex else ())):
+        if not _KEY_RE.match(name):
+            raise f.ExportError(key, "key" if name == key else "key_aliases",
+                                f"{name!r}: a citation key may hold only letters, digits "
+                                "and _:.+/-")
     kind = catalog.entry_type(entry)
     ascii_only = not biblatex
-    pairs = _fields(catalog, entry, kind, biblatex)
-    lines = [f"@{(_BIBLATEX_TYPES if biblatex else _BIBTEX_TYPES)[kind]}{{{key},"]
+    entry_type = written_type(catalog, entry, biblatex)
+    pairs = _fields(catalog, entry, kind, biblatex, entry_type)
+    lines = [f"@{entry_type}{{{key},"]
     for name, value, raw in pairs:
         if name == "month" and not biblatex:
             lines.append(f"  {name} = {value},")  # a macro, unbraced
@@ -82,12 +118,25 @@ def _entry_block(catalog: Catalog, entry: Entry, biblatex: bool) -> str:
     return "\n".join(lines)
 
 
-def _fields(catalog: Catalog, entry: Entry, kind: str,
-            biblatex: bool) -> list[tuple[str, str, bool]]:
+def written_type(catalog: Catalog, entry: Entry, biblatex: bool) -> str:
+    """The entry type written: @article and @inproceedings need the journal
+    or proceedings title (styles warn "empty journal" / "empty booktitle",
+    biber's data model calls it mandatory), so without one it is @misc."""
+    kind = catalog.entry_type(entry)
+    if kind in ("article", "inproceedings") and not f.container_title(catalog, entry):
+        return "misc"
+    return (_BIBLATEX_TYPES if biblatex else _BIBTEX_TYPES)[kind]
+
+
+def _fields(catalog: Catalog, entry: Entry, kind: str, biblatex: bool,
+            entry_type: str) -> list[tuple[str, str, bool]]:
     """(field, value, raw) in output order; raw values are written unescaped.
     Titles and names arrive already in LaTeX, so they are marked raw too."""
     ascii_only = not biblatex
     out: list[tuple[str, str, bool]] = []
+    if biblatex and entry.key_aliases:
+        # The entry's old keys: biber resolves a citation of any of them to it.
+        out.append(("ids", ",".join(entry.key_aliases), True))
 
     def text(name: str, value: str | None) -> None:
         value = f.clean(value)
@@ -163,7 +212,38 @@ def _fields(catalog: Catalog, entry: Entry, kind: str,
             out.append(("keywords", keywords, True))
     text("note", f.note_text(entry))
     text("abstract", entry.abstract)
+    if biblatex:
+        return _fit_data_model(out, entry_type)
+    if not persons and title:
+        # Styles sort and label by author; without one, plain and plainnat
+        # warn "to sort, need author or key" and natbib's label is empty.
+        text("key", _sort_key(entry.title))
     return out
+
+
+def _fit_data_model(pairs: list[tuple[str, str, bool]],
+                    entry_type: str) -> list[tuple[str, str, bool]]:
+    """Only the fields biber's data model allows for the type. A preprint
+    server's name, which @online has no `publisher` for, becomes its
+    `organization`, unless the entry already names one."""
+    allowed = BIBLATEX_FIELDS[entry_type]
+    names = {name for name, _, _ in pairs}
+    out = []
+    for name, value, raw in pairs:
+        if name == "publisher" and "publisher" not in allowed and "organization" in allowed \
+                and "organization" not in names and value.casefold() != "arxiv":
+            name = "organization"  # arXiv needs none: eprinttype names it
+        if name in allowed:
+            out.append((name, value, raw))
+    return out
+
+
+def _sort_key(title: str) -> str:
+    """The first words of a title, up to a colon: what a style shows in
+    place of an author ("Multimodal image encoding pre-training")."""
+    title = f.clean(title)
+    head = title.split(":")[0].strip() or title
+    return " ".join(head.split()[:_KEY_WORDS]).rstrip(",;.")
 
 
 @lru_cache(maxsize=1 << 16)  # authors recur across a catalog

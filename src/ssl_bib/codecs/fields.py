@@ -140,13 +140,18 @@ def note_text(entry: Entry) -> str:
     return "; ".join(p for p in parts if p)
 
 
-def check_unique_keys(entries: list[Entry]) -> None:
+def check_unique_keys(entries: list[Entry], aliases: bool = False) -> None:
     """Citation keys must differ case-insensitively: BibTeX, biber and
-    citeproc-py all fold case, so two keys differing only in case collide."""
+    citeproc-py all fold case, so two keys differing only in case collide.
+    With `aliases` (biblatex's `ids`), an entry's old keys count as its keys."""
     seen: dict[str, str] = {}
     for entry in entries:
-        folded = entry.key.casefold()
-        if folded in seen:
-            raise ExportError(entry.key, "key",
-                              f"same key as {seen[folded]!r} when case is ignored")
-        seen[folded] = entry.key
+        for name in (entry.key, *(entry.key_aliases if aliases else ())):
+            folded = name.casefold()
+            if folded in seen:
+                if name == entry.key:
+                    raise ExportError(entry.key, "key", f"same key as {seen[folded]!r} when "
+                                      "case is ignored")
+                raise ExportError(entry.key, "key_aliases", f"old key {name!r} is the same "
+                                  f"as {seen[folded]!r} when case is ignored")
+            seen[folded] = name

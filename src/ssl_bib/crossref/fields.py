@@ -92,9 +92,17 @@ def _date_parts(work: dict[str, Any], *names: str) -> tuple[int | None, int | No
     return None, None
 
 
+# A person whose name the HTTP conduct had to drop (it held lone surrogates,
+# text no file can hold): the author list is not used at all rather than
+# filled without them, or with their given name taken for a family name.
+_UNREADABLE = Person(family="")
+
+
 def _person(raw: Any) -> Person | None:
     if not isinstance(raw, dict):
         return None
+    if any(name in raw and raw[name] is None for name in ("family", "given", "name")):
+        return _UNREADABLE
     family = clean_text(raw.get("family"))
     given = clean_text(raw.get("given"))
     orcid = None
@@ -212,7 +220,9 @@ def parse_work(work: dict[str, Any]) -> Work:
         venue_names.append(event_name)
     year, month = _date_parts(work, "issued", "published", "published-print",
                               "published-online")
-    authors = [p for p in (_person(a) for a in work.get("author") or []) if p]
+    people = [_person(a) for a in work.get("author") or []] \
+        if isinstance(work.get("author"), list) else []
+    authors = [] if any(p is _UNREADABLE for p in people) else [p for p in people if p]
     doi = _str_field(work, "DOI")
     issn = _pick_typed(work, "issn-type", "ISSN")
     if kind != "journal-article":

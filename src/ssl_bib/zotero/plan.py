@@ -75,6 +75,8 @@ class Planner:
         self.pulls, self.pushes, self.dry_run, self.prefer = pulls, pushes, dry_run, prefer
         self.fetched: dict[str, dict[str, Any]] = {}
         self.purged: set[str] = set()
+        # Items whose data failed the wire checks: left alone this run.
+        self.held: set[str] = set()
         self.linked = False  # entries were linked to remote items: the catalog changed
         self._links: dict[str, Entry] = {}
         self._trusted = False
@@ -138,6 +140,8 @@ class Planner:
         local = self.local()
         self._trusted = self.state.context == self.context()
         for zkey in keys:
+            if zkey in self.held:
+                continue
             entry = local.get(zkey)
             if entry is not None and self._unchanged(zkey, entry):
                 continue
@@ -329,7 +333,7 @@ class Planner:
                 plan.state[zkey] = None  # a deferred copy from a push: told once is enough
             return
         catalog = self.loaded.catalog
-        taken = [e.key for e in catalog.entries] + [e.key for e in plan.new_entries.values()]
+        taken = catalog.taken_keys() + [e.key for e in plan.new_entries.values()]
         entry = Entry(key="", title=fields["title"], year=fields["year"], zotero_key=zkey)
         for name, value in fields.items():
             setattr(entry, name, value)

@@ -15,6 +15,7 @@ from typing import Any
 
 from ..atomic import write_atomic
 from ..problems import InputError
+from .wire import is_key, shown
 
 STATE_SCHEMA = 1
 
@@ -42,6 +43,9 @@ class SyncState:
     # A digest of what mapping depends on besides the item (venues, categories,
     # collections): when it changes, fingerprints are not trusted.
     context: str = ""
+    # Items the last run wrote, at the version Zotero gave them: the next run
+    # checks that Zotero kept them (a server may answer "saved" and lose them).
+    pushed: dict[str, int] = field(default_factory=dict)
 
     def to_json(self) -> str:
         """JSON with one item per line: diffs well in git, and writes with the
@@ -51,7 +55,8 @@ class SyncState:
 
         head = {"schema": STATE_SCHEMA, "group": self.group, "context": self.context,
                 "library_version": self.library_version,
-                "collections": {str(y): k for y, k in sorted(self.collections.items())}}
+                "collections": {str(y): k for y, k in sorted(self.collections.items())},
+                "pushed": dict(sorted(self.pushed.items()))}
         lines = [f' {dump(k)}: {dump(v)}' for k, v in head.items()]
         items = [f'  {dump(k)}: {dump(_item_json(s))}' for k, s in sorted(self.items.items())]
         body = ",\n".join(lines)
@@ -92,18 +97,24 @@ def load_state(path: Path, group: int) -> SyncState:
         doc = json.loads(text)
         if doc.get("schema") != STATE_SCHEMA or int(doc["group"]) != group:
             raise ValueError("state of another schema or group")
-        return SyncState(
+        state = SyncState(
             group=group, library_version=int(doc["library_version"]),
             context=str(doc.get("context", "")),
             collections={int(y): str(k) for y, k in doc.get("collections", {}).items()},
             items={str(k): ItemState(int(v["version"]), dict(v["data"]),
                                      dict(v["remote"]) if v.get("remote") else None,
                                      str(v.get("fingerprint", "")))
-                   for k, v in doc.get("items", {}).items()})
+                   for k, v in doc.get("items", {}).items()},
+            pushed={str(k): int(v) for k, v in doc.get("pushed", {}).items()})
+        # Keys go into URLs: one that is not a Zotero key is refused here too.
+        for key in [*state.items, *state.collections.values(), *state.pushed]:
+            if not is_key(key):
+                raise ValueError(f"{shown(key)} is not a Zotero key")
+        return state
     except json.JSONDecodeError as exc:
         raise InputError(path.name, exc.lineno, f"sync state is not valid JSON: {exc.msg}; "
                          "delete it to start over") from None
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
         raise InputError(path.name, 0, f"sync state is not one this ssl-bib reads ({exc}); "
                          "delete it to start over") from None
 

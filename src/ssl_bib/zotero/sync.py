@@ -12,6 +12,14 @@
    merge again, retry. Then the catalog is saved, then the state (in that
    order: a crash in between leaves both sides agreeing, which the next merge
    sees as no change).
+
+Trust, but verify: every write that Zotero reports as saved must move the
+library version, or the run stops; the items a run wrote are checked at the
+next run (`versions_of`), and those Zotero did not keep are sent again. A
+library version lower than the one the state recorded (a group restored from
+a backup, or another library) stops the run before anything changes, until
+`reset_state` starts afresh. Objects of an answer that fail the wire checks
+(wire.py) are reported by key and left alone; the rest syncs.
 """
 
 from __future__ import annotations
@@ -25,7 +33,7 @@ from typing import Any, Literal
 from ..merge import Prefer
 from ..model import Entry
 from ..store import LoadedCatalog, save
-from .client import BATCH, ZoteroClient
+from .client import BATCH, ZoteroClient, ZoteroError
 from .mapping import MapContext, build_item
 from .plan import Op, Plan, Planner
 from .report import Report
@@ -39,7 +47,8 @@ MAX_ROUNDS = 4  # re-fetch/merge/retry rounds for objects someone else changed
 class SyncEngine:
     def __init__(self, loaded: LoadedCatalog, client: ZoteroClient, state_file: Path,
                  mode: Mode, *, dry_run: bool = False, prefer: Prefer = None,
-                 progress: Callable[[str, int, int], None] | None = None) -> None:
+                 progress: Callable[[str, int, int], None] | None = None,
+                 reset_state: bool = False) -> None:
         self.loaded, self.client, self.state_file = loaded, client, state_file
         self.mode, self.prefer = mode, prefer
         self.dry_run = dry_run or mode == "status"
@@ -47,11 +56,17 @@ class SyncEngine:
         self.pushes = mode in ("push", "sync", "status")
         self.report = Report(dry_run=self.dry_run)
         self.progress = progress or (lambda _what, _done, _total: None)
-        self.state: SyncState = load_state(state_file, client.group)
+        # A reset starts from nothing: every item is read again and matched
+        # to its entry by key; fields that differ are conflicts.
+        self.state: SyncState = (SyncState(group=client.group) if reset_state
+                                 else load_state(state_file, client.group))
         self.ctx = MapContext(loaded.catalog, dict(self.state.collections))
         self.planner = Planner(loaded, self.ctx, self.state, self.report, pulls=self.pulls,
                                pushes=self.pushes, dry_run=self.dry_run, prefer=prefer)
         self._by_zkey: dict[str, Entry] | None = None
+        self._seen = 0  # the highest library version Zotero has reported
+        # Items this run wrote, at their new versions (checked next run).
+        self._pushed: dict[str, int] = {}
 
     # -- the whole run ------------------------------------------------------------
 
@@ -59,13 +74,17 @@ class SyncEngine:
         client = self.client
         client.check_access(write=self.pushes and not self.dry_run)
         read_version = self._read()
+        self._take_rejected()
         plan = self.planner.plan(self.planner.all_keys())
         if not self.dry_run:
             write_version = self._write(plan, read_version)
+            self._take_rejected()
             self._apply_local(plan)
             dirty = (write_version != self.state.library_version
                      or self.state.collections != self.ctx.collection_keys
-                     or self.state.context != self.planner.context())
+                     or self.state.context != self.planner.context()
+                     or self.state.pushed != self._pushed)
+            self.state.pushed = dict(self._pushed)
             for zkey, row in plan.state.items():
                 old = self.state.items.get(zkey)
                 if row is None:
@@ -89,34 +108,84 @@ class SyncEngine:
         client, state = self.client, self.state
         since = state.library_version
         versions, version = client.item_versions(since)
-        if versions is None:
-            return version
-        if since and state.items:
-            deleted = client.deleted(since)
-            self.planner.purged = set(deleted.get("items", []))
-            for key in deleted.get("collections", []):
-                self.ctx.collection_keys = {y: k for y, k in self.ctx.collection_keys.items()
-                                            if k != key}
-        for col in client.collections(since):
-            data = col.get("data", col)
-            name = str(data.get("name", "")).strip()
-            if (name.isdigit() and len(name) == 4 and not data.get("deleted")
-                    and not data.get("parentCollection")):
-                self.ctx.collection_keys.setdefault(int(name), str(data["key"]))
-        wanted = [k for k, v in versions.items()
-                  if k not in state.items or state.items[k].version != v]
-        self._fetch(wanted)
+        if version < since:
+            raise ZoteroError(
+                f"Zotero group {client.group} is at library version {version}, older than "
+                f"the version {since} this catalog last synced with: the group was restored "
+                "from a backup, or it is another library; `--reset-state` syncs afresh "
+                "with the group as it is now")
+        self._seen = version
+        wanted: list[str] = []
+        if versions is not None:
+            if since and state.items:
+                deleted = client.deleted(since)
+                self.planner.purged = set(deleted.get("items", []))
+                for key in deleted.get("collections", []):
+                    self.ctx.collection_keys = {y: k for y, k in
+                                                self.ctx.collection_keys.items() if k != key}
+            for data in client.collections(since):
+                name = str(data.get("name", "")).strip()
+                if (name.isdigit() and len(name) == 4 and not data.get("deleted")
+                        and not data.get("parentCollection")):
+                    self.ctx.collection_keys.setdefault(int(name), str(data["key"]))
+            wanted = [k for k, v in versions.items()
+                      if k not in state.items or state.items[k].version != v]
+        lost_updates = self._verify_pushed()
+        self._fetch(list(dict.fromkeys(wanted + lost_updates)))
+        for key in lost_updates:
+            kept = self.planner.fetched.get(key)
+            if kept is not None:  # the base is what Zotero has: ours differs, is sent
+                state.items[key] = ItemState(int(kept["version"]), kept)
         return version
+
+    def _verify_pushed(self) -> list[str]:
+        """Check that Zotero kept what the last run wrote. An item it does not
+        have (and nobody deleted) is forgotten by the state, so the planner
+        creates it again; an item at an older version than written is
+        returned, to be read and sent again on top of what Zotero has."""
+        pushed = self.state.pushed
+        if not pushed:
+            return []
+        current = self.client.versions_of(sorted(pushed))
+        missing = [k for k in sorted(pushed)
+                   if k not in current and k not in self.planner.purged]
+        older = [k for k in sorted(pushed) if k in current and current[k] < pushed[k]]
+        for key in missing:
+            self.state.items.pop(key, None)
+        lost = missing + older
+        if lost:
+            shown = ", ".join(lost[:5]) + (", ..." if len(lost) > 5 else "")
+            again = ("sending them again" if self.pushes
+                     else "push or sync sends them again")
+            self.report.notes.append(f"Zotero did not keep {len(lost)} item"
+                                     f"{'s' * (len(lost) != 1)} sent at the last sync "
+                                     f"({shown}); {again}")
+            if not self.pushes:
+                self._pushed = {k: pushed[k] for k in lost}
+        return older
+
+    def _take_rejected(self) -> None:
+        """What the client could not use: reported, and left alone this run."""
+        self.report.failures.extend(self.client.scrub(line) for line in self.client.rejected)
+        self.client.rejected.clear()
+        self.planner.held |= self.client.rejected_keys
 
     def _fetch(self, keys: list[str]) -> None:
         items: list[dict[str, Any]] = []
         for start in range(0, len(keys), BATCH):
             items.extend(self.client.items_by_key(keys[start:start + BATCH]))
             self.progress("reading from Zotero", min(start + BATCH, len(keys)), len(keys))
-        for item in items:
-            data = dict(item.get("data", item))
-            data["version"] = int(item.get("version") or data.get("version") or 0)
-            self.planner.fetched[str(item["key"])] = data
+        for data in items:
+            self.planner.fetched[data["key"]] = data
+
+    def _check_kept(self, version: int, saved: int, what: str) -> None:
+        """A write Zotero reports as saved must move the library version."""
+        if saved and version <= self._seen:
+            raise ZoteroError(
+                f"Zotero answered that it saved {saved} {what}, but its library version "
+                f"did not move past {self._seen} ({version}): it did not keep them; the "
+                "next sync checks the group and sends them again")
+        self._seen = max(self._seen, version)
 
     # -- 3. write -----------------------------------------------------------------
 
@@ -139,8 +208,9 @@ class SyncEngine:
                 break
             ours_only = False
             self._fetch(retry.keys)
+            self._take_rejected()
             for key in retry.keys:
-                if key not in self.planner.fetched:
+                if key not in self.planner.fetched and key not in self.planner.held:
                     self.planner.purged.add(key)
             for key in retry.keys:  # decided again below, from the fresh copy
                 plan.updates.pop(key, None)
@@ -169,6 +239,7 @@ class SyncEngine:
             chunk = years[start:start + BATCH]
             result = self.client.post("collections", [
                 {"key": chosen[y], "version": 0, "name": str(y)} for y in chunk])
+            self._check_kept(result.version, len(result.successful), "collections")
             for index, y in enumerate(chunk):
                 # 412 on a key we chose: our own earlier create whose answer was lost.
                 code = int(result.failed.get(index, {}).get("code", 0))
@@ -219,6 +290,7 @@ class SyncEngine:
         for start in range(0, len(ops), BATCH):
             batch = ops[start:start + BATCH]
             result = self.client.post("items", [op.payload for op in batch])
+            self._check_kept(result.version, len(result.successful), "items")
             retry.versions.append(result.version)
             for index, op in enumerate(batch):
                 if index in result.successful:
@@ -226,6 +298,7 @@ class SyncEngine:
                     data = dict(obj.get("data") or op.payload)
                     data["version"] = int(obj.get("version") or result.version)
                     plan.state[op.zkey] = ItemState(data["version"], data)
+                    self._pushed[op.zkey] = data["version"]
                 elif index in result.unchanged:
                     plan.state[op.zkey] = ItemState(int(op.payload["version"]), op.payload)
                 else:
@@ -244,8 +317,10 @@ class SyncEngine:
     def _replace(self, op: Op, plan: Plan, retry: SyncEngine._Retry) -> None:
         status, version = self.client.put_item(op.zkey, op.payload)
         if status == 204:
+            self._check_kept(version, 1, "item")
             retry.versions.append(version)
             plan.state[op.zkey] = ItemState(version, {**op.payload, "version": version})
+            self._pushed[op.zkey] = version
         elif status in (412, 404):
             retry.keys.append(op.zkey)
         else:

@@ -26,7 +26,7 @@
     text = text.toLowerCase();
     if (NON_ASCII_RE.test(text)) {
       text = text.replace(EXTRA_RE, function (ch) { return SEARCH_EXTRA[ch]; })
-        .normalize("NFKD");
+        .normalize("NFKD").toLowerCase();  // as textnorm.search_fold: '𝑨' -> 'A' -> 'a'
     }
     return text.replace(DROP_RE, "");
   }
