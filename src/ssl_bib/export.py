@@ -15,12 +15,21 @@ import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from .atomic import folder_made, regular_mode, safe_mode, write_atomic
 from .gcpause import paused_gc
 from .model import Catalog, Entry
 
-Writer = Callable[[Catalog, Sequence[Entry]], str]
+OnEntry = Callable[[], None]
+
+
+class Writer(Protocol):
+    """A format's writer: the entries' text; `on_entry` is told of each entry
+    written (for a progress bar)."""
+
+    def __call__(self, catalog: Catalog, entries: Sequence[Entry],
+                 on_entry: OnEntry | None = None) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -51,24 +60,27 @@ FORMATS: dict[str, Format] = {
 }
 
 
-def export(catalog: Catalog, entries: Sequence[Entry], fmt: str) -> str:
+def export(catalog: Catalog, entries: Sequence[Entry], fmt: str,
+           on_entry: OnEntry | None = None) -> str:
     """The entries in one format. Raises codecs.fields.ExportError for an
     entry that cannot be written soundly (nothing partial is returned)."""
     writer = FORMATS[fmt].writer()
     with paused_gc():
-        return writer(catalog, entries)
+        return writer(catalog, entries, on_entry)
 
 
 def export_all(catalog: Catalog, entries: Sequence[Entry], folder: Path,
-               per_format: Callable[[str], Sequence[Entry]] | None = None) -> list[Path]:
+               per_format: Callable[[str], Sequence[Entry]] | None = None,
+               on_entry: OnEntry | None = None) -> list[Path]:
     """Every format into `folder` under its conventional name, all or none:
     every text is built, then every file written into a staging folder beside
     the targets, and only then are the four renamed into place. A failure
     before the renames (an entry that cannot be exported, a full disk, a
     target that is a folder) leaves `folder` as it was. `per_format` gives a
-    format its own entries (BibTeX writes them under the names a document cited)."""
+    format its own entries (BibTeX writes them under the names a document cited);
+    `on_entry` is told of each entry written, in every format."""
     texts = {fmt.filename: export(catalog, per_format(fmt.name) if per_format else entries,
-                                  fmt.name) for fmt in FORMATS.values()}
+                                  fmt.name, on_entry) for fmt in FORMATS.values()}
     targets = [folder / filename for filename in texts]
     # Refused before anything is written: a folder, device or pipe where a
     # file goes. A link is replaced, never followed, so its target's mode

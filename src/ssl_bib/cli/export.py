@@ -89,17 +89,29 @@ def command(ctx: CatalogContext, fmt: str | None, output: str, all_dir: str | No
         if not filters.active():
             click.echo(f"ssl-bib: {loaded.name} has no entries", err=True)
         fail("nothing exported, nothing written (--allow-empty writes an empty export)")
+    from ..progress import Progress, quiet_delay
+
+    # A bar on a terminal when the writers take more than a moment (10,000
+    # entries in all four formats take seconds).
+    bar = Progress(len(entries) * (len(FORMATS) if all_dir is not None else 1), "export",
+                   delay=quiet_delay())
     try:
         if dry_run:
-            _dry_run(loaded.catalog, entries, fmt, output, all_dir, per_format)
+            with bar:
+                _dry_run(loaded.catalog, entries, fmt, output, all_dir, per_format, bar.advance)
+            click.echo("dry run: nothing was written", err=True)
             return
         if all_dir is not None:
-            paths = export_all(loaded.catalog, entries, Path(all_dir), per_format)
+            with bar:
+                paths = export_all(loaded.catalog, entries, Path(all_dir), per_format,
+                                   on_entry=bar.advance)
             for path in paths:
                 click.echo(f"wrote {len(entries)} entries to {path}", err=True)
             return
         assert fmt is not None
-        text = export(loaded.catalog, per_format(fmt) if per_format else entries, fmt)
+        with bar:
+            text = export(loaded.catalog, per_format(fmt) if per_format else entries, fmt,
+                          bar.advance)
         if output == "-":
             sys.stdout.write(text)
             sys.stdout.flush()
@@ -142,15 +154,17 @@ def _cited(catalog: Catalog, path: Path, allowed: list[Entry], allow_missing: bo
 
 
 def _dry_run(catalog: Catalog, entries: list[Entry], fmt: str | None, output: str,
-             all_dir: str | None, per_format: Callable[[str], list[Entry]] | None) -> None:
+             all_dir: str | None, per_format: Callable[[str], list[Entry]] | None,
+             on_entry: Callable[[], None]) -> None:
     """Every text is built (an entry a writer refuses fails the dry run as it
     would fail the export); nothing is written."""
+    said = []
     targets = ([(f.name, Path(all_dir) / f.filename) for f in FORMATS.values()]
                if all_dir is not None else [(fmt or "", None if output == "-" else Path(output))])
     for name, path in targets:
-        text = export(catalog, per_format(name) if per_format else entries, name)
+        text = export(catalog, per_format(name) if per_format else entries, name, on_entry)
         if path is None:
-            click.echo(f"would write {len(entries)} entries to standard output", err=True)
+            said.append(f"would write {len(entries)} entries to standard output")
             continue
         try:
             state = ("unchanged" if path.read_text(encoding="utf-8") == text
@@ -159,5 +173,6 @@ def _dry_run(catalog: Catalog, entries: list[Entry], fmt: str | None, output: st
             state = "a new file"
         except (OSError, UnicodeDecodeError):
             state = "replacing what is there, which is no UTF-8 text file"
-        click.echo(f"would write {len(entries)} entries to {path} ({state})", err=True)
-    click.echo("dry run: nothing was written", err=True)
+        said.append(f"would write {len(entries)} entries to {path} ({state})")
+    for line in said:   # after the bar is gone
+        click.echo(line, err=True)
