@@ -55,6 +55,8 @@ for folder in ("", "crossref", "arxiv", "add", "zotero"):
 
 # Exit status of the examples that do not exit 0, by their command line.
 EXIT: dict[str, int] = {
+    "ssl-bib export -f bibtx": 2,
+    "ssl-bib zotero sync --prefer-remote": 2,
     "ssl-bib list --venue MICAI": 2,
     'ssl-bib export -f bibtex --search "no such paper" -o none.bib': 1,
     "ssl-bib add https://arxiv.org/abs/2111.06377v3 --category MAE": 1,

@@ -5,6 +5,7 @@ load bibtexparser, habanero or the HTTP stack."""
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from typing import Any
 
@@ -108,8 +109,19 @@ def cli(ctx: click.Context, catalog_path: str) -> None:
     ctx.obj = CatalogContext(catalog_path)
 
 
+# click's shell completion protocol (`_SSL_BIB_COMPLETE=bash_source ssl-bib`).
+COMPLETE_VAR = "_SSL_BIB_COMPLETE"
+
+
 def main(argv: list[str] | None = None) -> Any:
     """Entry point: every error a user can cause ends as one line and exit 2."""
+    if os.environ.get(COMPLETE_VAR):
+        # Completion runs on every Tab: whatever goes wrong (a shell that sets
+        # the protocol's variables differently) completes nothing, quietly.
+        try:
+            return cli.main(args=argv, prog_name="ssl-bib", complete_var=COMPLETE_VAR)
+        except Exception:  # noqa: BLE001
+            sys.exit(1)
     try:
         return cli.main(args=argv, prog_name="ssl-bib", standalone_mode=True)
     except InputError as exc:

@@ -21,6 +21,7 @@ from ..identifiers import strip_arxiv_version
 from ..model import CodeLink
 from ..problems import InputError
 from .common import CatalogContext, fail, fail_input, pass_catalog
+from .completion import complete_categories, complete_venues
 from .services import (
     CROSSREF_URL,
     check_url,
@@ -58,11 +59,13 @@ def code_link(text: str) -> CodeLink:
 @click.command("add")
 @click.argument("ids", nargs=-1, required=True, metavar="ID...")
 @click.option("--category", "categories", multiple=True, metavar="C",
+              shell_complete=complete_categories,
               help="A category of the catalog (repeatable; at least one unless --no-category).")
 @click.option("--no-category", is_flag=True, help="Add without a category.")
 @click.option("--code", "codes", multiple=True, metavar="URL[=LABEL]",
               help="A code link (repeatable); LABEL defaults to the host's name (github).")
-@click.option("--venue", metavar="ABBR", help="Use this catalog venue (abbreviation, name "
+@click.option("--venue", metavar="ABBR", shell_complete=complete_venues,
+              help="Use this catalog venue (abbreviation, name "
               "or alias) instead of the one the record names.")
 @click.option("--section", type=int, metavar="YEAR",
               help="List the paper under this README year (default: its publication year).")

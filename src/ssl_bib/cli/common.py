@@ -15,6 +15,7 @@ from ..model import Entry
 from ..problems import InputError
 from ..select import Filters, YearRange, select
 from ..store import LoadedCatalog, WriteRefused, load
+from .completion import complete_categories, complete_keys, complete_venues
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -128,9 +129,11 @@ def filter_options(func: F | None = None, *, key_option: bool = True) -> Any:
                          help="Only entries published or listed in YEAR, or in a range "
                               "2019..2021 (2019.., ..2021 open). Repeatable."),
             click.option("--venue", "venues", multiple=True, metavar="VENUE",
+                         shell_complete=complete_venues,
                          help="Only entries of this venue: abbreviation, full name or alias. "
                               "Repeatable."),
             click.option("--category", "categories", multiple=True, metavar="CATEGORY",
+                         shell_complete=complete_categories,
                          help="Only entries in this category. Repeatable."),
             click.option("--search", metavar="TEXT",
                          help="Only entries whose title, authors (either name order), venue "
@@ -140,6 +143,7 @@ def filter_options(func: F | None = None, *, key_option: bool = True) -> Any:
         ]
         if key_option:
             options.insert(0, click.option("--key", "keys", multiple=True, metavar="KEY",
+                                           shell_complete=complete_keys,
                                            help="Only this entry (repeatable)."))
         wrapped: Any = with_filters
         for option in reversed(options):

@@ -19,12 +19,13 @@ from .common import (
     pass_catalog,
     selected,
 )
+from .completion import complete_keys
 from .services import CROSSREF_URL as DEFAULT_URL
 from .services import check_url, crossref_policy, mailto_for, max_wait, max_wait_option
 
 
 @click.command("enrich")
-@click.argument("keys", nargs=-1, metavar="[KEY]...")
+@click.argument("keys", nargs=-1, metavar="[KEY]...", shell_complete=complete_keys)
 @click.option("--dry-run", is_flag=True, help="Print the diff; write nothing.")
 @click.option("--fields", "fields_opt", metavar="F,...",
               help="Only fill these fields (default: authors, doi, container_title, series, "

@@ -15,6 +15,7 @@ import click
 from ..problems import InputError
 from ..store import LoadedCatalog
 from .common import CatalogContext, fail, fail_input, pass_catalog
+from .completion import complete_keys
 
 
 @click.group("keys")
@@ -23,7 +24,7 @@ def command() -> None:
 
 
 @command.command("refresh")
-@click.argument("keys", nargs=-1, metavar="[KEY]...")
+@click.argument("keys", nargs=-1, metavar="[KEY]...", shell_complete=complete_keys)
 @click.option("--all", "everything", is_flag=True, help="Refresh every entry's key.")
 @click.option("--dry-run", is_flag=True, help="Print old -> new; write nothing.")
 @click.option("--json", "as_json", is_flag=True,
