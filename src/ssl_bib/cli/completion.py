@@ -12,20 +12,22 @@ completes nothing: a traceback in the middle of a command line helps no one.
 
 from __future__ import annotations
 
-import json
+import functools
 import re
-import tomllib
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from click.shell_completion import CompletionItem
+
+if TYPE_CHECKING:
+    from click.shell_completion import CompletionItem
 
 # The lines completion needs, as ssl-bib writes them (a hand-written catalog
 # in another layout completes less, never wrongly: every value is still a
-# catalog's key, venue or category).
-_LINE_RE = re.compile(
+# catalog's key, venue or category). Compiled on the first completion, not
+# when a command starts.
+_LINE = (
     r'^(?:(?P<entry>\[\[[ \t]*entries[ \t]*\]\])'
     r'|key[ \t]*=[ \t]*"(?P<key>(?:[^"\\\n]|\\.)*)"'
     r'|key_aliases[ \t]*=[ \t]*\[(?P<aliases>[^\]\n]*)\]'
@@ -33,10 +35,16 @@ _LINE_RE = re.compile(
     r'|\[[ \t]*venues[ \t]*\.[ \t]*(?:"(?P<qvenue>(?:[^"\\\n]|\\.)*)"|(?P<venue>[A-Za-z0-9_-]+))'
     r'[ \t]*\]'
     r'|name[ \t]*=[ \t]*"(?P<name>(?:[^"\\\n]|\\.)*)"'
-    r'|(?P<table>[ \t]*\[))',                   # any other table: its lines are not ours
-    re.MULTILINE)
-_FIRST_TABLE_RE = re.compile(r"^[ \t]*\[", re.MULTILINE)
-_ALIAS_RE = re.compile(r'"((?:[^"\\\n]|\\.)*)"')
+    r'|(?P<table>[ \t]*\[))'                     # any other table: its lines are not ours
+)
+_FIRST_TABLE = r"^[ \t]*\["
+_ALIAS = r'"((?:[^"\\\n]|\\.)*)"'
+
+
+@functools.cache
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    return (re.compile(_LINE, re.MULTILINE), re.compile(_FIRST_TABLE, re.MULTILINE),
+            re.compile(_ALIAS))
 _OLD = "old key of "
 # Larger than any catalog a person keeps: not read for completion.
 _MAX_BYTES = 64 * 1024 * 1024
@@ -53,6 +61,8 @@ class Found:
 
 def _string(escaped: str) -> str:
     """A TOML basic string's content (its escapes are JSON's, bar a few)."""
+    import json
+
     try:
         value = json.loads(f'"{escaped}"')
     except ValueError:
@@ -61,8 +71,11 @@ def _string(escaped: str) -> str:
 
 
 def scan(text: str) -> Found:
+    import tomllib
+
+    line_re, first_table_re, alias_re = _patterns()
     found = Found()
-    head_end = _FIRST_TABLE_RE.search(text)
+    head_end = first_table_re.search(text)
     try:
         head = tomllib.loads(text[: head_end.start() if head_end else len(text)])
         categories = head.get("categories", [])
@@ -71,7 +84,7 @@ def scan(text: str) -> Found:
         pass
     where, key, venue = "", "", ""
     aliases: list[str] = []
-    for match in _LINE_RE.finditer(text):
+    for match in line_re.finditer(text):
         group = match.lastgroup
         value = match.group(group) if group else ""
         if group == "entry":
@@ -87,7 +100,7 @@ def scan(text: str) -> Found:
             for alias in aliases:
                 found.keys.setdefault(alias, f"{_OLD}{key}")
         elif where == "entry" and group == "aliases":
-            aliases = [_string(a) for a in _ALIAS_RE.findall(value)]
+            aliases = [_string(a) for a in alias_re.findall(value)]
             for alias in aliases if key else ():
                 found.keys.setdefault(alias, f"{_OLD}{key}")
         elif where == "entry" and group == "title" and key and not found.keys[key]:
@@ -116,6 +129,8 @@ def _found(ctx: click.Context) -> Found | None:
 
 
 def _items(pairs: Iterator[tuple[str, str]], incomplete: str) -> list[CompletionItem]:
+    from click.shell_completion import CompletionItem
+
     wanted = incomplete.casefold()
     return [CompletionItem(value, help=help_text or None) for value, help_text in pairs
             if value.casefold().startswith(wanted)]
