@@ -94,6 +94,10 @@ def test_help_still_works(path: tuple[str, ...]) -> None:
     (["render", "readme", "-o", "a", "--check", "b"],
      ["render readme: give -o or --check, not both"]),
     (["list", "--year"], ["list: option '--year' requires an argument"]),
+    (["zotero", "sync", "--group"], ["zotero sync: option '--group' requires an argument",
+                                     "(see 'ssl-bib zotero sync --help')"]),
+    (["--catalog"], ["ssl-bib: option '--catalog' requires an argument (see 'ssl-bib --help')"]),
+    (["list", "extra"], ["list: got unexpected extra argument (extra)"]),
 ])
 def test_kinds_of_mistake(args: list[str], needles: list[str]) -> None:
     assert_one_line(*run(*args), *needles)

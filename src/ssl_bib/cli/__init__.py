@@ -58,6 +58,8 @@ class LazyGroup(click.Group):
         try:
             return super().make_context(info_name, args, parent, **extra)
         except click.UsageError as exc:
+            if exc.ctx is None:  # click's parser raises some without one
+                exc.ctx = click.Context(self, info_name=info_name, parent=parent)
             raise one_line(exc) from None
 
     def resolve_command(self, ctx: click.Context, args: list[str]
