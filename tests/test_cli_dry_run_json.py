@@ -92,10 +92,10 @@ def test_export_dry_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
 def test_export_dry_run_fails_where_the_export_would(tmp_path: Path) -> None:
     catalog = tmp_path / "entries.toml"
     catalog.write_text('schema = 1\n\n[[entries]]\nkey = "a"\ntitle = "A"\nyear = 2020\n'
-                       'url = "https://example.org/{x"\n', encoding="utf-8")
+                       'venue = "NOPE"\n', encoding="utf-8")
     result = CliRunner().invoke(cli, ["--catalog", str(catalog), "export", "-f", "bibtex",
                                       "-o", str(tmp_path / "x.bib"), "--dry-run"])
-    assert result.exit_code == 2 and "unbalanced braces" in result.stderr
+    assert result.exit_code == 2 and "unknown venue 'NOPE'" in result.stderr
     assert not (tmp_path / "x.bib").exists()
 
 

@@ -70,7 +70,7 @@ def test_checking_a_missing_site_is_bad_usage(tmp_path: Path) -> None:
     (['venue = "NOPE"'], 18, "unknown venue 'NOPE': add it under [venues.NOPE]"),
     (['venue = "MedIA"', 'categories = ["Contrastiv"]'], 19,
      "unknown category 'Contrastiv': add it to the top-level 'categories'"),
-    (['venue = "MedIA"', 'doi = "doi 10.1/x"'], 19, "'doi 10.1/x' is not a bare DOI"),
+    (['venue = "MedIA"', 'doi = "doi 10.1/x"'], 19, "doi 'doi 10.1/x' is not a DOI"),
     (['venue = "MedIA"', 'arxiv = "12345"'], 19, "'12345' is not an arXiv id"),
     (['venue = "MedIA"', 'code = [{ label = "git", url = "javascript:alert(1)" }]'], 19,
      "'javascript:alert(1)' is not an http(s) URL"),

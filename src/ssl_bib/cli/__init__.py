@@ -15,6 +15,7 @@ from click.exceptions import NoSuchCommand
 from .. import __version__
 from ..problems import InputError
 from .common import CatalogContext
+from .output import StdoutFailed, flush_stdout, guard_stdout, silence_stdout
 from .usage import one_line
 
 # command name -> module under ssl_bib.cli that defines `command`
@@ -116,7 +117,9 @@ COMPLETE_VAR = "_SSL_BIB_COMPLETE"
 
 
 def main(argv: list[str] | None = None) -> Any:
-    """Entry point: every error a user can cause ends as one line and exit 2."""
+    """Entry point: every error a user can cause ends as one line and exit 2;
+    standard output that cannot be written (a full device: one line, exit 1;
+    a closed pipe: quietly, exit 1, as Python's documentation advises)."""
     if os.environ.get(COMPLETE_VAR):
         # Completion runs on every Tab: whatever goes wrong (a shell that sets
         # the protocol's variables differently) completes nothing, quietly.
@@ -124,8 +127,17 @@ def main(argv: list[str] | None = None) -> Any:
             return cli.main(args=argv, prog_name="ssl-bib", complete_var=COMPLETE_VAR)
         except Exception:  # noqa: BLE001
             sys.exit(1)
+    guard_stdout()
     try:
-        return cli.main(args=argv, prog_name="ssl-bib", standalone_mode=True)
+        try:
+            return cli.main(args=argv, prog_name="ssl-bib", standalone_mode=True)
+        finally:
+            flush_stdout()  # buffered output fails only now
     except InputError as exc:
         click.echo(f"ssl-bib: {exc.format()}", err=True)
         sys.exit(2)
+    except StdoutFailed as exc:
+        silence_stdout()
+        if not exc.closed_pipe:
+            click.echo(f"ssl-bib: {exc.message()}", err=True)
+        sys.exit(1)

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from ..identifiers import normalize_doi
+from ..identifiers import IDENTIFIER_FIELDS, invalid_identifiers, normalize_doi
 from ..merge import MERGEABLE
 from ..model import Catalog, CodeLink, Entry, EntryType, Person
 from ..textnorm import normalize_title
@@ -97,9 +97,12 @@ def _blank(name: str) -> Any:
     return [] if name in ("categories", "alt_titles", "sections", "authors", "code") else None
 
 
-def item_fields(data: dict[str, Any], ctx: MapContext) -> dict[str, Any] | None:
+def item_fields(data: dict[str, Any], ctx: MapContext,
+                refused: list[tuple[str, str, str]] | None = None) -> dict[str, Any] | None:
     """The catalog fields an item holds; None for items the catalog cannot hold
-    (other item types, notes, attachments, no year)."""
+    (other item types, notes, attachments, no year). An identifier that fails
+    its test (a DOI with TeX in it) is left out, and listed in `refused` as
+    (field, value, what it should be)."""
     itype = data.get("itemType", "")
     if itype not in ITEM_FIELDS:
         return None
@@ -132,6 +135,10 @@ def item_fields(data: dict[str, Any], ctx: MapContext) -> dict[str, Any] | None:
         out["arxiv"] = archive_id.removeprefix("arXiv:").strip()
     elif values.get(extra.ARXIV_LINE):
         out["arxiv"] = values[extra.ARXIV_LINE][0]
+    for name, value, what in list(invalid_identifiers(out)):
+        out[name] = None
+        if refused is not None:
+            refused.append((name, value, what))
     _venue_from_item(data, itype, values, ctx, out)
     out["authors"] = _authors(data.get("creators") or [], values.get("orcid", []))
     cats = {c.casefold(): c for c in ctx.catalog.categories}
@@ -233,7 +240,9 @@ def build_item(entry: Entry, ctx: MapContext, remote: dict[str, Any] | None) -> 
     ours: list[tuple[str, str]] = []
     for cat, zot in NATIVE.items():
         value = getattr(entry, cat)
-        if zot in allowed:
+        if zot in allowed and _refused(cat, data.get(zot)):
+            pass  # Zotero's own text, which the catalog refused: left as it is
+        elif zot in allowed:
             data[zot] = value or ""
         elif value:
             ours.append((cat.replace("_", "-"), str(value)))
@@ -261,6 +270,16 @@ def build_item(entry: Entry, ctx: MapContext, remote: dict[str, Any] | None) -> 
     data["collections"] = _collections(entry, data.get("collections") or [], ctx)
     data.setdefault("relations", {})
     return data
+
+
+def _refused(name: str, value: Any) -> bool:
+    """Whether a Zotero identifier field holds a value item_fields refuses."""
+    if name not in IDENTIFIER_FIELDS or not value:
+        return False
+    text = str(value)
+    if name == "doi":
+        text = normalize_doi(text) or text
+    return any(True for _ in invalid_identifiers({name: text}))
 
 
 def _venue_to_item(entry: Entry, ctx: MapContext, itype: str, data: dict[str, Any],

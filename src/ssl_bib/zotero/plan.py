@@ -269,7 +269,8 @@ class Planner:
 
     def _plan_merge(self, plan: Plan, zkey: str, entry: Entry, base: dict[str, Any] | None,
                     remote: dict[str, Any], version: int, changed: bool) -> None:
-        theirs = item_fields(remote, self.ctx)
+        refused: list[tuple[str, str, str]] = []
+        theirs = item_fields(remote, self.ctx, refused)
         if theirs is None:
             self.report.notes.append(f"entry {entry.key}: Zotero item {zkey} is of a type "
                                      f"the catalog cannot hold ({remote.get('itemType')}); "
@@ -277,6 +278,10 @@ class Planner:
             return
         ours = entry_fields(entry)
         base_fields = self._base_fields(zkey, entry, base, ours) or {}
+        for name, value, what in refused:
+            # Not taken, and no deletion either: as if Zotero had not changed it.
+            theirs[name] = base_fields.get(name, ours[name])
+            self._note_refused(entry.key, zkey, name, value, what)
         merge = three_way(entry.key, base_fields, ours, theirs, self.prefer, "Zotero",
                           exact=True, sets=True)
         if merge.conflicts:
@@ -307,6 +312,12 @@ class Planner:
         else:
             plan.state[zkey] = ItemState(version, remote)
 
+    def _note_refused(self, key: str | None, zkey: str, name: str, value: str,
+                      what: str) -> None:
+        who = f"entry {key}: Zotero item {zkey}" if key else f"Zotero item {zkey}"
+        self.report.notes.append(f"{who}: {name} {value[:80]!r} is not {what}; not taken "
+                                 "into the catalog, left as it is in Zotero")
+
     def _defer(self, plan: Plan, zkey: str, base: dict[str, Any] | None,
                remote: dict[str, Any], version: int) -> None:
         """Keep a remote change this run did not take in: the state remembers
@@ -323,7 +334,10 @@ class Planner:
                                      "(pull or sync brings it in)")
             self._defer(plan, zkey, None, remote, version)
             return
-        fields = item_fields(remote, self.ctx)
+        refused: list[tuple[str, str, str]] = []
+        fields = item_fields(remote, self.ctx, refused)
+        for name, value, what in refused:
+            self._note_refused(None, zkey, name, value, what)
         if fields is None or not fields["title"]:
             self.report.notes.append(f"Zotero item {zkey} ({remote.get('itemType')}, "
                                      f"{str(remote.get('title') or '')[:40]!r}) is not a "
