@@ -406,32 +406,18 @@ def test_concurrency_comes_from_the_settings(run_enrich: RunEnrich, catalog: Pat
 def test_progress_shows_on_a_terminal_and_is_silent_when_piped(
         server: CrossrefServer, catalog: Path, cache_dir: Path) -> None:
     import os
-    import pty
     import subprocess
     import sys
+
+    from terminal import run_on_terminal
 
     keys = ["ModelsGenesisGeneric2019", "SelfPathSelf2021"]
     env = {**os.environ, "SSL_BIB_CROSSREF_URL": server.url, "SSL_BIB_CACHE_DIR": str(cache_dir),
            "CROSSREF_MAILTO": "lab@example.org"}
     command = [sys.executable, "-m", "ssl_bib", "--catalog", str(catalog), "enrich", "--dry-run",
                *keys]
-    master, slave = pty.openpty()
-    try:
-        done = subprocess.run(command, stdout=subprocess.PIPE, stderr=slave, env=env,
-                              timeout=60, check=False)
-        os.close(slave)
-        shown = b""
-        while True:
-            try:
-                chunk = os.read(master, 65536)
-            except OSError:                          # EIO: the terminal is closed and drained
-                break
-            if not chunk:
-                break
-            shown += chunk
-    finally:
-        os.close(master)
-    assert done.returncode == 0
+    code, shown = run_on_terminal(command, env, timeout=60)
+    assert code == 0
     assert b"enrich [" in shown and b"2/2" in shown
     piped = subprocess.run(command, capture_output=True, env=env, timeout=60, check=False)
     assert piped.returncode == 0

@@ -18,6 +18,7 @@ from zotero_fake_server import FakeZotero
 from ssl_bib.cli import cli
 from ssl_bib.store import load
 from ssl_bib.zotero.state import state_path
+from terminal import run_on_terminal
 
 
 def _invoke(catalog: Path, server: FakeZotero, *args: str, key: str | None = KEY,
@@ -202,28 +203,12 @@ def _run_in_process(catalog: Path, server: FakeZotero, *args: str,
                     on_terminal: bool) -> tuple[int, bytes]:
     """Run the real command in a child process, stderr on a pseudo-terminal
     or on a pipe; returns the exit status and every byte written to stderr."""
-    import pty
-
     env = {**os.environ, "SSL_BIB_ZOTERO_URL": server.url, "ZOTERO_API_KEY": KEY}
     argv = [sys.executable, "-m", "ssl_bib", "--catalog", str(catalog), "zotero", *args]
     if not on_terminal:
         proc = subprocess.run(argv, capture_output=True, env=env, timeout=120)
         return proc.returncode, proc.stderr
-    leader, follower = pty.openpty()
-    child = subprocess.Popen(argv, stdin=follower, stdout=subprocess.DEVNULL,
-                             stderr=follower, env=env)
-    os.close(follower)
-    out = b""
-    while True:
-        try:
-            chunk = os.read(leader, 4096)
-        except OSError:  # the child closed the terminal
-            break
-        if not chunk:
-            break
-        out += chunk
-    os.close(leader)
-    return child.wait(timeout=120), out
+    return run_on_terminal(argv, env)
 
 
 def test_progress_on_a_terminal_quiet_when_piped(server: FakeZotero, catalog: Path,

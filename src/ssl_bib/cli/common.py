@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar, cast, overload
 import click
 
 from ..problems import InputError
+from .completion import complete_categories, complete_keys, complete_venues
 
 if TYPE_CHECKING:  # the model, the store and the filters load when used: --help needs none
     from ..model import Entry
@@ -129,9 +130,11 @@ def filter_options(func: F | None = None, *, key_option: bool = True) -> Any:
                          help="Only entries published or listed in YEAR, or in a range "
                               "2019..2021 (2019.., ..2021 open). Repeatable."),
             click.option("--venue", "venues", multiple=True, metavar="VENUE",
+                         shell_complete=complete_venues,
                          help="Only entries of this venue: abbreviation, full name or alias. "
                               "Repeatable."),
             click.option("--category", "categories", multiple=True, metavar="CATEGORY",
+                         shell_complete=complete_categories,
                          help="Only entries in this category. Repeatable."),
             click.option("--search", metavar="TEXT",
                          help="Only entries whose title, authors (either name order), venue "
@@ -141,6 +144,7 @@ def filter_options(func: F | None = None, *, key_option: bool = True) -> Any:
         ]
         if key_option:
             options.insert(0, click.option("--key", "keys", multiple=True, metavar="KEY",
+                                           shell_complete=complete_keys,
                                            help="Only this entry (repeatable)."))
         wrapped: Any = with_filters
         for option in reversed(options):
@@ -163,6 +167,25 @@ def selected(loaded: LoadedCatalog, filters: Filters) -> list[Entry]:
     if not entries and filters.active():
         click.echo(f"ssl-bib: no entries match {filters.describe()}", err=True)
     return entries
+
+
+def refuse_invalid(loaded: LoadedCatalog, entries: list[Entry], what: str,
+                   entry_checks: bool = True) -> None:
+    """Stop (exit 2) before writing `what` from entries that `check` finds
+    errors in, each error on its line as check prints it: an export would
+    otherwise carry an unknown venue's key as the journal, or silently lack
+    an entry the reader had to drop. `entry_checks=False` stops only for
+    what went wrong while reading (the site shows an entry with a bad link
+    as text, with a warning of its own)."""
+    from ..validate import output_errors
+
+    errors = output_errors(loaded, entries, entry_checks)
+    if not errors:
+        return
+    for problem in errors:
+        click.echo(problem.format(), err=True)
+    fail(f"{loaded.name}: {len(errors)} error{'s' * (len(errors) != 1)} (see above, or "
+         f"`ssl-bib check`): {what}", 2)
 
 
 def export_failure(loaded: LoadedCatalog, exc: Any, outcome: str) -> InputError:

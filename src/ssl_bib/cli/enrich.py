@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from typing import TYPE_CHECKING
 
@@ -19,6 +20,7 @@ from .common import (
     pass_catalog,
     selected,
 )
+from .completion import complete_keys
 
 if TYPE_CHECKING:
     from ..crossref.enrich import Summary
@@ -27,7 +29,7 @@ from .services import check_url, mailto_for, max_wait_option
 
 
 @click.command("enrich")
-@click.argument("keys", nargs=-1, metavar="[KEY]...")
+@click.argument("keys", nargs=-1, metavar="[KEY]...", shell_complete=complete_keys)
 @click.option("--dry-run", is_flag=True, help="Print the diff; write nothing.")
 @click.option("--fields", "fields_opt", metavar="F,...",
               help="Only fill these fields (default: authors, doi, container_title, series, "
@@ -46,6 +48,9 @@ from .services import check_url, mailto_for, max_wait_option
 @click.option("--refresh", is_flag=True, help="Ask Crossref again instead of using the cache.")
 @click.option("--upgrade-preprints", is_flag=True,
               help="Apply a published version found for an arXiv entry.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the report as one JSON object (entries, counts, the dry run's "
+                   "diff) instead of its lines.")
 @filter_options(key_option=False)
 @force_write_option
 @max_wait_option
@@ -53,7 +58,8 @@ from .services import check_url, mailto_for, max_wait_option
 def command(ctx: CatalogContext, keys: tuple[str, ...], filters: Filters, dry_run: bool,
             fields_opt: str | None,
             mailto: str | None, crossref_url: str, concurrency: int | None, refresh: bool,
-            upgrade_preprints: bool, force_write: bool, max_wait_s: float | None) -> None:
+            upgrade_preprints: bool, as_json: bool, force_write: bool,
+            max_wait_s: float | None) -> None:
     """Fill empty fields (authors, DOI, pages, ...) of entries from Crossref.
 
     Each entry is looked up by its DOI, then its PII, then by title; a title
@@ -77,9 +83,15 @@ def command(ctx: CatalogContext, keys: tuple[str, ...], filters: Filters, dry_ru
         summary = _enrich(loaded, selected(loaded, filters), dry_run, fields,
                           mailto_for(loaded, mailto), crossref_url, concurrency, refresh,
                           upgrade_preprints, max_wait_s)
-        _print_reports(summary)
-        if dry_run:
-            sys.stdout.write(diff(loaded))
+        if as_json:
+            from ..jsonview import enrich_to_json
+
+            click.echo(json.dumps(enrich_to_json(summary, diff(loaded) if dry_run else None),
+                                  indent=2, ensure_ascii=False))
+        else:
+            _print_reports(summary)
+            if dry_run:
+                sys.stdout.write(diff(loaded))
         _finish(summary, dry_run)
 
 

@@ -3,13 +3,14 @@ or an awesome-list README into the catalog."""
 
 from __future__ import annotations
 
+import json
 import sys
 from typing import TYPE_CHECKING
 
 import click
 
 from ..codecs import registry
-from ..progress import Stages
+from ..progress import Stages, quiet_delay
 from .common import CatalogContext, fail, force_write_option, pass_catalog
 
 if TYPE_CHECKING:
@@ -36,11 +37,14 @@ _FORMAT_CHOICES = ["auto", *registry.readers()]
 @click.option("--keep-going", is_flag=True,
               help="Import what could be read even when some records are malformed.")
 @click.option("-v", "--verbose", is_flag=True, help="Also list every added and merged entry.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the outcome as one JSON object (added, merged, conflicts, problems, "
+                   "the dry run's diff).")
 @force_write_option
 @pass_catalog
 def command(ctx: CatalogContext, files: tuple[str, ...], fmt: str, dry_run: bool,
             on_duplicate: str, keep_keys: bool, keep_going: bool, verbose: bool,
-            force_write: bool) -> None:
+            as_json: bool, force_write: bool) -> None:
     """Import papers from FILE... (BibTeX, biblatex, RIS, CSL-JSON, awesome-list
     README) into the catalog.
 
@@ -56,19 +60,21 @@ def command(ctx: CatalogContext, files: tuple[str, ...], fmt: str, dry_run: bool
 
     inputs = api.read_inputs(files, fmt)
     with ctx.writing("ssl-bib import", force_write, dry_run=dry_run, bootstrap=True) as loaded:
-        outcome = _import(loaded, inputs, on_duplicate, keep_keys, verbose)
-        _write(loaded, outcome, dry_run, keep_going)
+        # A live line per stage on a terminal (a 50 MB file takes a minute), none
+        # when piped, nor for an import done within about a second.
+        stages = Stages(delay=quiet_delay())
+        outcome = _import(loaded, inputs, stages, on_duplicate, keep_keys, verbose and not as_json)
+        _write(loaded, outcome, stages, dry_run, keep_going, as_json)
 
 
-def _import(loaded: LoadedCatalog, inputs: list[Input], on_duplicate: str, keep_keys: bool,
-            verbose: bool) -> Outcome:
+def _import(loaded: LoadedCatalog, inputs: list[Input], stages: Stages, on_duplicate: str,
+            keep_keys: bool, verbose: bool) -> Outcome:
     """Import into the catalog in memory and say what happened; exit 1 when
     the result would not pass `check`, 2 when no input held a record."""
     from .. import api
 
     invalid = []
-    # A live line per stage on a terminal (a 50 MB file takes a minute), none when piped.
-    with Stages() as stages:
+    with stages:
         try:
             outcome = api.import_inputs(loaded, inputs, stages=stages.start,
                                         on_duplicate=on_duplicate,  # type: ignore[arg-type]
@@ -98,7 +104,8 @@ def _import(loaded: LoadedCatalog, inputs: list[Input], on_duplicate: str, keep_
     return outcome
 
 
-def _write(loaded: LoadedCatalog, outcome: Outcome, dry_run: bool, keep_going: bool) -> None:
+def _write(loaded: LoadedCatalog, outcome: Outcome, stages: Stages, dry_run: bool,
+           keep_going: bool, as_json: bool) -> None:
     """Save (or, for a dry run or malformed records without --keep-going,
     show the diff), each record the catalog cannot hold dropped and said."""
     from .. import store
@@ -106,7 +113,7 @@ def _write(loaded: LoadedCatalog, outcome: Outcome, dry_run: bool, keep_going: b
     errors = outcome.errors
     text, wrote = "", False
     try:
-        with Stages() as stages:
+        with stages:
             stages.start(f"writing {loaded.name}", 1)
             if dry_run or (errors and not keep_going):
                 # Renders everything: finds every record that cannot be stored.
@@ -123,12 +130,18 @@ def _write(loaded: LoadedCatalog, outcome: Outcome, dry_run: bool, keep_going: b
         outcome.drop(unstorable.key)
         errors += 1
     click.echo(outcome.summary(), err=True)
+    if as_json:
+        from ..jsonview import import_to_json
+
+        click.echo(json.dumps(import_to_json(outcome, wrote, text if dry_run else None),
+                              indent=2, ensure_ascii=False))
     if errors and not keep_going:
         click.echo(f"ssl-bib: {errors} error{'s' * (errors != 1)} (see above): nothing was "
                    "written; fix them or give --keep-going", err=True)
         sys.exit(2)
     if dry_run:
-        click.echo(text, nl=False)
+        if not as_json:
+            click.echo(text, nl=False)
         click.echo("dry run: nothing was written", err=True)
     elif wrote:
         click.echo(f"wrote {loaded.path}", err=True)

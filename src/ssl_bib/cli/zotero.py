@@ -33,6 +33,8 @@ def sync_options(func: F) -> F:
         click.option("--api-key-file", type=click.Path(dir_okay=False, exists=True),
                      metavar="FILE", help="Read the API key from FILE "
                      "(default: env ZOTERO_API_KEY)."),
+        click.option("--json", "as_json", is_flag=True,
+                     help="Print the changes, conflicts and notes as one JSON object."),
         click.option("--reset-state", is_flag=True,
                      help="Forget the saved sync state and sync afresh: needed after the "
                           "group was restored from a backup (its library version went "
@@ -61,7 +63,7 @@ def _make(mode: str, help_text: str) -> None:
     @sync_options
     @pass_catalog
     def run(ctx: CatalogContext, group: int | None, zotero_url: str, dry_run: bool,
-            prefer: str | None, api_key_file: str | None, reset_state: bool,
+            prefer: str | None, api_key_file: str | None, as_json: bool, reset_state: bool,
             max_wait_s: float | None, force_write: bool) -> None:
         # status only reads; the others write the catalog, under its lock.
         read_only = dry_run or mode == "status"
@@ -70,7 +72,7 @@ def _make(mode: str, help_text: str) -> None:
         with ctx.writing(f"ssl-bib zotero {mode}", force_write or mode == "status",
                          dry_run=read_only, bootstrap=mode == "pull") as loaded:
             _run(loaded, mode, group, zotero_url, dry_run, prefer, api_key_file, reset_state,
-                 max_wait_s)
+                 max_wait_s, as_json)
 
 
 _make("status", "Show what sync would do: new, changed, deleted on each side, and "
@@ -82,7 +84,7 @@ _make("sync", "Pull and push: afterwards both sides agree, except for conflicts.
 
 def _run(loaded: LoadedCatalog, mode: str, group: int | None, url: str, dry_run: bool,
          prefer: str | None, api_key_file: str | None, reset_state: bool,
-         max_wait_s: float | None) -> None:
+         max_wait_s: float | None, as_json: bool = False) -> None:
     from .. import api
     from ..progress import Bars
     from ..zotero.client import ZoteroError
@@ -98,7 +100,14 @@ def _run(loaded: LoadedCatalog, mode: str, group: int | None, url: str, dry_run:
         except OSError as exc:  # writing the catalog or the state file
             fail(f"{exc.filename or loaded.path}: cannot write: {exc.strerror}; nothing more "
                  "was changed", 1)
-    for line in report.lines():                    # api.sync scrubbed the key out
+    # api.sync scrubbed the key out of every text of the report.
+    if as_json:
+        import json
+
+        from ..jsonview import zotero_to_json
+
+        click.echo(json.dumps(zotero_to_json(report), indent=2, ensure_ascii=False))
+    for line in [] if as_json else report.lines():
         click.echo(line)
     click.echo(report.summary(), err=True)
     unresolved = report.failures or (report.conflicts and prefer is None)
