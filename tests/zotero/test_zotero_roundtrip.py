@@ -17,7 +17,7 @@ def test_push_then_pull_round_trips_every_field(server: FakeZotero, syncer: Sync
     original = load(catalog).catalog
     assert not report.failures and not report.conflicts
     assert len(report.zotero["new"]) == len(original.entries) == 62
-    items = server.live_items(GROUP)
+    items = server.papers(GROUP)
     assert len(items) == 62
     # Every entry now carries the Zotero key it was created with.
     assert {e.zotero_key for e in original.entries} == set(items)
@@ -37,7 +37,7 @@ def test_items_use_only_fields_of_their_type(server: FakeZotero, syncer: Syncer,
                                             seed_catalog: Path) -> None:
     catalog = seed_catalog
     syncer.run(catalog, "push")
-    types = {i["itemType"] for i in server.live_items(GROUP).values()}
+    types = {i["itemType"] for i in server.papers(GROUP).values()}
     assert types == {"journalArticle", "conferencePaper", "preprint"}
     item = next(i for i in server.live_items(GROUP).values()
                 if i["citationKey"] == "HowTransferableAre2022")

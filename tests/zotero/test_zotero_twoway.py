@@ -9,7 +9,7 @@ from pathlib import Path
 from conftest import GROUP, Syncer, edit_local, item_of, remove_local
 from zotero_fake_server import FakeZotero
 
-from ssl_bib.store import load
+from ssl_bib.store import load, save
 from ssl_bib.zotero.state import state_path
 
 JOURNAL = "ContrastiveLearningMedical2021"  # a MedIA paper, so a journalArticle
@@ -309,7 +309,7 @@ def test_a_paper_added_on_both_sides_is_linked_not_duplicated(
     entry = load(catalog).catalog.find("BothSides2024")
     assert entry is not None and entry.volume == "99" and entry.title == "On Both Sides"
     assert server.libraries[GROUP].items[zkey]["title"] == "On Both Sides"
-    assert len(server.live_items(GROUP)) == 63
+    assert len(server.papers(GROUP)) == 63
 
 
 def test_what_push_leaves_behind_a_later_pull_brings_in(server: FakeZotero, syncer: Syncer,
@@ -382,51 +382,67 @@ def test_other_item_types_and_child_items_are_left_in_zotero(
     assert len(load(catalog).catalog.entries) == 62
 
 
-def test_venues_and_categories_added_to_the_catalog_later_strip_nothing(
-        server: FakeZotero, syncer: Syncer, catalog: Path, tmp_path: Path) -> None:
-    """A catalog started from the group knows no venues or categories yet. When
-    the maintainer adds them, the items' tags and venue fields now map to
-    catalog values: that is news from Zotero for unchanged entries, not a local
-    removal to push (it stripped the tag from every item)."""
-    from ssl_bib.model import Venue
-    from ssl_bib.store import save
+def _unchanged_papers(before: dict[str, dict[str, object]],
+                      after: dict[str, dict[str, object]]) -> None:
+    assert set(after) == set(before)
+    for key, item in after.items():
+        for name in set(item) | set(before[key]):
+            if name not in ("version", "dateModified"):
+                assert item.get(name) == before[key].get(name), (key, name)
 
+
+def test_a_catalog_started_by_sync_changes_nothing_in_the_group(
+        server: FakeZotero, syncer: Syncer, catalog: Path, tmp_path: Path) -> None:
+    """`sync` into a new catalog pulls the group whole (the catalog note gives
+    it the venues and categories) and so has nothing to push back."""
     syncer.run(catalog, "push")
     fresh = tmp_path / "fresh" / "entries.toml"
     fresh.parent.mkdir()
-    fresh.write_text('schema = 1\ncategories = []\n\n[settings]\n'
-                     'key_format = "{author}{Title:3}{year}"\n')
+    fresh.write_text("schema = 1\n")
     before = copy.deepcopy(server.live_items(GROUP))
-    report = syncer.run(fresh, "sync")  # pull and push: Zotero must not lose its venues
+    report = syncer.run(fresh, "sync")
+    assert not report.failures and report.zotero == {"new": [], "changed": [], "deleted": []}
+    assert not report.catalog_note
+    _unchanged_papers(before, server.live_items(GROUP))
+    original, pulled = load(catalog).catalog, load(fresh).catalog
+    assert pulled.venues == original.venues and pulled.categories == original.categories
+    assert [(e.key, e.venue, e.categories) for e in pulled.entries] == [
+        (e.key, e.venue, e.categories) for e in original.entries]
+    assert syncer.run(fresh, "sync").lines() == []
+
+
+def test_categories_added_to_the_catalog_later_strip_nothing(
+        server: FakeZotero, syncer: Syncer, catalog: Path, tmp_path: Path) -> None:
+    """A catalog that does not list a category yet pulls the tag as a plain tag.
+    When the maintainer adds the category, the items' tags now map to it: that
+    is news from Zotero for unchanged entries, not a local removal to push (it
+    stripped the tag from every item). The group here has no catalog note (it
+    was deleted), so the venues come from the items: the keys ssl-bib wrote."""
+    syncer.run(catalog, "push")
+    note = next(k for k, i in server.live_items(GROUP).items() if i["itemType"] == "note")
+    server.purge_item(GROUP, note)
+    fresh = tmp_path / "fresh" / "entries.toml"
+    fresh.parent.mkdir()
+    fresh.write_text('schema = 1\ncategories = ["MAE"]\n')
+    before = copy.deepcopy(server.papers(GROUP))
+    report = syncer.run(fresh, "sync")
     assert not report.failures and report.zotero["changed"] == []
-    for key, item in server.live_items(GROUP).items():
-        for name in set(item) | set(before[key]):
-            if name == "extra":  # only our redundant container-title line may go
-                lines = [x for x in before[key]["extra"].splitlines()
-                         if not x.startswith("ssl-bib-container-title:")]
-                assert item["extra"].splitlines() == lines, key
-            elif name not in ("version", "dateModified"):
-                assert item.get(name) == before[key].get(name), (key, name)
-    loaded = load(fresh)
-    assert not any(e.categories or e.venue for e in loaded.catalog.entries)
+    _unchanged_papers(before, server.papers(GROUP))
     original = load(catalog).catalog
-    loaded.catalog.categories = ["Contrastive"]
-    loaded.catalog.venues["MICCAI"] = copy.deepcopy(original.venues["MICCAI"])
-    assert isinstance(loaded.catalog.venues["MICCAI"], Venue)
+    loaded = load(fresh)
+    assert loaded.catalog.categories == ["MAE"]
+    assert {e.key: e.venue for e in loaded.catalog.entries} == {
+        e.key: e.venue for e in original.entries}
+    assert set(loaded.catalog.venues) <= set(original.venues)
+    loaded.catalog.categories.append("Contrastive")
     save(loaded)
     report = syncer.run(fresh, "sync")
     assert not report.conflicts and not report.failures
-    after = server.live_items(GROUP)
-    for key, item in before.items():  # Zotero loses nothing (it may learn a venue key)
-        assert sorted(t["tag"] for t in after[key]["tags"]) == sorted(
-            t["tag"] for t in item["tags"]), key
-        for name in ("conferenceName", "proceedingsTitle", "publicationTitle"):
-            assert not item.get(name) or after[key].get(name) == item.get(name), (key, name)
+    _unchanged_papers(before, server.papers(GROUP))
     pulled = load(fresh).catalog
     for entry in original.entries:
         back = pulled.find(entry.key)
         assert back is not None
-        assert back.categories == (["Contrastive"] if "Contrastive" in entry.categories
-                                   else []), entry.key
-        assert (back.venue == "MICCAI") == (entry.venue == "MICCAI"), entry.key
+        assert back.categories == [c for c in entry.categories
+                                   if c in ("MAE", "Contrastive")], entry.key
     assert syncer.run(fresh, "sync").lines() == []

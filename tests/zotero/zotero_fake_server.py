@@ -210,6 +210,11 @@ class FakeZotero:
     def live_items(self, group: int) -> dict[str, dict[str, Any]]:
         return {k: v for k, v in self.libraries[group].items.items() if not v.get("deleted")}
 
+    def papers(self, group: int) -> dict[str, dict[str, Any]]:
+        """The live items that are no note or attachment."""
+        return {k: v for k, v in self.live_items(group).items()
+                if v.get("itemType") not in ("note", "attachment")}
+
     # -- request handling ---------------------------------------------------------
 
     def handle(self, method: str, raw_path: str, headers: dict[str, str],

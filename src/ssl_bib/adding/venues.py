@@ -117,13 +117,13 @@ def plain_name(name: str) -> str:
     return " ".join(text.split()).strip(" ,.:;–—-")
 
 
-def _acronyms_in(name: str) -> list[str]:
+def acronyms_in(name: str) -> list[str]:
     return [t for t in _TOKEN_RE.findall(name)
             if len(t) >= 3 and sum(ch.isupper() for ch in t) >= 2 and t not in _NOT_ACRONYMS
             and not t.isdigit()]
 
 
-def _looks_like_acronym(text: str) -> bool:
+def looks_like_acronym(text: str) -> bool:
     return " " not in text and len(text) >= 3 and sum(ch.isupper() for ch in text) >= 2
 
 
@@ -152,13 +152,13 @@ def match(catalog: Catalog, clues: VenueClues) -> Venue | None:
         return _one(found)
     acronyms = {a.casefold() for a in clues.acronyms}
     for name in clues.names:
-        acronyms |= {a.casefold() for a in _acronyms_in(name)}
+        acronyms |= {a.casefold() for a in acronyms_in(name)}
     found = []
     for venue in fitting:
-        own = [n for n in (venue.key, *venue.aliases) if _looks_like_acronym(n)]
+        own = [n for n in (venue.key, *venue.aliases) if looks_like_acronym(n)]
         if clues.workshop:
             # "ECCV Workshops": the workshop venue named after its conference.
-            own += [t for n in (venue.key, *venue.aliases) for t in _acronyms_in(n)]
+            own += [t for n in (venue.key, *venue.aliases) for t in acronyms_in(n)]
         if acronyms & {n.casefold() for n in own}:
             found.append(venue)
     if found:
@@ -188,7 +188,7 @@ def new_venue(catalog: Catalog, clues: VenueClues) -> Venue:
     if clues.kind == "journal":
         candidates = [*clues.short_names, *clues.acronyms]
     else:
-        candidates = [*clues.acronyms, *(a for n in clues.names for a in _acronyms_in(n)),
+        candidates = [*clues.acronyms, *(a for n in clues.names for a in acronyms_in(n)),
                       *(_YEAR_RE.sub("", s).strip() for s in clues.short_names)]
     candidates.append(name)
     taken = {k.casefold() for k in catalog.venues}

@@ -33,9 +33,13 @@ from typing import Any, Literal
 from ..merge import Prefer
 from ..model import Entry
 from ..store import LoadedCatalog, save
+from . import catalog_note
+from .catalog_note import CatalogRecord, NoteError, is_catalog_note
 from .client import BATCH, ZoteroClient, ZoteroError
-from .mapping import MapContext, build_item
-from .plan import Op, Plan, Planner
+from .group_catalog import added_order, adopt, place
+from .intake import unpullable
+from .mapping import MapContext, build_item, explicit_venue
+from .plan import Op, Plan, Planner, is_deleted
 from .report import Report
 from .schema import new_key
 from .state import ItemState, SyncState, load_state, save_state
@@ -54,7 +58,7 @@ class SyncEngine:
         self.dry_run = dry_run or mode == "status"
         self.pulls = mode in ("pull", "sync", "status")  # status: what sync would do
         self.pushes = mode in ("push", "sync", "status")
-        self.report = Report(dry_run=self.dry_run)
+        self.report = Report(dry_run=self.dry_run, prefer=prefer)
         self.progress = progress or (lambda _what, _done, _total: None)
         # A reset starts from nothing: every item is read again and matched
         # to its entry by key; fields that differ are conflicts.
@@ -67,6 +71,12 @@ class SyncEngine:
         self._seen = 0  # the highest library version Zotero has reported
         # Items this run wrote, at their new versions (checked next run).
         self._pushed: dict[str, int] = {}
+        # The group's catalog note as it is now (None: it has none), the
+        # entry order it gives, and the key this run writes it under.
+        self.remote_note: dict[str, Any] | None = None
+        self.note_order: list[str] = []
+        self._note_key = ""
+        self._adopted = False
 
     # -- the whole run ------------------------------------------------------------
 
@@ -75,16 +85,24 @@ class SyncEngine:
         client.check_access(write=self.pushes and not self.dry_run)
         read_version = self._read()
         self._take_rejected()
-        plan = self.planner.plan(self.planner.all_keys())
+        self._take_notes()
+        keys = self.planner.all_keys()
+        if self.pulls:
+            self._adopt()
+        plan = self.planner.plan(keys)
+        self._plan_note(plan)
         if not self.dry_run:
             write_version = self._write(plan, read_version)
             self._take_rejected()
             self._apply_local(plan)
+            note = self._note_state(plan)
             dirty = (write_version != self.state.library_version
                      or self.state.collections != self.ctx.collection_keys
                      or self.state.context != self.planner.context()
-                     or self.state.pushed != self._pushed)
+                     or self.state.pushed != self._pushed
+                     or _row(self.state.note) != _row(note))
             self.state.pushed = dict(self._pushed)
+            self.state.note = note
             for zkey, row in plan.state.items():
                 old = self.state.items.get(zkey)
                 if row is None:
@@ -134,7 +152,8 @@ class SyncEngine:
         self._fetch(list(dict.fromkeys(wanted + lost_updates)))
         for key in lost_updates:
             kept = self.planner.fetched.get(key)
-            if kept is not None:  # the base is what Zotero has: ours differs, is sent
+            if kept is not None and not is_catalog_note(kept):
+                # The base is what Zotero has: ours differs, is sent.
                 state.items[key] = ItemState(int(kept["version"]), kept)
         return version
 
@@ -152,6 +171,8 @@ class SyncEngine:
         older = [k for k in sorted(pushed) if k in current and current[k] < pushed[k]]
         for key in missing:
             self.state.items.pop(key, None)
+            if self.state.note is not None and self.state.note.data.get("key") == key:
+                self.state.note = None  # written again by this push
         lost = missing + older
         if lost:
             shown = ", ".join(lost[:5]) + (", ..." if len(lost) > 5 else "")
@@ -177,6 +198,141 @@ class SyncEngine:
             self.progress("reading from Zotero", min(start + BATCH, len(keys)), len(keys))
         for data in items:
             self.planner.fetched[data["key"]] = data
+
+    # -- the catalog note and what a pull adopts ------------------------------------
+
+    def _take_notes(self) -> None:
+        """Set the group's catalog note apart from the items: the one the
+        state knows, else the newest; it is no entry's item."""
+        fetched = self.planner.fetched
+        found = {k: d for k, d in fetched.items() if is_catalog_note(d)}
+        for key in found:
+            del fetched[key]
+        known = self.state.note.data if self.state.note is not None else None
+        known_key = str(known.get("key")) if known else ""
+        current: dict[str, Any] | None = None
+        if known_key in found:
+            current = found[known_key]
+        elif known is not None and known_key not in self.planner.purged:
+            current = known
+        if current is not None and is_deleted(current):
+            current = None
+        if current is None:
+            live = [d for d in found.values() if not is_deleted(d)]
+            current = max(live, key=lambda d: (int(d["version"]), str(d["key"])), default=None)
+        others = sorted(k for k, d in found.items()
+                        if not is_deleted(d) and current is not None and k != current["key"])
+        if others:
+            self.report.notes.append(f"the group holds more than one catalog note "
+                                     f"({', '.join(others)}); {current['key'] if current else ''}"
+                                     " is the one read and written")
+        self.remote_note = current
+
+    def _remote_record(self) -> CatalogRecord | None:
+        if self.remote_note is None:
+            return None
+        try:
+            return catalog_note.read(str(self.remote_note.get("note") or ""))
+        except NoteError as exc:
+            self.report.notes.append(f"the group's catalog note {self.remote_note['key']} "
+                                     f"cannot be read ({exc}); it is written again by the "
+                                     "next push")
+            return None
+
+    def _new_items(self) -> list[dict[str, Any]]:
+        """The items this pull turns into entries, in the order they will have."""
+        local = self.planner.local()
+        candidates = dict(self.planner.fetched)
+        for zkey, row in self.state.items.items():
+            if not row.data and row.remote is not None and zkey not in candidates:
+                candidates[zkey] = row.remote  # deferred by a push: pulled now
+        new = []
+        for zkey, data in candidates.items():
+            known = self.state.items.get(zkey)
+            if zkey in local or (known is not None and known.data) or is_deleted(data) \
+                    or data.get("parentItem") or unpullable(data, {}):
+                continue
+            new.append(data)
+        position = {k: i for i, k in enumerate(self.note_order)}
+        ordered = added_order(new)
+        return sorted(ordered, key=lambda d: position.get(str(d["key"]), len(position)))
+
+    def _adopt(self) -> None:
+        """Give the catalog the venues and categories the pulled items need."""
+        catalog = self.loaded.catalog
+        record = self._remote_record()
+        self.note_order = record.order if record else []
+        new_items = self._new_items()
+        changed = list(self.planner.fetched.values())
+        explicit = {str(d["key"]): explicit_venue(d) for d in [*changed, *new_items]}
+        adopted = adopt(catalog, record, new_items, changed, explicit)
+        if not adopted:
+            return
+        self._adopted = True
+        self.ctx.forget()
+        for key in adopted.venues:
+            name = catalog.venues[key].name
+            self.report.adopted.append(f"new venue: {key}" + (f" ({name})" if name != key
+                                                             else ""))
+        self.report.adopted += [f"new category: {c}" for c in adopted.categories]
+
+    def _final_entries(self, plan: Plan) -> list[Entry]:
+        """The catalog's entries once this run's removals and new entries are in."""
+        entries = [e for e in self.loaded.catalog.entries
+                   if not self.pulls or e.zotero_key not in plan.removals]
+        if not self.pulls or not plan.new_entries:
+            return entries
+        order = {str(d["key"]): n for n, d in enumerate(self._new_items())}
+        new = sorted(plan.new_entries.values(),
+                     key=lambda e: (order.get(str(e.zotero_key), len(order)),
+                                    str(e.zotero_key)))
+        return place(entries, new, self.note_order)
+
+    def _plan_note(self, plan: Plan) -> None:
+        """Write the catalog note when the catalog's venues, categories or
+        order differ from what the group's note says."""
+        if not self.pushes:
+            return
+        catalog = self.loaded.catalog
+        desired = CatalogRecord(venues=list(catalog.venues.values()),
+                                categories=list(catalog.categories),
+                                order=[str(e.zotero_key) for e in self._final_entries(plan)
+                                       if e.zotero_key])
+        current = self.remote_note
+        if current is None and not (desired.venues or desired.categories or desired.order):
+            return
+        if current is not None:
+            try:
+                if catalog_note.read(str(current.get("note") or "")).to_json() == \
+                        desired.to_json():
+                    return
+            except NoteError:
+                pass  # written again, whole
+            key = str(current["key"])
+            payload = {**current, "note": catalog_note.render(desired), "key": key,
+                       "version": int(current["version"])}
+            op = Op(key, "update", payload, "", what="the catalog note")
+            self.report.catalog_note = "changed"
+        else:
+            taken = set(self.state.items) | set(self.planner.fetched) | set(plan.ops)
+            key = self._note_key or new_key()
+            while key in taken:
+                key = new_key()
+            op = Op(key, "create", {"itemType": "note", "note": catalog_note.render(desired),
+                                    "tags": [], "collections": [], "relations": {},
+                                    "key": key, "version": 0}, "", what="the catalog note")
+            self.report.catalog_note = "new"
+        self._note_key = key
+        plan.ops[key] = op
+
+    def _note_state(self, plan: Plan) -> ItemState | None:
+        """The state's copy of the note after this run."""
+        row = plan.state.pop(self._note_key, None) if self._note_key else None
+        if row is not None:
+            return row
+        if self.remote_note is None:
+            return None
+        return ItemState(int(self.remote_note["version"]), self.remote_note)
 
     def _check_kept(self, version: int, saved: int, what: str) -> None:
         """A write Zotero reports as saved must move the library version."""
@@ -209,6 +365,10 @@ class SyncEngine:
             ours_only = False
             self._fetch(retry.keys)
             self._take_rejected()
+            note_again = self._note_key in retry.keys
+            if note_again:
+                retry.keys.remove(self._note_key)
+                self._take_notes()
             for key in retry.keys:
                 if key not in self.planner.fetched and key not in self.planner.held:
                     self.planner.purged.add(key)
@@ -218,6 +378,11 @@ class SyncEngine:
                 plan.removals.discard(key)
             pending = self.planner.plan(retry.keys) if self.pushes else Plan()
             pending.ops = {k: op for k, op in pending.ops.items() if k in retry.keys}
+            if note_again:  # someone else wrote the note: ours goes on top of theirs
+                plan.ops.pop(self._note_key, None)
+                self._note_key = ""
+                self._plan_note(pending)
+                plan.ops.update({k: op for k, op in pending.ops.items() if op.what})
             plan.updates.update(pending.updates)
             plan.new_entries.update(pending.new_entries)
             plan.removals |= pending.removals
@@ -308,7 +473,7 @@ class SyncEngine:
                         retry.keys.append(op.zkey)
                     else:
                         self.report.failures.append(
-                            f"entry {op.entry_key}: Zotero refused it: {code} "
+                            f"{op.label()}: Zotero refused it: {code} "
                             f"{self.client.scrub(str(failure.get('message', '')))}")
                         self.report.unrecord("zotero", op.entry_key)
             self.progress("writing to Zotero", start + len(batch), len(ops))
@@ -324,7 +489,7 @@ class SyncEngine:
         elif status in (412, 404):
             retry.keys.append(op.zkey)
         else:
-            self.report.failures.append(f"entry {op.entry_key}: Zotero refused it: {status}")
+            self.report.failures.append(f"{op.label()}: Zotero refused it: {status}")
             self.report.unrecord("zotero", op.entry_key)
 
     # -- 4. the catalog -----------------------------------------------------------
@@ -340,8 +505,12 @@ class SyncEngine:
                         if getattr(entry, name) != value:
                             setattr(entry, name, value)
                             entry.provenance[name] = source  # where the new value came from
-            catalog.entries = [e for e in catalog.entries if e.zotero_key not in plan.removals]
-            catalog.entries.extend(plan.new_entries.values())
-        if plan.updates or plan.new_entries or plan.removals or self.planner.linked:
+            catalog.entries = self._final_entries(plan)
+        if (plan.updates or plan.new_entries or plan.removals or self.planner.linked
+                or self._adopted):
             save(self.loaded)
+
+
+def _row(state: ItemState | None) -> tuple[int, dict[str, Any]] | None:
+    return None if state is None else (state.version, state.data)
 
