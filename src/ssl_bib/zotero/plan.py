@@ -94,6 +94,7 @@ class Planner:
         self._links: dict[str, Entry] = {}
         self._trusted = False
         self._keys: KeyPool | None = None
+        self._given: dict[str, list[str]] = {}  # zotero key -> keys its new entry took
 
     def context(self) -> str:
         catalog = self.loaded.catalog
@@ -370,6 +371,8 @@ class Planner:
         for what in drop_unusable(entry):
             self.report.notes.append(f"Zotero item {zkey}: {what}: left out of entry")
         keys = self._key_pool()
+        for given in self._given.pop(zkey, []):  # planned again (a retry): its keys are free
+            keys.folded.discard(given.casefold())
         wanted = citation_key(remote)
         if wanted and set(wanted) <= _KEY_CHARS and wanted not in keys:
             entry.key = wanted
@@ -380,6 +383,7 @@ class Planner:
             if set(alias) <= _KEY_CHARS and alias not in keys:
                 keys.add(alias)
                 entry.key_aliases.append(alias)
+        self._given[zkey] = [entry.key, *entry.key_aliases]
         plan.new_entries[zkey] = entry
         self.report.record("catalog", "new", entry.key)
         payload = build_item(entry, self.ctx, remote)

@@ -208,52 +208,61 @@ def derive(catalog: Catalog, clues: list[ItemVenue]) -> list[Venue]:
 
 
 def _finish(members: list[ItemVenue], catalog: Catalog) -> Venue:
-    kind = Counter(m.kind for m in members).most_common(1)[0][0]
+    """The venue of one cluster: a function of its members, not of their
+    order, so the same group always gives the same venues."""
+    kinds = Counter(m.kind for m in members)
+    kind = min(kinds, key=lambda k: (-kinds[k], k))
     conference = kind in ("conference", "workshop")
-    full = [plain_name(n) or n if conference else n for m in members for n in m.names]
-    full = [" ".join(n.split()) for n in full if n.strip()]
+    full = [n for m in members for n in full_or_plain(m, conference) if n]
     name = _best_spelling(full)
-    key_choices = [m.explicit for m in members if m.explicit]
+    # Key candidates by tier: our own line, the item's short form (a journal
+    # abbreviation; a conference's "ECML PKDD", "MICCAI 2019"), an acronym in
+    # its names ("... (ISBI)", "... – MICCAI 2019").
+    tiers: list[list[str]] = [[m.explicit for m in members if m.explicit]]
     if kind == "journal":
-        key_choices += [s for m in members for s in m.short]
+        # A journalAbbreviation that only repeats the name abbreviates nothing.
+        names = {normalize_title(n) for n in full}
+        tiers.append([s for m in members for s in m.short if normalize_title(s) not in names])
     elif conference:
-        # The conference's own short form first ("ECML PKDD", "MICCAI"), then an
-        # acronym in its names ("... (ISBI)", "... – MICCAI 2019").
-        key_choices += [_without_year(s) for m in members for s in m.short]
+        tiers.append([_without_year(s) for m in members for s in m.short])
         acronyms = [a for m in members for n in m.names
                     for a in [*(x.group(1) for x in [_TRAILING_ABBR_RE.search(n)] if x),
                               *acronyms_in(n)]]
         # "ECCV" -> "ECCV Workshops" (the conference keeps "ECCV"); "ICCVW" says it already.
-        key_choices += [f"{a} Workshops" if kind == "workshop" and not a.endswith("W") else a
-                        for a in acronyms]
-    key_choices = [k for k in key_choices if k]
-    ranked = [k for k, _ in Counter(key_choices).most_common()]
+        tiers.append([f"{a} Workshops" if kind == "workshop" and not a.endswith("W") else a
+                      for a in acronyms])
+    ranked: list[str] = []
+    for tier in tiers:
+        counts = Counter(k for k in tier if k)
+        ranked += sorted(counts, key=lambda k: (-counts[k], k))
     name = name or (ranked[0] if ranked else "Unknown venue")
     key = _free_key([*ranked, name], catalog)
     spellings = [s for m in members
                  for s in (*full_or_plain(m, conference),
                            *(_without_year(s) if conference else s for s in m.short))]
-    aliases = list(dict.fromkeys(s for s in spellings if s not in (name, key)))
-    issn = next((i for m in members for i in m.issns), None)
+    aliases = sorted({s for s in spellings if s and s not in (name, key)})
+    issns = sorted({i for m in members for i in m.issns})
     return Venue(key=key, name=name, kind=kind, listed=kind != "preprint", aliases=aliases,
-                 issn=issn, url=None)
+                 issn=issns[0] if issns else None, url=None)
 
 
 def full_or_plain(member: ItemVenue, conference: bool) -> list[str]:
+    """An item's full venue names; a conference's without its year, edition
+    and "Proceedings of"."""
     return [" ".join((plain_name(n) or n if conference else n).split()) for n in member.names]
 
 
 def _best_spelling(spellings: list[str]) -> str:
     """The most common spelling (compared as titles are); of its forms, the
     one with the most capitals ("Medical Image Analysis" over "Medical image
-    analysis"), the first met on a tie."""
+    analysis"); ties go to the first in sorted order."""
     if not spellings:
         return ""
     groups: dict[str, list[str]] = {}
     for spelling in spellings:
         groups.setdefault(normalize_title(spelling), []).append(spelling)
-    best = max(groups.values(), key=len)  # max keeps the first of equals
-    return max(dict.fromkeys(best), key=lambda s: sum(ch.isupper() for ch in s))
+    best = min(groups.values(), key=lambda g: (-len(g), min(g)))
+    return min(set(best), key=lambda s: (-sum(ch.isupper() for ch in s), s))
 
 
 def _free_key(candidates: list[str], catalog: Catalog) -> str:
