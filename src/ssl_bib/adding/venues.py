@@ -30,7 +30,12 @@ from ..textnorm import normalize_title
 _NOT_ACRONYMS = frozenset({"IEEE", "ACM", "CVF", "SPIE", "IAPR", "IFIP", "SIAM", "ISCA", "IET",
                            "LNCS", "LNAI", "CCIS", "MDPI", "PMLR", "JMLR", "USA", "UK"})
 _YEAR_RE = re.compile(r"(?<![\d.])(?:19|20)\d{2}(?![\d.])")
-_ORDINAL_RE = re.compile(r"\b\d+(?:st|nd|rd|th)\b", re.IGNORECASE)
+# An edition's number: "17th", and the words ("Fourth", "Twenty-Second").
+_ORDINAL_RE = re.compile(
+    r"\b(?:\d+(?:st|nd|rd|th)|(?:(?:twenty|thirty|forty|fifty)[- ]?)?(?:first|second|third|"
+    r"fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|"
+    r"fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth)|twentieth|"
+    r"thirtieth|fortieth|fiftieth)\b", re.IGNORECASE)
 _TRAILING_ABBR_RE = re.compile(r"\s*\(([^()]{2,30})\)\s*$")
 _DASH_TAIL_RE = re.compile(r"\s+[–—-]\s+[A-Z][A-Za-z]+(?:\s+(?:19|20)\d{2})?\b.*$")
 _TOKEN_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-]*")

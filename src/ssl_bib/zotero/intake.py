@@ -13,10 +13,10 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any
 
-from ..identifiers import is_arxiv, is_doi, is_url
-from ..model import Entry, plausible_year
+from ..identifiers import normalize_doi
+from ..model import plausible_year
 from .dates import year_month
-from .mapping import entry_type_of_item
+from .mapping import entry_type_of_item, unusable
 
 _HELD = "journal articles, conference papers, book sections and preprints"
 _NAMES = {"note": "a standalone note", "attachment": "a standalone attachment",
@@ -45,20 +45,16 @@ def unpullable(data: dict[str, Any], fields: dict[str, Any] | None) -> str:
     return ""
 
 
-def drop_unusable(entry: Entry) -> list[str]:
-    """Leave out the values `check` would reject; returns one line each."""
-    dropped: list[str] = []
-    entry.title = " ".join(entry.title.split())
-    if entry.doi and not is_doi(entry.doi):
-        dropped.append(f"DOI {entry.doi!r} is not a DOI")
-        entry.doi = None
-    if entry.url and not is_url(entry.url):
-        dropped.append(f"link {entry.url!r} is not an http(s) URL")
-        entry.url = None
-    if entry.arxiv and not is_arxiv(entry.arxiv):
-        dropped.append(f"arXiv id {entry.arxiv!r} is not one")
-        entry.arxiv = None
-    for link in [c for c in entry.code if not is_url(c.url)]:
-        dropped.append(f"code link {link.url!r} is not an http(s) URL")
-        entry.code.remove(link)
-    return dropped
+def left_out(data: dict[str, Any]) -> list[str]:
+    """The item's values an entry cannot hold (mapping leaves them out, and
+    Zotero keeps them): one line each, for the report."""
+    said = []
+    for name, field, what in (("doi", "DOI", "is not a DOI"),
+                              ("url", "url", "is not an http(s) URL")):
+        value = str(data.get(field) or "").strip()
+        if value and unusable(name, normalize_doi(value) or value if name == "doi" else value):
+            said.append(f"{field} {value!r} {what}")
+    archive = str(data.get("archiveID") or "")
+    if archive.startswith("arXiv:") and unusable("arxiv", archive[6:].strip()):
+        said.append(f"archiveID {archive!r} names no arXiv id")
+    return said

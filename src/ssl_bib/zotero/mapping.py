@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from ..identifiers import normalize_doi
+from ..identifiers import is_arxiv, is_doi, is_url, normalize_doi
 from ..merge import MERGEABLE
 from ..model import Catalog, CodeLink, Entry, EntryType, Person
 from . import extra, venues
@@ -139,6 +139,10 @@ def item_fields(data: dict[str, Any], ctx: MapContext) -> dict[str, Any] | None:
     elif venues.is_legacy_arxiv(data):
         legacy = venues.LEGACY_ARXIV_RE.match(str(data["publicationTitle"]))
         out["arxiv"] = legacy.group("id") if legacy else None
+    for name in ("doi", "url", "arxiv"):
+        if out[name] and unusable(name, out[name]):
+            out[name] = None  # check would refuse it; Zotero keeps it (build_item)
+    out["code"] = [c for c in out["code"] if not unusable("url", c.url)]
     _venue_from_item(data, itype, values, ctx, out)
     out["authors"] = _authors(data.get("creators") or [], values.get("orcid", []))
     cats = {c.casefold(): c for c in ctx.catalog.categories}
@@ -150,6 +154,16 @@ def item_fields(data: dict[str, Any], ctx: MapContext) -> dict[str, Any] | None:
     probe = Entry(key="", title="", year=year, venue=out["venue"], arxiv=out["arxiv"])
     out["entry_type"] = None if ctx.catalog.entry_type(probe) == mapped else mapped
     return out
+
+
+def unusable(name: str, value: str) -> bool:
+    """A value of Zotero's that no entry may hold: a DOI that is none ("n/a"),
+    a link that is not http(s) ("www.example.org"), an arXiv id that is none."""
+    if name == "doi":
+        return not is_doi(value)
+    if name == "url":
+        return not is_url(value)
+    return name == "arxiv" and not is_arxiv(value)
 
 
 def entry_type_of_item(data: dict[str, Any]) -> EntryType | None:
@@ -263,6 +277,11 @@ def build_item(entry: Entry, ctx: MapContext, remote: dict[str, Any] | None) -> 
     ours: list[tuple[str, str]] = []
     for cat, zot in NATIVE.items():
         value = getattr(entry, cat)
+        current = str(data.get(zot) or "")
+        if cat == "doi" and value and normalize_doi(current) == value:
+            continue  # "https://doi.org/10...." as Zotero has it: the same DOI
+        if not value and current and cat in ("doi", "url") and unusable(cat, current):
+            continue  # Zotero's, which the entry could not take: it stays there
         if zot in allowed:
             data[zot] = value or ""
         elif value:
@@ -307,9 +326,8 @@ def _venue_to_item(entry: Entry, ctx: MapContext, itype: str, data: dict[str, An
     # abbreviation that already names the entry's venue stays as Zotero has it.
     if legacy:
         pass  # "arXiv:2002.05709 [cs]" says it all
-    elif itype in ABBREV_SLOT and entry.venue and \
-            ctx.find_venue(str(data.get(ABBREV_SLOT[itype]) or "")) == entry.venue:
-        pass
+    elif itype in ABBREV_SLOT and entry.venue and _abbrev_names(data, itype, ctx) == entry.venue:
+        pass  # "MICCAI 2018", "Med. Image Anal.": Zotero's own spelling of our venue
     elif itype in ABBREV_SLOT:
         current = str(data.get(ABBREV_SLOT[itype]) or "")
         if entry.venue or ctx.find_venue(current) is not None:
@@ -324,6 +342,13 @@ def _venue_to_item(entry: Entry, ctx: MapContext, itype: str, data: dict[str, An
     if entry.container_title and entry.container_title == name:
         # Written explicitly: the slot alone would read back as "no container title".
         ours.append(("container-title", entry.container_title))
+
+
+def _abbrev_names(data: dict[str, Any], itype: str, ctx: MapContext) -> str | None:
+    """The catalog venue the item's abbreviation slot alone names."""
+    text = str(data.get(ABBREV_SLOT[itype]) or "")
+    clue = venues.item_venue({"itemType": itype, ABBREV_SLOT[itype]: text}) if text else None
+    return ctx.venue_of(clue) if clue is not None else None
 
 
 def _creators(authors: list[Person], remote: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -348,8 +373,9 @@ def _tags(categories: list[str], remote: list[dict[str, Any]],
     # Automatic tags are never categories (manual_tags): they stay as they are.
     others = [t for t in remote
               if t.get("type", 0) == 1 or str(t.get("tag", "")).casefold() not in folded]
-    kept = {str(t.get("tag", "")): t for t in remote if t.get("type", 0) != 1}
-    return [kept.get(c, {"tag": c}) for c in categories] + others
+    # A tag stays as people spelled it ("contrastive" is category Contrastive).
+    kept = {str(t.get("tag", "")).casefold(): t for t in remote if t.get("type", 0) != 1}
+    return [kept.get(c.casefold(), {"tag": c}) for c in categories] + others
 
 
 def _collections(entry: Entry, remote: list[str], ctx: MapContext) -> list[str]:

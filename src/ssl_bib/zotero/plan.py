@@ -15,7 +15,7 @@ from ..merge import Conflict, Prefer, same_exact, three_way
 from ..model import Entry
 from ..store import LoadedCatalog
 from .catalog_note import is_catalog_note
-from .intake import drop_unusable, unpullable
+from .intake import left_out, unpullable
 from .mapping import (
     SYNC_FIELDS,
     MapContext,
@@ -368,8 +368,9 @@ class Planner:
         entry = Entry(key="", title=fields["title"], year=fields["year"], zotero_key=zkey)
         for name, value in fields.items():
             setattr(entry, name, value)
-        for what in drop_unusable(entry):
-            self.report.notes.append(f"Zotero item {zkey}: {what}: left out of entry")
+        for what in left_out(remote):
+            self.report.notes.append(f"Zotero item {zkey}: {what}; left out of the entry "
+                                     "(Zotero keeps it)")
         keys = self._key_pool()
         for given in self._given.pop(zkey, []):  # planned again (a retry): its keys are free
             keys.folded.discard(given.casefold())

@@ -90,6 +90,10 @@ class SyncEngine:
         if self.pulls:
             self._adopt()
         plan = self.planner.plan(keys)
+        if plan.new_entries:  # said in the order they take in the catalog
+            place_of = {id(e): n for n, e in enumerate(self._final_entries(plan))}
+            by_key = {e.key: place_of.get(id(e), 0) for e in plan.new_entries.values()}
+            self.report.catalog["new"].sort(key=lambda k: by_key.get(k, 0))
         self._plan_note(plan)
         if not self.dry_run:
             write_version = self._write(plan, read_version)

@@ -242,7 +242,7 @@ def _finish(members: list[ItemVenue], catalog: Catalog) -> Venue:
                            *(_without_year(s) if conference else s for s in m.short))]
     aliases = sorted({s for s in spellings if s and s not in (name, key)})
     issns = sorted({i for m in members for i in m.issns})
-    return Venue(key=key, name=name, kind=kind, listed=kind != "preprint", aliases=aliases,
+    return Venue(key=key, name=name, kind=kind, aliases=aliases,
                  issn=issns[0] if issns else None, url=None)
 
 
