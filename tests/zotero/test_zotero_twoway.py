@@ -6,7 +6,8 @@ import copy
 import json
 from pathlib import Path
 
-from conftest import GROUP, Syncer, edit_local, item_of, remove_local
+import pytest
+from conftest import GROUP, KEY, Syncer, edit_local, item_of, remove_local
 from zotero_fake_server import FakeZotero
 
 from ssl_bib.store import load, save
@@ -446,3 +447,71 @@ def test_categories_added_to_the_catalog_later_strip_nothing(
         assert back.categories == [c for c in entry.categories
                                    if c in ("MAE", "Contrastive")], entry.key
     assert syncer.run(fresh, "sync").lines() == []
+
+
+@pytest.mark.parametrize(("prefer", "took", "title"), [
+    ("local", "took the catalog's value", "Local Title"),
+    ("remote", "took Zotero's value", "Remote Title"),
+])
+def test_prefer_says_what_it_resolved_and_counts_it_apart(
+        server: FakeZotero, catalog: Path, prefer: str, took: str, title: str) -> None:
+    """`resolved: entry K: title: took the catalog's value (--prefer local)`,
+    no `conflict:` line, and the summary counts resolved conflicts apart from
+    open ones; exit 0."""
+    from click.testing import CliRunner
+
+    from ssl_bib.cli import cli
+
+    def sync(*args: str) -> tuple[int, str, str]:
+        result = CliRunner().invoke(
+            cli, ["--catalog", str(catalog), "zotero", *args, "--group", str(GROUP)],
+            env={"SSL_BIB_ZOTERO_URL": server.url, "ZOTERO_API_KEY": KEY})
+        return result.exit_code, result.stdout, result.stderr
+
+    assert sync("push")[0] == 0
+    entries = load(catalog).catalog.entries
+    a, b = entries[3], entries[4]
+    for entry in (a, b):
+        edit_local(catalog, entry.key, title="Local Title")
+        server.edit_item(GROUP, str(entry.zotero_key), {"title": "Remote Title"})
+    edit_local(catalog, b.key, pages="7-9")
+    server.edit_item(GROUP, str(b.zotero_key), {"pages": "7-10"})
+    code, out, err = sync("status", "--prefer", prefer)  # what it would do
+    assert code == 0 and "conflict:" not in out, out
+    would = took.replace("took", "would take")
+    assert f"resolved: entry {a.key}: title: {would} (--prefer {prefer})" in out
+    code, out, err = sync("sync", "--prefer", prefer)
+    assert code == 0, err
+    assert "conflict:" not in out
+    lines = [line for line in out.splitlines() if line.startswith("resolved:")]
+    assert len(lines) == 3
+    assert f"resolved: entry {a.key}: title: {took} (--prefer {prefer})" in lines
+    assert f"resolved: entry {b.key}: title: {took} (--prefer {prefer})" in lines
+    assert f"resolved: entry {b.key}: pages: {took} (--prefer {prefer})" in lines
+    assert "0 conflicting fields in 0 entries; 3 conflicts resolved by --prefer " \
+        f"{prefer}; 0 failed" in err
+    for entry in (a, b):
+        back = load(catalog).catalog.find(entry.key)
+        assert back is not None and back.title == title
+        assert server.libraries[GROUP].items[str(entry.zotero_key)]["title"] == title
+    # Resolved for good: the next sync has nothing to say.
+    code, out, err = sync("sync")
+    assert code == 0 and out == "" and "0 conflicting fields" in err
+
+
+def test_prefer_says_how_a_deletion_against_an_edit_ended(
+        server: FakeZotero, syncer: Syncer, catalog: Path) -> None:
+    _pushed(server, syncer, catalog)
+    entries = load(catalog).catalog.entries
+    edited_here, edited_there = entries[6], entries[7]
+    edit_local(catalog, edited_here.key, pages="5-9")
+    server.trash_item(GROUP, str(edited_here.zotero_key))
+    remove_local(catalog, edited_there.key)
+    server.edit_item(GROUP, str(edited_there.zotero_key), {"title": "Edited in Zotero"})
+    report = syncer.run(catalog, "sync", prefer="local")
+    assert report.conflicts == []
+    assert sorted(report.resolved) == sorted([
+        f"entry {edited_here.key}: edited in the catalog, deleted in Zotero: was sent to "
+        "Zotero again (--prefer local)",
+        f"entry {edited_there.key}: removed from the catalog, edited in Zotero: was moved "
+        "to Zotero's trash (--prefer local)"])

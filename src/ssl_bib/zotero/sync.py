@@ -253,7 +253,8 @@ class SyncEngine:
         new = []
         for zkey, data in candidates.items():
             known = self.state.items.get(zkey)
-            if zkey in local or (known is not None and known.data) or is_deleted(data) \
+            if zkey in local or (known is not None and known.data and not is_deleted(known.data)) \
+                    or is_deleted(data) \
                     or data.get("parentItem") or unpullable(data, {}):
                 continue
             new.append(data)

@@ -89,12 +89,18 @@ class FolderStore:
         return store, key
 
     def _load_objects(self) -> None:
-        for kind in _KINDS:
-            store = self.library.items if kind == "items" else self.library.collections
-            for path in sorted((self.folder / kind).glob("*.json")):
-                data = self._read_object(path, kind)
-                if data is not None:
-                    store[path.stem] = data
+        """Collections first, then items, parents before their children: each
+        is checked against what it refers to."""
+        for path in sorted((self.folder / "collections").glob("*.json")):
+            data = self._read_object(path, "collections")
+            if data is not None:
+                self.library.collections[path.stem] = data
+        paths = sorted((self.folder / "items").glob("*.json"))
+        children = [p for p in paths if _parent_of(p)]
+        for path in [p for p in paths if p not in children] + children:
+            data = self._read_object(path, "items")
+            if data is not None:
+                self.library.items[path.stem] = data
         self.library.version = max([self.library.version,
                                     *(int(o.get("version", 0)) for o in self._objects())])
         self.persisted = self.library.version
@@ -137,7 +143,10 @@ class FolderStore:
     # -- reading hand edits -------------------------------------------------------
 
     def take_hand_edits(self) -> None:
-        """Take in the files changed, added or removed by hand since last seen."""
+        """Take in the files changed, added or removed by hand since last seen
+        (after writing what changed in memory meanwhile, as a test's direct
+        edits do)."""
+        self.save_changes()
         lib = self.library
         for kind in _KINDS:
             store = lib.items if kind == "items" else lib.collections
@@ -157,7 +166,8 @@ class FolderStore:
                     continue
                 self._take(kind, path, data)
             for key in [k for k in store if k not in present]:
-                self._removed(kind, key)
+                if self.folder / kind / f"{key}.json" in self.seen:  # written, then removed
+                    self._removed(kind, key)
 
     def _take(self, kind: str, path: Path, data: dict[str, Any]) -> None:
         lib = self.library
@@ -221,6 +231,15 @@ class FolderStore:
         except HttpError as exc:
             return exc.message
         return ""
+
+
+def _parent_of(path: Path) -> str:
+    """The parentItem a file names (a cheap look, before it is checked)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return ""
+    return str(data.get("parentItem") or "") if isinstance(data, dict) else ""
 
 
 def _read_library(path: Path) -> Library:
