@@ -35,7 +35,7 @@ from ..model import Entry
 from ..store import LoadedCatalog, save
 from . import catalog_note
 from .catalog_note import CatalogRecord, NoteError, is_catalog_note
-from .client import BATCH, ZoteroClient, ZoteroError
+from .client import BATCH, PAGE, ZoteroClient, ZoteroError
 from .group_catalog import added_order, adopt, place
 from .intake import unpullable
 from .mapping import MapContext, build_item, explicit_venue
@@ -153,6 +153,14 @@ class SyncEngine:
             wanted = [k for k, v in versions.items()
                       if k not in state.items or state.items[k].version != v]
         lost_updates = self._verify_pushed()
+        if versions is not None and _pages(len(versions), PAGE) < _pages(len(wanted), BATCH):
+            # Most of the library changed (a first pull): read it 100 a page.
+            asked = set(wanted)
+            for data in client.items_since(
+                    since, lambda done, total: self.progress("reading from Zotero", done, total)):
+                if data["key"] in asked:
+                    self.planner.fetched[data["key"]] = data
+            wanted = [k for k in wanted if k not in self.planner.fetched]
         self._fetch(list(dict.fromkeys(wanted + lost_updates)))
         for key in lost_updates:
             kept = self.planner.fetched.get(key)
@@ -169,7 +177,15 @@ class SyncEngine:
         pushed = self.state.pushed
         if not pushed:
             return []
-        current = self.client.versions_of(sorted(pushed))
+        # One listing of what changed since just before those writes holds
+        # every item they kept; only the others are asked for by key (a push
+        # of 5,000 items is checked in one request, not a hundred).
+        since = max(0, min(pushed.values()) - 1)
+        listed, _version = self.client.item_versions(since)
+        current = {k: v for k, v in (listed or {}).items() if k in pushed}
+        unseen = sorted(k for k in pushed if k not in current)
+        if unseen:
+            current.update(self.client.versions_of(unseen))
         missing = [k for k in sorted(pushed)
                    if k not in current and k not in self.planner.purged]
         older = [k for k in sorted(pushed) if k in current and current[k] < pushed[k]]
@@ -514,6 +530,10 @@ class SyncEngine:
         if (plan.updates or plan.new_entries or plan.removals or self.planner.linked
                 or self._adopted):
             save(self.loaded)
+
+
+def _pages(count: int, size: int) -> int:
+    return -(-count // size)
 
 
 def _row(state: ItemState | None) -> tuple[int, dict[str, Any]] | None:
