@@ -62,8 +62,8 @@ def test_identifier_syntax(tmp_path: Path) -> None:
     text = HEAD + entry("a2021", "Alpha", 'doi = "https://doi.org/10.1/x"\narxiv = "21.1"\n'
                                           'url = "ftp//nope"\n')
     found = problems_of(tmp_path, text)
-    assert any("error: 'https://doi.org/10.1/x' is not a bare DOI" in p for p in found)
-    assert any("error: '21.1' is not an arXiv id" in p for p in found)
+    assert any("error: doi 'https://doi.org/10.1/x' is not a DOI" in p for p in found)
+    assert any("error: arxiv '21.1' is not an arXiv id" in p for p in found)
     assert any("error: 'ftp//nope' is not an http(s) URL" in p for p in found)
 
 

@@ -107,13 +107,22 @@ def test_missing_fields_are_omitted() -> None:
                     "  key = {Minimal}\n}\n")
 
 
-def test_unbalanced_identifier_is_refused() -> None:
+def test_a_brace_in_a_url_is_percent_encoded_not_written() -> None:
     catalog = Catalog(entries=[Entry(key="bad2020", title="T", year=2020,
                                      url="https://example.org/{oops")])
+    for text in (write_bibtex(catalog, catalog.entries),
+                 write_biblatex(catalog, catalog.entries)):
+        assert "  url = {https://example.org/%7Boops}" in text
+    assert catalog.entries[0].url == "https://example.org/{oops"  # the catalog keeps its own
+
+
+def test_an_unsafe_identifier_is_refused() -> None:
+    catalog = Catalog(entries=[Entry(key="bad2020", title="T", year=2020,
+                                     doi="10.1234/{oops")])
     with pytest.raises(ExportError) as info:
         write_bibtex(catalog, catalog.entries)
-    assert (info.value.key, info.value.field) == ("bad2020", "url")
-    assert "unbalanced" in str(info.value)
+    assert (info.value.key, info.value.field) == ("bad2020", "doi")
+    assert "is not a DOI" in str(info.value)
 
 
 def test_keys_clashing_case_insensitively_are_refused() -> None:

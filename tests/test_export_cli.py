@@ -96,13 +96,14 @@ def test_unbalanced_value_is_refused_and_nothing_written(tmp_path: Path) -> None
     path = tmp_path / "entries.toml"
     path.write_text('schema = 1\n\n[[entries]]\nkey = "Good2020"\ntitle = "Good"\nyear = 2020\n\n'
                     '[[entries]]\nkey = "Bad2021"\ntitle = "Bad"\nyear = 2021\n'
-                    'url = "https://example.org/{x"\n', encoding="utf-8")
+                    'doi = "10.1234/{x"\n', encoding="utf-8")
     target = tmp_path / "refs.bib"
     target.write_text("old\n", encoding="utf-8")
     code, out, err = run(path, "-f", "bibtex", "-o", str(target))
     assert code == 2 and out == ""
-    assert err.strip() == ("ssl-bib: entries.toml:12: entry Bad2021: cannot export field url: "
-                           "unbalanced braces in 'https://example.org/{x'; nothing written")
+    assert err.strip() == ("ssl-bib: entries.toml:12: entry Bad2021: cannot export field doi: "
+                           "'10.1234/{x' is not a DOI (10.NNNN/... with no whitespace, "
+                           "backslash, braces or ^^); nothing written")
     assert target.read_text(encoding="utf-8") == "old\n"
     code, _, _ = run(path, "--all", str(tmp_path / "out"))
     assert code == 2 and not (tmp_path / "out").exists()
@@ -172,4 +173,5 @@ def test_broken_identifier_is_a_located_error(tmp_path: Path) -> None:
     code, out, err = run(path, "-f", "csljson")
     assert (code, out) == (2, "")
     assert err.strip() == ("ssl-bib: entries.toml:7: entry Bad2021: cannot export field doi: "
-                           "'see the paper' is not a DOI (10.NNNN/...); nothing written")
+                           "'see the paper' is not a DOI (10.NNNN/... with no whitespace, "
+                           "backslash, braces or ^^); nothing written")

@@ -242,9 +242,10 @@ def test_values_the_catalog_cannot_hold_are_reported_and_left_out() -> None:
     added = outcome.added[0]
     assert (added.url, added.arxiv, added.code) == (None, None,
                                                     [CodeLink("tf", "https://github.com/x/z")])
-    assert [p.message.split(":")[1].strip() for p in outcome.problems] == [
-        "link 'www.example.org/paper' is not valid", "code link 'github.com/x/y' is not valid",
-        "arXiv id 'not-an-id' is not valid"]
+    assert [p.message.split(": ")[1].strip() for p in outcome.problems] == [
+        "link 'www.example.org/paper' is not an http(s) URL",
+        "code link 'github.com/x/y' is not an http(s) URL",
+        "arxiv 'not-an-id' is not an arXiv id (2203.05573, math.GT/0309136)"]
 
 
 def test_readme_rows_merge_into_existing_entries() -> None:

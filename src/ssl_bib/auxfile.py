@@ -29,6 +29,10 @@ _CITATION_RE = re.compile(r"\\citation\{([^{}]*)\}")
 _ABX_CITE_RE = re.compile(r"\\abx@aux@cite(?:\{[^{}]*\})?\{([^{}]*)\}")
 _NOCITE_ALL_RE = re.compile(r"\\abx@aux@nociteall\b")
 _INPUT_RE = re.compile(r"\\@input\{([^{}]+)\}")
+# A citekey element's text. Inside one tag (`<`...`>`), so each search ends at
+# the next bracket: from every "citekey" of a long line, `[^>]*` rescanned
+# the rest of the line (35 KB: 0.2 s, 350 KB: 20 s).
+_CITEKEY_RE = re.compile(r"<[^<>]*?citekey[^<>]*+>([^<]*+)<")
 # Nested \@input chains deeper than this are a loop the file names differently.
 _MAX_DEPTH = 32
 
@@ -120,7 +124,7 @@ def _read_bcf(path: Path, out: Citations) -> None:
     lines: dict[str, int] = {}
     for number, line_text in enumerate(text.splitlines(), 1):
         if "citekey" in line_text:
-            for match in re.finditer(r"citekey[^>]*>([^<]*)<", line_text):
+            for match in _CITEKEY_RE.finditer(line_text):
                 lines.setdefault(match.group(1).strip(), number)
     for element in tree.iter():
         if element.tag.rsplit("}", 1)[-1] == "citekey" and element.text:

@@ -29,7 +29,7 @@ from typing import Any, Literal
 from .crossref.client import CircuitOpen, CrossrefClient, CrossrefError
 from .crossref.fields import PUBLISHED_TYPES, Work, parse_work
 from .crossref.match import ID_TITLE_MIN, Decision, Scored, Wanted, decide, score
-from .identifiers import doi_key, ids_from_url, pii_key
+from .identifiers import doi_key, ids_from_url, invalid_identifiers, pii_key
 from .merge import fill
 from .model import Catalog, Entry
 from .store import EntryUnwritable, LoadedCatalog, revert, save
@@ -199,6 +199,12 @@ def apply(entry: Entry, resolution: Resolution, source: str, fields: tuple[str, 
         return report
     incoming: dict[str, Any] = work.fields()
     _drop_corrected(entry, incoming, report.notes)
+    for name, value, what in list(invalid_identifiers(incoming)):
+        # Crossref's deposits are the publishers' text: a DOI with a space or
+        # TeX in it would reach every export. Never written, only reported.
+        del incoming[name]
+        report.notes.append(f"{name}: Crossref has {_short(value)}, which is not {what}; "
+                            "not filled")
     allowed = set(fields)
     if resolution.status == "upgrade" and work.entry_type and entry.entry_type is None:
         incoming["entry_type"] = work.entry_type

@@ -1,34 +1,125 @@
-"""Identifiers: DOI, arXiv, PII, IEEE, PMLR, OpenReview. Parse, validate, and
-find them in the links papers are listed with.
+"""Identifiers: DOI, arXiv, PII, IEEE, PMLR, OpenReview, ISSN, ISBN. Parse,
+validate, and find them in the links papers are listed with.
 
 DOIs are stored bare ("10.1007/..."), compared case-insensitively.
+
+Every identifier is validated strictly, here and only here, wherever it enters
+(import, Crossref, Zotero) or leaves (check, export): exporters write DOIs,
+arXiv ids and their classes as they are (BibTeX styles print them through
+`\\url`, `\\doi` or as plain text), so a value that could carry TeX
+(`10.1234/\\input{...}`) must never get that far.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-# Crossref's recommended pattern for modern DOIs, anchored.
-DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
+# "10." + a registrant code (digits, subdivisions allowed: 10.1000.10) + "/" +
+# a suffix. The DOI Handbook allows any printable character in the suffix; we
+# refuse whitespace and the characters TeX acts on wherever a style prints the
+# DOI as text: backslash and braces. "^^" is refused too: TeX reads "^^5c" as a
+# backslash. What is left (`%`, `#`, `_`, `&`, `~`, `<`, `>`...) occurs in
+# real DOIs and is inert inside `\url`/`\doi`, where the styles put a DOI.
+DOI_RE = re.compile(r"10\.\d{4,9}(?:\.\d+)*+/[^\s\\{}]++")
 # New-style (2007+) arXiv ids with optional version, and old-style "math.GT/0309136".
 ARXIV_NEW_RE = re.compile(r"^\d{4}\.\d{4,5}(v\d+)?$")
 ARXIV_OLD_RE = re.compile(r"^[a-z\-]+(\.[A-Z]{2})?/\d{7}(v\d+)?$")
+# An arXiv subject class: cs.CV, eess.IV, q-bio.QM, physics.med-ph, astro-ph.
+ARXIV_CLASS_RE = re.compile(r"[a-z]++(?:-[a-z]++)*+(?:\.[A-Za-z]++(?:-[a-z]++)*+)?+")
 PII_RE = re.compile(r"^[SB]\d{4}-?\d{3}[\dX]\(?\d{2}\)?\d{5}-?[\dX]$|^[SB]\d{15}[\dX]$")
-URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+IEEE_RE = re.compile(r"\d{1,12}")
+PMLR_RE = re.compile(r"v\d{1,4}/[A-Za-z0-9_.-]{1,100}")
+OPENREVIEW_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
+ISSN_RE = re.compile(r"\d{4}-?\d{3}[\dXx]")
+_ISBN_RE = re.compile(r"\d{9}[\dXx]|\d{13}")
+URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*+$", re.IGNORECASE)
 
 
 def is_doi(text: str) -> bool:
-    return bool(DOI_RE.match(text))
+    return bool(DOI_RE.fullmatch(text)) and text.isprintable() and "^^" not in text
 
 
 def is_arxiv(text: str) -> bool:
     return bool(ARXIV_NEW_RE.match(text) or ARXIV_OLD_RE.match(text))
 
 
+def is_arxiv_class(text: str) -> bool:
+    return bool(ARXIV_CLASS_RE.fullmatch(text))
+
+
+def is_pii(text: str) -> bool:
+    return bool(PII_RE.match(text))
+
+
+def is_issn(text: str) -> bool:
+    return bool(ISSN_RE.fullmatch(text))
+
+
+def is_isbn(text: str) -> bool:
+    """ISBN-10 or ISBN-13, hyphens and spaces between the digits allowed."""
+    return bool(_ISBN_RE.fullmatch(text.replace("-", "").replace(" ", ""))) and \
+        text[:1].isdigit()
+
+
 def is_url(text: str) -> bool:
     return bool(URL_RE.match(text))
+
+
+# Every identifier field of an entry: its test, and what it should be.
+IDENTIFIER_FIELDS: dict[str, tuple[Callable[[str], bool], str]] = {
+    "doi": (is_doi, "a DOI (10.NNNN/... with no whitespace, backslash, braces or ^^)"),
+    "arxiv": (is_arxiv, "an arXiv id (2203.05573, math.GT/0309136)"),
+    "arxiv_class": (is_arxiv_class, "an arXiv subject class (cs.CV)"),
+    "pii": (is_pii, "a ScienceDirect PII (S0031320321000133)"),
+    "ieee": (lambda v: bool(IEEE_RE.fullmatch(v)), "an IEEE Xplore document number"),
+    "pmlr": (lambda v: bool(PMLR_RE.fullmatch(v)), "a PMLR paper id (v158/truong21a)"),
+    "openreview": (lambda v: bool(OPENREVIEW_RE.fullmatch(v)), "an OpenReview forum id"),
+    "issn": (is_issn, "an ISSN (1361-8415)"),
+    "isbn": (is_isbn, "an ISBN (978-3-030-32247-2)"),
+}
+
+
+def invalid_identifiers(values: Any) -> Iterable[tuple[str, str, str]]:
+    """(field, value, what it should be) for each identifier that fails its
+    test; `values` is an Entry or a field name -> value mapping."""
+    for name, (test, what) in IDENTIFIER_FIELDS.items():
+        value = values.get(name) if isinstance(values, dict) else getattr(values, name, None)
+        if value is not None and value != "" and not (isinstance(value, str) and test(value)):
+            yield name, str(value), what
+
+
+# What RFC 3986 allows in a URL as it is: unreserved and reserved characters.
+# `%` (a percent-encoding) and `#` (the fragment) are handled apart.
+_URL_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+                       "-._~:/?[]@!$&'()*+,;=")
+_HEX = frozenset("0123456789abcdefABCDEF")
+
+
+def encode_url(url: str, *, ascii_only: bool = True) -> str:
+    r"""The URL with every character RFC 3986 does not allow as it is
+    percent-encoded: spaces, backslash, braces, `^ | < > "` and the backtick,
+    a `%` that starts no percent-encoding, every `#` after the first, and (with
+    `ascii_only`) non-ASCII characters, as UTF-8. It names the same resource,
+    and nothing in it is live in TeX where `\url` reads it: no backslash, no
+    braces, no `^^`. Exporters call this; the catalog keeps the URL as written."""
+    out: list[str] = []
+    seen_fragment = False
+    for i, ch in enumerate(url):
+        escape = ch == "%" and url[i + 1:i + 2] in _HEX and url[i + 2:i + 3] in _HEX
+        if ch in _URL_CHARS or escape:
+            out.append(ch)
+        elif ch == "#" and not seen_fragment:
+            seen_fragment = True
+            out.append(ch)
+        elif not ascii_only and not ch.isascii() and ch.isprintable():
+            out.append(ch)
+        else:
+            out.append("".join(f"%{b:02X}" for b in ch.encode("utf-8", "surrogatepass")))
+    return "".join(out)
 
 
 def normalize_doi(text: str) -> str | None:

@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from .codecs.read_result import ReadResult, Record
+from .codecs.awesome_md import split_name_abbr
+from .codecs.read_result import OnProgress, ReadResult, Record
 from .dedup import Index, find_probable, find_same
 from .gcpause import paused_gc
-from .identifiers import doi_key, ids_from_url, is_arxiv, is_doi, is_url
+from .identifiers import doi_key, ids_from_url, invalid_identifiers, is_url
 from .keys import KeyPool
 from .list_entries import split_categories
 from .merge import MERGEABLE, Conflict, fill
@@ -55,8 +57,11 @@ def detect_format(path: Path, text: str) -> Format:
     elif body.startswith("TY  - "):
         strong = "ris"
     weak: dict[Format, bool] = {
-        "markdown": bool(re.search(r"^\s*(#{1,6}\s|\|.*\|)", text[:20000], re.MULTILINE)),
-        "bibtex": bool(re.search(r"^\s*@[A-Za-z]+\s*[{(]", text[:5000], re.MULTILINE)),
+        # `[ \t]`, not `\s`: at the start of each of 20,000 blank lines, `\s*`
+        # would scan every blank line after it (16 s).
+        "markdown": bool(re.search(r"^[ \t]*+(?:#{1,6}\s|\|.*\|)", text[:20000],
+                                   re.MULTILINE)),
+        "bibtex": bool(re.search(r"^[ \t]*+@[A-Za-z]++\s*+[{(]", text[:5000], re.MULTILINE)),
         "ris": bool(re.search(r"^TY  - ", text[:5000], re.MULTILINE)),
     }
 
@@ -91,20 +96,23 @@ def read_text(path: Path) -> str:
         raise InputError(str(path), line, "not UTF-8 text") from None
 
 
-def parse(text: str, file: str, fmt: Format) -> ReadResult:
-    """Text in a format -> records and problems."""
+def parse(text: str, file: str, fmt: Format,
+          progress: OnProgress | None = None) -> ReadResult:
+    """Text in a format -> records and problems. `progress`, if given, is
+    called with the number of characters read so far (READMEs, read in a
+    moment, report nothing)."""
     if fmt in ("bibtex", "biblatex"):
         from .codecs import bibtex_read
 
-        return bibtex_read.read(text, file)
+        return bibtex_read.read(text, file, progress)
     if fmt == "ris":
         from .codecs import ris_read
 
-        return ris_read.read(text, file)
+        return ris_read.read(text, file, progress)
     if fmt == "csljson":
         from .codecs import csljson_read
 
-        return csljson_read.read(text, file)
+        return csljson_read.read(text, file, progress)
     return read_markdown(text, file)
 
 
@@ -161,8 +169,10 @@ class Outcome:
 
 
 # An edition's year after a venue's name or abbreviation: "MICCAI 2020",
-# "AAAI-20", "ECML PKDD 2021", "ICCV'21".
-_YEAR_SUFFIX_RE = re.compile(r"\s*(?:[-'’]\s*\d{2}|[-'’]?\s*(?:19|20)\d{2})$")
+# "AAAI-20", "ECML PKDD 2021", "ICCV'21". It starts only where a run of spaces
+# starts, and takes the run whole: tried at every space of a long run, `\s*`
+# rescanned the rest of the run from each (20 KB of spaces: over 10 minutes).
+_YEAR_SUFFIX_RE = re.compile(r"(?<!\s)\s*+(?:[-'’]\s*+\d{2}|[-'’]?\s*+(?:19|20)\d{2})$")
 
 
 class VenueMap:
@@ -183,10 +193,10 @@ class VenueMap:
             if kind == "preprint" or (arxiv and kind is None):
                 return self.names.get("arxiv")
             return None
-        m = re.match(r"^(.*?)\s*\(([^()]+)\)\s*$", name)
+        parts = split_name_abbr(name)
         # "Machine Learning for Healthcare Conference (MLHC 2020)": the full
         # name, then the abbreviation, each also without the edition's year.
-        candidates = [name, m.group(2), m.group(1)] if m else [name]
+        candidates = [name, parts[1], parts[0]] if parts else [name]
         for candidate in candidates:
             for text in (candidate, _YEAR_SUFFIX_RE.sub("", candidate)):
                 key = self.names.get(normalize_title(text)) if text else None
@@ -197,8 +207,8 @@ class VenueMap:
     def add(self, name: str, kind: EntryType | None, listed: bool) -> str:
         from .codecs.awesome_md import guess_venue_kind
 
-        m = re.match(r"^(?P<name>.*?)\s*\((?P<abbr>[^()]+)\)\s*$", name)
-        key, full = (m.group("abbr"), m.group("name")) if m else (name, name)
+        parts = split_name_abbr(name)
+        full, key = parts if parts else (name, name)
         venue_kind: VenueKind = {"article": "journal", "inproceedings": "conference",
                                  "preprint": "preprint"}.get(kind or "", "") or \
             guess_venue_kind(key, full)  # type: ignore[assignment]
@@ -222,11 +232,13 @@ class Importer:
         self.keys = KeyPool(catalog.taken_keys(), catalog.settings.key_format)
         self.outcome = Outcome()
 
-    def run(self, result: ReadResult, file: str) -> None:
+    def run(self, result: ReadResult, file: str, progress: OnProgress | None = None) -> None:
+        """Import the records of one file; `progress` is called with the
+        number of records done."""
         with paused_gc():
-            self._run(result, file)
+            self._run(result, file, progress)
 
-    def _run(self, result: ReadResult, file: str) -> None:
+    def _run(self, result: ReadResult, file: str, progress: OnProgress | None) -> None:
         self.outcome.problems.extend(result.problems)
         if self.bootstrap:
             for venue in result.venues.values():
@@ -236,8 +248,10 @@ class Importer:
             for category in result.categories:
                 if category not in self.catalog.categories:
                     self.catalog.categories.append(category)
-        for record in result.records:
+        for done, record in enumerate(result.records, start=1):
             self._one(record, result, file)
+            if progress is not None:
+                progress(done)
 
     # -- one record ---------------------------------------------------------
 
@@ -284,10 +298,10 @@ class Importer:
         id that is none) are reported and left out, not written."""
         entry = record.entry
 
-        def drop(what: str, value: str) -> None:
+        def drop(what: str, value: str, should_be: str = "an http(s) URL") -> None:
             self.outcome.problems.append(Problem(
                 file, record.line, "warning",
-                f"{entry.title[:60]!r}: {what} {value!r} is not valid: left out"))
+                f"{entry.title[:60]!r}: {what} {value!r} is not {should_be}: left out"))
 
         if entry.url and not is_url(entry.url):
             drop("link", entry.url)
@@ -295,12 +309,9 @@ class Importer:
         for link in [c for c in entry.code if not is_url(c.url)]:
             drop("code link", link.url)
             entry.code.remove(link)
-        if entry.arxiv and not is_arxiv(entry.arxiv):
-            drop("arXiv id", entry.arxiv)
-            entry.arxiv = None
-        if entry.doi and not is_doi(entry.doi):
-            drop("DOI", entry.doi)
-            entry.doi = None
+        for name, value, should_be in list(invalid_identifiers(entry)):
+            drop(name, value, should_be)
+            setattr(entry, name, None)
 
     def _match(self, record: Record, norm: str, file: str) -> Entry | None | Literal[False]:
         """The entry this record is, None for a new paper, False when unsure."""
@@ -460,11 +471,19 @@ def _drop_corrected(target: Entry, incoming: dict[str, Any]) -> None:
             incoming.pop(name)
 
 
+# (label, total, in percent) -> the callback a stage reports progress to.
+StageStart = Callable[[str, int, bool], OnProgress]
+
+
 def import_texts(catalog: Catalog, inputs: list[tuple[str, str, Format]],
                  on_duplicate: OnDuplicate = "merge", keep_keys: bool = False,
-                 bootstrap: bool = False) -> Outcome:
-    """Import (file name, text, format) inputs into `catalog`, in place."""
+                 bootstrap: bool = False, stages: StageStart | None = None) -> Outcome:
+    """Import (file name, text, format) inputs into `catalog`, in place.
+    `stages` (progress.Stages.start) shows each file's reading and importing."""
     importer = Importer(catalog, on_duplicate, keep_keys, bootstrap)
     for file, text, fmt in inputs:
-        importer.run(parse(text, file, fmt), file)
+        reading = stages(f"reading {file}", len(text), True) if stages else None
+        result = parse(text, file, fmt, reading)
+        importing = stages(f"importing {file}", len(result.records), False) if stages else None
+        importer.run(result, file, importing)
     return importer.outcome

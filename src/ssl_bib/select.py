@@ -32,8 +32,10 @@ class YearRange:
     first: int | None
     last: int | None
 
-    # "..", or a hyphen or en dash as people write ranges by hand.
-    _SYNTAX = re.compile(r"^\s*(\d{1,4})?\s*(\.\.|-|–)?\s*(\d{1,4})?\s*$")
+    # "..", or a hyphen or en dash as people write ranges by hand. Possessive:
+    # four `\s*` side by side, the groups between them empty, split a run of
+    # spaces every way (400 spaces: 27 s).
+    _SYNTAX = re.compile(r"^\s*+(\d{1,4})?+\s*+(\.\.|-|–)?+\s*+(\d{1,4})?+\s*+$")
 
     @classmethod
     def parse(cls, text: str) -> YearRange:

@@ -190,6 +190,9 @@ def _parse_text(text: str, path: Path) -> LoadedCatalog:
         message = _TOML_ERROR_LINE_RE.sub("", str(exc)).strip()
         raise InputError(name, int(m.group(1)) if m else 0,
                          f"not valid TOML: {message}") from None
+    except RecursionError:  # tomllib recurses per nested array or inline table
+        raise InputError(name, _deep_line(text), "not valid TOML: arrays or tables nested "
+                         "too deeply to read") from None
     spans, venue_lines, layout = _entry_spans(text)
     problems: list[Problem] = []
     report = _Reporter(name, problems)
@@ -242,6 +245,18 @@ def _parse_text(text: str, path: Path) -> LoadedCatalog:
                          venue_lines=venue_lines, problems=problems,
                          raw_entries=kept_raw, pristine_head=_head_state(catalog),
                          loaded_entries=list(entries))
+
+
+def _deep_line(text: str) -> int:
+    """The line where brackets first nest 100 deep (strings not told apart:
+    this only points at an error tomllib already found)."""
+    depth = 0
+    for number, line in enumerate(text.split("\n"), start=1):
+        for ch in line:
+            depth += 1 if ch in "[{" else -1 if ch in "]}" else 0
+            if depth > 100:
+                return number
+    return 0
 
 
 def _top_line(text: str, layout: Layout, what: str) -> int:

@@ -14,7 +14,15 @@ from collections import defaultdict
 from collections.abc import Callable
 
 from .gcpause import paused_gc
-from .identifiers import doi_key, ids_from_url, is_arxiv, is_doi, is_url, strip_arxiv_version
+from .identifiers import (
+    IDENTIFIER_FIELDS,
+    doi_key,
+    ids_from_url,
+    invalid_identifiers,
+    is_issn,
+    is_url,
+    strip_arxiv_version,
+)
 from .keys import KeyFormatError, validate_format
 from .model import Entry, plausible_year
 from .problems import Problem, Severity
@@ -76,6 +84,9 @@ def _check(loaded: LoadedCatalog) -> list[Problem]:
             out.venue("warning", venue.key, "the venue list gives it an empty link")
         elif venue.url and not is_url(venue.url):
             out.venue("error", venue.key, f"link {venue.url!r} is not an http(s) URL")
+        if venue.issn is not None and not is_issn(venue.issn):
+            out.venue("error", venue.key, f"issn {venue.issn!r} is not "
+                      f"{IDENTIFIER_FIELDS['issn'][1]}")
         if not venue.listed:
             out.venue("warning", venue.key,
                       "used by the tables but missing from the list's venue list")
@@ -124,10 +135,8 @@ def _check_entry(out: _Collector, entry: Entry, categories: set[str], venues: se
     if entry.zotero_key is not None and not _ZOTERO_KEY_RE.match(entry.zotero_key):
         out.entry("error", entry, "zotero_key",
                   f"{entry.zotero_key!r} is not a Zotero item key (8 of 23456789A-Z, no O)")
-    if entry.doi is not None and not is_doi(entry.doi):
-        out.entry("error", entry, "doi", f"{entry.doi!r} is not a bare DOI (10.NNNN/...)")
-    if entry.arxiv is not None and not is_arxiv(entry.arxiv):
-        out.entry("error", entry, "arxiv", f"{entry.arxiv!r} is not an arXiv id")
+    for name, value, what in invalid_identifiers(entry):
+        out.entry("error", entry, name, f"{name} {value!r} is not {what}")
     urls = [("url", entry.url)] + [("code", link.url) for link in entry.code]
     for field_name, url in urls:
         if url is None:

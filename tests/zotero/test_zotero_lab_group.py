@@ -154,8 +154,8 @@ def test_types_years_authors_and_identifiers(
 def test_left_out_values_are_said(lab: tuple[Path, dict[str, str], Result]) -> None:
     _catalog, keys, pulled = lab
     said = [line for line in pulled.stdout.splitlines() if keys["bad-values"] in line]
-    assert any("DOI 'n/a' is not a DOI" in line for line in said), said
-    assert any("'www.example.org/review' is not an http(s) URL" in line for line in said)
+    assert any("doi 'n/a' is not a DOI" in line for line in said), said
+    assert any("url 'www.example.org/review' is not an http(s) URL" in line for line in said)
 
 
 def test_categories_from_manual_tags_sections_from_year_collections(

@@ -10,6 +10,7 @@ import re
 
 from ..arxiv.feed import ArxivRecord
 from ..crossref.fields import Work
+from ..identifiers import is_doi
 from ..model import Entry, Person
 from ..paper_ids import PaperId
 
@@ -40,9 +41,11 @@ def _stamp(entry: Entry, label: str) -> Entry:
 def from_work(work: Work, paper: PaperId, today: dt.date | None = None) -> Entry:
     """A draft from a Crossref work; the DOI is the record's own."""
     doi = work.doi or paper.value
+    # Never a link made of a DOI the catalog refuses (run.py leaves that DOI out).
+    good = doi if is_doi(doi) else paper.value if paper.kind == "doi" else None
+    link = paper.link or (f"https://doi.org/{good}" if good else None)
     entry = Entry(key="", title=work.full_title, year=work.year or 0, month=work.month,
-                  authors=list(work.authors), doi=doi,
-                  url=paper.link or f"https://doi.org/{doi}", volume=work.volume,
+                  authors=list(work.authors), doi=doi, url=link, volume=work.volume,
                   issue=work.issue, pages=work.pages, article_number=work.article_number,
                   publisher=work.publisher, container_title=work.container_title,
                   series=work.series, issn=work.issn, isbn=work.isbn,

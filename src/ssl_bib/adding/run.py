@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from ..dedup import Index, find_probable, find_same
-from ..identifiers import doi_key, ids_from_url
+from ..identifiers import doi_key, ids_from_url, invalid_identifiers
 from ..keys import KeyPool
 from ..merge import same
 from ..model import Catalog, CodeLink, Entry, Venue
@@ -104,6 +104,16 @@ class Adder:
         found = self.sources.resolve(paper)
         notes.extend(found.notes)
         entry = found.entry
+        for name, value, what in list(invalid_identifiers(entry)):
+            # A service's text that fails the catalog's test (a DOI with TeX
+            # in it) is never written: exporters write identifiers as they are.
+            # The DOI asked for (read strictly) stands in for a refused one.
+            kept = paper.value if name == "doi" and paper.kind == "doi" else None
+            setattr(entry, name, kept)
+            if kept is None:
+                entry.provenance.pop(name, None)
+            notes.append(f"{name}: {found.source} has {value[:80]!r}, which is not {what}; "
+                         + (f"kept {kept}, the DOI asked for" if kept else "left out"))
         self._apply_request(entry)
         self._refuse_duplicates(found, notes)
         venue, new = self._venue(found)

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..crossref.fields import clean_text, is_series
+from ..identifiers import is_issn
 from ..model import Catalog, Venue, VenueKind
 from ..textnorm import normalize_title
 
@@ -32,12 +33,16 @@ _NOT_ACRONYMS = frozenset({"IEEE", "ACM", "CVF", "SPIE", "IAPR", "IFIP", "SIAM",
 _YEAR_RE = re.compile(r"(?<![\d.])(?:19|20)\d{2}(?![\d.])")
 # An edition's number: "17th", and the words ("Fourth", "Twenty-Second").
 _ORDINAL_RE = re.compile(
-    r"\b(?:\d+(?:st|nd|rd|th)|(?:(?:twenty|thirty|forty|fifty)[- ]?)?(?:first|second|third|"
+    r"\b(?:\d++(?:st|nd|rd|th)|(?:(?:twenty|thirty|forty|fifty)[- ]?)?(?:first|second|third|"
     r"fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|"
     r"fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth)|twentieth|"
     r"thirtieth|fortieth|fiftieth)\b", re.IGNORECASE)
-_TRAILING_ABBR_RE = re.compile(r"\s*\(([^()]{2,30})\)\s*$")
-_DASH_TAIL_RE = re.compile(r"\s+[–—-]\s+[A-Z][A-Za-z]+(?:\s+(?:19|20)\d{2})?\b.*$")
+# Each starts only where a run of spaces starts (`(?<!\s)`) and takes the run
+# whole: tried at every space of a long run, `\s*` rescanned the run from each
+# (50 KB of spaces in a container title: 20 s).
+_TRAILING_ABBR_RE = re.compile(r"(?<!\s)\s*+\(([^()]{2,30})\)\s*+$")
+_DASH_TAIL_RE = re.compile(
+    r"(?<!\s)\s++[–—-]\s++[A-Z][A-Za-z]++(?:\s++(?:19|20)\d{2})?\b.*$")
 _TOKEN_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-]*")
 NAME_SIMILARITY = 0.92
 
@@ -99,6 +104,7 @@ def clues_of(record: dict[str, Any], work_type: str) -> VenueClues:
         for item in record.get("issn-type") or []:
             if isinstance(item, dict) and item.get("value"):
                 issns.append(str(item["value"]).upper())
+        issns = [i for i in issns if is_issn(i)]  # a venue's ISSN is an identifier too
     short = [clean_text(s) for s in _strings(record.get("short-container-title"))]
     return VenueClues(kind=kind, names=names, short_names=[s for s in short if s],
                       acronyms=[a for a in dict.fromkeys(acronyms) if a],

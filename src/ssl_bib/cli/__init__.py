@@ -13,6 +13,7 @@ import click
 from .. import __version__
 from ..problems import InputError
 from .common import CatalogContext
+from .output import StdoutFailed, flush_stdout, guard_stdout, silence_stdout
 
 # command name -> module under ssl_bib.cli that defines `command`
 COMMANDS: dict[str, str] = {
@@ -66,9 +67,20 @@ def cli(ctx: click.Context, catalog_path: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> Any:
-    """Entry point: every error a user can cause ends as one line and exit 2."""
+    """Entry point: every error a user can cause ends as one line and exit 2;
+    standard output that cannot be written (a full device: one line, exit 1;
+    a closed pipe: quietly, exit 1, as Python's documentation advises)."""
+    guard_stdout()
     try:
-        return cli.main(args=argv, prog_name="ssl-bib", standalone_mode=True)
+        try:
+            return cli.main(args=argv, prog_name="ssl-bib", standalone_mode=True)
+        finally:
+            flush_stdout()  # buffered output fails only now
     except InputError as exc:
         click.echo(f"ssl-bib: {exc.format()}", err=True)
         sys.exit(2)
+    except StdoutFailed as exc:
+        silence_stdout()
+        if not exc.closed_pipe:
+            click.echo(f"ssl-bib: {exc.message()}", err=True)
+        sys.exit(1)

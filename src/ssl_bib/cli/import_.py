@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from ..problems import InputError
+from ..progress import Stages
 
 if TYPE_CHECKING:
     from ..importer import Format
@@ -71,9 +72,15 @@ def _import(loaded: LoadedCatalog, inputs: list[tuple[str, str, Format]], dry_ru
     from .. import importer, store, validate
 
     bootstrap = loaded.disk is None
-    outcome = importer.import_texts(
-        loaded.catalog, inputs, on_duplicate=on_duplicate,  # type: ignore[arg-type]
-        keep_keys=keep_keys, bootstrap=bootstrap)
+    # A live line per stage on a terminal (a 50 MB file takes a minute), none when piped.
+    with Stages() as stages:
+        outcome = importer.import_texts(
+            loaded.catalog, inputs, on_duplicate=on_duplicate,  # type: ignore[arg-type]
+            keep_keys=keep_keys, bootstrap=bootstrap, stages=stages.start)
+        touched = {e.key for e in outcome.added} | {e.key for e, _ in outcome.merged}
+        stages.start(f"checking {loaded.name}", 1)
+        invalid = [p for p in validate.check(loaded)
+                   if p.severity == "error" and p.key in touched]
     for problem in outcome.problems:
         click.echo(problem.format(), err=True)
     for conflict in outcome.conflicts:
@@ -85,8 +92,6 @@ def _import(loaded: LoadedCatalog, inputs: list[tuple[str, str, Format]], dry_ru
             click.echo(f"added {entry.key}: {entry.title}")
         for entry, fields in outcome.merged:
             click.echo(f"merged {entry.key}: {', '.join(fields)}")
-    touched = {e.key for e in outcome.added} | {e.key for e, _ in outcome.merged}
-    invalid = [p for p in validate.check(loaded) if p.severity == "error" and p.key in touched]
     if invalid:
         # A safety net: the importer should never produce these.
         for problem in invalid:
@@ -99,10 +104,12 @@ def _import(loaded: LoadedCatalog, inputs: list[tuple[str, str, Format]], dry_ru
     try:
         while True:
             try:
-                if dry_run or (errors and not keep_going):
-                    text = store.diff(loaded)      # renders everything: finds every bad one
-                else:
-                    wrote = store.save(loaded)
+                with Stages() as stages:
+                    stages.start(f"writing {loaded.name}", 1)
+                    if dry_run or (errors and not keep_going):
+                        text = store.diff(loaded)      # renders everything: finds every bad one
+                    else:
+                        wrote = store.save(loaded)
                 break
             except store.EntryUnwritable as exc:
                 # One record the catalog cannot hold: dropped, the others kept.

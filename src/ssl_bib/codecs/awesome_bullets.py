@@ -14,17 +14,22 @@ import re
 
 from ..model import CodeLink
 from .awesome_md import ParsedList, Row, clean_url
+from .read_result import split_lines
 
 _YEAR_HEADING_RE = re.compile(r"^#{2,4}\s*(\d{4})\b")
 _HEADING_RE = re.compile(r"^#{1,6}\s")
 _FENCE_RE = re.compile(r"^\s*(```|~~~)")
+# Linear patterns, as in awesome_md: possessive quantifiers, and no search
+# that can rescan the rest of the line from each of many starting points.
 _ITEM_RE = re.compile(
-    r"^\s*[-*+]\s+(?:\[[ xX]\]\s*)?(?::[a-z_]+:\s*)*"
-    r"\[(?P<title>(?:[^\[\]]|\[[^\]]*\])+)\]\((?P<url>[^)\s]*)\)(?P<rest>.*)$")
-_CODE_RE = re.compile(r"\[\[(?P<label>[^\]]*)\]\((?P<url>[^)\s]*)\)\]")
-_CATEGORY_RE = re.compile(r"^\s*[*_](?P<name>[^*_]+)[*_]\s*$")
-_ACCEPTED_RE = re.compile(r"^\((?:accepted|to appear)[^)]*\)\s*", re.IGNORECASE)
-_TRAILING_YEAR_RE = re.compile(r"\s+(?:19|20)\d{2}$")
+    r"\s*+[-*+]\s++(?:\[[ xX]\]\s*+)?+(?::[a-z_]++:\s*+)*+"
+    r"\[(?P<title>(?:[^\[\]]++|\[[^\[\]]*+\])++)\]\((?P<url>[^)\s]*+)\)(?P<rest>.*)$")
+_CODE_RE = re.compile(r"\[\[(?P<label>[^\[\]]*+)\]\((?P<url>[^)\s]*+)\)\]")
+_CATEGORY_RE = re.compile(r"\s*+[*_](?P<name>[^*_]++)[*_]\s*+$")
+_ACCEPTED_RE = re.compile(r"^\((?:accepted|to appear)[^)]*+\)\s*+", re.IGNORECASE)
+# Only where a run of spaces starts: `\s+` tried at every space of a long run
+# would rescan the run from each.
+_TRAILING_YEAR_RE = re.compile(r"(?<!\s)\s++(?:19|20)\d{2}$")
 
 
 def read(text: str, file: str) -> ParsedList:
@@ -33,7 +38,7 @@ def read(text: str, file: str) -> ParsedList:
     section: int | None = None
     category: str | None = None
     in_fence = False
-    for i, raw in enumerate(text.splitlines(), start=1):
+    for i, raw in enumerate(split_lines(text), start=1):
         line = raw.rstrip()
         if _FENCE_RE.match(line):
             in_fence = not in_fence

@@ -12,26 +12,33 @@ from dataclasses import dataclass, field
 
 from ..model import CodeLink, VenueKind
 from ..problems import Problem
+from .read_result import split_lines
 
 _YEAR_HEADING_RE = re.compile(r"^#{2,4}\s*(\d{4})\b")
 _HEADING_RE = re.compile(r"^#{1,6}\s")
 _VENUE_LIST_HEADING_RE = re.compile(r"^#{1,6}\s*List of Journals", re.IGNORECASE)
-# `- **[Full Name (ABBR)](url)**` or `- **Full Name (ABBR)**`
+# Every pattern here sees a README line, whatever its length: each is linear
+# (possessive quantifiers over alternatives that cannot both match a
+# character), so no line can make a match backtrack (a 5 KB venue line took
+# 90 s, a 40 KB link cell 56 s, before).
+#
+# `- **[Full Name (ABBR)](url)**` or `- **Full Name (ABBR)**`; the plain name
+# keeps its trailing spaces, which the caller strips.
 _VENUE_ITEM_RE = re.compile(
-    r"^\s*[-*]\s+\*\*\s*(?:\[(?P<linked>(?:\\.|[^\]\\])*)\]\((?P<url>(?:\\.|[^)\\])*)\)"
-    r"|(?P<plain>(?:\\.|[^*\\])+?))\s*\*\*\s*$")
-_NAME_ABBR_RE = re.compile(r"^(?P<name>.*?)\s*\((?P<abbr>[^()]+)\)\s*$")
-# [label](url): a label may hold escaped brackets, a URL one level of parentheses
-# and backslash escapes (the renderer writes an unbalanced `)` as `\)`).
+    r"\s*+[-*]\s++\*\*\s*+(?:\[(?P<linked>(?:\\.|[^\]\\])*+)\]\((?P<url>(?:\\.|[^)\\])*+)\)"
+    r"|(?P<plain>(?:\\.|[^*\\])++))\s*+\*\*\s*+$")
+# [label](url): a label may hold escaped brackets but no other `[` (so a
+# search started at each of 40,000 `[` ends at the next one), a URL one level
+# of parentheses and backslash escapes (the renderer writes a lone `)` `\)`).
 _LINK_RE = re.compile(
-    r"\[(?P<label>(?:\\.|[^\]\\])*)\]\((?P<url>(?:\\.|[^()\s\\]|\([^()\s]*\))*)\)")
+    r"\[(?P<label>(?:\\.|[^\[\]\\])*+)\]\((?P<url>(?:\\.|[^()\s\\]|\([^()\s]*+\))*+)\)")
 # CommonMark backslash escapes: any ASCII punctuation.
 _ESCAPE_RE = re.compile(r"\\([!-/:-@\[-`{-~])")
 _BR_RE = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _SEPARATOR_CELL_RE = re.compile(r"^:?-{3,}:?$")
 _FENCE_RE = re.compile(r"^\s*(```|~~~)")
 # A line holding only a markdown link, left behind when a table row was split.
-_STRAY_LINK_RE = re.compile(r"^\s*\[[^\]]*\]\([^)]*\)\s*$")
+_STRAY_LINK_RE = re.compile(r"\s*+\[[^\]]*+\]\([^)]*+\)\s*+$")
 _TRAILING_PUNCTUATION = ".,;:"
 _EMPTY_MARKERS = frozenset({"", "na", "n/a", "-", "none", "—"})
 
@@ -87,6 +94,20 @@ def guess_venue_kind(key: str, name: str) -> VenueKind:
     if _CONFERENCE_WORDS_RE.search(name) or key.upper() in _CONFERENCE_ACRONYMS:
         return "conference"
     return "journal"
+
+
+def split_name_abbr(text: str) -> tuple[str, str] | None:
+    """("Medical Image Analysis", "MedIA") from "Medical Image Analysis
+    (MedIA)": the last parenthesised part, when it ends the text and holds
+    no parenthesis; None otherwise. Scanned from the end, in linear time."""
+    body = text.rstrip()
+    if not body.endswith(")"):
+        return None
+    start = body.rfind("(", 0, len(body) - 1)
+    abbr = body[start + 1:-1]
+    if start < 0 or ")" in abbr or not abbr.strip():
+        return None
+    return body[:start].strip(), abbr.strip()
 
 
 def split_cells(line: str) -> list[str]:
@@ -147,7 +168,7 @@ def _columns(header: list[str]) -> dict[str, int]:
 def read(text: str, file: str) -> ParsedList:
     """Parse a README. Never raises on content: oddities become problems."""
     out = ParsedList()
-    lines = text.splitlines()
+    lines = split_lines(text)
     section: int | None = None
     in_venue_list = False
     columns: dict[str, int] | None = None
@@ -221,9 +242,7 @@ def _read_venue_item(line: str, number: int) -> ListedVenue | None:
     label = unescape(
         (m.group("linked") if m.group("linked") is not None else m.group("plain")).strip())
     url = m.group("url")
-    parts = _NAME_ABBR_RE.match(label)
-    name, key = (parts.group("name").strip(), parts.group("abbr").strip()) if parts else (
-        label, label)
+    name, key = split_name_abbr(label) or (label, label)
     return ListedVenue(key=key, name=name, kind=guess_venue_kind(key, name),
                        url=clean_url(url) if url is not None else None, line=number)
 

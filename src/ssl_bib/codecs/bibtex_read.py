@@ -11,13 +11,18 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from ..identifiers import is_arxiv, normalize_doi
 from ..model import Entry, EntryType, Person
+from .latex import brace_depth
 from .read_result import (
+    LineCounter,
+    OnProgress,
     ReadResult,
     Record,
+    TooDeep,
     month_of,
     normalize_pages,
     split_keywords,
@@ -31,6 +36,11 @@ _PREPRINT_TYPES = frozenset({"misc", "online", "unpublished", "preprint", "techr
 _LATEX_CHARS_RE = re.compile(r"[\\$~%]")
 
 
+# pylatexenc recurses once per group: past ~250 nested braces it exhausts
+# Python's stack. No title nests more than a few.
+MAX_BRACE_DEPTH = 100
+
+
 class _Decoder:
     """LaTeX -> Unicode, with pylatexenc built once and only when needed."""
 
@@ -41,6 +51,9 @@ class _Decoder:
         if not _LATEX_CHARS_RE.search(value):
             # Braces alone only protect case: drop them without the slow path.
             return " ".join(value.replace("{", "").replace("}", "").split())
+        depth = brace_depth(value)
+        if depth > MAX_BRACE_DEPTH:
+            raise TooDeep(f"braces nested {depth} deep, more than the {MAX_BRACE_DEPTH} read")
         if self._converter is None:
             from pylatexenc.latex2text import LatexNodes2Text
 
@@ -48,33 +61,101 @@ class _Decoder:
         return " ".join(str(self._converter.latex_to_text(value)).split())
 
 
-def read(text: str, file: str) -> ReadResult:
-    """Parse BibTeX/biblatex text. Never raises on content."""
+# The file is parsed a block-aligned piece at a time: progress can be shown,
+# and each piece's parsed blocks are freed once mapped (a 50 MB file no longer
+# holds every block of bibtexparser's in memory at once).
+CHUNK = 1 << 18
+# A line that starts a block (spaces, `@type`, `{` or `(`: bibtexparser's
+# block start at a line start) ends any block still open there, as
+# bibtexparser's error recovery does: cutting the text before such a line
+# changes nothing (tests/test_reader_robustness.py fuzzes this).
+_BLOCK_START_RE = re.compile(r"\n(?=[^\S\n]*+@\w*+[ \t]*+[{(])")
+
+
+def read(text: str, file: str, progress: OnProgress | None = None,
+         chunk: int = CHUNK) -> ReadResult:
+    """Parse BibTeX/biblatex text. Never raises on content. `progress` is
+    called with the number of characters read so far."""
     import bibtexparser
+    from bibtexparser.library import Library
 
     # bibtexparser logs each failed block; we report them ourselves, located.
     logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
     out = ReadResult()
-    library = bibtexparser.parse_string(text)  # type: ignore[attr-defined]
     decode = _Decoder()
-    for block in library.failed_blocks:
-        line = (block.start_line or 0) + 1
-        name = type(block).__name__
-        raw_text = block.raw or ""
-        if name == "DuplicateBlockKeyBlock":
-            out.error(file, line, f"duplicate citation key {getattr(block, 'key', '')!r}: "
-                      "record skipped")
-        else:
-            first = raw_text.strip().splitlines()[0][:60] if raw_text.strip() else ""
-            out.error(file, line, f"malformed record {first!r} (unbalanced brace, quote or "
-                      "missing comma?): record skipped")
-    for item in library.entries:
-        fields = {f.key.lower(): str(f.value) for f in item.fields}
-        record = _record(item.entry_type.lower(), item.key, fields,
-                         (item.start_line or 0) + 1, file, out, decode)
-        if record is not None:
-            out.records.append(record)
+    lines = LineCounter(text)
+    strings: list[Any] = []  # @string blocks so far: visible to every later piece
+    keys: set[str] = set()  # keys so far: a key used again in a later piece is a duplicate
+    for start, end in _pieces(text, chunk):
+        piece = text[start:end]
+        known = {id(s) for s in strings}
+        library = bibtexparser.parse_string(  # type: ignore[attr-defined]
+            piece, library=Library(strings))
+        line_of = _block_lines([b for b in library.blocks if id(b) not in known], piece,
+                               lines.at(start))
+        strings = library.strings
+        for block in library.failed_blocks:
+            _failed(block, line_of(block), file, out)
+        for item in library.entries:
+            line = line_of(item)
+            if item.key in keys:
+                out.error(file, line, f"duplicate citation key {item.key!r}: record skipped")
+                continue
+            keys.add(item.key)
+            try:
+                fields = {f.key.lower(): str(f.value) for f in item.fields}
+                record = _record(item.entry_type.lower(), item.key, fields, line, file, out,
+                                 decode)
+            except Exception as exc:  # noqa: BLE001 - see ReadResult.unreadable
+                out.unreadable(file, line, f"record {item.key!r}", exc)
+                continue
+            if record is not None:
+                out.records.append(record)
+        if progress is not None:
+            progress(end)
+    out.problems.sort(key=lambda p: p.line)
     return out
+
+
+def _pieces(text: str, size: int) -> Iterator[tuple[int, int]]:
+    """(start, end) of pieces of about `size` characters, each cut before a
+    line that starts a block."""
+    start = 0
+    while start < len(text):
+        cut = _BLOCK_START_RE.search(text, min(start + size, len(text)))
+        end = cut.end() if cut else len(text)
+        yield start, end
+        start = end
+
+
+def _block_lines(blocks: list[Any], piece: str, first: int) -> Callable[[Any], int]:
+    """The file's line number of each block of a piece whose first line is
+    `first`, found from where the block's text is in the piece. Not from
+    bibtexparser's start_line alone: it does not count a line break right
+    after a backslash (`\\\\` ending a line of an abstract), and every block
+    after one would be reported a line too early. Its count is never ahead,
+    so a block's text is looked for from that line on."""
+    starts = [0, *(m.end() for m in re.finditer("\n", piece))]
+    lines = LineCounter(piece)
+    found: dict[int, int] = {}
+    cursor = 0
+    for block in blocks:
+        hint = starts[min(block.start_line or 0, len(starts) - 1)]
+        at = piece.find(block.raw, max(cursor, hint)) if block.raw else -1
+        if at >= 0:
+            found[id(block)] = first + lines.at(at) - 1
+            cursor = at + 1  # a failed block's text runs into the next block's start
+    return lambda block: found.get(id(block), first + (block.start_line or 0))
+
+
+def _failed(block: Any, line: int, file: str, out: ReadResult) -> None:
+    if type(block).__name__ == "DuplicateBlockKeyBlock":
+        out.error(file, line, f"duplicate citation key {getattr(block, 'key', '')!r}: "
+                  "record skipped")
+        return
+    first = (block.raw or "").lstrip()[:200].split("\n", 1)[0][:60].rstrip()
+    out.error(file, line, f"malformed record {first!r} (unbalanced brace, quote or "
+              "missing comma?): record skipped")
 
 
 def _record(entry_type: str, key: str, fields: dict[str, str], line: int, file: str,

@@ -196,16 +196,18 @@ def _fields(catalog: Catalog, entry: Entry, kind: str, biblatex: bool,
         text("publisher", entry.publisher)
     text("issn", entry.issn)
     text("isbn", entry.isbn)
+    # Identifiers are written as they are: each was validated (f.doi,
+    # f.identifier) or percent-encoded (f.url) so that no TeX can ride in them.
     raw("doi", f.doi(entry))
     if entry.arxiv:
-        raw("eprint", entry.arxiv)
+        raw("eprint", f.identifier(entry, "arxiv"))
         if biblatex:
             out.append(("eprinttype", "arxiv", True))
-            raw("eprintclass", entry.arxiv_class)
+            raw("eprintclass", f.identifier(entry, "arxiv_class"))
         else:
             out.append(("archivePrefix", "arXiv", True))
-            raw("primaryClass", entry.arxiv_class)
-    raw("url", f.url(entry))
+            raw("primaryClass", f.identifier(entry, "arxiv_class"))
+    raw("url", f.url(entry, ascii_only=True))
     if entry.categories:
         keywords = ", ".join(_keyword(c, ascii_only) for c in entry.categories if f.clean(c))
         if keywords:

@@ -10,16 +10,28 @@ from typing import Any
 
 from ..identifiers import is_arxiv, read_doi
 from ..model import CodeLink, Entry, EntryType, Person
-from .read_result import ReadResult, Record, normalize_pages, split_keywords, split_note
+from .read_result import (
+    LineCounter,
+    OnProgress,
+    ReadResult,
+    Record,
+    normalize_pages,
+    split_keywords,
+    split_note,
+    why,
+)
 
 _JOURNAL_TYPES = frozenset({"article-journal", "article-magazine", "article-newspaper"})
 _CONFERENCE_TYPES = frozenset({"paper-conference", "chapter"})
 _ARXIV_NUMBER_RE = re.compile(r"^arxiv:\s*(\S+)$", re.IGNORECASE)
 _WS_RE = re.compile(r"\s*")
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+_SURROGATE_ESCAPE_RE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
-def read(text: str, file: str) -> ReadResult:
-    """Parse CSL-JSON text. Never raises on content."""
+def read(text: str, file: str, progress: OnProgress | None = None) -> ReadResult:
+    """Parse CSL-JSON text. Never raises on content. `progress` is called
+    with the number of characters read, after each item."""
     out = ReadResult()
     decoder = json.JSONDecoder()
     start = _WS_RE.match(text.lstrip("\ufeff"), 0)
@@ -31,31 +43,52 @@ def read(text: str, file: str) -> ReadResult:
         except json.JSONDecodeError as exc:
             out.error(file, exc.lineno, f"not valid JSON: {exc.msg}")
             return out
+        except (RecursionError, ValueError) as exc:  # nesting, a number of 5,000 digits
+            out.error(file, 1, f"not valid JSON: {why(exc)}")
+            return out
         what = type(value).__name__.replace("dict", "an object").replace("str", "a string")
         out.error(file, 1, f"CSL-JSON must be an array of items, this is {what}")
         return out
     pos += 1
+    lines = LineCounter(body)
     while True:
         pos = _skip_ws(body, pos)
         if pos < len(body) and body[pos] == "]":
             break
-        line = body.count("\n", 0, pos) + 1
+        line = lines.at(pos)
+        begin = pos
         try:
             item, pos = decoder.raw_decode(body, pos)
         except json.JSONDecodeError as exc:
             out.error(file, exc.lineno, f"not valid JSON: {exc.msg}; the rest of the file "
                       "is not read")
             return out
-        _item(item, line, file, out)
+        except (RecursionError, ValueError) as exc:
+            # Valid JSON json cannot hold (nested 100,000 deep): skip the item whole.
+            end = value_end(body, pos)
+            if end is None:
+                out.error(file, line, f"not valid JSON: {why(exc)}, and the item never "
+                          "ends; the rest of the file is not read")
+                return out
+            out.unreadable(file, line, "item", exc)
+            pos = end
+        else:
+            # A surrogate can only come from a \\udXXX escape in the text.
+            escapes = _SURROGATE_ESCAPE_RE.search(body, begin, pos) is not None
+            try:
+                _item(item, line, file, out, escapes)
+            except Exception as exc:  # noqa: BLE001 - see ReadResult.unreadable
+                out.unreadable(file, line, "item", exc)
+        if progress is not None:
+            progress(pos)
         pos = _skip_ws(body, pos)
         if pos < len(body) and body[pos] == ",":
             pos += 1
             continue
         if pos < len(body) and body[pos] == "]":
             break
-        line = body.count("\n", 0, pos) + 1
-        out.error(file, line, "not valid JSON: expected ',' or ']' after an item; the rest "
-                  "of the file is not read")
+        out.error(file, lines.at(pos), "not valid JSON: expected ',' or ']' after an item; "
+                  "the rest of the file is not read")
         return out
     return out
 
@@ -63,6 +96,46 @@ def read(text: str, file: str) -> ReadResult:
 def _skip_ws(text: str, pos: int) -> int:
     m = _WS_RE.match(text, pos)
     return m.end() if m else pos
+
+
+# A JSON string (escapes included), or one bracket: all value_end needs to see.
+_JSON_TOKEN_RE = re.compile(r'"(?:[^"\\]|\\.)*+"|[\[\]{}]')
+
+
+def value_end(text: str, pos: int) -> int | None:
+    """Where the JSON array or object starting at `pos` ends, found without
+    recursion (brackets counted outside strings); None if it never does."""
+    depth = 0
+    for match in _JSON_TOKEN_RE.finditer(text, pos):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+        elif token in "]}":
+            depth -= 1
+            if depth == 0:
+                return match.end()
+    return None
+
+
+def _surrogate_at(item: Any) -> str | None:
+    """The first string of a decoded item holding a lone surrogate (JSON may
+    write "\\ud800", which is no character: no UTF-8 file can hold it), as a
+    path such as `author[0].family`; None when there is none. Walked with a
+    stack: the item may be nested as deep as json could read."""
+    stack: list[tuple[str, Any]] = [("", item)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, str):
+            if not value.isascii() and _SURROGATE_RE.search(value):
+                return path or "the item"
+        elif isinstance(value, dict):
+            for key, child in value.items():
+                if not str(key).isascii() and _SURROGATE_RE.search(str(key)):
+                    return f"{path}.{key!a}".lstrip(".")
+                stack.append((f"{path}.{key}".lstrip("."), child))
+        elif isinstance(value, list):
+            stack.extend((f"{path}[{i}]", child) for i, child in enumerate(value))
+    return None
 
 
 def _str(item: dict[str, Any], name: str) -> str | None:
@@ -83,7 +156,7 @@ def _date_parts(value: Any) -> list[int]:
         for part in parts[0]:
             try:
                 out.append(int(part))
-            except (TypeError, ValueError):
+            except (TypeError, ValueError, OverflowError):  # OverflowError: 1e999
                 break
         return out
     raw = value.get("raw") or value.get("literal")
@@ -92,12 +165,17 @@ def _date_parts(value: Any) -> list[int]:
     return []
 
 
-def _item(item: Any, line: int, file: str, out: ReadResult) -> None:
+def _item(item: Any, line: int, file: str, out: ReadResult, escapes: bool = True) -> None:
     if not isinstance(item, dict):
         out.error(file, line, "item is not a JSON object: skipped")
         return
     ident = _str(item, "id")
     label = f"item {ident!r}" if ident else "item"
+    where = _surrogate_at(item) if escapes else None
+    if where is not None:
+        out.error(file, line, f"{label}: {where} holds a lone surrogate (a \\ud800-\\udfff "
+                  "escape that is half a character): skipped")
+        return
     title = _str(item, "title")
     if not title:
         out.error(file, line, f"{label} has no title: skipped")

@@ -68,7 +68,7 @@ def csl_item(catalog: Catalog, entry: Entry) -> dict[str, Any]:
     if kind == "preprint" and entry.arxiv:
         # Zotero's form for a preprint: the server as publisher, its id as number.
         item["publisher"] = f.clean(entry.publisher) or "arXiv"
-        item["number"] = f"arXiv:{entry.arxiv.strip()}"
+        item["number"] = f"arXiv:{f.identifier(entry, 'arxiv')}"
     else:
         put("number", entry.article_number)
         if kind != "preprint":
@@ -89,7 +89,7 @@ def csl_item(catalog: Catalog, entry: Entry) -> dict[str, Any]:
         custom["code"] = [{"label": f.clean(c.label), "url": c.url.strip()}
                           for c in entry.code if c.url.strip()]
     if entry.arxiv:
-        custom["arxiv"] = entry.arxiv.strip()
+        custom["arxiv"] = f.identifier(entry, "arxiv")
     if custom:
         item["custom"] = custom
     return {key: item[key] for key in CSL_KEYS if key in item}

@@ -11,10 +11,11 @@ import unicodedata
 from dataclasses import replace
 from functools import lru_cache
 
-from ..identifiers import is_doi, is_url, normalize_doi
+from ..identifiers import IDENTIFIER_FIELDS, encode_url, is_doi, is_url, normalize_doi
 from ..model import Catalog, Entry, Person
 
-_PAGE_SPLIT_RE = re.compile(r"\s*(?:-+|–|—)\s*")
+# Only where a run of spaces starts: split tries every position.
+_PAGE_SPLIT_RE = re.compile(r"(?<!\s)\s*+(?:-++|–|—)\s*+")
 
 
 class ExportError(Exception):
@@ -93,17 +94,19 @@ def page_range(pages: str | None) -> tuple[str, str]:
     return text, ""
 
 
-def url(entry: Entry) -> str:
-    """The entry's link, or its arXiv abstract page when it has only an id.
-    A value that is no http(s) URL (a space in it, say) is refused: every
-    format writes URLs as they are, and readers would cut it or reject it."""
+def url(entry: Entry, *, ascii_only: bool = False) -> str:
+    """The entry's link, or its arXiv abstract page when it has only an id,
+    with what URLs may not hold as they are percent-encoded (see
+    identifiers.encode_url; `ascii_only` for BibTeX, where non-ASCII would
+    reach TeX). A value that is no http(s) URL (a space in it, say) is
+    refused: readers would cut it or reject it."""
     if entry.url:
         link = entry.url.strip()
         if not is_url(link):
             raise ExportError(entry.key, "url", f"{entry.url!r} is not an http(s) URL")
-        return link
+        return encode_url(link, ascii_only=ascii_only)
     if entry.arxiv:
-        return f"https://arxiv.org/abs/{entry.arxiv.strip()}"
+        return f"https://arxiv.org/abs/{identifier(entry, 'arxiv')}"
     return ""
 
 
@@ -117,8 +120,20 @@ def doi(entry: Entry) -> str:
         return value
     bare = normalize_doi(value)
     if bare is None:
-        raise ExportError(entry.key, "doi", f"{entry.doi!r} is not a DOI (10.NNNN/...)")
+        raise ExportError(entry.key, "doi", f"{entry.doi!r} is not "
+                          f"{IDENTIFIER_FIELDS['doi'][1]}")
     return bare
+
+
+def identifier(entry: Entry, name: str) -> str:
+    """An identifier field (arxiv, arxiv_class, pii...) as it is written:
+    exporters write identifiers unescaped, so one that fails its test (and
+    might carry TeX or a line break) is refused, never written."""
+    value = (getattr(entry, name) or "").strip()
+    test, what = IDENTIFIER_FIELDS[name]
+    if value and not test(value):
+        raise ExportError(entry.key, name, f"{getattr(entry, name)!r} is not {what}")
+    return value
 
 
 def code_notes(entry: Entry) -> list[str]:

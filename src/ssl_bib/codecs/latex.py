@@ -8,7 +8,8 @@ Choices that keep every consumer happy:
 - `{` and `}` become `\\{` / `\\}` when they pair up in the value, and
   `{\\textbraceleft}` / `{\\textbraceright}` when they do not: BibTeX counts
   braces without looking at backslashes, so a lone `\\{` would leave the
-  entry unbalanced (pandoc reads `\\{` but drops `\\textbraceleft`).
+  entry unbalanced (pandoc reads `\\{` but drops `\\textbraceleft`). biblatex
+  writes `\\textbraceleft{}` instead (biber's name initials, below).
 - `\\` becomes `\\textbackslash{}`, so `\\input{/etc/passwd}` or `\\write18{..}`
   in a title is printed as text and can never run.
 - `--`, ``` `` ``` and `''` would be typeset as dashes and quotes: a `{}` between the
@@ -44,10 +45,21 @@ _ASCII_ESCAPES: dict[str, str] = {
     "~": r"{\textasciitilde}",
     "^": r"{\textasciicircum}",
 }
-_ASCII_TABLE = str.maketrans(_ASCII_ESCAPES)
+# biblatex (biber) differs: when it makes a name's initials (`familyi`,
+# `giveni` in the .bbl) it takes a word that starts with `{\` for one letter
+# and writes an unbalanced `}` (measured with biber 2.18: "Extra }" in every
+# LaTeX run). There these four are written `\textasciicircum{}`, which BibTeX
+# in turn would abbreviate to "t." (abbrv.bst), hence two tables.
+_BIBER_ESCAPES = {**_ASCII_ESCAPES, "{": r"\textbraceleft{}", "}": r"\textbraceright{}",
+                  "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
 # Braces that pair up in the text can be written `\{ \}`, which LaTeX and
 # pandoc read and which keep BibTeX's count balanced.
-_PAIRED_TABLE = str.maketrans({**_ASCII_ESCAPES, "{": r"\{", "}": r"\}"})
+_TABLES = {  # (ascii_only, paired) -> table
+    (True, False): str.maketrans(_ASCII_ESCAPES),
+    (True, True): str.maketrans({**_ASCII_ESCAPES, "{": r"\{", "}": r"\}"}),
+    (False, False): str.maketrans(_BIBER_ESCAPES),
+    (False, True): str.maketrans({**_BIBER_ESCAPES, "{": r"\{", "}": r"\}"}),
+}
 _SPECIAL_RE = re.compile(r"[\\{}&%$#_~^]")
 # TeX ligatures that would change the text: -- --- `` '' ?` !`
 _LIGATURE_RE = re.compile(r"(?<=-)(?=-)|(?<=`)(?=`)|(?<=')(?=')|(?<=[?!])(?=`)")
@@ -59,7 +71,8 @@ _ANY_WORK_RE = re.compile(r"[\\{}&%$#_~^`'?!\-]|[^\x00-\x7f]")
 
 def escape(text: str, *, ascii_only: bool = True, paired: bool | None = None) -> str:
     """LaTeX for one plain-text value. `ascii_only` (BibTeX) also turns
-    non-ASCII characters into LaTeX; biblatex keeps them as UTF-8. `paired`
+    non-ASCII characters into LaTeX; biblatex (`ascii_only=False`, for biber)
+    keeps them as UTF-8 and writes `~ ^` and lone braces unbraced. `paired`
     says whether the braces of the whole value pair up (computed if None)."""
     if not _ANY_WORK_RE.search(text):
         return text
@@ -72,7 +85,7 @@ def _escape(text: str, ascii_only: bool, paired: bool | None) -> str:
     if _SPECIAL_RE.search(text):
         if paired is None:
             paired = is_balanced(text)
-        text = text.translate(_PAIRED_TABLE if paired else _ASCII_TABLE)
+        text = text.translate(_TABLES[ascii_only, paired])
     if _LIGATURE_HINT_RE.search(text):
         text = _LIGATURE_RE.sub("{}", text)
     if ascii_only and not text.isascii():
@@ -262,6 +275,17 @@ def protect_title(text: str, *, ascii_only: bool = True) -> str:
 
 
 _NOT_BRACES_RE = re.compile(r"[^{}]+")
+
+
+def brace_depth(text: str) -> int:
+    """How deep braces nest in `text` (unbalanced ones counted as they come)."""
+    if "{" not in text:
+        return 0
+    depth = deepest = 0
+    for ch in _NOT_BRACES_RE.sub("", text):
+        depth += 1 if ch == "{" else -1
+        deepest = max(deepest, depth)
+    return deepest
 
 
 def is_balanced(text: str) -> bool:

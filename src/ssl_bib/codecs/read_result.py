@@ -4,10 +4,14 @@ came from, plus the problems met on the way. Readers never raise on content."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..model import CodeLink, Entry, EntryType, Venue
 from ..problems import Problem
+
+# Readers of long files call it with how many characters they have read.
+OnProgress = Callable[[int], None]
 
 
 @dataclass
@@ -42,6 +46,49 @@ class ReadResult:
 
     def warn(self, file: str, line: int, message: str) -> None:
         self.problems.append(Problem(file, line, "warning", message))
+
+    def unreadable(self, file: str, line: int, label: str, exc: Exception) -> None:
+        """Report a record whose reading raised: readers map records inside
+        `except Exception`, so that input nobody foresaw (nesting deep enough
+        to exhaust Python's stack, a decoder's bug) costs that record only."""
+        self.error(file, line, f"{label} cannot be read ({why(exc)}): skipped")
+
+
+class TooDeep(ValueError):
+    """Input nested deeper than a reader follows (braces, JSON arrays)."""
+
+
+def why(exc: BaseException) -> str:
+    """One line saying why input could not be read."""
+    if isinstance(exc, RecursionError):
+        return "nested too deeply"
+    if isinstance(exc, TooDeep):
+        return str(exc)
+    return " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
+
+
+def split_lines(text: str) -> list[str]:
+    """The lines of a text file as `grep -n`, editors' line numbers, json and
+    bibtexparser count them: ended by "\n" only ("\r\n" loses its "\r").
+    str.splitlines() also ends a line at U+2028, U+0085, form feeds and other
+    separators, and a reader using it would report the wrong line."""
+    return [line.removesuffix("\r") for line in text.split("\n")]
+
+
+class LineCounter:
+    """The line of each position a reader reaches, counted on from the last
+    one asked: linear in the text, where `text.count("\n", 0, pos)` for each
+    of 100,000 records reads the file 100,000 times."""
+
+    def __init__(self, text: str) -> None:
+        self.text, self.pos, self.line = text, 0, 1
+
+    def at(self, pos: int) -> int:
+        if pos < self.pos:
+            return self.text.count("\n", 0, pos) + 1
+        self.line += self.text.count("\n", self.pos, pos)
+        self.pos = pos
+        return self.line
 
 
 def split_keywords(text: str) -> list[str]:

@@ -12,7 +12,16 @@ from typing import Any
 
 from ..identifiers import is_arxiv, read_doi
 from ..model import Entry, EntryType, Person
-from .read_result import ReadResult, Record, code_from_note, month_of, normalize_pages, year_of
+from .read_result import (
+    OnProgress,
+    ReadResult,
+    Record,
+    code_from_note,
+    month_of,
+    normalize_pages,
+    split_lines,
+    year_of,
+)
 
 _TAG_RE = re.compile(r"^([A-Z][A-Z0-9])  -( |$)")
 _JOURNAL_TYPES = frozenset({"JOUR", "JFULL", "EJOUR", "MGZN", "NEWS"})
@@ -20,12 +29,15 @@ _CONFERENCE_TYPES = frozenset({"CONF", "CPAPER", "CHAP"})
 _ARXIV_URL_RE = re.compile(r"^https?://(?:www\.)?arxiv\.org/(?:abs|pdf)/(.+?)(?:\.pdf)?/?$")
 
 
-def read(text: str, file: str) -> ReadResult:
-    """Parse RIS text. Never raises on content."""
+def read(text: str, file: str, progress: OnProgress | None = None) -> ReadResult:
+    """Parse RIS text. Never raises on content. `progress` is called with
+    the number of characters read, after each record."""
     out = ReadResult()
     start: int | None = None
     chunk: list[str] = []
-    for number, raw in enumerate(text.lstrip("\ufeff").splitlines(), start=1):
+    done = 0
+    for number, raw in enumerate(split_lines(text.lstrip("\ufeff")), start=1):
+        done += len(raw) + 1
         line = raw.rstrip()
         m = _TAG_RE.match(line)
         tag = m.group(1) if m else None
@@ -40,6 +52,8 @@ def read(text: str, file: str) -> ReadResult:
             chunk.append(line)
             if tag == "ER":
                 _parse_record("\n".join(chunk) + "\n", start, file, out)
+                if progress is not None:
+                    progress(done)
                 start, chunk = None, []
     if start is not None:
         out.error(file, start, "record has no ER line (file ends): skipped")
@@ -57,7 +71,11 @@ def _parse_record(chunk: str, line: int, file: str, out: ReadResult) -> None:
     if not parsed:
         out.error(file, line, "record cannot be read: skipped")
         return
-    record = _record(parsed[0], line, file, out)
+    try:
+        record = _record(parsed[0], line, file, out)
+    except Exception as exc:  # noqa: BLE001 - see ReadResult.unreadable
+        out.unreadable(file, line, "record", exc)
+        return
     if record is not None:
         out.records.append(record)
 

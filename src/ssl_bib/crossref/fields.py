@@ -17,10 +17,11 @@ from typing import Any
 
 from ..model import EntryType, Person
 
-_TAG_RE = re.compile(r"<[^>]+>")
+# `[^<>]`: from each `<` of a run with no `>`, `[^>]` would scan to the end.
+_TAG_RE = re.compile(r"<[^<>]++>")
 # Inline formatting never stands for a space ("H<sub>2</sub>O"); other tags may.
 _INLINE_TAG_RE = re.compile(
-    r"</?(i|b|em|strong|sub|sup|scp|sc|u|italic|bold|span|tt|monospace|small)\b[^>]*>",
+    r"</?(i|b|em|strong|sub|sup|scp|sc|u|italic|bold|span|tt|monospace|small)\b[^<>]*+>",
     re.IGNORECASE)
 _SPACE_RE = re.compile(r"\s+")
 _ORCID_RE = re.compile(r"(\d{4}-\d{4}-\d{4}-\d{3}[\dX])$", re.IGNORECASE)

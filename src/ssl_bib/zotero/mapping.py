@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from ..identifiers import is_arxiv, is_doi, is_url, normalize_doi
+from ..identifiers import IDENTIFIER_FIELDS, invalid_identifiers, is_url, normalize_doi
 from ..merge import MERGEABLE
 from ..model import Catalog, CodeLink, Entry, EntryType, Person
 from . import extra, venues
@@ -100,9 +100,12 @@ def _blank(name: str) -> Any:
     return [] if name in ("categories", "alt_titles", "sections", "authors", "code") else None
 
 
-def item_fields(data: dict[str, Any], ctx: MapContext) -> dict[str, Any] | None:
+def item_fields(data: dict[str, Any], ctx: MapContext,
+                refused: list[tuple[str, str, str]] | None = None) -> dict[str, Any] | None:
     """The catalog fields an item holds; None for items the catalog cannot hold
-    (other item types, notes, attachments, no year)."""
+    (other item types, notes, attachments, no year). An identifier that fails
+    its test (a DOI with TeX in it) is left out, and listed in `refused` as
+    (field, value, what it should be)."""
     itype = data.get("itemType", "")
     mapped = entry_type_of_item(data)
     if itype not in ITEM_FIELDS or mapped is None:
@@ -139,10 +142,15 @@ def item_fields(data: dict[str, Any], ctx: MapContext) -> dict[str, Any] | None:
     elif venues.is_legacy_arxiv(data):
         legacy = venues.LEGACY_ARXIV_RE.match(str(data["publicationTitle"]))
         out["arxiv"] = legacy.group("id") if legacy else None
-    for name in ("doi", "url", "arxiv"):
-        if out[name] and unusable(name, out[name]):
-            out[name] = None  # check would refuse it; Zotero keeps it (build_item)
-    out["code"] = [c for c in out["code"] if not unusable("url", c.url)]
+    for name, value, what in list(invalid_identifiers(out)):
+        out[name] = None
+        if refused is not None:
+            refused.append((name, value, what))
+    if out["url"] and not is_url(out["url"]):  # "www.example.org": check would refuse it
+        if refused is not None:
+            refused.append(("url", out["url"], "an http(s) URL"))
+        out["url"] = None
+    out["code"] = [c for c in out["code"] if is_url(c.url)]
     _venue_from_item(data, itype, values, ctx, out)
     out["authors"] = _authors(data.get("creators") or [], values.get("orcid", []))
     cats = {c.casefold(): c for c in ctx.catalog.categories}
@@ -154,16 +162,6 @@ def item_fields(data: dict[str, Any], ctx: MapContext) -> dict[str, Any] | None:
     probe = Entry(key="", title="", year=year, venue=out["venue"], arxiv=out["arxiv"])
     out["entry_type"] = None if ctx.catalog.entry_type(probe) == mapped else mapped
     return out
-
-
-def unusable(name: str, value: str) -> bool:
-    """A value of Zotero's that no entry may hold: a DOI that is none ("n/a"),
-    a link that is not http(s) ("www.example.org"), an arXiv id that is none."""
-    if name == "doi":
-        return not is_doi(value)
-    if name == "url":
-        return not is_url(value)
-    return name == "arxiv" and not is_arxiv(value)
 
 
 def entry_type_of_item(data: dict[str, Any]) -> EntryType | None:
@@ -280,9 +278,9 @@ def build_item(entry: Entry, ctx: MapContext, remote: dict[str, Any] | None) -> 
         current = str(data.get(zot) or "")
         if cat == "doi" and value and normalize_doi(current) == value:
             continue  # "https://doi.org/10...." as Zotero has it: the same DOI
-        if not value and current and cat in ("doi", "url") and unusable(cat, current):
-            continue  # Zotero's, which the entry could not take: it stays there
-        if zot in allowed:
+        if zot in allowed and _refused(cat, current):
+            pass  # Zotero's own text, which the catalog refused: left as it is
+        elif zot in allowed:
             data[zot] = value or ""
         elif value:
             ours.append((cat.replace("_", "-"), str(value)))
@@ -311,6 +309,18 @@ def build_item(entry: Entry, ctx: MapContext, remote: dict[str, Any] | None) -> 
     data["collections"] = _collections(entry, data.get("collections") or [], ctx)
     data.setdefault("relations", {})
     return data
+
+
+def _refused(name: str, value: Any) -> bool:
+    """Whether a Zotero identifier field holds a value item_fields refuses."""
+    if name == "url" and value:
+        return not is_url(str(value))
+    if name not in IDENTIFIER_FIELDS or not value:
+        return False
+    text = str(value)
+    if name == "doi":
+        text = normalize_doi(text) or text
+    return any(True for _ in invalid_identifiers({name: text}))
 
 
 def _venue_to_item(entry: Entry, ctx: MapContext, itype: str, data: dict[str, Any],

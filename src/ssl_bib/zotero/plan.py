@@ -15,7 +15,7 @@ from ..merge import Conflict, Prefer, same_exact, three_way
 from ..model import Entry
 from ..store import LoadedCatalog
 from .catalog_note import is_catalog_note
-from .intake import left_out, unpullable
+from .intake import unpullable
 from .mapping import (
     SYNC_FIELDS,
     MapContext,
@@ -301,7 +301,8 @@ class Planner:
 
     def _plan_merge(self, plan: Plan, zkey: str, entry: Entry, base: dict[str, Any] | None,
                     remote: dict[str, Any], version: int, changed: bool) -> None:
-        theirs = item_fields(remote, self.ctx)
+        refused: list[tuple[str, str, str]] = []
+        theirs = item_fields(remote, self.ctx, refused)
         if theirs is None:
             self.report.notes.append(f"entry {entry.key}: Zotero item {zkey} is of a type "
                                      f"the catalog cannot hold ({remote.get('itemType')}); "
@@ -309,6 +310,14 @@ class Planner:
             return
         ours = entry_fields(entry)
         base_fields = self._base_fields(zkey, entry, base, ours) or {}
+        already: list[tuple[str, str, str]] = []
+        if refused and base is not None:
+            item_fields(base, self.ctx, already)  # refused at the last sync: said then
+        for name, value, what in refused:
+            # Not taken, and no deletion either: as if Zotero had not changed it.
+            theirs[name] = base_fields.get(name, ours[name])
+            if (name, value, what) not in already:
+                self._note_refused(entry.key, zkey, name, value, what)
         merge = three_way(entry.key, base_fields, ours, theirs, self.prefer, "Zotero",
                           exact=True, sets=True)
         if merge.conflicts and self.prefer is None:  # both values stay; nothing overwritten
@@ -340,6 +349,12 @@ class Planner:
         else:
             plan.state[zkey] = ItemState(version, remote)
 
+    def _note_refused(self, key: str | None, zkey: str, name: str, value: str,
+                      what: str) -> None:
+        who = f"entry {key}: Zotero item {zkey}" if key else f"Zotero item {zkey}"
+        self.report.notes.append(f"{who}: {name} {value[:80]!r} is not {what}; not taken "
+                                 "into the catalog, left as it is in Zotero")
+
     def _defer(self, plan: Plan, zkey: str, base: dict[str, Any] | None,
                remote: dict[str, Any], version: int) -> None:
         """Keep a remote change this run did not take in: the state remembers
@@ -356,7 +371,8 @@ class Planner:
                                      "(pull or sync brings it in)")
             self._defer(plan, zkey, None, remote, version)
             return
-        fields = item_fields(remote, self.ctx)
+        refused: list[tuple[str, str, str]] = []
+        fields = item_fields(remote, self.ctx, refused)
         why = unpullable(remote, fields)
         if fields is None or why:
             title = " ".join(str(remote.get("title") or "").split())
@@ -368,9 +384,8 @@ class Planner:
         entry = Entry(key="", title=fields["title"], year=fields["year"], zotero_key=zkey)
         for name, value in fields.items():
             setattr(entry, name, value)
-        for what in left_out(remote):
-            self.report.notes.append(f"Zotero item {zkey}: {what}; left out of the entry "
-                                     "(Zotero keeps it)")
+        for name, value, what in refused:
+            self._note_refused(None, zkey, name, value, what)
         keys = self._key_pool()
         for given in self._given.pop(zkey, []):  # planned again (a retry): its keys are free
             keys.folded.discard(given.casefold())
