@@ -166,3 +166,14 @@ def test_pull_into_a_catalog_with_entries_takes_only_what_its_items_need(
     assert report.adopted == ["new venue: NMI (Nature Machine Intelligence)"]
     new = next(e for e in pulled.entries if e.title == "A New Paper in NMI")
     assert new.venue == "NMI" and new.categories == ["Contrastive"]
+
+
+@pytest.mark.parametrize("text", ["<" * 100_000, "<pre>{" * 20_000, "{" * 100_000,
+                                  "ssl-bib-catalog " * 10_000, "<a" * 50_000 + ">"])
+def test_a_hostile_note_ends_fast(text: str) -> None:
+    import time
+
+    started = time.monotonic()
+    with pytest.raises(NoteError):
+        catalog_note.read(text)
+    assert time.monotonic() - started < 2.0

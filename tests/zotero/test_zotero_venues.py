@@ -166,3 +166,25 @@ def test_known_venues_are_not_made_again_and_keys_never_clash() -> None:
      journal("Journal of Medical Imaging")], 2)))
 def test_different_journals_stay_apart(pair: tuple[dict[str, Any], dict[str, Any]]) -> None:
     assert len(_derived(list(pair))) == 2
+
+
+HOSTILE = [" " * 20_000 + "x", "a" + " " * 20_000 + "2019x",
+           "arXiv:" + "a" * 20_000 + " [" + "x" * 20_000,
+           "(" * 20_000, "MICCAI " * 3_000 + "2019", "-" * 20_000 + "21x", "1" * 20_000,
+           "Proceedings of the " * 1_000, "A" * 20_000]
+
+
+@pytest.mark.parametrize("text", HOSTILE, ids=range(len(HOSTILE)))
+def test_hostile_venue_text_ends_fast(text: str) -> None:
+    """A venue field is anyone's text: reading, resolving and deriving a venue
+    from 50 KB of it stays well under a second (a pattern that rescans a run
+    of spaces from each of its characters takes minutes)."""
+    import time
+
+    started = time.monotonic()
+    for item in (journal(text, text), conference(text, text), chapter(text)):
+        clue = item_venue(item)
+        assert clue is not None
+        resolve(known(), clue)
+        derive(Catalog(), [clue])
+    assert time.monotonic() - started < 5.0

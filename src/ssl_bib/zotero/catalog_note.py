@@ -27,7 +27,7 @@ from ..model import VENUE_KINDS, Catalog, Venue
 MARKER = "ssl-bib-catalog"
 SCHEMA = 1
 HEADING = "ssl-bib catalog"
-_TAG_RE = re.compile(r"<[^>]*>")
+_TAG_RE = re.compile(r"<[^<>]*+>")  # stops at the next "<": linear on "<<<<..."
 
 
 class NoteError(ValueError):

@@ -38,7 +38,7 @@ _MONTH_RE = re.compile(r"\b(" + "|".join(
     f"{m[:3]}(?:{m[3:]}|{'t' if m == 'september' else ''})?" for m in _MONTHS) + r")\b\.?",
     re.IGNORECASE)
 # An ISO date-time ("2021-03-15T10:20:30Z", "2021-03-15 10:20"): the time is no date part.
-_TIME_RE = re.compile(r"[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?\s*$")
+_TIME_RE = re.compile(r"[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d++)?)?(?:Z|[+-]\d{2}:?\d{2})?\s*+$")
 
 
 def year_month(text: str, today: _dt.date | None = None) -> tuple[int | None, int | None]:

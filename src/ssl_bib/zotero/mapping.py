@@ -140,7 +140,7 @@ def item_fields(data: dict[str, Any], ctx: MapContext,
     elif values.get(extra.ARXIV_LINE):
         out["arxiv"] = values[extra.ARXIV_LINE][0]
     elif venues.is_legacy_arxiv(data):
-        legacy = venues.LEGACY_ARXIV_RE.match(str(data["publicationTitle"]))
+        legacy = venues.LEGACY_ARXIV_RE.fullmatch(str(data["publicationTitle"]))
         out["arxiv"] = legacy.group("id") if legacy else None
     for name, value, what in list(invalid_identifiers(out)):
         out[name] = None

@@ -45,10 +45,13 @@ ABBREV_SLOT = {"journalArticle": "journalAbbreviation", "conferencePaper": "conf
 
 # Zotero's arXiv translator saved preprints as journal articles until Zotero 6
 # (2021): publicationTitle "arXiv:2002.05709 [cs, stat]". Many groups hold them.
-LEGACY_ARXIV_RE = re.compile(r"^\s*arXiv\s*:\s*(?P<id>[\w./-]+?)(?:v\d+)?(?:\s*\[[^\]]*\])?\s*$",
-                             re.IGNORECASE)
-_YEAR_TAIL_RE = re.compile(r"[\s'’-]*(?:(?:19|20)\d{2}|'?\d{2})\s*$")
-_TRAILING_ABBR_RE = re.compile(r"\(([^()]{2,30})\)\s*$")
+# Possessive throughout, each run of spaces taken whole where it starts: the
+# text is anyone's, and a pattern that rescans a run from each of its
+# characters takes minutes on 50 KB of spaces.
+LEGACY_ARXIV_RE = re.compile(
+    r"\s*+arXiv\s*+:\s*+(?P<id>[\w./-]++)(?:\s*+\[[^\]]*+\])?+\s*+", re.IGNORECASE)
+_YEAR_TAIL_RE = re.compile(r"(?<![\s'’-])[\s'’-]*+(?:(?:19|20)\d{2}|'?\d{2})\s*+$")
+_TRAILING_ABBR_RE = re.compile(r"\(([^()]{2,30})\)\s*+$")
 
 
 @dataclass(frozen=True)
@@ -92,7 +95,7 @@ def _without_year(text: str) -> str:
 
 def is_legacy_arxiv(data: dict[str, Any]) -> bool:
     return data.get("itemType") == "journalArticle" and bool(
-        LEGACY_ARXIV_RE.match(str(data.get("publicationTitle") or "")))
+        LEGACY_ARXIV_RE.fullmatch(str(data.get("publicationTitle") or "")))
 
 
 def kind_of(data: dict[str, Any], names: list[str]) -> VenueKind:
