@@ -267,5 +267,27 @@ def test_a_known_venue_is_reused(server: FakeZotero, tmp_path: Path) -> None:
     assert by_title["Momentum Contrast for Endoscopy Video"].venue == "MICCAI"
     assert by_title["Context Restoration for Ultrasound"].venue == "MICCAI"
     assert not {"Med. Image Anal.", "IEEE Trans. Med. Imaging"} & set(loaded.venues)
-    # The catalog had categories: tags that are none of them stay plain tags.
-    assert loaded.categories == ["Contrastive"]
+    # It had no entries yet: the other tags became categories after its own.
+    assert loaded.categories == ["Contrastive", "MAE", "Predictive", "Generative",
+                                 "Multi-tasking"]
+
+
+def test_into_an_empty_catalog_with_categories_the_other_tags_join_them(
+        server: FakeZotero, empty_catalog: Path) -> None:
+    """A catalog with venues and categories but no entries yet is started from
+    the group too: tags it has no category for become categories after its own."""
+    keys = fill(server, GROUP)
+    before = load(empty_catalog).catalog.categories
+    result = ssl_bib(empty_catalog, server, "zotero", "pull", "--group", str(GROUP))
+    assert result.exit_code == 0, result.output
+    loaded = load(empty_catalog).catalog
+    assert loaded.categories[:len(before)] == before
+    assert loaded.categories[len(before):] == ["Multi-tasking"]  # the others it had
+    by_zkey = {e.zotero_key: e for e in loaded.entries}
+    assert by_zkey[keys["media-2021"]].venue == "MedIA"             # its own venues, reused
+    assert by_zkey[keys["miccai-2018"]].venue == "MICCAI"
+    check = CliRunner().invoke(cli, ["--catalog", str(empty_catalog), "check"])
+    assert "0 errors" in check.output
+    no_category = [line for line in check.output.splitlines() if "no category" in line]
+    assert len(no_category) == 1 and by_zkey[keys["tmi-2020"]].key in no_category[0]
+    assert not [line for line in check.output.splitlines() if "no venue" in line]

@@ -413,40 +413,34 @@ def test_a_catalog_started_by_sync_changes_nothing_in_the_group(
 
 
 def test_categories_added_to_the_catalog_later_strip_nothing(
-        server: FakeZotero, syncer: Syncer, catalog: Path, tmp_path: Path) -> None:
-    """A catalog that does not list a category yet pulls the tag as a plain tag.
-    When the maintainer adds the category, the items' tags now map to it: that
-    is news from Zotero for unchanged entries, not a local removal to push (it
-    stripped the tag from every item). The group here has no catalog note (it
-    was deleted), so the venues come from the items: the keys ssl-bib wrote."""
-    syncer.run(catalog, "push")
-    note = next(k for k, i in server.live_items(GROUP).items() if i["itemType"] == "note")
-    server.purge_item(GROUP, note)
-    fresh = tmp_path / "fresh" / "entries.toml"
-    fresh.parent.mkdir()
-    fresh.write_text('schema = 1\ncategories = ["MAE"]\n')
+        server: FakeZotero, syncer: Syncer, catalog: Path) -> None:
+    """A tag lab members give items that is no category of the catalog stays
+    a plain tag. When the maintainer adds the category, the items' tags now
+    map to it: that is news from Zotero for unchanged entries, not a local
+    removal to push (it stripped the tag from every item)."""
+    _pushed(server, syncer, catalog)
+    tagged = load(catalog).catalog.entries[5:8]
+    for entry in tagged:
+        item = server.libraries[GROUP].items[str(entry.zotero_key)]
+        server.edit_item(GROUP, str(entry.zotero_key),
+                         {"tags": [*item["tags"], {"tag": "hybrid"}]})
     before = copy.deepcopy(server.papers(GROUP))
-    report = syncer.run(fresh, "sync")
+    report = syncer.run(catalog, "sync")
     assert not report.failures and report.zotero["changed"] == []
+    assert report.catalog["changed"] == []  # no category of the catalog: nothing to take
     _unchanged_papers(before, server.papers(GROUP))
-    original = load(catalog).catalog
-    loaded = load(fresh)
-    assert loaded.catalog.categories == ["MAE"]
-    assert {e.key: e.venue for e in loaded.catalog.entries} == {
-        e.key: e.venue for e in original.entries}
-    assert set(loaded.catalog.venues) <= set(original.venues)
-    loaded.catalog.categories.append("Contrastive")
+    loaded = load(catalog)
+    loaded.catalog.categories.append("Hybrid")
     save(loaded)
-    report = syncer.run(fresh, "sync")
+    report = syncer.run(catalog, "sync")
     assert not report.conflicts and not report.failures
+    assert sorted(report.catalog["changed"]) == sorted(e.key for e in tagged)
+    assert report.zotero["changed"] == []
     _unchanged_papers(before, server.papers(GROUP))
-    pulled = load(fresh).catalog
-    for entry in original.entries:
-        back = pulled.find(entry.key)
-        assert back is not None
-        assert back.categories == [c for c in entry.categories
-                                   if c in ("MAE", "Contrastive")], entry.key
-    assert syncer.run(fresh, "sync").lines() == []
+    for entry in tagged:
+        back = load(catalog).catalog.find(entry.key)
+        assert back is not None and back.categories == [*entry.categories, "Hybrid"]
+    assert syncer.run(catalog, "sync").lines() == []
 
 
 @pytest.mark.parametrize(("prefer", "took", "title"), [

@@ -8,8 +8,9 @@ is complete: venues, categories and the order of the entries.
   removed). A venue or category the catalog has is never changed: the
   catalog is the authority, the note its published copy.
 - From the new items themselves: venues for the items no venue fits
-  (venues.derive), and, while the catalog has no categories at all, the
-  items' manual tags as categories, in the order the entries will have.
+  (venues.derive), and, when the group has no catalog note and the catalog
+  no entries (or no categories) yet, the items' manual tags as categories,
+  in the order the entries will have.
 - The place of each new entry: the note's order when it knows the item (a
   new entry goes after the entry that precedes it there), else after the
   others, in the order the items were added to Zotero.
@@ -56,13 +57,16 @@ def adopt(catalog: Catalog, record: CatalogRecord | None, new_items: list[dict[s
     clues = [c for c in (venues.item_venue(d, explicit.get(str(d.get("key")), ""))
                          for d in new_items) if c is not None]
     out.venues += [v.key for v in venues.derive(catalog, clues)]
-    if not catalog.categories:
-        seen: dict[str, str] = {}
+    if record is None and (bootstrap or not catalog.categories):
+        # A group people made: their tags are its categories. (A group ssl-bib
+        # made names its categories in the note; other tags stay plain tags.)
+        known = {c.casefold() for c in catalog.categories}
         for data in new_items:
             for tag in manual_tags(data):
-                seen.setdefault(tag.casefold(), tag)
-        catalog.categories.extend(seen.values())
-        out.categories += list(seen.values())
+                if tag.casefold() not in known:
+                    known.add(tag.casefold())
+                    catalog.categories.append(tag)
+                    out.categories.append(tag)
     return out
 
 
