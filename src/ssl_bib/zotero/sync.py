@@ -33,12 +33,12 @@ from typing import Any, Literal
 from ..merge import Prefer
 from ..model import Entry
 from ..store import LoadedCatalog, save
-from . import catalog_note
-from .catalog_note import CatalogRecord, NoteError, is_catalog_note
+from .catalog_note import CatalogRecord, is_catalog_note
 from .client import BATCH, PAGE, ZoteroClient, ZoteroError
 from .group_catalog import added_order, adopt, place
 from .intake import unpullable
 from .mapping import MapContext, build_item, explicit_venue
+from .note_sync import NoteKeeper
 from .plan import Op, Plan, Planner, is_deleted
 from .report import Report
 from .schema import new_key
@@ -71,11 +71,9 @@ class SyncEngine:
         self._seen = 0  # the highest library version Zotero has reported
         # Items this run wrote, at their new versions (checked next run).
         self._pushed: dict[str, int] = {}
-        # The group's catalog note as it is now (None: it has none), the
-        # entry order it gives, and the key this run writes it under.
-        self.remote_note: dict[str, Any] | None = None
+        # The group's catalog note, and the entry order it gives.
+        self.notes = NoteKeeper(self.state, self.report)
         self.note_order: list[str] = []
-        self._note_key = ""
         self._adopted = False
 
     # -- the whole run ------------------------------------------------------------
@@ -85,7 +83,7 @@ class SyncEngine:
         client.check_access(write=self.pushes and not self.dry_run)
         read_version = self._read()
         self._take_rejected()
-        self._take_notes()
+        self.notes.take(self.planner.fetched, self.planner.purged)
         keys = self.planner.all_keys()
         if self.pulls:
             self._adopt()
@@ -99,7 +97,7 @@ class SyncEngine:
             write_version = self._write(plan, read_version)
             self._take_rejected()
             self._apply_local(plan)
-            note = self._note_state(plan)
+            note = self.notes.after(plan)
             dirty = (write_version != self.state.library_version
                      or self.state.collections != self.ctx.collection_keys
                      or self.state.context != self.planner.context()
@@ -221,44 +219,6 @@ class SyncEngine:
 
     # -- the catalog note and what a pull adopts ------------------------------------
 
-    def _take_notes(self) -> None:
-        """Set the group's catalog note apart from the items: the one the
-        state knows, else the newest; it is no entry's item."""
-        fetched = self.planner.fetched
-        found = {k: d for k, d in fetched.items() if is_catalog_note(d)}
-        for key in found:
-            del fetched[key]
-        known = self.state.note.data if self.state.note is not None else None
-        known_key = str(known.get("key")) if known else ""
-        current: dict[str, Any] | None = None
-        if known_key in found:
-            current = found[known_key]
-        elif known is not None and known_key not in self.planner.purged:
-            current = known
-        if current is not None and is_deleted(current):
-            current = None
-        if current is None:
-            live = [d for d in found.values() if not is_deleted(d)]
-            current = max(live, key=lambda d: (int(d["version"]), str(d["key"])), default=None)
-        others = sorted(k for k, d in found.items()
-                        if not is_deleted(d) and current is not None and k != current["key"])
-        if others:
-            self.report.notes.append(f"the group holds more than one catalog note "
-                                     f"({', '.join(others)}); {current['key'] if current else ''}"
-                                     " is the one read and written")
-        self.remote_note = current
-
-    def _remote_record(self) -> CatalogRecord | None:
-        if self.remote_note is None:
-            return None
-        try:
-            return catalog_note.read(str(self.remote_note.get("note") or ""))
-        except NoteError as exc:
-            self.report.notes.append(f"the group's catalog note {self.remote_note['key']} "
-                                     f"cannot be read ({exc}); it is written again by the "
-                                     "next push")
-            return None
-
     def _new_items(self) -> list[dict[str, Any]]:
         """The items this pull turns into entries, in the order they will have."""
         local = self.planner.local()
@@ -281,7 +241,7 @@ class SyncEngine:
     def _adopt(self) -> None:
         """Give the catalog the venues and categories the pulled items need."""
         catalog = self.loaded.catalog
-        record = self._remote_record()
+        record = self.notes.record()
         self.note_order = record.order if record else []
         new_items = self._new_items()
         changed = list(self.planner.fetched.values())
@@ -310,8 +270,8 @@ class SyncEngine:
         return place(entries, new, self.note_order)
 
     def _plan_note(self, plan: Plan) -> None:
-        """Write the catalog note when the catalog's venues, categories or
-        order differ from what the group's note says."""
+        """Keep the catalog note what the catalog is: its venues, categories
+        and (after this run) the order of its entries."""
         if not self.pushes:
             return
         catalog = self.loaded.catalog
@@ -319,41 +279,8 @@ class SyncEngine:
                                 categories=list(catalog.categories),
                                 order=[str(e.zotero_key) for e in self._final_entries(plan)
                                        if e.zotero_key])
-        current = self.remote_note
-        if current is None and not (desired.venues or desired.categories or desired.order):
-            return
-        if current is not None:
-            try:
-                if catalog_note.read(str(current.get("note") or "")).to_json() == \
-                        desired.to_json():
-                    return
-            except NoteError:
-                pass  # written again, whole
-            key = str(current["key"])
-            payload = {**current, "note": catalog_note.render(desired), "key": key,
-                       "version": int(current["version"])}
-            op = Op(key, "update", payload, "", what="the catalog note")
-            self.report.catalog_note = "changed"
-        else:
-            taken = set(self.state.items) | set(self.planner.fetched) | set(plan.ops)
-            key = self._note_key or new_key()
-            while key in taken:
-                key = new_key()
-            op = Op(key, "create", {"itemType": "note", "note": catalog_note.render(desired),
-                                    "tags": [], "collections": [], "relations": {},
-                                    "key": key, "version": 0}, "", what="the catalog note")
-            self.report.catalog_note = "new"
-        self._note_key = key
-        plan.ops[key] = op
-
-    def _note_state(self, plan: Plan) -> ItemState | None:
-        """The state's copy of the note after this run."""
-        row = plan.state.pop(self._note_key, None) if self._note_key else None
-        if row is not None:
-            return row
-        if self.remote_note is None:
-            return None
-        return ItemState(int(self.remote_note["version"]), self.remote_note)
+        taken = set(self.state.items) | set(self.planner.fetched) | set(plan.ops)
+        self.notes.plan(plan, desired, taken)
 
     def _check_kept(self, version: int, saved: int, what: str) -> None:
         """A write Zotero reports as saved must move the library version."""
@@ -386,10 +313,10 @@ class SyncEngine:
             ours_only = False
             self._fetch(retry.keys)
             self._take_rejected()
-            note_again = self._note_key in retry.keys
+            note_again = self.notes.key in retry.keys
             if note_again:
-                retry.keys.remove(self._note_key)
-                self._take_notes()
+                retry.keys.remove(self.notes.key)
+                self.notes.take(self.planner.fetched, self.planner.purged)
             for key in retry.keys:
                 if key not in self.planner.fetched and key not in self.planner.held:
                     self.planner.purged.add(key)
@@ -400,8 +327,7 @@ class SyncEngine:
             pending = self.planner.plan(retry.keys) if self.pushes else Plan()
             pending.ops = {k: op for k, op in pending.ops.items() if k in retry.keys}
             if note_again:  # someone else wrote the note: ours goes on top of theirs
-                plan.ops.pop(self._note_key, None)
-                self._note_key = ""
+                self.notes.again(plan)
                 self._plan_note(pending)
                 plan.ops.update({k: op for k, op in pending.ops.items() if op.what})
             plan.updates.update(pending.updates)
