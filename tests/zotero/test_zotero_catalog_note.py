@@ -177,3 +177,29 @@ def test_a_hostile_note_ends_fast(text: str) -> None:
     with pytest.raises(NoteError):
         catalog_note.read(text)
     assert time.monotonic() - started < 2.0
+
+
+def test_a_note_changed_while_we_write_is_read_again_and_written_over(
+        server: FakeZotero, syncer: Syncer, catalog: Path) -> None:
+    """Someone edits the note between our read and our write: the write gets
+    412, the note is read again, and the catalog's is written on top."""
+    syncer.run(catalog, "push")
+    key = next(k for k, i in server.live_items(GROUP).items() if i["itemType"] == "note")
+    loaded = load(catalog)
+    loaded.catalog.venues["MedIA"].url = "https://example.org/media-new"
+    save(loaded)
+
+    def second_user(fake: FakeZotero) -> None:
+        fake.edit_item(GROUP, key, {"note": fake.libraries[GROUP].items[key]["note"]
+                                    + "<p>a remark</p>"})
+
+    server.before_write = second_user
+    server.log.clear()
+    report = syncer.run(catalog, "sync")
+    assert not report.failures and report.catalog_note == "changed"
+    writes = [r for r in server.log if r.method == "POST" and r.path.endswith("/items")]
+    assert [r.status for r in writes] == [200, 200]  # the first one's note: 412, then again
+    assert any(r.query.get("itemKey") == key for r in server.log)  # read again
+    record = catalog_note.read(server.libraries[GROUP].items[key]["note"])
+    assert record == of_catalog(load(catalog).catalog)
+    assert syncer.run(catalog, "sync").lines() == []
