@@ -104,6 +104,7 @@ _make("sync", "Pull and push: afterwards both sides agree, except for conflicts.
               help="The folder that keeps the group (made when missing): its API key in "
                    "DIR/api-key, each item in DIR/items/KEY.json.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True,
+              metavar="N",
               help="The port on 127.0.0.1 (0: any free one).")
 @click.option("--group", type=click.IntRange(min=1), metavar="ID",
               help="The group id of a new folder (default 1).")
