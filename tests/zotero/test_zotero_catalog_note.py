@@ -3,11 +3,15 @@ group by push and sync, read back by pull however Zotero rewraps it."""
 
 from __future__ import annotations
 
+import html
+import json
 import shutil
 from pathlib import Path
 
 import pytest
 from conftest import BUNDLED, GROUP, Syncer
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from zotero_fake_server import FakeZotero
 
 from ssl_bib.model import Entry, Venue
@@ -203,3 +207,40 @@ def test_a_note_changed_while_we_write_is_read_again_and_written_over(
     record = catalog_note.read(server.libraries[GROUP].items[key]["note"])
     assert record == of_catalog(load(catalog).catalog)
     assert syncer.run(catalog, "sync").lines() == []
+
+
+def test_a_note_with_what_check_refuses_is_not_read() -> None:
+    for venue, message in (({"key": "X", "name": "Y", "kind": "journal", "url": "javascript:x"},
+                            r"not an http\(s\) URL"),
+                           ({"key": "X", "name": "Y", "kind": "journal", "issn": "12"},
+                            "an ISSN that is none")):
+        doc = {"ssl-bib-catalog": 1, "venues": [venue]}
+        with pytest.raises(NoteError, match=message):
+            catalog_note.read(f"<pre>{html.escape(json.dumps(doc))}</pre>")
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
+        st.sampled_from(["ssl-bib-catalog", "venues", "categories", "order", "key", "name",
+                         "kind", "url", "listed", "aliases", "issn"]), inner, max_size=4),
+    max_leaves=12))
+def test_any_json_in_a_note_reads_or_is_one_note_error(value: object) -> None:
+    """What a group's note holds is anyone's: it reads as a record whose
+    venues a catalog may take as they are, or it is a NoteError."""
+    text = catalog_note.render(CatalogRecord()).replace(
+        html.escape(json.dumps(CatalogRecord().to_json(), indent=1), quote=False),
+        html.escape(json.dumps({"ssl-bib-catalog": 1, **value}
+                               if isinstance(value, dict) else value), quote=False))
+    try:
+        record = catalog_note.read(text)
+    except NoteError:
+        return
+    from ssl_bib.identifiers import is_issn, is_url
+
+    for venue in record.venues:
+        assert venue.key.strip() and venue.kind in ("journal", "conference", "preprint",
+                                                    "workshop")
+        assert not venue.url or is_url(venue.url)
+        assert not venue.issn or is_issn(venue.issn)

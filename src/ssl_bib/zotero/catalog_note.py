@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..identifiers import is_issn, is_url
 from ..model import VENUE_KINDS, Catalog, Venue
 
 MARKER = "ssl-bib-catalog"
@@ -79,9 +80,10 @@ def render(record: CatalogRecord) -> str:
 
 def is_catalog_note(data: dict[str, Any]) -> bool:
     """Whether an item is a catalog note: a standalone note holding our marker."""
-    if data.get("itemType") != "note" or data.get("parentItem"):
+    note = data.get("note")
+    if data.get("itemType") != "note" or data.get("parentItem") or not isinstance(note, str):
         return False
-    return MARKER in str(data.get("note") or "")
+    return MARKER in note
 
 
 def read(note_html: str) -> CatalogRecord:
@@ -144,6 +146,12 @@ def _venues(value: Any) -> list[Venue]:
         if not (url is None or isinstance(url, str)) or not isinstance(listed, bool) or not (
                 issn is None or isinstance(issn, str)):
             raise NoteError(f"its venue {key!r} has a link, listing or ISSN of the wrong type")
+        # What `check` would refuse in the catalog is refused here (an empty
+        # link is the list's own habit: `check` only warns of it).
+        if url and not is_url(url):
+            raise NoteError(f"its venue {key!r} has a link that is not an http(s) URL")
+        if issn and not is_issn(issn):
+            raise NoteError(f"its venue {key!r} has an ISSN that is none")
         out.append(Venue(key=key, name=name, kind=kind, url=url, listed=listed,
                          aliases=_strings(aliases, f"venue {key!r} aliases"), issn=issn))
     return out
