@@ -104,7 +104,6 @@ def place(entries: list[Entry], new: list[Entry], order: list[str]) -> list[Entr
                    if e.zotero_key in position)
     places = [p for p, _ in known]
     after: dict[int, list[Entry]] = {}   # index in entries (-1: the front) -> new entries
-    tail: list[Entry] = []
     ranked = sorted((position[e.zotero_key], n) for n, e in enumerate(new)
                     if e.zotero_key in position)
     for place_in_order, n in ranked:
