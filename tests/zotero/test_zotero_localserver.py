@@ -167,7 +167,8 @@ def _serve(folder: Path, *args: str) -> subprocess.Popen[str]:
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-def test_serve_local_prints_where_and_stops_on_ctrl_c(tmp_path: Path) -> None:
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
+def test_serve_local_prints_where_and_stops_on_ctrl_c(tmp_path: Path, stop: int) -> None:
     proc = _serve(tmp_path / "z", "--port", "0")
     try:
         assert proc.stdout is not None
@@ -179,7 +180,7 @@ def test_serve_local_prints_where_and_stops_on_ctrl_c(tmp_path: Path) -> None:
         assert key not in line
         with ZoteroClient(1, key, url) as client:
             assert client.key_access() == {"library": True, "write": True}
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(stop)
         assert proc.wait(timeout=10) == 0
         assert proc.stderr is not None and "stopped" in proc.stderr.read()
     finally:

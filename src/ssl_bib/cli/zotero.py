@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -134,6 +135,11 @@ def serve_local(folder: str, port: int, group: int | None) -> None:
     click.echo(f"Local Zotero at {server.url}: group {store.library.group}, its API key in "
                f"{key_file}, its items in {Path(folder) / 'items'}; Ctrl-C stops it")
     sys.stdout.flush()
+
+    def stop(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt  # SIGTERM (a service manager, `kill`) stops it as Ctrl-C does
+
+    signal.signal(signal.SIGTERM, stop)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
