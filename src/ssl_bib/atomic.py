@@ -18,7 +18,6 @@ import contextlib
 import errno
 import os
 import stat
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -110,6 +109,8 @@ def _regular_mode(path: Path, follow: bool) -> int | None:
 
 def _write_replacing(path: Path, data: bytes, old_mode: int | None,
                      before_replace: Callable[[], None] | None = None) -> None:
+    import tempfile  # here, not at the top: it imports shutil and three compressors
+
     folder = path.parent if str(path.parent) else Path(".")
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:

@@ -25,7 +25,7 @@ NAME_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "v", "vi
                            "3rd", "4th", "esq", "esq."})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Person:
     """An author: a person (family, given, suffix such as "Jr.") or, with
     `literal`, an organisation or any name never to be split ("Acme, Inc.",
@@ -100,7 +100,7 @@ def _tidy(text: str) -> str:
     return " ".join(text.split())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CodeLink:
     """A code repository of a paper, labelled by framework as the list does."""
 
@@ -108,7 +108,7 @@ class CodeLink:
     url: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Correction:
     """A change curation made to what the list said, kept visible in the entry:
     which field, what the list said, what it says now, and why."""
@@ -133,7 +133,7 @@ class Venue:
     issn: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Entry:
     """One paper. Only `key`, `title` and `year` are required."""
 

@@ -1,27 +1,29 @@
 """The catalog store: read entries.toml, know where everything is, write it back.
 
-Reading uses the standard library's tomllib (about 10x faster than tomlkit) plus
-one cheap scan for line numbers. Writing splices: entries that did not change
-keep their original bytes, comments included; only changed entries are
-re-rendered. The head of the file (settings, venues) is edited with tomlkit,
-which keeps its comments, and only when it changed.
+Reading uses a compiled TOML parser, tomllib where it is missing (toml_parse),
+a few tables at a time, plus one scan for where each table is. Writing
+splices: entries that did not change keep their original bytes, comments
+included; only changed entries are re-rendered. The head of the file
+(settings, venues) is edited with tomlkit, which keeps its comments, and only
+when it changed.
 """
 
 from __future__ import annotations
 
 import contextlib
 import copy
+import dataclasses
 import hashlib
+import operator
 import os
 import re
 import stat
-import tomllib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from . import file_lock
+from . import file_lock, toml_parse
 from .atomic import write_through
 from .gcpause import paused_gc
 from .model import Catalog, Entry, Settings, Venue
@@ -29,7 +31,9 @@ from .problems import InputError, Problem
 from .rebase import RebaseConflict, rebase
 from .toml_read import _Reporter, convert_entry, convert_settings, convert_venue
 from .toml_render import render_catalog, render_entry, render_head, render_venue
-from .toml_scan import Layout, parse_key, scan, split_lines, statement_keys
+
+if TYPE_CHECKING:  # toml_scan compiles big patterns: imported when first needed
+    from .toml_scan import Layout
 
 SCHEMA_VERSION = 1
 
@@ -69,21 +73,29 @@ class EntrySpan:
     start_at: int
     end_at: int
     start: int
-    _field_lines: dict[str, int] | None = None
 
     def field_line(self, text: str, field_name: str) -> int:
         """0-based line of a field's first line; the table's header line if absent.
-        Found on demand: only problem reports need it."""
-        if self._field_lines is None:
-            self._field_lines = {}
+        Found on demand: only problem reports need it. The lines of the last
+        span asked about are kept (a check reports an entry's problems one
+        after another); a cache on every span cost tens of MB on a big catalog."""
+        global _FIELD_LINES
+        if _FIELD_LINES[0] is not self:
+            from .toml_scan import statement_keys
+
+            lines: dict[str, int] = {}
             headers = 0
             for offset, key, is_header in statement_keys(text[self.start_at:self.end_at]):
                 headers += is_header
                 if headers > 1:
                     break                 # a sub-table such as [entries.provenance]
                 if not is_header:
-                    self._field_lines.setdefault(key[0], self.start + offset)
-        return self._field_lines.get(field_name, self.start)
+                    lines.setdefault(key[0], self.start + offset)
+            _FIELD_LINES = (self, lines)
+        return _FIELD_LINES[1].get(field_name, self.start)
+
+
+_FIELD_LINES: tuple[EntrySpan | None, dict[str, int]] = (None, {})
 
 
 @dataclass
@@ -96,10 +108,12 @@ class LoadedCatalog:
     spans: list[EntrySpan]
     venue_lines: dict[str, int]
     problems: list[Problem]
-    # The entry tables as tomllib read them, to tell which entries a command
-    # changed: converting them again at save time is far cheaper than
-    # deep-copying every entry at load time.
-    raw_entries: list[dict[str, Any]] = field(default_factory=list)
+    # Each entry's state as read or last written (entry_state), aligned with
+    # `spans`, to tell which entries a command changed: comparing it with the
+    # entry costs next to nothing for an unchanged one, so a one-entry change
+    # to a big file stays fast.
+    # None until needed when loaded for reading only (load(for_update=False)).
+    snapshots: list[tuple[Any, ...]] | None = field(default=None, repr=False)
     pristine_head: tuple[Any, ...] = ()
     # The entry objects as loaded, in file order, aligned with `spans`.
     loaded_entries: list[Entry] = field(default_factory=list)
@@ -115,10 +129,27 @@ class LoadedCatalog:
     def name(self) -> str:
         return self.path.name
 
+    def states(self) -> list[tuple[Any, ...]]:
+        """The snapshots, taken now from the text if the catalog was loaded
+        for reading only: the text is still as read, so this is exact."""
+        if self.snapshots is None:
+            self.snapshots = parse_text(self.text, self.path).states()
+        return self.snapshots
+
+    @property
+    def raw_entries(self) -> Sequence[dict[str, Any]]:
+        """The entry tables of the text as last read or written, aligned with
+        `spans`, parsed on demand: only a re-rendered, moved or removed entry
+        and a rebase need them, and keeping them all would double the memory
+        of a big catalog."""
+        return _RawTables(self.text, self.spans)
+
     @property
     def lines(self) -> list[str]:
         """The file's lines as TOML counts them (LF only)."""
         if self._lines is None:
+            from .toml_scan import split_lines
+
             self._lines = split_lines(self.text)
         return self._lines
 
@@ -143,6 +174,47 @@ class LoadedCatalog:
         return span.start + 1
 
 
+class _RawTables(Sequence[dict[str, Any]]):
+    def __init__(self, text: str, spans: list[EntrySpan]) -> None:
+        self.text, self.spans = text, spans
+
+    def __len__(self) -> int:
+        return len(self.spans)
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        span = self.spans[index]
+        tables = toml_parse.loads(self.text[span.start_at:span.end_at]).get("entries")
+        return tables[0] if isinstance(tables, list) and tables else {}
+
+
+# An entry's fields in two groups: those holding lists or tables (they can
+# change in place) and the others (strings, numbers, None).
+_CONTAINER_FIELDS = tuple(f.name for f in dataclasses.fields(Entry)
+                          if f.default_factory in (list, dict))
+_SCALARS = operator.attrgetter(*(f.name for f in dataclasses.fields(Entry)
+                                 if f.name not in _CONTAINER_FIELDS))
+_CONTAINERS = operator.attrgetter(*_CONTAINER_FIELDS)
+
+
+_COPY = operator.methodcaller("copy")
+
+
+def entry_state(entry: Entry) -> tuple[Any, ...]:
+    """Every field of an entry, its lists and tables copied, so that a later
+    change in place does not reach the copy. `unchanged(entry, state)` holds
+    exactly when the entry equals the one the state was taken of. Taken only
+    for catalogs loaded for update (see load)."""
+    return _SCALARS(entry), tuple(map(_COPY, _CONTAINERS(entry)))
+
+
+def unchanged(entry: Entry, state: tuple[Any, ...]) -> bool:
+    """Next to free for an unchanged entry, all in C: its values are the very
+    objects held in the state, which Python compares by identity first."""
+    return bool(_SCALARS(entry) == state[0] and _CONTAINERS(entry) == state[1])
+
+
 def _head_state(catalog: Catalog) -> tuple[Any, ...]:
     return (catalog.schema, list(catalog.categories), copy.deepcopy(catalog.settings),
             copy.deepcopy(catalog.venues))
@@ -153,6 +225,8 @@ def _entry_spans(text: str) -> tuple[list[EntrySpan], dict[str, int], Layout]:
     scan that agrees with TOML on what a line and a table are. A sub-table of
     an entry ([entries.provenance]) belongs to it; comments and blank lines
     right before a table belong to that table."""
+    from .toml_scan import scan
+
     layout = scan(text)
     spans: list[EntrySpan] = []
     venue_lines: dict[str, int] = {}
@@ -175,44 +249,228 @@ def _entry_spans(text: str) -> tuple[list[EntrySpan], dict[str, int], Layout]:
     return spans, venue_lines, layout
 
 
-def parse_text(text: str, path: Path) -> LoadedCatalog:
-    """Parse catalog text. Raises InputError for text that is not TOML or not a catalog."""
+def parse_text(text: str, path: Path, *, for_update: bool = True) -> LoadedCatalog:
+    """Parse catalog text. Raises InputError for text that is not TOML or not a
+    catalog. `for_update` takes each entry's snapshot now (see load)."""
     with paused_gc():
-        return _parse_text(text, path)
+        return _parse_text(text, path, for_update)
 
 
-def _parse_text(text: str, path: Path) -> LoadedCatalog:
-    name = path.name
+def _parse_text(text: str, path: Path, for_update: bool) -> LoadedCatalog:
+    quick = _quick_spans(text)
+    if quick is not None:
+        spans, venue_lines, settings_line = quick
+        try:
+            head = _parse_head(text, spans)
+            return _build(text, path, (spans, venue_lines, None), head,
+                          _parse_each(text, spans), for_update, settings_line)
+        except _WholeDocumentNeeded:
+            pass
     try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+        scanned: tuple[list[EntrySpan], dict[str, int], Layout] | None = _entry_spans(text)
+    except Exception:  # noqa: BLE001 - text the scan cannot walk: the parser says why
+        scanned = None
+    if scanned is not None and _only_entries_after_head(scanned[2]):
+        spans = scanned[0]
+        try:
+            head = _parse_head(text, spans)
+            return _build(text, path, scanned, head, _parse_tables(text, spans), for_update)
+        except _WholeDocumentNeeded:
+            pass
+    try:
+        doc = toml_parse.loads(text)
+    except toml_parse.TOMLDecodeError as exc:
         m = _TOML_ERROR_LINE_RE.search(str(exc))
         message = _TOML_ERROR_LINE_RE.sub("", str(exc)).strip()
-        raise InputError(name, int(m.group(1)) if m else 0,
+        raise InputError(path.name, int(m.group(1)) if m else 0,
                          f"not valid TOML: {message}") from None
     except RecursionError:  # tomllib recurses per nested array or inline table
-        raise InputError(name, _deep_line(text), "not valid TOML: arrays or tables nested "
-                         "too deeply to read") from None
-    spans, venue_lines, layout = _entry_spans(text)
+        raise InputError(path.name, _deep_line(text), "not valid TOML: arrays or tables "
+                         "nested too deeply to read") from None
+    return _build(text, path, scanned or _entry_spans(text), doc, doc.get("entries", []),
+                  for_update)
+
+
+# The quick scan (see _quick_spans): an [[entries]] header from its brackets to
+# the end of its line, found by its literal "[[" at C speed, and any other line
+# whose first non-blank character is "[", matched from the newline before it.
+_ENTRY_HEADER_RE = re.compile(r"\[\[[ \t]*entries[ \t]*\]\][ \t]*(?:#[^\n]*)?\r?$",
+                              re.MULTILINE)
+_OTHER_BRACKET_LINE_RE = re.compile(
+    r"\n[ \t]*\[(?![ \t]*\[[ \t]*entries[ \t]*\]\][ \t]*(?:#[^\n]*)?\r?$)", re.MULTILINE)
+
+
+def _quick_spans(text: str) -> tuple[list[EntrySpan], dict[str, int], int] | None:
+    """The entries' spans, the venue tables' lines and the [settings] line of
+    a catalog in the usual shape (a head, then [[entries]] tables only), from
+    a look at header lines alone; None for any other shape.
+
+    Why: the TOML-true scan (toml_scan) costs more to compile its patterns
+    than click takes to import, at every start. This one can be fooled by a
+    multi-line string holding a header-like line, so it is only trusted
+    once _parse_each has proven every span: each lead + table parses alone
+    as exactly one [[entries]] table, so the spans are exactly the tables."""
+    found: list[tuple[int, bool]] = []
+    for m in _ENTRY_HEADER_RE.finditer(text):
+        at = text.rfind("\n", 0, m.start()) + 1
+        if not text[at:m.start()].strip(" \t"):  # only blanks before it: a header line
+            found.append((at, True))
+    if text.lstrip(" \t").startswith("["):
+        first_line = "\n" + text.partition("\n")[0]
+        found += [(0, False)] if _OTHER_BRACKET_LINE_RE.match(first_line) else []
+    found += [(m.start() + 1, False) for m in _OTHER_BRACKET_LINE_RE.finditer(text)]
+    found.sort()
+    spans: list[EntrySpan] = []
+    venue_lines: dict[str, int] = {}
+    settings_line = 0
+    line, counted = 0, 0
+    for at, is_entry in found:
+        line += text.count("\n", counted, at)
+        counted = at
+        if is_entry:
+            if spans:  # the previous table ends where this one's comments begin
+                spans[-1].end_at = _back_over_comments(text, at, spans[-1].start_at)
+            spans.append(EntrySpan(at, at, -1, line))
+            continue
+        if spans:
+            return None  # a line starting with "[" after the first entry: not the usual shape
+        header = text[at:text.find("\n", at) % (len(text) + 1)].rstrip("\r")
+        try:
+            path = tuple(toml_parse.loads(header.split("#")[0] if "]" in header else header))
+        except (toml_parse.TOMLDecodeError, RecursionError):
+            continue  # the continuation of an array
+        parsed = toml_parse.loads(header.split("#")[0])
+        if path == ("venues",):
+            for key in parsed["venues"]:
+                venue_lines.setdefault(key, line + 1)
+        elif path == ("settings",) and not settings_line:
+            settings_line = line + 1
+    if not spans:
+        return None
+    spans[-1].end_at = _back_over_comments(text, len(text), spans[-1].start_at)
+    spans[0].lead_at = _back_over_comments(text, spans[0].start_at, 0)
+    for previous, span in zip(spans, spans[1:], strict=False):
+        span.lead_at = previous.end_at
+    return spans, venue_lines, settings_line
+
+
+def _back_over_comments(text: str, at: int, floor: int) -> int:
+    """From offset `at` (a line start, or the end of the text), step back over
+    blank and comment lines, not above offset `floor`."""
+    while at > floor:
+        previous = text.rfind("\n", 0, at - 1) + 1
+        content = text[previous:at].strip()
+        if content and not content.startswith("#"):
+            break
+        at = max(previous, floor)
+    return at
+
+
+def _parse_each(text: str, spans: list[EntrySpan]) -> Iterator[Any]:
+    """Each entry's lead and table parsed alone, which proves the quick scan's
+    spans (see _quick_spans); any doubt sends the text to the exact scan."""
+    for span in spans:
+        try:
+            chunk = toml_parse.loads(text[span.lead_at:span.end_at])
+        except (toml_parse.TOMLDecodeError, RecursionError):
+            raise _WholeDocumentNeeded from None
+        tables = chunk.get("entries")
+        if len(chunk) != 1 or type(tables) is not list or len(tables) != 1:
+            raise _WholeDocumentNeeded
+        yield tables[0]
+
+
+def _only_entries_after_head(layout: Layout) -> bool:
+    """Whether every table from the first [[entries]] on is an entry or a
+    table inside one (see _parse_head)."""
+    paths = [table.path for table in layout.tables]
+    first = next((i for i, p in enumerate(paths) if p == ("entries",)), len(paths))
+    return all(p[0] == "entries" for p in paths[first:])
+
+
+class _WholeDocumentNeeded(Exception):
+    """The file cannot be read a few tables at a time: parse it whole."""
+
+
+def _parse_head(text: str, spans: list[EntrySpan]) -> dict[str, Any]:
+    """The head of a catalog in the usual shape, parsed alone.
+
+    Why the file is read in parts: parsed whole, a 100,000-entry catalog
+    exists twice at its peak, as the parser's tables and as entries (17x the
+    file size in memory); read a few tables at a time, each table is dropped
+    once its entry is made, and the parser is faster too. It is the same
+    document when the file is a head followed by [[entries]] tables only
+    (with tables inside them): the parts cover the whole text, the head does
+    not touch `entries`, and each part holds exactly the tables the scan saw
+    in it. Anything else, and any syntax error, raises _WholeDocumentNeeded,
+    so errors read exactly as they always did."""
+    try:
+        head = toml_parse.loads(text[:spans[0].lead_at] if spans else text)
+        if spans and toml_parse.loads(text[spans[-1].end_at:]):  # the tail: comments only
+            raise _WholeDocumentNeeded
+    except (toml_parse.TOMLDecodeError, RecursionError):
+        raise _WholeDocumentNeeded from None
+    if "entries" in head:
+        raise _WholeDocumentNeeded
+    return head
+
+
+# Tables parsed per call: few enough that their parsed form is small next to
+# the entries made of it, enough to make the cost of a call vanish.
+_TABLES_AT_ONCE = 64
+
+
+def _parse_tables(text: str, spans: list[EntrySpan]) -> Iterator[Any]:
+    """The [[entries]] tables, parsed a batch at a time (see _parse_head)."""
+    for at in range(0, len(spans), _TABLES_AT_ONCE):
+        batch = spans[at:at + _TABLES_AT_ONCE]
+        try:
+            chunk = toml_parse.loads(text[batch[0].lead_at:batch[-1].end_at])
+        except (toml_parse.TOMLDecodeError, RecursionError):
+            raise _WholeDocumentNeeded from None
+        tables = chunk.get("entries")
+        if len(chunk) != 1 or type(tables) is not list or len(tables) != len(batch):
+            raise _WholeDocumentNeeded
+        yield from tables
+
+
+def _build(text: str, path: Path,
+           scanned: tuple[list[EntrySpan], dict[str, int], Layout | None],
+           doc: dict[str, Any], raw_entries: Any, for_update: bool,
+           settings_line: int | None = None) -> LoadedCatalog:
+    """The catalog from the parsed head (`doc`) and the entry tables (a list
+    from the whole document, or an iterator from _parse_tables)."""
+    name = path.name
+    spans, venue_lines, scanned_layout = scanned
+    known: list[Layout] = [scanned_layout] if scanned_layout is not None else []
+
+    def layout() -> Layout:  # the exact scan, only to locate a problem in the head
+        if not known:
+            from .toml_scan import scan
+
+            known.append(scan(text))
+        return known[0]
+
     problems: list[Problem] = []
     report = _Reporter(name, problems)
 
     schema = doc.get("schema", SCHEMA_VERSION)
     if schema != SCHEMA_VERSION:
-        raise InputError(name, _top_line(text, layout, "schema"),
+        raise InputError(name, _top_line(text, layout(), "schema"),
                          f"schema {schema!r} is not one this ssl-bib reads "
                          f"(it reads schema {SCHEMA_VERSION})")
     categories = doc.get("categories", [])
     if not isinstance(categories, list) or not all(isinstance(c, str) for c in categories):
-        report.error(_top_line(text, layout, "categories"),
+        report.error(_top_line(text, layout(), "categories"),
                      "'categories' must be a list of strings")
         categories = []
-    settings = convert_settings(doc.get("settings"), _top_line(text, layout, "[settings]"),
-                                report)
+    if settings_line is None:
+        settings_line = _top_line(text, layout(), "[settings]")
+    settings = convert_settings(doc.get("settings"), settings_line, report)
     venues: dict[str, Venue] = {}
     raw_venues = doc.get("venues", {})
     if not isinstance(raw_venues, dict):
-        report.error(_top_line(text, layout, "venues"), "'venues' must be a table of tables")
+        report.error(_top_line(text, layout(), "venues"), "'venues' must be a table of tables")
         raw_venues = {}
     for key, raw in raw_venues.items():
         venue = convert_venue(key, raw, venue_lines.get(key, 0), report)
@@ -221,15 +479,14 @@ def _parse_text(text: str, path: Path) -> LoadedCatalog:
     known_top = {"schema", "categories", "settings", "venues", "entries"}
     for top in doc:
         if top not in known_top:
-            report.error(_top_line(text, layout, top), f"unknown top-level key '{top}'")
+            report.error(_top_line(text, layout(), top), f"unknown top-level key '{top}'")
 
-    raw_entries = doc.get("entries", [])
-    if not isinstance(raw_entries, list) or len(raw_entries) != len(spans):
-        raise InputError(name, _top_line(text, layout, "entries"),
+    if not isinstance(raw_entries, list | Iterator) or (
+            isinstance(raw_entries, list) and len(raw_entries) != len(spans)):
+        raise InputError(name, _top_line(text, layout(), "entries"),
                          "entries must be written as [[entries]] tables")
     entries: list[Entry] = []
     kept_spans: list[EntrySpan] = []
-    kept_raw: list[dict[str, Any]] = []
     for index, (raw, span) in enumerate(zip(raw_entries, spans, strict=True)):
         def line_of(field_name: str, span: EntrySpan = span) -> int:
             return span.field_line(text, field_name) + 1
@@ -238,13 +495,14 @@ def _parse_text(text: str, path: Path) -> LoadedCatalog:
         if entry is not None:
             entries.append(entry)
             kept_spans.append(span)
-            kept_raw.append(raw)
+        if isinstance(raw_entries, list):
+            raw_entries[index] = None  # its strings live on in the entry; the table can go
     catalog = Catalog(entries=entries, venues=venues, categories=list(categories),
                       settings=settings, schema=schema)
     return LoadedCatalog(path=path, text=text, catalog=catalog, spans=kept_spans,
                          venue_lines=venue_lines, problems=problems,
-                         raw_entries=kept_raw, pristine_head=_head_state(catalog),
-                         loaded_entries=list(entries))
+                         snapshots=[entry_state(e) for e in entries] if for_update else None,
+                         pristine_head=_head_state(catalog), loaded_entries=list(entries))
 
 
 def _deep_line(text: str) -> int:
@@ -262,6 +520,8 @@ def _deep_line(text: str) -> int:
 def _top_line(text: str, layout: Layout, what: str) -> int:
     """1-based line of a top-level key or table (`"[settings]"`), for reports;
     0 when it is not found."""
+    from .toml_scan import parse_key, statement_keys
+
     if what.startswith("["):
         path = parse_key(what.strip("[]"))
         return next((t.line + 1 for t in layout.tables if t.path == path), 0)
@@ -272,8 +532,13 @@ def _top_line(text: str, layout: Layout, what: str) -> int:
     return next((line + 1 for line, key, _ in statement_keys(head) if key[0] == what), 0)
 
 
-def load(path: Path) -> LoadedCatalog:
-    """Read and parse a catalog file. Raises InputError with file:line on failure."""
+def load(path: Path, *, for_update: bool = False) -> LoadedCatalog:
+    """Read and parse a catalog file. Raises InputError with file:line on failure.
+
+    `for_update`: the command will change and save it, so each entry's
+    snapshot is taken now and a one-entry save of a big catalog stays fast.
+    Without it (reading only) no snapshot is kept, which saves time and a
+    sixth of the memory; a save still works, taking them from the text."""
     path = Path(path)
     try:
         # Asked before opening: opening a pipe would wait for a writer.
@@ -293,8 +558,10 @@ def load(path: Path) -> LoadedCatalog:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise InputError(path.name, line, "not UTF-8 text") from None
-    loaded = parse_text(text, path)
-    loaded.disk = DiskState.of(raw, info)
+    disk = DiskState.of(raw, info)
+    del raw  # the bytes are not needed while the text is parsed (a big file's peak)
+    loaded = parse_text(text, path, for_update=for_update)
+    loaded.disk = disk
     return loaded
 
 
@@ -302,7 +569,7 @@ def new_catalog(path: Path) -> LoadedCatalog:
     """An empty catalog that does not exist on disk yet (import bootstraps it)."""
     catalog = Catalog(settings=Settings())
     return LoadedCatalog(path=Path(path), text="", catalog=catalog, spans=[], venue_lines={},
-                         problems=[], raw_entries=[], pristine_head=())
+                         problems=[], pristine_head=())
 
 
 def refuse_unwritable(path: Path, force: bool = False) -> None:
@@ -338,7 +605,7 @@ def editing(path: Path, command: str, force: bool = False,
     try:
         with file_lock.locked(path, command):
             fresh = bootstrap and not os.path.lexists(path)
-            loaded = new_catalog(path) if fresh else load(path)
+            loaded = new_catalog(path) if fresh else load(path, for_update=True)
             loaded.force = force
             yield loaded
     except file_lock.LockTimeout as exc:
@@ -367,9 +634,9 @@ def render(loaded: LoadedCatalog) -> str:
 class _Rendered:
     text: str
     changed: bool
-    # Each entry's table as tomllib reads it and where it sits, aligned with
+    # Each entry's state (entry_state) and where it sits, aligned with
     # catalog.entries; None for a whole new file (it is parsed to check it).
-    raws: list[dict[str, Any]] | None = None
+    states: list[tuple[Any, ...]] | None = None
     spans: list[EntrySpan] | None = None
 
 
@@ -397,28 +664,30 @@ def _render(loaded: LoadedCatalog) -> _Rendered:
     for i, e in enumerate(loaded.loaded_entries):
         by_key.setdefault(e.key, i)
     used: set[int] = set()
-    quiet = _Reporter(loaded.name, [])
     out = [head]
     pos, line = len(head), head.count("\n")
-    raws: list[dict[str, Any]] = []
+    states: list[tuple[Any, ...]] = []
     new_spans: list[EntrySpan] = []
     order: list[int] = []            # old index of each entry written verbatim, else -1
+    old_states = loaded.states()
     for entry in catalog.entries:
-        i = index_of.get(id(entry), by_key.get(entry.key, -1))
+        i = index_of.get(id(entry), -1)
+        if i < 0:
+            i = by_key.get(entry.key, -1)
         if i >= 0 and i not in used:
             used.add(i)
-            span, raw = spans[i], loaded.raw_entries[i]
+            span, state = spans[i], old_states[i]
             lead = text[span.lead_at:span.start_at]
-            if entry == convert_entry(raw, lambda _field: 0, quiet, 0):
+            if unchanged(entry, state):
                 body = text[span.start_at:span.end_at]
                 order.append(i)
             else:
                 _prove_span(loaded, text, i)
-                body, raw = _render_checked(entry, loaded)
+                body, state = _render_checked(entry, loaded), entry_state(entry)
                 order.append(-1)
         else:
             lead = "\n" if not out[-1].endswith("\n\n") else ""
-            body, raw = _render_checked(entry, loaded)
+            body, state = _render_checked(entry, loaded), entry_state(entry)
             order.append(-1)
         lead_at, start_at = pos, pos + len(lead)
         line += lead.count("\n")
@@ -427,7 +696,7 @@ def _render(loaded: LoadedCatalog) -> _Rendered:
         pos = start_at + len(body)
         out.append(lead)
         out.append(body)
-        raws.append(raw)
+        states.append(state)
     out.append(text[last:])
     count = len(spans)
     for i in set(range(count)) - used:
@@ -441,27 +710,34 @@ def _render(loaded: LoadedCatalog) -> _Rendered:
             _prove_span(loaded, text, i)      # moved, or a neighbour changed
     changed = changed or len(order) != count or order != list(range(count))
     if not changed:
-        return _Rendered(loaded.text, False, raws, new_spans)
-    return _Rendered("".join(out), True, raws, new_spans)
+        return _Rendered(loaded.text, False, states, new_spans)
+    return _Rendered("".join(out), True, states, new_spans)
 
 
 def _prove_span(loaded: LoadedCatalog, text: str, index: int) -> None:
-    """Prove that an old piece of the file is exactly entry `index`'s table,
-    with only comments and blank lines before it; else refuse the write."""
-    span, raw = loaded.spans[index], loaded.raw_entries[index]
+    """Prove that an old piece of the file is exactly entry `index`'s table
+    (it reads, alone, as one [[entries]] table holding that entry as it was
+    read), with only comments and blank lines before it; else refuse the write."""
+    span = loaded.spans[index]
     try:
-        ok = (tomllib.loads(text[span.start_at:span.end_at]) == {"entries": [raw]}
-              and isinstance(tomllib.loads(text[span.lead_at:span.start_at]), dict))
-    except tomllib.TOMLDecodeError:
+        doc = toml_parse.loads(text[span.start_at:span.end_at])
+        tables = doc.get("entries")
+        ok = (len(doc) == 1 and isinstance(tables, list) and len(tables) == 1
+              and isinstance(toml_parse.loads(text[span.lead_at:span.start_at]), dict))
+        if ok:
+            quiet = _Reporter(loaded.name, [])
+            alone = convert_entry(tables[0], lambda _field: 0, quiet, 0)  # type: ignore[index]
+            ok = alone is not None and unchanged(alone, loaded.states()[index])
+    except toml_parse.TOMLDecodeError:
         ok = False
     if not ok:
-        key = raw.get("key", "?")
+        key = loaded.loaded_entries[index].key
         raise InputError(loaded.name, span.start + 1,
                          f"entry {key}: ssl-bib cannot tell exactly where this entry's text "
                          "ends, so it cannot be rewritten safely; nothing was written")
 
 
-def _render_checked(entry: Entry, loaded: LoadedCatalog) -> tuple[str, dict[str, Any]]:
+def _render_checked(entry: Entry, loaded: LoadedCatalog) -> str:
     """Render one entry and prove it reads back, alone, as one [[entries]]
     table holding the same entry (the splice proofs in _render make sure it
     also reads so in place)."""
@@ -472,7 +748,7 @@ def _render_checked(entry: Entry, loaded: LoadedCatalog) -> tuple[str, dict[str,
         raise _unwritable(loaded, entry, "it holds a lone surrogate, which is not Unicode "
                           "text") from None
     problems: list[Problem] = []
-    doc = tomllib.loads(text)
+    doc = toml_parse.loads(text)
     tables = doc.get("entries")
     if len(doc) != 1 or not isinstance(tables, list) or len(tables) != 1:
         raise _unwritable(loaded, entry, "it does not render as one table")
@@ -481,7 +757,7 @@ def _render_checked(entry: Entry, loaded: LoadedCatalog) -> tuple[str, dict[str,
     if back != entry or problems:
         raise _unwritable(loaded, entry,
                           problems[0].message if problems else "it reads back differently")
-    return text, raw
+    return text
 
 
 class EntryUnwritable(InputError):
@@ -552,7 +828,7 @@ def _edit_head(head: str, catalog: Catalog) -> str:
         if key not in catalog.venues:
             del venues[key]
     for key, venue in catalog.venues.items():
-        fresh = tomllib.loads(render_venue(venue))["venues"][key]
+        fresh = toml_parse.loads(render_venue(venue))["venues"][key]
         if venues.get(key) != fresh:
             table = tomlkit.table()
             for name, value in fresh.items():
@@ -594,8 +870,8 @@ def save(loaded: LoadedCatalog) -> bool:
             raise WriteRefused(f"{loaded.path}: the file keeps changing while ssl-bib writes "
                                "it; nothing was written")
         loaded.disk = DiskState.of(data, os.stat(target))
-    assert rendered.raws is not None and rendered.spans is not None
-    _rebaseline(loaded, rendered.text, rendered.raws, rendered.spans)
+    assert rendered.states is not None and rendered.spans is not None
+    _rebaseline(loaded, rendered.text, rendered.states, rendered.spans)
     return True
 
 
@@ -612,12 +888,12 @@ def _unchanged_on_disk(loaded: LoadedCatalog) -> None:
 
 def _verified(loaded: LoadedCatalog, rendered: _Rendered) -> str:
     """A new file or an edited head is proven by reading the whole text back."""
-    if rendered.raws is None or _head_state(loaded.catalog) != loaded.pristine_head:
+    if rendered.states is None or _head_state(loaded.catalog) != loaded.pristine_head:
         check = parse_text(rendered.text, loaded.path)
         if check.catalog != loaded.catalog:
             raise InputError(loaded.name, 0, "the catalog would not read back as the same "
                              "data; nothing was written")
-        rendered.raws, rendered.spans = check.raw_entries, check.spans
+        rendered.states, rendered.spans = check.states(), check.spans
         loaded.venue_lines = check.venue_lines
     return rendered.text
 
@@ -672,7 +948,7 @@ def _rebase_onto_disk(loaded: LoadedCatalog, current: tuple[DiskState, bytes] | 
                            "written (run the command again)") from None
     mine = {e.key: e for e in loaded.catalog.entries}
     loaded.text, loaded.spans = theirs.text, theirs.spans
-    loaded.raw_entries, loaded.venue_lines = theirs.raw_entries, theirs.venue_lines
+    loaded.snapshots, loaded.venue_lines = theirs.states(), theirs.venue_lines
     loaded.pristine_head = theirs.pristine_head
     loaded.loaded_entries = [mine.get(e.key, e) for e in theirs.loaded_entries]
     loaded.disk = state
@@ -691,10 +967,10 @@ def _baseline(loaded: LoadedCatalog) -> Catalog:
                    settings=settings, schema=schema)
 
 
-def _rebaseline(loaded: LoadedCatalog, text: str, raws: list[dict[str, Any]],
+def _rebaseline(loaded: LoadedCatalog, text: str, states: list[tuple[Any, ...]],
                 spans: list[EntrySpan]) -> None:
     loaded.text, loaded.spans = text, spans
-    loaded.raw_entries = raws
+    loaded.snapshots = states
     loaded.loaded_entries = list(loaded.catalog.entries)
     loaded.pristine_head = _head_state(loaded.catalog)
     loaded._lines = loaded._by_id = loaded._by_key = None

@@ -7,7 +7,6 @@ follow the same steps, and the browser tests compare them on awkward text.
 
 from __future__ import annotations
 
-import html
 import re
 import unicodedata
 
@@ -39,6 +38,8 @@ def normalize_title(title: str) -> str:
     if "<" in text:
         text = _TAG_RE.sub(" ", text)
     if "&" in text:
+        import html  # only for titles with an entity in them; not at every start
+
         text = html.unescape(text)
     if "\\" in text or "{" in text:
         text = _LATEX_CMD_RE.sub("", text).replace("{", "").replace("}", "")

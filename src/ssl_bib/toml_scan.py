@@ -67,6 +67,7 @@ _SEGMENT_RE = re.compile(
 _STATEMENT_RE = re.compile(rf"{_QUIET}|{_KEYVAL}|{_HEADER}")
 _HEADER_RE = re.compile(_HEADER)
 _BARE_KEY_RE = re.compile(r"[A-Za-z0-9_-]+")
+_BARE_DOTTED_RE = re.compile(r"[A-Za-z0-9_-]+(?:[ \t]*\.[ \t]*[A-Za-z0-9_-]+)+")
 
 
 @dataclass
@@ -190,6 +191,8 @@ def parse_key(path: str) -> tuple[str, ...]:
     ("venues", "IEEE Access")."""
     if _BARE_KEY_RE.fullmatch(path):
         return (path,)
+    if _BARE_DOTTED_RE.fullmatch(path):  # provenance.authors: no quotes to undo
+        return tuple(part.strip(" \t") for part in path.split("."))
     doc = tomllib.loads(f"{path} = 0")
     parts: list[str] = []
     node: object = doc

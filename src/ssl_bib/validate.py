@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from collections import defaultdict
 from collections.abc import Callable
 
 from .gcpause import paused_gc
@@ -46,6 +45,9 @@ PROCEEDINGS_SERIES: tuple[str, ...] = (
     "JMLR Workshop and Conference Proceedings", "JMLR W&CP",
 )
 _SERIES = {normalize_title(name): name for name in PROCEEDINGS_SERIES}
+# Only links to these hosts carry a DOI or an arXiv id (identifiers.ids_from_url):
+# other links need no parsing.
+_MAY_HOLD_IDS_RE = re.compile(r"doi\.org|link\.springer\.com|arxiv\.org", re.IGNORECASE)
 
 
 class _Collector:
@@ -159,45 +161,80 @@ def _check_entry(out: _Collector, entry: Entry, categories: set[str], venues: se
 
 
 def _check_unique(out: _Collector, entries: list[Entry]) -> None:
-    by_key: dict[str, list[Entry]] = defaultdict(list)
-    by_doi: dict[str, list[Entry]] = defaultdict(list)
-    by_arxiv: dict[str, list[Entry]] = defaultdict(list)
-    by_title: dict[str, list[Entry]] = defaultdict(list)
-    by_zotero: dict[str, list[Entry]] = defaultdict(list)
+    by_key = _Groups()
+    by_doi = _Groups()
+    by_arxiv = _Groups()
+    by_title = _Groups()
+    by_zotero = _Groups()
     for entry in entries:
-        by_key[entry.key.casefold()].append(entry)
+        by_key.add(entry.key.casefold(), entry)
         if entry.zotero_key:
-            by_zotero[entry.zotero_key].append(entry)
+            by_zotero.add(entry.zotero_key, entry)
         if entry.doi:
-            by_doi[doi_key(entry.doi)].append(entry)
+            by_doi.add(doi_key(entry.doi), entry)
         if entry.arxiv:
-            by_arxiv[strip_arxiv_version(entry.arxiv)].append(entry)
-        for title in {normalize_title(t) for t in [entry.title, *entry.alt_titles]}:
-            by_title[title].append(entry)
-    for group in by_key.values():
+            by_arxiv.add(strip_arxiv_version(entry.arxiv), entry)
+        if entry.alt_titles:
+            for title in {normalize_title(t) for t in [entry.title, *entry.alt_titles]}:
+                by_title.add(title, entry)
+        else:
+            by_title.add(normalize_title(entry.title), entry)
+    for group in by_key.shared():
         for entry in group[1:]:
             out.entry("error", entry, "key", f"key {entry.key!r} is already used by the entry "
                       f"at line {out.loaded.line_of(group[0])} (keys are compared "
                       "case-insensitively)")
     _check_aliases(out, entries)
-    for group in by_zotero.values():
+    for group in by_zotero.shared():
         # A copied entry block: a sync would write both entries to one Zotero item.
         for entry in group[1:]:
             out.entry("error", entry, "zotero_key", f"zotero_key {entry.zotero_key} is also "
                       f"the Zotero item of entry {group[0].key}; remove it from the copy")
-    for group in by_doi.values():
+    for group in by_doi.shared():
         _shared(out, group, "doi", lambda e: f"DOI {e.doi}", _different_titles(group))
     _check_links(out, entries, by_doi, by_arxiv)
-    for group in by_arxiv.values():
+    for group in by_arxiv.shared():
         _shared(out, group, "arxiv", lambda e: f"arXiv id {e.arxiv}")
-    for group in by_title.values():
+    for group in by_title.shared():
         _shared(out, group, "title", lambda e: "the same title")
+
+
+class _Groups:
+    """Entries by a value, keeping a list only for values two entries share:
+    a list per value would cost 100,000 lists on a big catalog to find a few."""
+
+    def __init__(self) -> None:
+        self.first: dict[str, Entry] = {}
+        self.groups: dict[str, list[Entry]] = {}
+
+    def add(self, value: str, entry: Entry) -> None:
+        first = self.first.setdefault(value, entry)
+        if first is not entry:
+            group = self.groups.get(value)
+            if group is None:
+                self.groups[value] = group = [first]
+            group.append(entry)
+
+    def get(self, value: str) -> list[Entry]:
+        group = self.groups.get(value)
+        if group is not None:
+            return group
+        first = self.first.get(value)
+        return [first] if first is not None else []
+
+    def shared(self) -> list[list[Entry]]:
+        """The groups of two or more, in the order their values first appeared."""
+        if not self.groups:
+            return []
+        return [self.groups[value] for value in self.first if value in self.groups]
 
 
 def _check_aliases(out: _Collector, entries: list[Entry]) -> None:
     """An old key must name one entry only: `show`, `--aux` and biblatex's
     `ids` resolve it, so it may clash with no key and no other alias, with case
     ignored as BibTeX ignores it."""
+    if not any(e.key_aliases for e in entries):
+        return  # the usual case: no index of every key to build
     keys = {e.key.casefold(): e for e in reversed(entries)}
     aliases: dict[str, Entry] = {}
     for entry in entries:
@@ -244,8 +281,8 @@ def _shared(out: _Collector, group: list[Entry], field_name: str,
                   f"entr{'y' if len(group) == 2 else 'ies'} ({others}){tail}")
 
 
-def _check_links(out: _Collector, entries: list[Entry], by_doi: dict[str, list[Entry]],
-                 by_arxiv: dict[str, list[Entry]]) -> None:
+def _check_links(out: _Collector, entries: list[Entry], by_doi: _Groups,
+                 by_arxiv: _Groups) -> None:
     """A paper link that carries another entry's DOI or arXiv id points at
     that other paper (the seed linked the MAE paper to a COVID-19 paper)."""
     for entry in entries:
@@ -255,16 +292,16 @@ def _check_links(out: _Collector, entries: list[Entry], by_doi: dict[str, list[E
         # Fast path, as check runs on every entry: a link spelling out the
         # entry's own DOI or arXiv id carries no other paper's identifier.
         if (entry.doi and url.casefold().endswith(entry.doi.casefold())) or (
-                entry.arxiv and entry.arxiv in url):
+                entry.arxiv and entry.arxiv in url) or not _MAY_HOLD_IDS_RE.search(url):
             continue
         ids = ids_from_url(url)
         owners: list[tuple[str, list[Entry]]] = []
         if ids.doi and (entry.doi is None or doi_key(entry.doi) != doi_key(ids.doi)):
-            owners.append((f"DOI {ids.doi}", by_doi.get(doi_key(ids.doi), [])))
+            owners.append((f"DOI {ids.doi}", by_doi.get(doi_key(ids.doi))))
         if ids.arxiv:
             arxiv = strip_arxiv_version(ids.arxiv)
             if entry.arxiv is None or strip_arxiv_version(entry.arxiv) != arxiv:
-                owners.append((f"arXiv id {arxiv}", by_arxiv.get(arxiv, [])))
+                owners.append((f"arXiv id {arxiv}", by_arxiv.get(arxiv)))
         for what, group in owners:
             for other in group:
                 if other is not entry:

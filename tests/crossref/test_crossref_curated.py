@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import shutil
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 import pytest
@@ -61,7 +61,7 @@ def test_curated_values_are_never_overwritten(curated_run: CuratedRun) -> None:
     changed = 0
     for key, old in curated_run.before.items():
         new = curated_run.after[key]
-        for name, value in vars(old).items():
+        for name, value in ((f.name, getattr(old, f.name)) for f in fields(old)):
             if name == "provenance":
                 # Old provenance stays; new entries are Crossref's only.
                 assert {k: v for k, v in new.provenance.items() if k in value} == value, key

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from conftest import BUNDLED
 from zotero_fake_server import CREATOR_TYPES, FIELDS, PROPERTIES
@@ -56,7 +58,7 @@ HARD = Entry(
 
 @pytest.mark.parametrize("entry_type", [None, "article", "inproceedings", "preprint"])
 def test_hard_values_round_trip_in_every_item_type(ctx: MapContext, entry_type: str) -> None:
-    entry = Entry(**{**HARD.__dict__, "entry_type": entry_type})
+    entry = dataclasses.replace(HARD, entry_type=entry_type)
     back = _round_trip(entry, ctx)
     expected = entry_fields(entry)
     if entry_type == "article":  # the venue's own type: not worth writing down

@@ -5,6 +5,7 @@ load bibtexparser, habanero or the HTTP stack."""
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import sys
 from typing import Any
 
@@ -30,11 +31,44 @@ COMMANDS: dict[str, str] = {
 }
 
 
+# Each command's first help paragraph, so that `ssl-bib --help` lists the
+# commands without importing them (the export, import and sync stacks took
+# longer to import than click); tests hold each to its command's docstring.
+SUMMARIES: dict[str, str] = {
+    "check": "Validate the catalog: types, venues, categories, identifiers, duplicates.",
+    "list": "List entries, optionally filtered.",
+    "show": "Show one entry in full, with the line it is on.",
+    "export": "Export entries (all, or those the filters select) for citing.",
+    "import": "Import papers from FILE... (BibTeX, biblatex, RIS, CSL-JSON, awesome-list "
+              "README) into the catalog.",
+    "add": "Add papers to the catalog from their DOI, arXiv id or link.",
+    "render": "Generate files from the catalog.",
+    "keys": "Check citation keys against settings.key_format, and refresh them.",
+    "enrich": "Fill empty fields (authors, DOI, pages, ...) of entries from Crossref.",
+    "zotero": "Two-way sync between the catalog and a Zotero group library.",
+}
+
+
 class LazyGroup(click.Group):
     """Loads a command's module on first use."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return [name for name in COMMANDS if self._load(name) is not None]
+        return [name for name in COMMANDS
+                if importlib.util.find_spec(f"{__name__}.{COMMANDS[name]}") is not None]
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """click's own listing, from the summaries where there is one."""
+        commands: list[tuple[str, click.Command]] = []
+        for name in self.list_commands(ctx):
+            command = (click.Command(name, help=SUMMARIES[name]) if name in SUMMARIES
+                       else self._load(name))
+            if command is not None and not command.hidden:
+                commands.append((name, command))
+        if commands:
+            limit = formatter.width - 6 - max(len(name) for name, _ in commands)
+            with formatter.section("Commands"):
+                formatter.write_dl([(name, command.get_short_help_str(limit))
+                                    for name, command in commands])
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         return self._load(cmd_name)

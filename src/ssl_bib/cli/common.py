@@ -7,14 +7,16 @@ import functools
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar, cast, overload
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar, cast, overload
 
 import click
 
-from ..model import Entry
 from ..problems import InputError
-from ..select import Filters, YearRange, select
-from ..store import LoadedCatalog, WriteRefused, load
+
+if TYPE_CHECKING:  # the model, the store and the filters load when used: --help needs none
+    from ..model import Entry
+    from ..select import Filters, YearRange
+    from ..store import LoadedCatalog
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -27,6 +29,8 @@ class CatalogContext:
 
     def load(self) -> LoadedCatalog:
         """The catalog, or a one-line error and exit 2."""
+        from ..store import load
+
         try:
             return load(self.path)
         except InputError as exc:
@@ -42,6 +46,7 @@ class CatalogContext:
         must fail where the real run would). Errors: one line, exit 1 (a
         refused write) or 2 (a catalog that does not read)."""
         from .. import file_lock, store
+        from ..store import WriteRefused, load
 
         try:
             file_lock.timeout_from_env()
@@ -91,6 +96,8 @@ class YearRangeType(click.ParamType):  # type: ignore[type-arg]  # generic from 
 
     def convert(self, value: Any, param: click.Parameter | None,
                 ctx: click.Context | None) -> YearRange:
+        from ..select import YearRange
+
         if isinstance(value, YearRange):
             return value
         try:
@@ -116,6 +123,8 @@ def filter_options(func: F | None = None, *, key_option: bool = True) -> Any:
     def decorate(command: F) -> F:
         @functools.wraps(command)
         def with_filters(*args: Any, **kwargs: Any) -> Any:
+            from ..select import Filters
+
             kwargs["filters"] = Filters(
                 keys=list(kwargs.pop("keys", ()) if key_option else ()),
                 years=list(kwargs.pop("years")), venues=list(kwargs.pop("venues")),
@@ -154,6 +163,8 @@ def selected(loaded: LoadedCatalog, filters: Filters) -> list[Entry]:
     exit 2 for an unknown key, venue or category; a one-line notice on stderr
     when filters select nothing."""
     try:
+        from ..select import select
+
         entries = select(loaded.catalog, filters, loaded.name)
     except InputError as exc:
         fail_input(exc)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import shutil
+import sys
 
 import click
 
@@ -33,10 +33,12 @@ def command(ctx: CatalogContext, filters: Filters, as_json: bool) -> None:
     loaded = ctx.load()
     entries = selected(loaded, filters)
     if as_json:
+        from ..json_out import dumps
         from ..jsonview import entry_to_json
 
-        click.echo(json.dumps([entry_to_json(e, loaded.catalog) for e in entries],
-                              indent=2, ensure_ascii=False))
+        # Written as is: click.echo would scan megabytes of text for ANSI codes.
+        sys.stdout.write(dumps([entry_to_json(e, loaded.catalog) for e in entries]) + "\n")
+        sys.stdout.flush()
         return
     rows = [(e.key, str(e.year), e.venue or "", e.title) for e in entries]
     if not is_terminal():

@@ -12,10 +12,10 @@ keys, unique case-insensitively (citeproc-py lower-cases them).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from typing import Any
 
+from ..json_out import dumps
 from ..model import Catalog, Entry, Person
 from . import fields as f
 
@@ -32,7 +32,7 @@ def write_csljson(catalog: Catalog, entries: Iterable[Entry]) -> str:
     entries = list(entries)
     f.check_unique_keys(entries)
     items = [csl_item(catalog, entry) for entry in entries]
-    return json.dumps(items, indent=2, ensure_ascii=False) + "\n"
+    return dumps(items) + "\n"
 
 
 def csl_item(catalog: Catalog, entry: Entry) -> dict[str, Any]:

@@ -235,13 +235,24 @@ _TRAILING_PUNCTUATION = ":;,.!?"
 def protect_title(text: str, *, ascii_only: bool = True) -> str:
     """Escape a title and brace the runs of words that carry capitals, the way
     Better BibTeX does, so styles do not print "mri" or "covid-19"."""
+    return _protect_title(text, ascii_only)
+
+
+# Container titles and series recur across a catalog: remember them (titles
+# pass through once; the cache only bounds what is kept).
+@lru_cache(maxsize=1 << 12)
+def _protect_title(text: str, ascii_only: bool) -> str:
     paired = is_balanced(text)
     out: list[str] = []
     plain: list[str] = []  # the current run of words left as they are
     run: list[str] = []  # the current run of words to brace
+    # Most titles need no escaping at all; then no piece of them does either
+    # (a piece has no character, and no "--", that the whole lacks).
+    as_is = not (_SPECIAL_RE.search(text) or _LIGATURE_HINT_RE.search(text)
+                 or (ascii_only and not text.isascii()))
 
     def esc(value: str) -> str:
-        return escape(value, ascii_only=ascii_only, paired=paired)
+        return value if as_is else escape(value, ascii_only=ascii_only, paired=paired)
 
     def flush_plain() -> None:
         if plain:
