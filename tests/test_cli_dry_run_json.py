@@ -23,6 +23,9 @@ WRITES = {"export", "import", "add", "enrich", "render readme", "render site", "
 # Commands whose output is a report a script may want to read.
 REPORTS = {"check", "list", "show", "import", "add", "enrich", "zotero status", "zotero pull",
            "zotero push", "zotero sync", "keys check", "keys refresh"}
+# Commands that run until they are stopped: a server, which neither changes
+# files the user asked for nor reports.
+SERVES = {"zotero serve-local"}
 
 
 def leaf_commands() -> dict[str, click.Command]:
@@ -51,7 +54,8 @@ def options(command: click.Command) -> set[str]:
 
 @pytest.mark.parametrize("name", sorted(COMMANDS))
 def test_every_command_is_classified_and_has_its_options(name: str) -> None:
-    assert name in WRITES | REPORTS, f"{name}: a writing command, a reporting one, or both?"
+    assert name in WRITES | REPORTS | SERVES, \
+        f"{name}: a writing command, a reporting one, both, or a server?"
     if name in WRITES:
         assert "--dry-run" in options(COMMANDS[name]), name
     if name in REPORTS:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
@@ -53,6 +55,7 @@ def command() -> None:
 
     The API key comes from ZOTERO_API_KEY (or --api-key-file), never from the
     catalog; the group from --group or the catalog's settings.zotero_group.
+    `serve-local` runs a Zotero of your own on 127.0.0.1 to try it all with.
     The sync state is kept beside the catalog in .ssl-bib-zotero-GROUP.json
     (.ssl-bib-zotero-GROUP-NAME.json for a catalog not named entries.toml).
     """
@@ -80,6 +83,54 @@ _make("status", "Show what sync would do: new, changed, deleted on each side, an
 _make("pull", "Bring Zotero's changes into the catalog (new items become entries).")
 _make("push", "Send the catalog's changes to Zotero (removed entries go to its trash).")
 _make("sync", "Pull and push: afterwards both sides agree, except for conflicts.")
+
+
+@command.command("serve-local")
+@click.option("--dir", "folder", required=True, metavar="DIR",
+              type=click.Path(file_okay=False, writable=True),
+              help="The folder that keeps the group (made when missing): its API key in "
+                   "DIR/api-key, each item in DIR/items/KEY.json.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True,
+              metavar="N",
+              help="The port on 127.0.0.1 (0: any free one).")
+@click.option("--group", type=click.IntRange(min=1), metavar="ID",
+              help="The group id of a new folder (default 1).")
+def serve_local(folder: str, port: int, group: int | None) -> None:
+    """Run a local Zotero (the Web API v3) with one group, to try sync
+    without a zotero.org account.
+
+    It listens on 127.0.0.1 only and keeps its group in DIR, so it outlives
+    the server: push, edit and sync against it across restarts. An item's
+    file in DIR/items edited by hand is an edit made in Zotero by someone
+    else. Ctrl-C stops it."""
+    from ..zotero.localserver import FolderStore, HttpServer, LocalZotero
+
+    def say(line: str) -> None:
+        click.echo(f"ssl-bib zotero serve-local: {line}", err=True)
+
+    # A folder that cannot hold a group: FolderError, one line and exit 2 (the group's).
+    store, _key = FolderStore.open(Path(folder), group, say, LocalZotero(keep_log=False))
+    try:
+        server = HttpServer(store.api, port=port)
+    except OSError as exc:
+        fail(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}; give another --port "
+             "(0: any free one)", 1)
+    key_file = Path(folder) / "api-key"
+    click.echo(f"Local Zotero at {server.url}: group {store.library.group}, its API key in "
+               f"{key_file}, its items in {Path(folder) / 'items'}; Ctrl-C stops it")
+    sys.stdout.flush()
+
+    def stop(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt  # SIGTERM (a service manager, `kill`) stops it as Ctrl-C does
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+    say("stopped")
 
 
 def _run(loaded: LoadedCatalog, mode: str, group: int | None, url: str, dry_run: bool,
