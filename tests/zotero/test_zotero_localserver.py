@@ -235,3 +235,27 @@ def test_a_lab_group_with_children_and_collections_survives_a_restart(local: Loc
     assert len(lib.items) == len(keys) + 4 and len(lib.collections) == 6
     with ZoteroClient(1, local.key, local.url, transport=_TRANSPORT) as client:
         assert client.item_versions(0) == before
+
+
+def test_a_client_hanging_up_mid_answer_is_not_a_traceback(capfd: pytest.CaptureFixture[str]
+                                                            ) -> None:
+    # A client that gives up on an answer (a deadline, a next page it refuses)
+    # is normal; in process, the server thread's traceback would land in the
+    # very output the tests read. Other server errors are still shown.
+    from ssl_bib.zotero.localserver.api import LocalZotero
+
+    server = HttpServer(LocalZotero())
+    try:
+        for hang_up in (BrokenPipeError(), ConnectionResetError()):
+            try:
+                raise hang_up
+            except ConnectionError:
+                server.httpd.handle_error(None, ("127.0.0.1", 1))
+        assert capfd.readouterr().err == ""
+        try:
+            raise ValueError("a bug in the server")
+        except ValueError:
+            server.httpd.handle_error(None, ("127.0.0.1", 1))
+        assert "a bug in the server" in capfd.readouterr().err
+    finally:
+        server.close()

@@ -7,6 +7,7 @@ reuses them, as it does with api.zotero.org).
 
 from __future__ import annotations
 
+import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, BinaryIO, cast
@@ -53,6 +54,15 @@ class _Handler(BaseHTTPRequestHandler):
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _serve
 
 
+class _QuietServer(ThreadingHTTPServer):
+    """A client that hangs up in the middle of an answer (it gave up, or it
+    refused a next page) is normal here, not a traceback on stderr."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 class HttpServer:
     """`api` served at `url` (port 0: a free one) until stopped."""
 
@@ -61,7 +71,7 @@ class HttpServer:
             pass
 
         Handler.api = api
-        self.httpd = ThreadingHTTPServer((host, port), Handler)
+        self.httpd = _QuietServer((host, port), Handler)
         self.httpd.daemon_threads = True
         self.url = f"http://{host}:{self.httpd.server_address[1]}"
         api.url = self.url
