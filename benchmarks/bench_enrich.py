@@ -30,7 +30,7 @@ from crossref_server import CrossrefServer  # noqa: E402
 
 from ssl_bib.crossref.cache import ResponseCache  # noqa: E402
 from ssl_bib.crossref.client import CrossrefClient  # noqa: E402
-from ssl_bib.enrich import run  # noqa: E402
+from ssl_bib.crossref.enrich import run  # noqa: E402
 from ssl_bib.model import Entry, Venue  # noqa: E402
 from ssl_bib.store import load, new_catalog, save  # noqa: E402
 

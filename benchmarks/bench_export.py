@@ -35,7 +35,7 @@ from synth import synth_catalog  # noqa: E402
 
 from ssl_bib.codecs import bibtex_write  # noqa: E402
 from ssl_bib.codecs.facts import facts  # noqa: E402
-from ssl_bib.export import FORMATS, export  # noqa: E402
+from ssl_bib.exporting import FORMATS, export  # noqa: E402
 from ssl_bib.model import Catalog  # noqa: E402
 
 

@@ -167,7 +167,7 @@ def test_doi_is_bare_in_every_format() -> None:
                                               ("url", "https://example.org/a b"),
                                               ("url", "www.example.org")])
 def test_broken_identifiers_are_refused(field: str, value: str) -> None:
-    from ssl_bib.export import FORMATS, export
+    from ssl_bib.exporting import FORMATS, export
 
     catalog = Catalog(entries=[Entry(key="x2020", title="T", year=2020, **{field: value})])
     for fmt in FORMATS:

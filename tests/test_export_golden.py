@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from export_fixtures.catalogs import venues
-from ssl_bib.export import export
+from ssl_bib.exporting import export
 from ssl_bib.model import Catalog, CodeLink, Entry, Person
 
 GOLDEN = Path(__file__).parent / "export_golden"

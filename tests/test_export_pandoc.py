@@ -14,7 +14,7 @@ from export_fixtures.roundtrip import check_bibtex
 from ssl_bib.codecs import fields as f
 from ssl_bib.codecs.bibtex_write import write_bibtex
 from ssl_bib.codecs.latex import latex_for_char
-from ssl_bib.export import FORMATS, export
+from ssl_bib.exporting import FORMATS, export
 from ssl_bib.model import Catalog, Entry
 from ssl_bib.richtext import SCRIPT_CHARS
 from ssl_bib.store import load

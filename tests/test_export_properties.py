@@ -188,7 +188,7 @@ def test_facts_shared_by_the_formats_of_one_export_change_no_text(items: list[En
     entry (codecs.facts.shared): every text, or the error refusing it, is
     what each format writes on its own."""
     from ssl_bib.codecs.facts import shared
-    from ssl_bib.export import FORMATS, export
+    from ssl_bib.exporting import FORMATS, export
 
     catalog = catalog_of(items)
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from ssl_bib import export, importer, store
+from ssl_bib import exporting, importer, store
 from ssl_bib.codecs.bibtex_write import biblatex_cannot_hold
 from ssl_bib.model import Catalog, Entry
 
@@ -42,7 +42,7 @@ def source() -> Catalog:
 
 
 def _round_trip(source: Catalog, fmt: str) -> Catalog:
-    text = export.export(source, source.entries, fmt)
+    text = exporting.export(source, source.entries, fmt)
     target = Catalog(venues=copy.deepcopy(source.venues))
     reader = fmt
     outcome = importer.import_texts(target, [(f"out.{fmt}", text, reader)], keep_keys=True,
@@ -99,7 +99,7 @@ def test_shipped_catalog_round_trips(fmt: str) -> None:
     """The curated catalog itself: out through each exporter, back into an empty
     catalog with its venue list, every common field equal and every venue key kept."""
     shipped = store.load(ROOT / "entries.toml").catalog
-    text = export.export(shipped, shipped.entries, fmt)
+    text = exporting.export(shipped, shipped.entries, fmt)
     target = Catalog(venues=copy.deepcopy(shipped.venues))
     reader = fmt
     outcome = importer.import_texts(target, [(f"out.{fmt}", text, reader)], keep_keys=True,

@@ -29,7 +29,8 @@ def _indexed_words(norm: str) -> list[str]:
 
 
 def url_key(url: str) -> str:
-    return url.strip().rstrip("/").removeprefix("https://").removeprefix("http://").lower()
+    """The form links are compared in: no scheme, no trailing slash, any case."""
+    return url.strip().lower().rstrip("/").removeprefix("https://").removeprefix("http://")
 
 
 class Index:

@@ -24,9 +24,8 @@ from .codecs.readme.entries import split_categories
 from .codecs.readme.venues import guess_venue_kind, split_name_abbr
 from .dedup import Index, find_probable, find_same
 from .gcpause import paused_gc
-from .identifiers import doi_key
 from .keys import KeyPool
-from .merge import MERGEABLE, Conflict, fill
+from .merge import MERGEABLE, Conflict, drop_corrected, fill
 from .model import FIRST_YEAR, Catalog, Entry, EntryType, Venue, VenueKind, plausible_year
 from .problems import InputError, Problem
 from .textnorm import normalize_title
@@ -267,7 +266,7 @@ class Importer:
                 key = self._ensure_venue(name, result)
             # Unknown and the entry has a venue: a conflict, shown as the README wrote it.
             incoming["venue"] = key or name
-        _drop_corrected(target, incoming)
+        drop_corrected(target, incoming)
         merged = fill(target, incoming, source)
         if self._adopt_aliases(target, record.entry.key_aliases, file, record.line):
             merged.filled.append("key_aliases")
@@ -352,27 +351,6 @@ class Importer:
         for category in categories:
             if category not in self.catalog.categories:
                 self.catalog.categories.append(category)
-
-
-def _drop_corrected(target: Entry, incoming: dict[str, Any]) -> None:
-    """Leave out what a correction of the entry replaced: the list's README
-    imported again must not bring back a wrong DOI, a wrong year section or a
-    broken link that curation fixed, nor report them as conflicts again."""
-    for fix in target.corrections:
-        name, was = fix.field, fix.was
-        value = incoming.get(name)
-        if name in ("year", "sections"):
-            wrong = {int(y) for y in re.findall(r"\d{4}", was)} - \
-                {int(y) for y in re.findall(r"\d{4}", fix.now)}
-            if incoming.get("year") in wrong:
-                incoming.pop("year")
-            if incoming.get("sections"):
-                incoming["sections"] = [y for y in incoming["sections"] if y not in wrong]
-        elif name == "code" and value:
-            incoming["code"] = [c for c in value if c.url != was]
-        elif value is not None and not isinstance(value, list) and (
-                str(value) == was or (name == "doi" and doi_key(str(value)) == doi_key(was))):
-            incoming.pop(name)
 
 
 # (label, total, in percent) -> the callback a stage reports progress to.

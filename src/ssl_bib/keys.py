@@ -24,6 +24,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from .errors import UsageError
 from .model import Catalog, Entry
 from .richtext import plain
 from .textnorm import ascii_fold
@@ -49,7 +50,7 @@ _KEY_CHARS_RE = re.compile(r"[^A-Za-z0-9_:\-]")
 _WORD_RE = re.compile(r"[A-Za-z0-9]+")
 
 
-class KeyFormatError(ValueError):
+class KeyFormatError(UsageError, ValueError):
     """The key_format setting is not a template this module understands."""
 
 

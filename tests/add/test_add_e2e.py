@@ -204,7 +204,7 @@ def test_an_old_style_arxiv_id_with_a_journal_reference(add: AddRun) -> None:
     assert result.exit_code == 0, result.output
     assert "would add h1collaborationMultiElectronProduction2003 at entries.toml:" in \
         result.output
-    assert 'authors = ["H1 Collaboration"]' in result.output
+    assert 'authors = [{ literal = "H1 Collaboration" }]' in result.output
     assert 'arxiv = "hep-ex/0307015"' in result.output
     assert ("arXiv gives the journal reference 'Eur.Phys.J. C31 (2003) 17-29'; no Crossref "
             "record confirms it") in result.output
@@ -218,7 +218,7 @@ def test_a_wrapped_title_with_markup_and_odd_names(add: AddRun) -> None:
     assert entry["title"] == ("Learning to Segment Anything in Three-Dimensional Ultrasound & "
                               "MRI Volumes with Very Few Labels: A Self-Supervised Approach")
     assert entry["authors"] == ["García-López, Ana María", "van der Berg, Ludwig",
-                                "King, Martin Luther Jr.", "ImageNet Consortium"]
+                                "King, Martin Luther Jr.", {"literal": "ImageNet Consortium"}]
     assert entry["arxiv"] == "2403.00001"
 
 

@@ -74,8 +74,12 @@ def test_a_clock_set_back_waits_one_interval_not_more(tmp_path: Path,
 
 
 def test_one_connection_at_a_time_from_many_threads(server: ArxivServer) -> None:
-    client = make_client(server.url, FakeClock(),
-                         pacer=Pacer(interval=0.0))
+    """Counted on the client's side: each exchange from its send to the end
+    of its answer, none overlapping another."""
+    from client_probe import ProbeTransport
+
+    probe = ProbeTransport()
+    client = make_client(server.url, FakeClock(), pacer=Pacer(interval=0.0), transport=probe)
     ids = ["2111.06377", "2012.06457", "2010.05352", "2006.03829", "2002.05709"]
     # Each answer takes 50 ms: requests sent at once would overlap.
     server.fail_next(*[Fault("slow", delay=0.05) for _ in ids])
@@ -84,8 +88,9 @@ def test_one_connection_at_a_time_from_many_threads(server: ArxivServer) -> None
         thread.start()
     for thread in threads:
         thread.join()
-    assert len(server.log) == 5
-    assert server.max_in_flight == 1
+    assert len(server.log) == len(probe.exchanges) == 5
+    assert all(e.closed for e in probe.exchanges)
+    assert probe.max_in_flight() == 1
 
 
 @pytest.mark.parametrize("status", [429, 503, 200])

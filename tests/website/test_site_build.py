@@ -14,7 +14,7 @@ from html_tree import Node, parse
 from site_catalogs import BUNDLED, DATA_URL, IMG_TITLE, JS_URL, SCRIPT_TITLE, hostile_catalog
 
 from ssl_bib.codecs.fields import ExportError
-from ssl_bib.export import FORMATS, export
+from ssl_bib.exporting import FORMATS, export
 from ssl_bib.model import Catalog, CodeLink, Entry, Person, Venue
 from ssl_bib.select import search_text
 from ssl_bib.site.build import CHUNK, FORMAT_JOIN, SiteBuild, build_site

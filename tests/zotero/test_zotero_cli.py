@@ -18,6 +18,7 @@ from zotero_fake_server import FakeZotero
 from ssl_bib.cli import cli
 from ssl_bib.store import load
 from ssl_bib.zotero.state import state_path
+from terminal import run_on_terminal
 
 
 def _invoke(catalog: Path, server: FakeZotero, *args: str, key: str | None = KEY,
@@ -56,7 +57,7 @@ def test_group_from_settings_and_dry_run(server: FakeZotero, catalog: Path) -> N
     assert catalog.read_bytes() == before and not state_path(catalog, GROUP).exists()
     assert server.libraries[GROUP].items == {}
     code, _, err = _invoke(catalog, server, "push")
-    assert code == 0 and len(server.libraries[GROUP].items) == 62
+    assert code == 0 and len(server.papers(GROUP)) == 62
 
 
 def test_usage_errors_exit_2(server: FakeZotero, catalog: Path, tmp_path: Path) -> None:
@@ -76,11 +77,12 @@ def test_usage_errors_exit_2(server: FakeZotero, catalog: Path, tmp_path: Path) 
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (["--zotero-url", "notaurl"], "not an http:// or https:// URL"),
-    (["--zotero-url", "ftp://example.org"], "not an http:// or https:// URL"),
-    (["--zotero-url", "http://[::1"], "is not a URL"),
-    (["--zotero-url", "http://example.org:99999"], "is not a URL"),
-    (["--zotero-url", "http://a..b"], "malformed host name"),
+    # One check for every service's URL (service_settings.check_url).
+    (["--zotero-url", "notaurl"], "'notaurl' is not an http(s) URL"),
+    (["--zotero-url", "ftp://example.org"], "'ftp://example.org' is not an http(s) URL"),
+    (["--zotero-url", "http://[::1"], "'http://[::1' is not an http(s) URL"),
+    (["--zotero-url", "http://example.org:99999"], "is not an http(s) URL"),
+    (["--zotero-url", "http://a..b"], "'http://a..b' is not an http(s) URL"),
     (["--group", "0"], "--group"),
     (["--group", "-5"], "--group"),
 ])
@@ -201,28 +203,12 @@ def _run_in_process(catalog: Path, server: FakeZotero, *args: str,
                     on_terminal: bool) -> tuple[int, bytes]:
     """Run the real command in a child process, stderr on a pseudo-terminal
     or on a pipe; returns the exit status and every byte written to stderr."""
-    import pty
-
     env = {**os.environ, "SSL_BIB_ZOTERO_URL": server.url, "ZOTERO_API_KEY": KEY}
     argv = [sys.executable, "-m", "ssl_bib", "--catalog", str(catalog), "zotero", *args]
     if not on_terminal:
         proc = subprocess.run(argv, capture_output=True, env=env, timeout=120)
         return proc.returncode, proc.stderr
-    leader, follower = pty.openpty()
-    child = subprocess.Popen(argv, stdin=follower, stdout=subprocess.DEVNULL,
-                             stderr=follower, env=env)
-    os.close(follower)
-    out = b""
-    while True:
-        try:
-            chunk = os.read(leader, 4096)
-        except OSError:  # the child closed the terminal
-            break
-        if not chunk:
-            break
-        out += chunk
-    os.close(leader)
-    return child.wait(timeout=120), out
+    return run_on_terminal(argv, env)
 
 
 def test_progress_on_a_terminal_quiet_when_piped(server: FakeZotero, catalog: Path,
@@ -230,7 +216,7 @@ def test_progress_on_a_terminal_quiet_when_piped(server: FakeZotero, catalog: Pa
     code, err = _run_in_process(catalog, server, "push", "--group", str(GROUP),
                                 on_terminal=True)
     assert code == 0, err
-    assert b"writing to Zotero [" in err and b"62/62" in err
+    assert b"writing to Zotero [" in err and b"63/63" in err  # 62 items, the catalog note
     assert b"zotero changed: 62 new" in err
     other = tmp_path / "piped" / "entries.toml"
     other.parent.mkdir()

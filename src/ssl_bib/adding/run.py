@@ -94,7 +94,7 @@ class Adder:
                 outcome.stopped = str(exc)
                 break
             except AddError as exc:
-                outcome.failed.append(Failed(paper, str(exc), exc.code, notes))
+                outcome.failed.append(Failed(paper, str(exc), exc.exit_code, notes))
         return outcome
 
     def one(self, paper: PaperId, notes: list[str]) -> Added:

@@ -14,17 +14,19 @@ import click
 from ..arxiv.client import DEFAULT_URL as ARXIV_URL
 
 if TYPE_CHECKING:
+    from ..adding.run import Added, Failed
     from ..adding.sources import Sources
+    from ..store import LoadedCatalog
 from ..identifiers import strip_arxiv_version
 from ..model import CodeLink
 from ..problems import InputError
-from .common import CatalogContext, fail, fail_input, pass_catalog
+from .common import CatalogContext, fail, fail_input, force_write_option, pass_catalog
+from .completion import complete_categories, complete_venues
 from .services import (
     CROSSREF_URL,
     check_url,
     crossref_policy,
     env_seconds,
-    is_http_url,
     mailto_for,
     max_wait,
     max_wait_option,
@@ -44,8 +46,7 @@ def code_link(text: str) -> CodeLink:
         last = query.rsplit("&", 1)[-1] if query else ""
         if (not query or "=" in last) and tail and not re.search(r"[/?&#]", tail):
             url, label = head, tail
-    if not is_http_url(url):
-        fail(f"--code: {url!r} is not an http(s) URL", 2)
+    check_url(url, "--code")
     if not label:
         host = (urlsplit(url).hostname or "").removeprefix("www.")
         parts = host.split(".")
@@ -56,11 +57,13 @@ def code_link(text: str) -> CodeLink:
 @click.command("add")
 @click.argument("ids", nargs=-1, required=True, metavar="ID...")
 @click.option("--category", "categories", multiple=True, metavar="C",
+              shell_complete=complete_categories,
               help="A category of the catalog (repeatable; at least one unless --no-category).")
 @click.option("--no-category", is_flag=True, help="Add without a category.")
 @click.option("--code", "codes", multiple=True, metavar="URL[=LABEL]",
               help="A code link (repeatable); LABEL defaults to the host's name (github).")
-@click.option("--venue", metavar="ABBR", help="Use this catalog venue (abbreviation, name "
+@click.option("--venue", metavar="ABBR", shell_complete=complete_venues,
+              help="Use this catalog venue (abbreviation, name "
               "or alias) instead of the one the record names.")
 @click.option("--section", type=int, metavar="YEAR",
               help="List the paper under this README year (default: its publication year).")
@@ -72,10 +75,13 @@ def code_link(text: str) -> CodeLink:
               "entry added by DOI (one ID only).")
 @click.option("--dry-run", is_flag=True, help="Print what would be added; write nothing.")
 @click.option("--force", is_flag=True, help="Add a probable duplicate, or a preprint whose "
-              "published version was found; and write a read-only catalog.")
+              "published version was found.")
 @click.option("--keep-going", is_flag=True,
               help="Add the papers that can be added when others cannot.")
 @click.option("--refresh", is_flag=True, help="Ask the services again instead of the cache.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print what was added (each entry as `show --json` gives it, with its "
+                   "line) and what failed as one JSON object, instead of the TOML blocks.")
 @click.option("--crossref-url", envvar="SSL_BIB_CROSSREF_URL", default=CROSSREF_URL,
               show_default=True, metavar="URL", help="Crossref API base URL "
               "(env SSL_BIB_CROSSREF_URL).")
@@ -85,12 +91,14 @@ def code_link(text: str) -> CodeLink:
               help="Contact address sent to Crossref and arXiv (env CROSSREF_MAILTO; "
                    "default: settings.crossref_mailto).")
 @max_wait_option
+@force_write_option
 @pass_catalog
 def command(ctx: CatalogContext, ids: tuple[str, ...], categories: tuple[str, ...],
             no_category: bool, codes: tuple[str, ...], venue: str | None,
             section: int | None, key: str | None, link: str | None, arxiv_id: str | None,
-            dry_run: bool, force: bool, keep_going: bool, refresh: bool, crossref_url: str,
-            arxiv_url: str, mailto: str | None, max_wait_s: float | None) -> None:
+            dry_run: bool, force: bool, keep_going: bool, refresh: bool, as_json: bool,
+            crossref_url: str, arxiv_url: str, mailto: str | None,
+            max_wait_s: float | None, force_write: bool) -> None:
     """Add papers to the catalog from their DOI, arXiv id or link.
 
     ID is a DOI (bare, doi: or a doi.org link), an arXiv id (2111.06377,
@@ -114,10 +122,10 @@ def command(ctx: CatalogContext, ids: tuple[str, ...], categories: tuple[str, ..
             fail(str(exc), 2)
     if len(ids) > 1 and (key or link or arxiv_id):
         fail("--key, --link and --arxiv name one paper: give one ID with them", 2)
-    check_url("--crossref-url", crossref_url)
-    check_url("--arxiv-url", arxiv_url)
-    if link is not None and not is_http_url(link):
-        fail(f"--link: {link!r} is not an http(s) URL", 2)
+    check_url(crossref_url, "--crossref-url")
+    check_url(arxiv_url, "--arxiv-url")
+    if link is not None:
+        check_url(link, "--link")
     if arxiv_id is not None:
         try:
             preprint = paper_ids.parse(arxiv_id)
@@ -132,8 +140,8 @@ def command(ctx: CatalogContext, ids: tuple[str, ...], categories: tuple[str, ..
     code = [code_link(text) for text in codes]
 
     # Locked from load to save: another writer waits, an editor's change
-    # meanwhile is re-based; a read-only catalog is refused unless --force.
-    with ctx.writing("ssl-bib add", force, dry_run=dry_run) as loaded:
+    # meanwhile is re-based; a read-only catalog is refused unless --force-write.
+    with ctx.writing("ssl-bib add", force_write, dry_run=dry_run) as loaded:
         catalog = loaded.catalog
         if categories and no_category:
             fail("give --category or --no-category, not both", 2)
@@ -177,6 +185,9 @@ def command(ctx: CatalogContext, ids: tuple[str, ...], categories: tuple[str, ..
                 click.echo(f"note: {failed.paper.text}: {note}", err=True)
             click.echo(f"ssl-bib: {failed.paper.text}: {failed.message}", err=True)
         if outcome.failed and not keep_going:
+            if as_json:
+                # All or none: nothing was added.
+                _echo_json(loaded, [], outcome.failed, "", dry_run, written=False)
             worst = max(f.code for f in outcome.failed)
             if len(papers) > 1:
                 fail(f"{len(outcome.failed)} of {len(papers)} papers could not be added: nothing "
@@ -201,8 +212,11 @@ def command(ctx: CatalogContext, ids: tuple[str, ...], categories: tuple[str, ..
         except OSError as exc:
             fail(f"cannot write {loaded.path}: {exc.strerror or exc}; nothing was written", 1)
 
+        if as_json:
+            _echo_json(loaded, outcome.added, outcome.failed, text, dry_run,
+                       written=not dry_run)
         verb = "would add" if dry_run else "added"
-        for added in outcome.added:
+        for added in [] if as_json else outcome.added:
             if added.new_venue is not None:
                 line, block = venue_block(text, added.new_venue.key)
                 click.echo(f"{verb} new venue {added.new_venue.key!r} ({added.new_venue.kind}) at "
@@ -217,6 +231,32 @@ def command(ctx: CatalogContext, ids: tuple[str, ...], categories: tuple[str, ..
             click.echo("dry run: nothing was written", err=True)
         if outcome.failed:
             sys.exit(max(f.code for f in outcome.failed))
+
+
+def _echo_json(loaded: LoadedCatalog, added_papers: list[Added], failed_papers: list[Failed],
+               text: str, dry_run: bool, written: bool) -> None:
+    """The outcome as one JSON object: each added entry as `show --json`
+    gives it, with its line (and its new venue's) in the catalog."""
+    import json
+
+    from ..adding.run import entry_block, venue_block
+    from ..jsonview import entry_to_json
+
+    added = []
+    for item in added_papers:
+        venue = None
+        if item.new_venue is not None:
+            venue = {"key": item.new_venue.key, "name": item.new_venue.name,
+                     "kind": item.new_venue.kind,
+                     "line": venue_block(text, item.new_venue.key)[0]}
+        added.append({"id": item.paper.text, "key": item.entry.key,
+                      "line": entry_block(text, item.entry.key)[0],
+                      "entry": entry_to_json(item.entry, loaded.catalog), "new_venue": venue,
+                      "notes": list(item.notes)})
+    failed = [{"id": f.paper.text, "message": f.message, "exit": f.code, "notes": list(f.notes)}
+              for f in failed_papers]
+    click.echo(json.dumps({"added": added, "failed": failed, "written": written,
+                           "dry_run": dry_run}, indent=2, ensure_ascii=False))
 
 
 def _options_text(categories: tuple[str, ...], no_category: bool, codes: tuple[str, ...],

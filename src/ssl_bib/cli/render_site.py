@@ -15,6 +15,7 @@ from .common import (
     fail_input,
     filter_options,
     pass_catalog,
+    refuse_invalid,
     selected,
 )
 
@@ -41,10 +42,13 @@ def _base_url(ctx: click.Context, param: click.Parameter, value: str | None) -> 
               help="Where the site is published (e.g. https://USER.github.io/REPO/); "
                    "written as the page's canonical link. The site itself uses relative "
                    "links only, so it works from any folder or sub-path.")
+@click.option("--dry-run", is_flag=True,
+              help="Render, and name the files that would be written or removed; write "
+                   "nothing.")
 @filter_options
 @pass_catalog
 def site(ctx: CatalogContext, output: str | None, check_dir: str | None, title: str,
-         base_url: str | None, filters: Filters) -> None:
+         base_url: str | None, dry_run: bool, filters: Filters) -> None:
     """A static site of the list: search, filters and citations in the page.
 
     \b
@@ -64,12 +68,23 @@ def site(ctx: CatalogContext, output: str | None, check_dir: str | None, title: 
         fail(f"{check_dir}: {what}", 2)
     loaded = ctx.load()
     entries = selected(loaded, filters)
+    # A paper the catalog lost while reading would be missing without a word:
+    # stop. One `check` finds an error in is shown without a citation, as
+    # `export` refuses it, with a warning (below).
+    refuse_invalid(loaded, entries, "nothing written" if check_dir is None else "not compared",
+                   entry_checks=False)
+    from ..validate import output_errors
+
+    uncitable: dict[str, str] = {}
+    for problem in output_errors(loaded, entries):
+        if problem.key is not None:
+            uncitable.setdefault(problem.key, problem.message)
     from ..progress import Progress
 
     try:
         with Progress(len(entries), "render site") as progress:
             built = build_site(loaded.catalog, entries, title=title, base_url=base_url,
-                               on_cited=progress.advance)
+                               on_cited=progress.advance, uncitable=uncitable)
     except ExportError as exc:
         fail_input(export_failure(loaded, exc, "nothing written"))
     for entry, message in built.warnings:
@@ -87,6 +102,12 @@ def site(ctx: CatalogContext, output: str | None, check_dir: str | None, title: 
         sys.exit(1)
 
     folder = Path(output or "_site")
+    if dry_run:
+        diff = (site_output.compare(built.files, folder) if folder.is_dir()
+                else site_output.SiteDiff(missing=sorted(built.files)))
+        state = f"would write {folder}: {diff.summary()}" if diff else f"{folder}: unchanged"
+        click.echo(f"{state}\ndry run: nothing was written", err=True)
+        return
     try:
         diff = site_output.write(built.files, folder)
     except OSError as exc:

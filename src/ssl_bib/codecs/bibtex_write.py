@@ -21,7 +21,7 @@ Conventions (Better BibTeX's, and arXiv's for preprints):
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 from ..model import Catalog, Entry, Person
@@ -74,20 +74,23 @@ def biblatex_cannot_hold(catalog: Catalog, entry: Entry) -> frozenset[str]:
 _KEY_WORDS = 4
 
 
-def write_bibtex(catalog: Catalog, entries: Iterable[Entry]) -> str:
+def write_bibtex(catalog: Catalog, entries: Iterable[Entry],
+                 on_entry: Callable[[], None] | None = None) -> str:
     """Classic BibTeX: ASCII, non-ASCII as LaTeX."""
-    return _write(catalog, entries, biblatex=False)
+    return _write(catalog, entries, biblatex=False, on_entry=on_entry)
 
 
-def write_biblatex(catalog: Catalog, entries: Iterable[Entry]) -> str:
+def write_biblatex(catalog: Catalog, entries: Iterable[Entry],
+                   on_entry: Callable[[], None] | None = None) -> str:
     """biblatex (for biber): UTF-8 kept, journaltitle/date/eprinttype fields."""
-    return _write(catalog, entries, biblatex=True)
+    return _write(catalog, entries, biblatex=True, on_entry=on_entry)
 
 
-def _write(catalog: Catalog, entries: Iterable[Entry], *, biblatex: bool) -> str:
+def _write(catalog: Catalog, entries: Iterable[Entry], *, biblatex: bool,
+           on_entry: Callable[[], None] | None = None) -> str:
     entries = list(entries)
     f.check_unique_keys(entries, aliases=biblatex)
-    blocks = [_entry_block(catalog, entry, biblatex) for entry in entries]
+    blocks = [f.reported(_entry_block(catalog, entry, biblatex), on_entry) for entry in entries]
     return "\n".join(blocks)
 
 

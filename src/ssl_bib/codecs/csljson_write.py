@@ -12,7 +12,7 @@ keys, unique case-insensitively (citeproc-py lower-cases them).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from ..json_out import dumps
@@ -31,10 +31,11 @@ CSL_KEYS = ("id", "type", "title", "author", "container-title",
             "publisher", "ISSN", "ISBN", "DOI", "URL", "keyword", "abstract", "note", "custom")
 
 
-def write_csljson(catalog: Catalog, entries: Iterable[Entry]) -> str:
+def write_csljson(catalog: Catalog, entries: Iterable[Entry],
+                  on_entry: Callable[[], None] | None = None) -> str:
     entries = list(entries)
     f.check_unique_keys(entries)
-    items = [csl_item(catalog, entry) for entry in entries]
+    items = [f.reported(csl_item(catalog, entry), on_entry) for entry in entries]
     return dumps(items) + "\n"
 
 

@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from ..errors import SslBibError
 from ..model import CodeLink, Entry, EntryType, Venue
 from ..problems import Problem
 
@@ -54,7 +55,7 @@ class ReadResult:
         self.error(file, line, f"{label} cannot be read ({why(exc)}): skipped")
 
 
-class TooDeep(ValueError):
+class TooDeep(SslBibError, ValueError):
     """Input nested deeper than a reader follows (braces, JSON arrays)."""
 
 

@@ -19,12 +19,27 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..problems import InputError
 from .read_result import OnProgress, ReadResult
 
-Writer = Callable[..., str]
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from ..model import Catalog, Entry
+
+OnEntry = Callable[[], None]
+
+
+class Writer(Protocol):
+    """A format's writer: the entries' text; `on_entry` is told of each entry
+    written (for a progress bar)."""
+
+    def __call__(self, catalog: Catalog, entries: Sequence[Entry],
+                 on_entry: OnEntry | None = None) -> str: ...
+
+
 Reader = Callable[[str, str, OnProgress | None], ReadResult]
 
 
@@ -57,7 +72,7 @@ class Codec:
         return result
 
     def writer(self) -> Writer:
-        """The writer: (catalog, entries, ...) -> text."""
+        """The writer: (catalog, entries, on_entry) -> text."""
         function: Writer = _load(self.writes_with or "")
         return function
 

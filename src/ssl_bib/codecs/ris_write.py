@@ -14,7 +14,7 @@ one KW per category, one N1 per code link, AB, ER last.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import Any
 
@@ -47,10 +47,11 @@ def _writer() -> Any:
     return HeaderlessRisWriter(mapping=TAG_KEY_MAPPING, list_tags=frozenset(LIST_TYPE_TAGS))
 
 
-def write_ris(catalog: Catalog, entries: Iterable[Entry]) -> str:
+def write_ris(catalog: Catalog, entries: Iterable[Entry],
+              on_entry: Callable[[], None] | None = None) -> str:
     entries = list(entries)
     f.check_unique_keys(entries)
-    records = [ris_record(catalog, entry) for entry in entries]
+    records = [f.reported(ris_record(catalog, entry), on_entry) for entry in entries]
     text: str = _writer().formats(records)
     return text
 
