@@ -12,13 +12,21 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import BUNDLED, GROUP, KEY, OTHER_KEY, READ_ONLY_KEY, edit_local, item_of
-from zotero_fake_server import FakeZotero
 
 from ssl_bib.cli import cli
 from ssl_bib.store import load
 from ssl_bib.zotero.state import state_path
-from terminal import run_on_terminal
+from tests.terminal import run_on_terminal
+from tests.zotero.zotero_fake_server import FakeZotero
+from tests.zotero.zotero_helpers import (
+    BUNDLED,
+    GROUP,
+    KEY,
+    OTHER_KEY,
+    READ_ONLY_KEY,
+    edit_local,
+    item_of,
+)
 
 
 def _invoke(catalog: Path, server: FakeZotero, *args: str, key: str | None = KEY,

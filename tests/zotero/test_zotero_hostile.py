@@ -16,12 +16,12 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from conftest import GROUP, KEY
-from zotero_fake_server import FakeZotero, LoggedRequest
 
 from ssl_bib.cli import cli
 from ssl_bib.store import load
 from ssl_bib.zotero.state import state_path
+from tests.zotero.zotero_fake_server import FakeZotero, LoggedRequest
+from tests.zotero.zotero_helpers import GROUP, KEY
 
 COMMANDS = ("status", "pull", "push", "sync")
 FAST = {"SSL_BIB_ZOTERO_TIMEOUT": "0.5", "SSL_BIB_ZOTERO_BACKOFF": "0.01"}
@@ -380,7 +380,7 @@ def test_a_lost_update_is_sent_again(server: FakeZotero, catalog: Path) -> None:
     text = catalog.read_text(encoding="utf-8")
     before = copy.deepcopy(server.libraries[GROUP].items[str(entry.zotero_key)])
     assert entry.pages != "99-100"
-    from conftest import edit_local
+    from tests.zotero.zotero_helpers import edit_local
     edit_local(catalog, entry.key, pages="99-100")
     server.forget_writes = "bump"
     assert run(catalog, server.url, "push")[0] == 0
