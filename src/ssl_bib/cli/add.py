@@ -178,6 +178,8 @@ def command(ctx: CatalogContext, ids: tuple[str, ...], categories: tuple[str, ..
         finally:
             sources.close()
 
+        if outcome.interrupted:
+            fail("interrupted; nothing was written", 130)
         if outcome.stopped:
             fail(f"{outcome.stopped}; nothing was written", 1)
         for failed in outcome.failed:
