@@ -258,6 +258,28 @@ def test_cite_gives_exactly_what_export_writes(page: Any, sites: dict[str, tuple
             assert texts[fmt] == ssl_bib(catalog, "export", "-f", fmt, "--key", key), (key, fmt)
 
 
+@pytest.mark.parametrize("name", ["bundled", "hostile"])
+def test_every_citation_the_page_unpacks_is_the_export(
+        page: Any, sites: dict[str, tuple[Path, Path]], name: str) -> None:
+    from ssl_bib.export import export
+    from ssl_bib.store import load
+
+    catalog = load(sites[name][0]).catalog
+    driver = page(name)
+    keys = [e.key for e in catalog.entries]
+    texts = driver.execute_async_script(
+        "sslBib.citations(arguments[0]).then(arguments[1], e => arguments[1](String(e)))", keys)
+    assert isinstance(texts, list) and len(texts) == len(keys), texts
+    refused = 0
+    for entry, got in zip(catalog.entries, texts, strict=True):
+        if got is None:  # a writer refuses it: no Cite on the page either
+            refused += 1
+            assert not driver.find_elements("css selector", f'[id="{entry.key}"] button.cite')
+            continue
+        assert got == [export(catalog, [entry], fmt) for fmt in FORMATS], entry.key
+    assert refused == (0 if name == "bundled" else 2)
+
+
 def test_cite_of_hostile_entries(page: Any, sites: dict[str, tuple[Path, Path]]) -> None:
     catalog, _ = sites["hostile"]
     driver = page("hostile")

@@ -264,10 +264,31 @@
   // --- citations -----------------------------------------------------------
   var chunks = [];   // chunk number -> {promise, resolve, reject, data}
 
-  window.sslBibCite = function (number, texts) {
+  window.sslBibCite = function (number, packedTexts) {
     var chunk = chunks[number];
-    if (chunk) { chunk.data = texts; chunk.resolve(texts); }
+    if (chunk) {
+      chunk.data = packedTexts.map(unpacked);
+      chunk.resolve(chunk.data);
+    }
   };
+
+  // A paper's texts as a citation file carries them (site/packing.py): each
+  // is the text, or {lines}: its lines, a number standing for that line of
+  // the paper's first text, or {json}: CSL-JSON's one item, written back as
+  // the writer writes it. null: no citation.
+  function unpacked(packedTexts) {
+    if (!packedTexts) { return null; }
+    var firstLines = packedTexts[0].split("\n");
+    return packedTexts.map(function (text) {
+      if (typeof text === "string") { return text; }
+      if (text.lines) {
+        return text.lines.map(function (line) {
+          return typeof line === "number" ? firstLines[line] : line;
+        }).join("\n");
+      }
+      return JSON.stringify([text.json], null, 2) + "\n";
+    });
+  }
 
   function loadChunk(number) {
     if (!chunks[number]) {
@@ -468,6 +489,9 @@
   // For tests and the benchmark: the functions the page uses, and a mark.
   window.sslBib = {fold: fold, searchTerms: searchTerms,
                    updateMs: function () { return updateMs; },
+                   citations: function (keys) {
+                     return citationsOf(keys.map(function (key) { return indexOfKey[key]; }));
+                   },
                    shown: function () { return papers.filter(function (p, n) {
                      return visible[n]; }).map(function (p) { return p[0]; }); }};
   performance.mark("ssl-bib-ready");
