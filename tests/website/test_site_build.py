@@ -190,16 +190,21 @@ def test_every_paper_is_one_complete_element(bundled: Catalog) -> None:
             assert f"https://arxiv.org/abs/{entry.arxiv}" in hrefs
         for code in entry.code:
             assert code.url in hrefs and f"Code: {code.label}" in text
-        [cite] = paper.find_all("button")
+        [cite] = paper.find_all("button", "cite")
         assert cite.text().startswith("Cite") and "hidden" in cite.attrs
         names = [f"{p.given} {p.family}".strip() for p in entry.authors]
+        [shown] = paper.find_all("p", "authors") if names else [None]
         if len(names) > 3:
-            summary = paper.find_all("summary")[0].text()
-            assert summary.startswith(", ".join(names[:3]) + " et al.")
-            assert paper.find_all("details", "authors")[0].find_all("p")[0].text() == \
-                ", ".join(names)
+            # The first three, then "et al." opening all of them (a popover,
+            # which needs no script).
+            [et_al] = shown.find_all("button", "et-al")
+            assert shown.text().startswith(", ".join(names[:3]) + " et al.")
+            assert "hidden" not in et_al.attrs
+            [everyone] = paper.find_all("p", "all-authors")
+            assert et_al.attrs["popovertarget"] == everyone.attrs["id"] == f"{entry.key}~authors"
+            assert "popover" in everyone.attrs and everyone.text() == ", ".join(names)
         elif names:
-            assert paper.find_all("p", "authors")[0].text() == ", ".join(names)
+            assert shown.text() == ", ".join(names) and not paper.find_all("button", "et-al")
 
 
 def test_venue_list_and_year_sections_as_in_the_readme(bundled: Catalog) -> None:
