@@ -211,6 +211,8 @@ def test_typing_updates_the_list_and_the_url_which_survives_a_reload(
     driver.find_element(By.CSS_SELECTOR, '.facet-venue input[value="MICCAI"]').click()
     expected = listed(catalog, [("q", "rubiks cube"), ("year", "2020"), ("venue", "MICCAI")])
     assert shown_keys(driver) == expected == ["taoRevisitingRubiksCube2020"]
+    # The URL follows once typing and ticking pause.
+    wait_for(driver, "!sslBib.pending()")
     assert driver.current_url.endswith("index.html?q=rubiks+cube&year=2020&venue=MICCAI")
     driver.refresh()
     wait_for(driver, "window.sslBib")
@@ -222,6 +224,7 @@ def test_typing_updates_the_list_and_the_url_which_survives_a_reload(
     # Clearing empties the URL's query and shows everything again.
     driver.find_element(By.CSS_SELECTOR, "button.clear").click()
     wait_for(driver, "document.querySelector('p.status').textContent === '62 papers'")
+    wait_for(driver, "!sslBib.pending()")
     assert driver.current_url.endswith("index.html")
     assert len(shown_keys(driver)) == 62
 
@@ -231,7 +234,85 @@ def test_a_shared_link_with_an_anchor_keeps_it(page: Any) -> None:
     driver.get(driver.current_url + "#zhuRubiksCubeSelf2020")
     wait_for(driver, "window.sslBib")
     driver.find_element("css selector", '.facet-code input').click()
+    wait_for(driver, "!sslBib.pending()")
     assert driver.current_url.endswith("?category=Contrastive&code=1#zhuRubiksCubeSelf2020")
+
+
+# Types into the search box and, in the same task, does `then`: nothing of
+# the page's own runs in between, so the URL (written once typing pauses) is
+# still behind.
+TYPE_THEN = """
+const box = document.querySelector('input[type="search"]');
+box.value = arguments[0];
+box.dispatchEvent(new Event('input', {bubbles: true}));
+const pending = sslBib.pending();
+%s;
+return pending;
+"""
+
+
+def test_a_reload_at_once_after_typing_keeps_the_state(
+        page: Any, sites: dict[str, tuple[Path, Path]]) -> None:
+    from selenium.webdriver.common.by import By
+
+    catalog = sites["bundled"][0]
+    driver = page()
+    # The page reloads before the URL could follow the key.
+    assert driver.execute_script(TYPE_THEN % "location.reload()", "rubik") is True
+    wait_for(driver, "window.sslBib && document.querySelector('input[type=search]').value")
+    assert driver.find_element(By.CSS_SELECTOR, 'input[type="search"]').get_attribute(
+        "value") == "rubik"
+    assert shown_keys(driver) == listed(catalog, [("q", "rubik")])
+    assert driver.current_url.endswith("index.html?q=rubik")  # the URL caught up
+    # The same from the browser's own reload, as soon as Selenium can.
+    driver.find_element(By.CSS_SELECTOR, 'input[type="search"]').send_keys(" cube")
+    driver.refresh()
+    wait_for(driver, "window.sslBib")
+    assert shown_keys(driver) == listed(catalog, [("q", "rubik cube")])
+    assert driver.current_url.endswith("index.html?q=rubik+cube")
+    # A new visit to the page (not a reload) goes by its URL alone.
+    driver.get((sites["bundled"][1] / "index.html").as_uri() + "?q=genesis")
+    wait_for(driver, "window.sslBib")
+    assert shown_keys(driver) == listed(catalog, [("q", "genesis")])
+
+
+def test_a_link_followed_at_once_after_typing_takes_the_state_along(
+        page: Any, sites: dict[str, tuple[Path, Path]]) -> None:
+    catalog = sites["bundled"][0]
+    driver = page()
+    # A year's anchor in the page: the URL gets the state before the link moves on.
+    assert driver.execute_script(
+        TYPE_THEN % "document.querySelector('nav.year-nav a[href=\"#2020\"]').click()",
+        "rubik") is True
+    assert driver.current_url.endswith("index.html?q=rubik#2020")
+    assert not driver.execute_script("return sslBib.pending()")
+    # A paper's own link (to another host, which fails here) and Back: the
+    # page comes back with the state it was left in, in the page and the URL.
+    key = listed(catalog, [("q", "rubik")])[0]
+    assert driver.execute_script(
+        TYPE_THEN % f"document.getElementById('{key}').querySelector('h3 a').click()",
+        "rubik cube") is True
+    wait_for(driver, "!location.href.startsWith('file:')", timeout=20)
+    driver.back()
+    wait_for(driver, "window.sslBib")
+    assert driver.current_url.endswith("index.html?q=rubik+cube#2020")
+    assert driver.execute_script("return document.querySelector('input[type=search]').value") \
+        == "rubik cube"
+    assert shown_keys(driver) == listed(catalog, [("q", "rubik cube")])
+
+
+def test_back_within_the_page_shows_that_entrys_state(page: Any,
+                                                     sites: dict[str, tuple[Path, Path]]
+                                                     ) -> None:
+    catalog = sites["bundled"][0]
+    driver = page("bundled", [("q", "rubik")])
+    driver.execute_script("document.querySelector('nav.year-nav a[href=\"#2020\"]').click()")
+    driver.execute_script(TYPE_THEN % "", "genesis")
+    wait_for(driver, "!sslBib.pending()")
+    assert driver.current_url.endswith("?q=genesis#2020")
+    driver.back()  # to the entry before the anchor, whose URL says q=rubik
+    wait_for(driver, "document.querySelector('input[type=search]').value === 'rubik'")
+    assert shown_keys(driver) == listed(catalog, [("q", "rubik")])
 
 
 # -- citations -----------------------------------------------------------------------
@@ -396,6 +477,7 @@ def test_served_under_a_sub_path_it_asks_only_its_own_host(
         assert all(url.startswith(base) for url in loaded), loaded
         assert status(browser) == "62 papers"
         browser.find_element("css selector", 'input[type="search"]').send_keys("rubik")
+        wait_for(browser, "!sslBib.pending()")
         assert browser.current_url == base + "?q=rubik"
         assert console_errors(browser) == []
         browser.get("about:blank")

@@ -110,8 +110,8 @@
     return found;
   }
 
-  function stateFromUrl() {
-    var params = new URLSearchParams(location.search);
+  function stateFromSearch(search) {
+    var params = new URLSearchParams(search);
     var years = new Set();
     params.getAll("year").forEach(function (value) {
       var m = /^\s*(\d{1,4})?\s*(\.\.|-|–)?\s*(\d{1,4})?\s*$/.exec(value);
@@ -140,7 +140,7 @@
     codeInput.checked = state.code;
   }
 
-  function writeUrl(state) {
+  function searchOf(state) {
     var params = new URLSearchParams();
     if (state.q.trim()) { params.set("q", state.q); }
     facetInputs.year.forEach(function (input, n) {
@@ -154,10 +154,56 @@
     });
     if (state.code) { params.set("code", "1"); }
     var query = params.toString();
-    var search = query ? "?" + query : "";
+    return query ? "?" + query : "";
+  }
+
+  function writeUrl(search) {
     if (search !== location.search) {
-      history.replaceState(null, "", location.pathname + search + location.hash);
+      history.replaceState(history.state, "", location.pathname + search + location.hash);
     }
+  }
+
+  // The URL is written once typing pauses (writeUrlSoon, below), so a reload
+  // or a return through history a moment after a key would find it a key
+  // behind. Each change is therefore also kept in the tab's session storage,
+  // under an id of its own that this history entry carries (history.state),
+  // and a page that comes back to the entry takes the state from there. A
+  // new visit goes by its URL alone (Chromium keeps history.state when the
+  // same URL is opened again).
+  var ENTRY = "sslBibEntry";
+
+  function entryId() {
+    var state = history.state;
+    if (!state || typeof state[ENTRY] !== "string") {
+      state = {};
+      state[ENTRY] = Date.now().toString(36) + "-" + Math.random().toString(36).slice(2);
+      history.replaceState(state, "");   // the same URL: no cost to speak of
+    }
+    return "ssl-bib:" + state[ENTRY];
+  }
+
+  function rememberSearch(search) {
+    try {
+      sessionStorage.setItem(entryId(), search);
+    } catch (error) {
+      // Storage refused or full: the URL, written soon, still holds the state.
+    }
+  }
+
+  function recalledSearch(cameBack) {
+    try {
+      var search = cameBack && history.state && typeof history.state[ENTRY] === "string"
+        ? sessionStorage.getItem(entryId()) : null;
+      return search === null ? location.search : search;
+    } catch (error) {
+      return location.search;
+    }
+  }
+
+  function cameBackByReloadOrHistory() {
+    var navigation = performance.getEntriesByType &&
+      performance.getEntriesByType("navigation")[0];
+    return !!navigation && (navigation.type === "reload" || navigation.type === "back_forward");
   }
 
   // --- selecting: select.select's rules, with the counts of each facet -----
@@ -252,9 +298,35 @@
     setText(downloadCount, String(shown));
     downloadAll.querySelectorAll("button").forEach(function (b) { b.disabled = shown === 0; });
     noResults.hidden = shown !== 0;
-    if (writeState) { writeUrl(state); }
+    if (writeState) { writeUrlSoon(state); }
     document.documentElement.dataset.shown = String(shown);
     updateMs = performance.now() - started;   // the script's share, for the benchmark
+  }
+
+  // The URL follows the state once typing pauses, not at every key: in
+  // Chromium history.replaceState visits every link of the page when the
+  // query changes (their base URL changed), 5-10 ms at 10,000 papers, which
+  // a keystroke should not wait for. A link followed, the window left (to
+  // copy the address, say) or the page put away writes it at once, so the
+  // URL a reader shares or returns to is the state they see.
+  var URL_DELAY_MS = 300;
+  var urlSearch = null;   // to be written
+  var urlTimer = 0;
+
+  function writeUrlSoon(state) {
+    urlSearch = searchOf(state);
+    rememberSearch(urlSearch);
+    clearTimeout(urlTimer);
+    urlTimer = setTimeout(writePendingUrl, URL_DELAY_MS);
+  }
+
+  function writePendingUrl() {
+    clearTimeout(urlTimer);
+    if (urlSearch !== null) {
+      var search = urlSearch;
+      urlSearch = null;
+      writeUrl(search);
+    }
   }
 
   function setText(element, text) {
@@ -457,6 +529,22 @@
   form.addEventListener("change", onChange);
   form.addEventListener("submit", function (event) { event.preventDefault(); });
   form.addEventListener("reset", function () { setTimeout(onChange, 0); });
+  // Before a link is followed (its default action comes after this), when
+  // the window loses focus and when the page is left or put away, the URL
+  // must already hold the state.
+  document.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest("a[href]")) { writePendingUrl(); }
+  }, true);
+  window.addEventListener("blur", writePendingUrl);
+  window.addEventListener("pagehide", writePendingUrl);
+  document.addEventListener("visibilitychange", writePendingUrl);
+  // Back or Forward within the page (to or from a year's anchor) brings the
+  // URL of that entry: show its state.
+  window.addEventListener("popstate", function () {
+    var state = stateFromSearch(recalledSearch(true));
+    showState(state);
+    update(state, false);
+  });
   noResults.querySelector("button").addEventListener("click", function () {
     form.reset();
     searchBox.focus();
@@ -473,9 +561,12 @@
     })[0]);
   });
 
-  var initial = stateFromUrl();
+  var recalled = recalledSearch(cameBackByReloadOrHistory());
+  entryId();   // the entry's id now: the first history.replaceState costs some milliseconds
+  var initial = stateFromSearch(recalled);
   showState(initial);
   update(initial, false);
+  writeUrl(recalled);   // after a reload a moment after a key: the URL catches up
   var filtered = initial.year.size || initial.venue.size || initial.category.size ||
     initial.code;
   if (!filtered && window.matchMedia("(max-width: 48em)").matches) {
@@ -486,9 +577,11 @@
   downloadAll.hidden = false;
   document.querySelectorAll("button.cite").forEach(function (b) { b.hidden = false; });
   document.documentElement.classList.add("js");
-  // For tests and the benchmark: the functions the page uses, and a mark.
+  // For tests and the benchmark: the functions the page uses, whether the URL
+  // is still to be written, and a mark.
   window.sslBib = {fold: fold, searchTerms: searchTerms,
                    updateMs: function () { return updateMs; },
+                   pending: function () { return urlSearch !== null; },
                    citations: function (keys) {
                      return citationsOf(keys.map(function (key) { return indexOfKey[key]; }));
                    },
