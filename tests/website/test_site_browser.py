@@ -84,12 +84,21 @@ def page(browser: Any, sites: dict[str, tuple[Path, Path]]) -> Iterator[Any]:
     assert console_errors(browser) == []
 
 
+# A paper element a reader sees: rendered, not invisible, not of no height. (The
+# page leaves papers out as empty invisible boxes, not with display: none.)
+SEEN = ("li.checkVisibility({visibilityProperty: true}) "
+        "&& li.getBoundingClientRect().height > 0")
+
+
 def shown_keys(driver: Any) -> list[str]:
     """The papers a reader sees, from the DOM (not from the script's state), in
-    catalog order (the page orders them by year section, `list` by the catalog)."""
+    catalog order (the page orders them by year section, `list` by the catalog),
+    once the page has drawn them all (it draws the first screenful at once, the
+    rest right after)."""
+    wait_for(driver, "sslBib.drawn()")
     seen = driver.execute_script(
-        "return Array.from(document.querySelectorAll('li.paper'))"
-        ".filter(li => li.offsetParent !== null).map(li => li.id)")
+        f"return Array.from(document.querySelectorAll('li.paper')).filter(li => {SEEN})"
+        ".map(li => li.id)")
     order = driver.execute_script(
         "return JSON.parse(document.querySelector('script[type=\"application/json\"]')"
         ".textContent).papers.map(p => p[0])")
@@ -313,6 +322,41 @@ def test_back_within_the_page_shows_that_entrys_state(page: Any,
     driver.back()  # to the entry before the anchor, whose URL says q=rubik
     wait_for(driver, "document.querySelector('input[type=search]').value === 'rubik'")
     assert shown_keys(driver) == listed(catalog, [("q", "rubik")])
+
+
+# The paper elements and pointers seen in the window now.
+ON_SCREEN = ("Array.from(document.querySelectorAll('li.paper, li.also')).filter(li => { "
+             "const r = li.getBoundingClientRect(); return r.bottom > 0 && r.top < innerHeight "
+             f"&& {SEEN}; }}).map(li => li.id || 'also:' + li.dataset.of)")
+
+
+def test_the_first_screenful_is_right_at_once_the_rest_right_after(
+        page: Any, sites: dict[str, tuple[Path, Path]]) -> None:
+    driver = page("bundled", [("q", "rubik")])
+    # Clearing the search shows all papers again: the page writes those on the
+    # first screen before the key's frame and the rest just after. What the
+    # window shows is read in the same task, before any later slice can run.
+    driver.execute_script(TYPE_THEN % "window.atOnce = [sslBib.drawn(), "
+                          f"document.querySelector('p.status').textContent, {ON_SCREEN}]", "")
+    drawn, status_line, first = driver.execute_script("return window.atOnce")
+    assert drawn is False and status_line == "62 papers" and first
+    wait_for(driver, "sslBib.drawn()")
+    assert driver.execute_script(f"return {ON_SCREEN}") == first
+    assert shown_keys(driver) == listed(sites["bundled"][0], [])
+
+
+def test_papers_left_out_cannot_be_reached(page: Any, sites: dict[str, tuple[Path, Path]]
+                                          ) -> None:
+    driver = page("bundled", [("q", "rubik")])
+    left_out = 62 - len(listed(sites["bundled"][0], [("q", "rubik")]))
+    wait_for(driver, "sslBib.drawn()")
+    reached = driver.execute_script(
+        "const out = Array.from(document.querySelectorAll('li.paper.off'));"
+        "const links = out.flatMap(li => Array.from(li.querySelectorAll('a, button')));"
+        "return [out.length, links.length, links.filter(a => { a.focus(); "
+        "return document.activeElement === a; }).length, "
+        "out.filter(li => li.checkVisibility({visibilityProperty: true})).length]")
+    assert reached[0] == left_out and reached[1] > left_out and reached[2:] == [0, 0]
 
 
 # -- citations -----------------------------------------------------------------------
