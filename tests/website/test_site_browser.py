@@ -343,6 +343,15 @@ def test_the_first_screenful_is_right_at_once_the_rest_right_after(
     wait_for(driver, "sslBib.drawn()")
     assert driver.execute_script(f"return {ON_SCREEN}") == first
     assert shown_keys(driver) == listed(sites["bundled"][0], [])
+    # A reader further down the list: what is on screen is not the list's
+    # start, so the page writes it all before the frame.
+    driver = page("bundled", [("q", "self")])
+    driver.execute_script("window.scrollTo(0, document.body.scrollHeight)")
+    wait_for(driver, "document.querySelector('footer').getBoundingClientRect().top "
+                     "< innerHeight")
+    time.sleep(0.2)  # the page hears where the reader is a frame later
+    assert driver.execute_script(TYPE_THEN % "window.atOnce = sslBib.drawn()", "") is True
+    assert driver.execute_script("return window.atOnce") is True
 
 
 def test_papers_left_out_cannot_be_reached(page: Any, sites: dict[str, tuple[Path, Path]]

@@ -304,6 +304,17 @@
   var drawTimer = 0;
   var SLICE_MS = 4;
 
+  // Whether the reader is at the top of the list (not more than half a
+  // window below its start), kept by an observer of the year links just
+  // above it: the browser tells, no layout is read when a key comes.
+  var atTop = true;
+  if (window.IntersectionObserver) {
+    new IntersectionObserver(function (entries) {
+      var last = entries[entries.length - 1];
+      atTop = last.isIntersecting || last.boundingClientRect.top > 0;
+    }, {rootMargin: "50% 0px 0px 0px"}).observe(document.querySelector("nav.year-nav"));
+  }
+
   function screenful() {
     // More shown slots than a window holds: none is under 32 px high (a
     // pointer, the lowest, is about 40), and some to spare.
@@ -311,8 +322,6 @@
   }
 
   function showSelection(shown) {
-    // Read before this change writes anything, so no layout is forced.
-    var atTop = papersElement.getBoundingClientRect().top > -innerHeight / 2;
     visible.set(shown);
     var inSection = new Int32Array(sections.length), n;
     for (n = 0; n < slots.length; n++) {
@@ -632,7 +641,9 @@
   });
 
   var recalled = recalledSearch(cameBackByReloadOrHistory());
-  entryId();   // the entry's id now: the first history.replaceState costs some milliseconds
+  // The entry's id and its state kept now: the first history.replaceState and
+  // the first write to the session storage each cost a few milliseconds.
+  rememberSearch(recalled);
   var initial = stateFromSearch(recalled);
   showState(initial);
   update(initial, false);
