@@ -34,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from synth import synth_catalog  # noqa: E402
 
 from ssl_bib.codecs import bibtex_write  # noqa: E402
-from ssl_bib.export import FORMATS, export  # noqa: E402
+from ssl_bib.exporting import FORMATS, export  # noqa: E402
 from ssl_bib.model import Catalog  # noqa: E402
 
 

@@ -22,7 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from ssl_bib import export, importer, store
+from ssl_bib import exporting, importer, store
 from ssl_bib.codecs import bibtex_read
 from ssl_bib.codecs.read_result import ReadResult
 from ssl_bib.model import Catalog, CodeLink, Entry, Person, Venue
@@ -82,7 +82,7 @@ def full_import(n: int, folder: Path) -> None:
     print(f"[1] {n:,}-entry BibTeX file, exported by ssl-bib")
     source = synthetic_catalog(n)
     bib = folder / "big.bib"
-    bib.write_text(export.export(source, source.entries, "bibtex"), encoding="utf-8")
+    bib.write_text(exporting.export(source, source.entries, "bibtex"), encoding="utf-8")
     print(f"  file: {bib.stat().st_size / 1e6:.1f} MB")
     target = folder / "entries.toml"
 

@@ -49,7 +49,7 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-sys.path.insert(0, str(HERE.parent / "tests" / "website"))
+sys.path.insert(0, str(HERE.parent))  # a script: the tests package's browser helpers
 
 from synth import synth_catalog  # noqa: E402
 
@@ -143,7 +143,7 @@ def cpu_metrics(driver: Any) -> dict[str, float]:
 
 def press(driver: Any, box: Any, keys: tuple[str, ...], done: int) -> Key:
     """Send `keys` (the last one changes the search) and measure it."""
-    from browser import wait_for
+    from tests.website.browser import wait_for
 
     if len(keys) > 1:
         box.send_keys(*keys[:-1])
@@ -168,8 +168,9 @@ def press(driver: Any, box: Any, keys: tuple[str, ...], done: int) -> Key:
 
 
 def measure_browser(folder: Path, keystrokes: int) -> Run:
-    from browser import chromium, wait_for
     from selenium.webdriver.common.keys import Keys
+
+    from tests.website.browser import chromium, wait_for
 
     load_now = os.getloadavg()[0]
     with chromium(width=1280, height=900) as driver:

@@ -116,7 +116,7 @@ def test_bundled_catalog_reports_the_seed_problems_as_warnings() -> None:
     assert "venue ArXiv: warning: used by the tables but missing from the list's venue list" in text
     assert "venue TPAMI: warning: used by the tables but missing" in text
     assert "venue CBM: warning: the venue list gives it an empty link" in text
-    assert "no category (the list gives NA)" in text
+    assert "no category: the list it came from gives NA (awesome-ssl-medical-imaging.md:69)" in text
     # Each warning points at the line that holds the value it is about.
     for problem in problems:
         if "ends in '.'" in problem.message:

@@ -187,7 +187,8 @@ def test_check_still_reports_what_is_unproven() -> None:
     assert pmlr == ["truongHowTransferableAre2021"]
     # Seed problems left as the list has them (not proven wrong).
     assert any("venue CBM: warning: the venue list gives it an empty link" in m for m in found)
-    assert any("no category (the list gives NA)" in m for m in found)
+    assert any("no category: the list it came from gives NA "
+               "(awesome-ssl-medical-imaging.md:69)" in m for m in found)
 
 
 def test_old_venue_labels_live_on_as_aliases() -> None:

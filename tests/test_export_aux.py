@@ -14,17 +14,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from latex_runner import (
-    biblatex_document,
-    bibtex_document,
-    compile_with_biber,
-    compile_with_bibtex,
-    pdflatex,
-    require,
-    undefined_citations,
-)
 from ssl_bib.auxfile import read_citations
 from ssl_bib.cli import cli
+from tests.tex_tools import compile_folder, document, latex_pass, require
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -207,18 +199,18 @@ def test_a_bibtex_run_cites_current_and_old_keys(tmp_path: Path, refreshed: Path
     work = tmp_path / "paper"
     work.mkdir()
     current, old, chapter = _cited_keys(refreshed)
-    document = bibtex_document("refs", "plain", f"\\cite{{{current},{old}}}\n\\include{{ch1}}")
-    (work / "doc.tex").write_text(document, encoding="utf-8")
+    tex = document(f"\\cite{{{current},{old}}}\n\\include{{ch1}}")
+    (work / "doc.tex").write_text(tex, encoding="utf-8")
     (work / "ch1.tex").write_text(f"A chapter \\cite{{{chapter}}}.\n", encoding="utf-8")
-    assert pdflatex(work).returncode == 0
+    assert latex_pass(work).status == 0
     code, _, err = _run(refreshed, "--aux", str(work / "doc.aux"), "-f", "bibtex",
                         "-o", str(work / "refs.bib"))
     assert code == 0, err
     assert _keys((work / "refs.bib").read_text(encoding="ascii")) == sorted(
         [current, old, chapter], key=_order(refreshed))
-    bib, last = compile_with_bibtex(work)
-    assert (bib.errors, bib.warnings) == ([], [])
-    assert undefined_citations(last) == [] and last.errors == []
+    compiled = compile_folder(work)
+    assert (compiled.backend.errors, compiled.backend.warnings) == ([], [])
+    assert compiled.latex.undefined_citations() == [] and compiled.latex.errors == []
 
 
 def test_a_biblatex_run_resolves_old_keys_through_ids(tmp_path: Path, refreshed: Path) -> None:
@@ -228,17 +220,18 @@ def test_a_biblatex_run_resolves_old_keys_through_ids(tmp_path: Path, refreshed:
         work = tmp_path / source.replace(".", "-")
         work.mkdir()
         cite = f"\\cite{{{current}}} \\cite{{{old}}}\n\\include{{ch1}}"
-        (work / "doc.tex").write_text(biblatex_document("refs.bib", "authoryear", cite),
+        (work / "doc.tex").write_text(document(cite, backend="biber", style="authoryear"),
                                       encoding="utf-8")
         (work / "ch1.tex").write_text(f"A chapter \\cite{{{chapter}}}.\n", encoding="utf-8")
-        assert pdflatex(work).returncode == 0
+        assert latex_pass(work).status == 0
         code, _, err = _run(refreshed, "--aux", str(work / source), "-f", "biblatex",
                             "-o", str(work / "refs.bib"))
         assert code == 0, err
         assert len(_keys((work / "refs.bib").read_text(encoding="utf-8"))) == 3
-        run, last = compile_with_biber(work)
+        compiled = compile_folder(work, backend="biber")
+        run, last = compiled.backend, compiled.latex
         assert (run.errors, run.warnings) == ([], []), run.log[-2000:]
-        assert undefined_citations(last) == [] and last.errors == []
+        assert last.undefined_citations() == [] and last.errors == []
 
 
 def _order(path: Path):  # type: ignore[no-untyped-def]

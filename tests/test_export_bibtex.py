@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from export_fixtures.catalogs import BUNDLED, rich_catalog
-from export_fixtures.consumers import bibtexparser_entries
-from export_fixtures.roundtrip import check_bibtex
 from ssl_bib.codecs.bibtex_write import write_biblatex, write_bibtex
 from ssl_bib.codecs.fields import ExportError
 from ssl_bib.model import Catalog, Entry, Person
 from ssl_bib.store import load
+from tests.export_fixtures.catalogs import BUNDLED, rich_catalog
+from tests.export_fixtures.consumers import bibtexparser_entries
+from tests.export_fixtures.roundtrip import check_bibtex
 
 
 @pytest.mark.parametrize("biblatex", [False, True], ids=["bibtex", "biblatex"])
@@ -50,7 +50,7 @@ def test_injection_comes_out_as_text() -> None:
 def test_specials_are_escaped_and_identifiers_are_not() -> None:
     catalog = rich_catalog()
     text = write_bibtex(catalog, catalog.entries)
-    assert r"100\% of \$x{\textasciicircum}2\$ \& \#1 under\_score" in text
+    assert r"100\% of \$x\textasciicircum{}2 \$ \& \#1 under\_score" in text
     assert "-{}- `{}`quoted'{}'" in text  # no en dash, no curly quotes
     assert "  url = {https://example.org/a_b/%7Ec?x=1&y=2#frag}," in text
     assert "  doi = {10.1007/978-3-030-32251-9_42}," in text
@@ -167,7 +167,7 @@ def test_doi_is_bare_in_every_format() -> None:
                                               ("url", "https://example.org/a b"),
                                               ("url", "www.example.org")])
 def test_broken_identifiers_are_refused(field: str, value: str) -> None:
-    from ssl_bib.export import FORMATS, export
+    from ssl_bib.exporting import FORMATS, export
 
     catalog = Catalog(entries=[Entry(key="x2020", title="T", year=2020, **{field: value})])
     for fmt in FORMATS:

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from export_fixtures.catalogs import BUNDLED
 from ssl_bib.atomic import write_atomic
 from ssl_bib.cli import cli
 from ssl_bib.codecs.bibtex_write import write_bibtex
 from ssl_bib.store import load
+from tests.export_fixtures.catalogs import BUNDLED
 
 ALL_FILES = ["references.bib", "references-biblatex.bib", "references.ris", "references.json"]
 
@@ -85,9 +85,10 @@ def test_usage_errors(catalog_path: Path, tmp_path: Path) -> None:
     for args in (("-f", "bibtex", "-o", ""), ("--all", "")):
         code, _, err = run(catalog_path, *args)
         assert code == 2 and "empty file or folder name" in err
-    code, _, err = run(catalog_path, "-f", "bibtex", "-o", str(tmp_path / "no" / "x.bib"))
-    assert code == 1 and err == f"ssl-bib: cannot write {tmp_path / 'no' / 'x.bib'}: " \
-                                "No such file or directory\n"
+    (tmp_path / "file").write_text("", encoding="utf-8")
+    code, _, err = run(catalog_path, "-f", "bibtex", "-o", str(tmp_path / "file" / "x.bib"))
+    assert code == 1 and err == f"ssl-bib: cannot write {tmp_path / 'file' / 'x.bib'}: " \
+                                "Not a directory\n"
     code, _, err = run(catalog_path, "-f", "bibtex", "--key", "noSuchKey")
     assert code == 2 and "no entry with key 'noSuchKey'" in err and "Traceback" not in err
 
@@ -101,9 +102,11 @@ def test_unbalanced_value_is_refused_and_nothing_written(tmp_path: Path) -> None
     target.write_text("old\n", encoding="utf-8")
     code, out, err = run(path, "-f", "bibtex", "-o", str(target))
     assert code == 2 and out == ""
-    assert err.strip() == ("ssl-bib: entries.toml:12: entry Bad2021: cannot export field doi: "
-                           "'10.1234/{x' is not a DOI (10.NNNN/... with no whitespace, "
-                           "backslash, braces or ^^); nothing written")
+    assert err.splitlines() == [
+        "entries.toml:12: entry Bad2021: error: doi '10.1234/{x' is not a DOI (10.NNNN/... "
+        "with no whitespace, backslash, braces or ^^)",
+        "ssl-bib: entries.toml: 1 error (see above, or `ssl-bib check`): nothing exported, "
+        "nothing written"]
     assert target.read_text(encoding="utf-8") == "old\n"
     code, _, _ = run(path, "--all", str(tmp_path / "out"))
     assert code == 2 and not (tmp_path / "out").exists()
@@ -141,7 +144,7 @@ def test_all_is_all_or_nothing(catalog_path: Path, tmp_path: Path,
     assert (out / "references.bib").read_text(encoding="utf-8") == "old\n"
     (out / "references.ris").rmdir()
     # A write failing after two formats were staged (a full disk, say).
-    import ssl_bib.export as export_module
+    import ssl_bib.exporting as export_module
 
     calls = []
 
@@ -172,6 +175,8 @@ def test_broken_identifier_is_a_located_error(tmp_path: Path) -> None:
                     'doi = "see the paper"\n', encoding="utf-8")
     code, out, err = run(path, "-f", "csljson")
     assert (code, out) == (2, "")
-    assert err.strip() == ("ssl-bib: entries.toml:7: entry Bad2021: cannot export field doi: "
-                           "'see the paper' is not a DOI (10.NNNN/... with no whitespace, "
-                           "backslash, braces or ^^); nothing written")
+    assert err.splitlines() == [
+        "entries.toml:7: entry Bad2021: error: doi 'see the paper' is not a DOI (10.NNNN/... "
+        "with no whitespace, backslash, braces or ^^)",
+        "ssl-bib: entries.toml: 1 error (see above, or `ssl-bib check`): nothing exported, "
+        "nothing written"]

@@ -11,7 +11,7 @@ from ssl_bib.codecs.latex import decode, escape, is_balanced, latex_for_char, pr
     ("a & b", r"a \& b"),
     ("100%", r"100\%"),
     ("$5 #1 a_b", r"\$5 \#1 a\_b"),
-    ("~^", r"{\textasciitilde}{\textasciicircum}"),
+    ("~^", r"\textasciitilde{}\textasciicircum{}"),
     (r"\input{/etc/passwd}", r"\textbackslash{}input\{/etc/passwd\}"),
     (r"\write18{rm -rf /}", r"\textbackslash{}write18\{rm -rf /\}"),
     ("a } b {", r"a {\textbraceright} b {\textbraceleft}"),
@@ -36,7 +36,11 @@ def test_escape(text: str, latex: str) -> None:
     # No LaTeX that pandoc reads back (\CYRZH) or that a plain LaTeX run knows
     # (\Alpha, amssymb's \nexists): these stay UTF-8.
     ("Ж", "Ж"), ("中", "中"), ("😀", "😀"), ("ﬁ", "ﬁ"), ("Α", "Α"), ("∄", "∄"), ("≨", "≨"),
-    ("¹", "¹"), ("ς", "ς"),
+    ("ς", "ς"),
+    # Super- and subscripts no text macro prints: math, which LaTeX and pandoc
+    # raise or lower (pylatexenc prints "^1").
+    ("¹", r"{\ensuremath{^{1}}}"), ("⁴", r"{\ensuremath{^{4}}}"), ("₂", r"{\ensuremath{_{2}}}"),
+    ("ⁿ", r"{\ensuremath{^{n}}}"), ("₊", r"{\ensuremath{_{+}}}"),
 ])
 def test_non_ascii(char: str, latex: str) -> None:
     assert latex_for_char(char) == latex

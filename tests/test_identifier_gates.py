@@ -18,7 +18,7 @@ from ssl_bib import importer
 from ssl_bib.cli import cli
 from ssl_bib.codecs.bibtex_write import write_biblatex, write_bibtex
 from ssl_bib.codecs.fields import ExportError
-from ssl_bib.export import FORMATS, export
+from ssl_bib.exporting import FORMATS, export
 from ssl_bib.identifiers import encode_url, invalid_identifiers, is_doi, normalize_doi
 from ssl_bib.model import Catalog, Entry
 

@@ -54,15 +54,27 @@ def test_bootstrap_a_catalog_from_a_bullet_list(tmp_path: Path) -> None:
 
 def test_malformed_input_writes_nothing(tmp_path: Path) -> None:
     catalog = tmp_path / "new.toml"
-    result = _run("--catalog", str(catalog), "import", str(FIXTURES / "messy_table.md"))
+    bib = tmp_path / "refs.bib"
+    bib.write_text(BIB + "\n@article{broken,\n  title = {Unbalanced {brace,\n  year = 2021\n}\n",
+                   encoding="utf-8")
+    result = _run("--catalog", str(catalog), "import", str(bib))
     assert result.exit_code == 2
-    assert "messy_table.md:27: error: table row has 2 cells, the table has 5" in result.stderr
+    assert "refs.bib:18: error: malformed record" in result.stderr
     assert "nothing was written" in result.stderr and "Traceback" not in result.output
     assert not catalog.exists()
-    kept = _run("--catalog", str(catalog), "import", "--keep-going",
-                str(FIXTURES / "messy_table.md"))
+    kept = _run("--catalog", str(catalog), "import", "--keep-going", str(bib))
     assert kept.exit_code == 0 and catalog.exists()
-    assert "added 6" in kept.stderr
+    assert "added 2" in kept.stderr
+
+
+def test_a_short_table_row_is_read_as_github_reads_it(tmp_path: Path) -> None:
+    """GitHub fills a row with fewer cells than the header with empty ones."""
+    catalog = tmp_path / "new.toml"
+    result = _run("--catalog", str(catalog), "import", str(FIXTURES / "messy_table.md"))
+    assert result.exit_code == 0, result.stderr
+    assert ("messy_table.md:27: warning: table row has 2 cells, the table has 5: the missing "
+            "cells are read as empty") in result.stderr
+    assert "added 7" in result.stderr
 
 
 def test_bad_files_are_one_line_errors(tmp_path: Path) -> None:
@@ -129,9 +141,10 @@ def test_on_duplicate_and_format_options(tmp_path: Path) -> None:
                  "-v", str(bib))
     assert "added 2," in added.stderr
     assert "added zhou2019: Models Genesis" in added.stdout
+    # Read as RIS, the BibTeX holds no record: an error, never "added 0".
     forced = _run("--catalog", str(catalog), "import", "--format", "ris", "--dry-run", str(bib))
-    assert forced.exit_code == 0 and "added 0, merged 0" in forced.stderr
-    assert "text outside a record ignored" in forced.stderr
+    assert forced.exit_code == 2 and "text outside a record ignored" in forced.stderr
+    assert "refs.txt: error: no references found in refs.txt (read as ris)" in forced.stderr
 
 
 def test_unknown_format_is_a_one_line_error(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from ssl_bib import export, importer, store
+from ssl_bib import exporting, importer, store
 from ssl_bib.codecs.bibtex_write import biblatex_cannot_hold
 from ssl_bib.model import Catalog, Entry
 
@@ -42,9 +42,9 @@ def source() -> Catalog:
 
 
 def _round_trip(source: Catalog, fmt: str) -> Catalog:
-    text = export.export(source, source.entries, fmt)
+    text = exporting.export(source, source.entries, fmt)
     target = Catalog(venues=copy.deepcopy(source.venues))
-    reader: importer.Format = "csljson" if fmt == "csljson" else fmt  # type: ignore[assignment]
+    reader = fmt
     outcome = importer.import_texts(target, [(f"out.{fmt}", text, reader)], keep_keys=True,
                                     bootstrap=True)
     # The only remark: two papers of the seed share one DOI link (a seed error).
@@ -99,9 +99,9 @@ def test_shipped_catalog_round_trips(fmt: str) -> None:
     """The curated catalog itself: out through each exporter, back into an empty
     catalog with its venue list, every common field equal and every venue key kept."""
     shipped = store.load(ROOT / "entries.toml").catalog
-    text = export.export(shipped, shipped.entries, fmt)
+    text = exporting.export(shipped, shipped.entries, fmt)
     target = Catalog(venues=copy.deepcopy(shipped.venues))
-    reader: importer.Format = "csljson" if fmt == "csljson" else fmt  # type: ignore[assignment]
+    reader = fmt
     outcome = importer.import_texts(target, [(f"out.{fmt}", text, reader)], keep_keys=True,
                                     bootstrap=True)
     assert outcome.conflicts == [] and outcome.skipped == 0

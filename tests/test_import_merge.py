@@ -9,6 +9,8 @@ import shutil
 from pathlib import Path
 
 from ssl_bib import importer, store
+from ssl_bib.codecs import registry
+from ssl_bib.codecs.normalize import normalize
 from ssl_bib.codecs.read_result import ReadResult, Record
 from ssl_bib.model import Catalog, CodeLink, Entry, Person, Venue
 
@@ -43,6 +45,7 @@ def _run(catalog: Catalog, *entries: Entry, venue_name: str | None = None,
          on_duplicate: importer.OnDuplicate = "merge") -> importer.Outcome:
     result = ReadResult(records=[Record(entry=e, line=10 + i, venue_name=venue_name)
                                  for i, e in enumerate(entries)])
+    normalize(result, "in.bib")  # as every reader's records are
     runner = importer.Importer(catalog, on_duplicate=on_duplicate)
     runner.run(result, "in.bib")
     return runner.outcome
@@ -56,7 +59,7 @@ def test_doi_match_fills_empty_fields_and_reports_conflicts() -> None:
     outcome = _run(catalog, incoming)
     entry = catalog.entries[0]
     assert outcome.summary() == ("added 0, merged 1, unchanged 0, conflicts 1, skipped 0")
-    assert entry.authors == [Person("Zhou", "Zongwei")] and entry.pages == "384--393"
+    assert entry.authors == [Person("Zhou", "Zongwei")] and entry.pages == "384-393"
     assert entry.volume == "11767"  # curated: never overwritten
     assert outcome.conflicts[0].describe() == (
         "entry ModelsGenesis2019: volume: catalog has '11767', in.bib:10 has '11768'")
@@ -202,22 +205,22 @@ def test_seed_facts_match_the_bundled_catalog(tmp_path: Path) -> None:
 
 
 def test_detect_format() -> None:
-    assert importer.detect_format(Path("a.bib"), "@article{x,}") == "bibtex"
-    assert importer.detect_format(Path("a.biblatex"), "@online{x,}") == "biblatex"
-    assert importer.detect_format(Path("refs.txt"), "TY  - JOUR\nER  - \n") == "ris"
-    assert importer.detect_format(Path("items"), ' [{"id": "a"}]') == "csljson"
-    assert importer.detect_format(Path("README"), "# List\n\n## 2020\n") == "markdown"
+    assert registry.detect(Path("a.bib"), "@article{x,}").name == "bibtex"
+    assert registry.detect(Path("a.biblatex"), "@online{x,}").name == "biblatex"
+    assert registry.detect(Path("refs.txt"), "TY  - JOUR\nER  - \n").name == "ris"
+    assert registry.detect(Path("items"), ' [{"id": "a"}]').name == "csljson"
+    assert registry.detect(Path("README"), "# List\n\n## 2020\n").name == "markdown"
     # The content wins over a misleading extension.
-    assert importer.detect_format(Path("refs.json"), "@article{x,}") == "bibtex"
+    assert registry.detect(Path("refs.json"), "@article{x,}").name == "bibtex"
     # A README that opens with a badge link and quotes its BibTeX citation in
     # a code block (as the SaeedShurrab list does) is still a README.
     readme = ("[![Awesome](https://awesome.re/badge.svg)](https://awesome.re/)\n\n"
               "```\n@article{shurrab2022self,\n  title={A survey},\n}\n```\n\n"
               "## 2022\n\n| Paper title | Paper link |\n| --- | --- |\n| T | NA |\n")
-    assert importer.detect_format(Path("README.md"), readme) == "markdown"
-    assert importer.detect_format(Path("README"), readme) == "markdown"
-    assert importer.detect_format(Path("refs.bib"), "% from Zotero\n@article{x,}") == "bibtex"
-    assert importer.detect_format(Path("refs.biblatex"), "% x\n@online{x,}") == "biblatex"
+    assert registry.detect(Path("README.md"), readme).name == "markdown"
+    assert registry.detect(Path("README"), readme).name == "markdown"
+    assert registry.detect(Path("refs.bib"), "% from Zotero\n@article{x,}").name == "bibtex"
+    assert registry.detect(Path("refs.biblatex"), "% x\n@online{x,}").name == "biblatex"
 
 
 def test_readme_categories_split_by_the_catalogs_own_categories() -> None:

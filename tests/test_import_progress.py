@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import os
-import pty
 import random
 import subprocess
 import sys
@@ -14,7 +13,8 @@ from pathlib import Path
 from ssl_bib import importer
 from ssl_bib.codecs.bibtex_write import write_bibtex
 from ssl_bib.model import Catalog, Entry, Person
-from ssl_bib.progress import Stages
+from ssl_bib.progress import DELAY_ENV, Stages
+from tests.terminal import run_on_terminal
 
 
 def _title(rng: random.Random) -> str:
@@ -65,29 +65,24 @@ def test_readers_of_ris_and_csljson_report_as_they_go() -> None:
         assert len(seen) == 50 and seen == sorted(seen) and seen[-1] >= len(text) - 3
 
 
-def _run_import(tmp_path: Path, stderr_to_terminal: bool) -> tuple[int, str]:
+def _run_import(tmp_path: Path, stderr_to_terminal: bool, entries: int = 2000,
+                delay: str | None = "0") -> tuple[int, str]:
+    """`ssl-bib import` of a made-up .bib; SSL_BIB_PROGRESS_DELAY=0 shows the
+    bars of an import however short (by default, one done within about a
+    second shows none)."""
     source = tmp_path / "refs.bib"
-    source.write_text(_bib(2000), encoding="utf-8")
+    source.write_text(_bib(entries), encoding="utf-8")
     command = [sys.executable, "-m", "ssl_bib", "--catalog", str(tmp_path / "entries.toml"),
                "import", str(source)]
+    env = {k: v for k, v in os.environ.items() if k != DELAY_ENV}
+    if delay is not None:
+        env[DELAY_ENV] = delay
     if not stderr_to_terminal:
         proc = subprocess.run(command, capture_output=True, text=True, timeout=300,
-                              check=False)
+                              check=False, env=env)
         return proc.returncode, proc.stderr
-    parent, child = pty.openpty()
-    proc2 = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=child)
-    os.close(child)
-    chunks = []
-    while True:
-        try:
-            data = os.read(parent, 65536)
-        except OSError:  # the terminal closes when the child exits
-            break
-        if not data:
-            break
-        chunks.append(data)
-    os.close(parent)
-    return proc2.wait(timeout=300), b"".join(chunks).decode("utf-8", "replace")
+    code, shown = run_on_terminal(command, env, timeout=300)
+    return code, shown.decode("utf-8", "replace")
 
 
 def test_a_terminal_sees_progress(tmp_path: Path) -> None:
@@ -97,6 +92,13 @@ def test_a_terminal_sees_progress(tmp_path: Path) -> None:
                   "writing entries.toml ["):
         assert f"\r{stage}" in shown, (stage, shown[-500:])
     assert "added 2000" in shown
+
+
+def test_a_quick_import_shows_no_bar(tmp_path: Path) -> None:
+    code, shown = _run_import(tmp_path, stderr_to_terminal=True, entries=5, delay=None)
+    assert code == 0, shown
+    assert "[" not in shown and shown.replace("\r\n", "\n").count("\r") == 0
+    assert "added 5, merged 0" in shown
 
 
 def test_a_pipe_sees_no_progress(tmp_path: Path) -> None:

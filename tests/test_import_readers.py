@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from ssl_bib.codecs import bibtex_read, csljson_read, ris_read
+from ssl_bib.codecs import registry
 from ssl_bib.model import CodeLink, Person
 
 BIB = r"""@article{good1,
@@ -44,7 +44,7 @@ BIB = r"""@article{good1,
 
 
 def test_bibtex_fields_and_latex_decoded() -> None:
-    result = bibtex_read.read(BIB, "refs.bib")
+    result = registry.read(BIB, "refs.bib", "bibtex")
     first = result.records[0]
     entry = first.entry
     assert first.line == 1 and first.source_id == "good1" and first.kind == "article"
@@ -63,7 +63,7 @@ def test_bibtex_fields_and_latex_decoded() -> None:
 
 
 def test_bibtex_malformed_record_reported_and_rest_read() -> None:
-    result = bibtex_read.read(BIB, "refs.bib")
+    result = registry.read(BIB, "refs.bib", "bibtex")
     assert [r.source_id for r in result.records] == ["good1", "pre2", "bl3"]
     errors = [(p.line, p.severity) for p in result.problems]
     assert errors == [(13, "error"), (32, "error")]
@@ -73,7 +73,7 @@ def test_bibtex_malformed_record_reported_and_rest_read() -> None:
 
 
 def test_bibtex_arxiv_and_biblatex_fields() -> None:
-    records = {r.source_id: r for r in bibtex_read.read(BIB, "refs.bib").records}
+    records = {r.source_id: r for r in registry.read(BIB, "refs.bib", "bibtex").records}
     pre = records["pre2"]
     assert (pre.entry.arxiv, pre.entry.arxiv_class, pre.kind) == ("2101.05224", "cs.CV",
                                                                   "preprint")
@@ -118,7 +118,7 @@ TI  - Never ended either
 
 
 def test_ris_fields_and_records_without_er() -> None:
-    result = ris_read.read(RIS, "x.ris")
+    result = registry.read(RIS, "x.ris", "ris")
     assert [r.entry.title for r in result.records] == ["Models Genesis", "An arXiv preprint"]
     first = result.records[0]
     e = first.entry
@@ -150,7 +150,7 @@ def test_csljson_items_lines_and_bad_items() -> None:
         {"id": "d", "type": "article"},
     ]
     text = json.dumps(items, indent=1)
-    result = csljson_read.read(text, "x.json")
+    result = registry.read(text, "x.json", "csljson")
     assert [r.source_id for r in result.records] == ["a", "c"]
     a = result.records[0]
     assert a.line == 2 and a.kind == "article" and a.venue_name == "Diagnostics"
@@ -167,12 +167,12 @@ def test_csljson_items_lines_and_bad_items() -> None:
 
 
 def test_csljson_not_an_array_and_broken_json() -> None:
-    result = csljson_read.read('{"id": "a"}', "obj.json")
+    result = registry.read('{"id": "a"}', "obj.json", "csljson")
     assert not result.records
     assert result.problems[0].format() == (
         "obj.json:1: error: CSL-JSON must be an array of items, this is an object")
     broken = '[\n {"id": "a", "type": "book", "title": "T", "issued": {"date-parts": [[2020]]}},\n'\
         ' {"id": "b", "title": \n]'
-    result = csljson_read.read(broken, "broken.json")
+    result = registry.read(broken, "broken.json", "csljson")
     assert [r.source_id for r in result.records] == ["a"]
     assert result.problems[0].line == 4 and result.problems[0].severity == "error"

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from ssl_bib import importer
+from ssl_bib.codecs import registry
 from ssl_bib.model import Catalog
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -33,7 +34,7 @@ def _import(path: Path) -> tuple[Catalog, importer.Outcome]:
     text = path.read_text(encoding="utf-8")
     # The format as `ssl-bib import` detects it (three of these READMEs quote
     # a BibTeX citation in a code block).
-    fmt = importer.detect_format(path, text)
+    fmt = registry.detect(path, text).name
     outcome = importer.import_texts(catalog, [(path.name, text, fmt)], bootstrap=True)
     return catalog, outcome
 

@@ -15,20 +15,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from export_fixtures.catalogs import rich_catalog
-from latex_runner import (
-    biblatex_document,
-    bibtex_document,
-    compile_with_biber,
-    compile_with_bibtex,
-    has_style,
-    require,
-    validate_datamodel,
-)
 from ssl_bib.cli import cli
 from ssl_bib.codecs.bibtex_write import write_biblatex, write_bibtex
 from ssl_bib.model import Catalog
 from ssl_bib.store import load
+from tests.export_fixtures.catalogs import rich_catalog
+from tests.tex_tools import compile_tex, document, has_style, require, validate_datamodel
 
 REPO = Path(__file__).resolve().parents[1]
 BUNDLED = REPO / "entries.toml"
@@ -71,14 +63,12 @@ def test_bibtex_styles_give_no_warning_but_empty_author(
     if not has_style(f"{style}.bst"):
         pytest.skip(f"{style}.bst is not installed (Debian: texlive-publishers)")
     catalog, lacking = catalogs[which]
-    (tmp_path / "refs.bib").write_text(write_bibtex(catalog, catalog.entries), encoding="ascii")
-    document = bibtex_document("refs", style)
     # plainnat and IEEEtran write DOIs and URLs with \\doi and \\url, as their
     # documentation says to typeset with the url package (plain ignores them).
-    document = document.replace("\\begin{document}", "\\usepackage{url}\n\\begin{document}")
-    (tmp_path / "doc.tex").write_text(document, encoding="utf-8")
-    run, last = compile_with_bibtex(tmp_path)
-    assert run.errors == [] and run.returncode in (0, 1), run.log[-3000:]
+    tex = document(r"\nocite{*}", style=style, packages=["url"])
+    compiled = compile_tex(tmp_path, tex, {"refs.bib": write_bibtex(catalog, catalog.entries)})
+    run, last = compiled.backend, compiled.latex
+    assert run.errors == [] and run.status in (0, 1), run.log[-3000:]
     allowed = {f"Warning--empty author in {key}" for key in lacking}
     unexpected = [w for w in run.warnings if w not in allowed]
     assert unexpected == [], unexpected
@@ -96,15 +86,13 @@ def test_biblatex_with_biber_runs_clean(
         catalogs: dict[str, tuple[Catalog, set[str]]]) -> None:
     require("pdflatex", "biber")
     catalog, _ = catalogs[which]
-    (tmp_path / "refs.bib").write_text(write_biblatex(catalog, catalog.entries),
-                                       encoding="utf-8")
-    document = biblatex_document("refs.bib", style)
+    bib = write_biblatex(catalog, catalog.entries)
     # biblatex keeps UTF-8; a pdflatex document that cites Greek or other
     # characters its fonts lack declares them, as an author would.
-    document = document.replace("\\begin{document}", _unicode_declarations(
-        write_biblatex(catalog, catalog.entries)) + "\\begin{document}")
-    (tmp_path / "doc.tex").write_text(document, encoding="utf-8")
-    run, last = compile_with_biber(tmp_path)
+    tex = document(r"\nocite{*}", backend="biber", style=style,
+                   preamble=_unicode_declarations(bib))
+    compiled = compile_tex(tmp_path, tex, {"refs.bib": bib}, backend="biber")
+    run, last = compiled.backend, compiled.latex
     assert (run.errors, run.warnings) == ([], []), run.log[-3000:]
     bbl = (tmp_path / "doc.bbl").read_text(encoding="utf-8", errors="replace")
     assert bbl.count("\\entry{") == len(catalog.entries)

@@ -18,8 +18,8 @@ from markdown_it import MarkdownIt
 
 from ssl_bib import importer, store
 from ssl_bib.cli import cli
-from ssl_bib.codecs import readme_render
-from ssl_bib.codecs.awesome_md import is_empty_cell
+from ssl_bib.codecs.readme import render as readme_render
+from ssl_bib.codecs.readme.rows import is_empty_cell
 from ssl_bib.dedup import main_title, probable_same
 from ssl_bib.model import Catalog, CodeLink, Entry, Venue
 from ssl_bib.textnorm import normalize_title
@@ -191,7 +191,9 @@ def test_whole_file_to_stdout_and_missing_file(tmp_path: Path) -> None:
     assert out.stdout == readme_render.render_readme(store.load(REPO / "entries.toml").catalog)
     missing = runner.invoke(cli, ["--catalog", catalog_path, "render", "readme", "--check",
                                   str(tmp_path / "README.md")])
-    assert missing.exit_code == 1 and "+## 2023" in missing.stdout
+    # A README that is not there is a mistake in the command, not a diff.
+    assert missing.exit_code == 2 and missing.stdout == ""
+    assert missing.stderr == f"ssl-bib: {tmp_path / 'README.md'}: no such file\n"
 
 
 # -- property: random tables survive render -> import ---------------------
@@ -271,12 +273,18 @@ def test_venue_names_are_escaped_and_read_back() -> None:
     assert [e.venue for e in back.entries] == ["A*B", "Plain_Conf"]
 
 
-def test_output_in_a_missing_folder_is_a_one_line_error(tmp_path: Path) -> None:
-    target = tmp_path / "no" / "README.md"
+def test_output_in_a_missing_folder_makes_it(tmp_path: Path) -> None:
+    target = tmp_path / "no" / "such" / "README.md"
     result = CliRunner().invoke(cli, ["--catalog", str(REPO / "entries.toml"), "render",
                                       "readme", "-o", str(target)])
+    assert result.exit_code == 0 and result.stderr == f"wrote {target}\n"
+    assert target.read_text(encoding="utf-8").startswith("# Awesome")
+    (tmp_path / "file").write_text("", encoding="utf-8")
+    blocked = tmp_path / "file" / "README.md"
+    result = CliRunner().invoke(cli, ["--catalog", str(REPO / "entries.toml"), "render",
+                                      "readme", "-o", str(blocked)])
     assert result.exit_code == 2 and isinstance(result.exception, SystemExit)
-    assert result.stderr == f"ssl-bib: cannot write {target}: No such file or directory\n"
+    assert result.stderr == f"ssl-bib: {blocked}: cannot read: Not a directory\n"
 
 
 def test_a_lone_marker_is_an_error_and_the_prose_is_kept(tmp_path: Path) -> None:

@@ -70,32 +70,78 @@ def test_a_read_only_catalog_is_refused_as_editors_do(tmp_path: Path) -> None:
     assert code == 1
     assert out.strip().splitlines()[-1] == (
         f"ssl-bib: {path}: the catalog is read-only (mode 444); nothing was written "
-        "(give --force to write it anyway)")
+        "(give --force-write to write it anyway)")
     assert path.read_text(encoding="utf-8") == CATALOG
     # A dry run must not promise what the real run refuses.
     code, _ = _run("--catalog", str(path), "import", "--dry-run", str(tmp_path / "new.bib"))
     assert code == 1
 
 
-def test_force_writes_a_read_only_catalog_and_keeps_it_read_only(tmp_path: Path) -> None:
+def test_force_write_writes_a_read_only_catalog_and_keeps_it_read_only(tmp_path: Path) -> None:
     path = _catalog(tmp_path)
     path.chmod(0o444)
-    code, out = _run("--catalog", str(path), "import", "--force", str(tmp_path / "new.bib"))
+    code, out = _run("--catalog", str(path), "import", "--force-write", str(tmp_path / "new.bib"))
     assert code == 0, out
     assert "A new paper about lesion segmentation" in path.read_text(encoding="utf-8")
     assert stat.S_IMODE(path.stat().st_mode) == 0o444
 
 
-@pytest.mark.parametrize("command", [["enrich", "--crossref-url", "http://127.0.0.1:9"],
-                                     ["zotero", "pull", "--group", "1"],
-                                     ["zotero", "sync", "--group", "1"]])
+# Every command that writes the catalog, with arguments that would reach a
+# service nobody listens at (127.0.0.1:9) if the command got that far.
+CATALOG_WRITERS = [
+    ["import", "NEW.BIB"],
+    ["add", "10.1000/xyz123", "--no-category", "--crossref-url", "http://127.0.0.1:9"],
+    ["enrich", "--crossref-url", "http://127.0.0.1:9"],
+    ["keys", "refresh", "--all"],
+    ["zotero", "pull", "--group", "1"],
+    ["zotero", "push", "--group", "1"],
+    ["zotero", "sync", "--group", "1"],
+]
+
+
+@pytest.mark.parametrize("command", CATALOG_WRITERS, ids=lambda c: " ".join(c[:2]))
 def test_every_catalog_writer_refuses_a_read_only_catalog_before_any_work(
         tmp_path: Path, command: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ZOTERO_API_KEY", "abc")
     path = _catalog(tmp_path)
     path.chmod(0o444)
-    code, out = _run("--catalog", str(path), *command)
-    assert code == 1 and "the catalog is read-only (mode 444)" in out
+    args = [str(tmp_path / "new.bib") if a == "NEW.BIB" else a for a in command]
+    for dry_run in ([], ["--dry-run"]):
+        code, out = _run("--catalog", str(path), *args, *dry_run)
+        assert code == 1 and out.strip().splitlines()[-1].endswith(
+            "the catalog is read-only (mode 444); nothing was written (give --force-write to "
+            "write it anyway)"), out
+    assert path.read_text(encoding="utf-8") == CATALOG
+
+
+def test_every_catalog_writer_takes_force_write_and_only_add_takes_force() -> None:
+    """One name for the read-only override, on every writer; `--force` is
+    add's (a probable duplicate) and never writes a read-only file."""
+    import click
+
+    def options(words: list[str]) -> set[str]:
+        command: click.Command = cli
+        for word in words:           # down the groups: `zotero` -> `zotero pull`
+            if not isinstance(command, click.Group):
+                break
+            sub = command.get_command(click.Context(command), word)
+            if sub is None:
+                break
+            command = sub
+        return {o for p in command.params for o in getattr(p, "opts", [])}
+
+    for words in CATALOG_WRITERS:
+        names = options(words)
+        assert "--force-write" in names, words
+        assert ("--force" in names) == (words[0] == "add"), words
+
+
+def test_add_force_does_not_write_a_read_only_catalog(tmp_path: Path) -> None:
+    path = _catalog(tmp_path)
+    path.chmod(0o444)
+    code, out = _run("--catalog", str(path), "add", "10.1000/xyz123", "--no-category",
+                     "--force", "--crossref-url", "http://127.0.0.1:9")
+    assert code == 1 and "give --force-write to write it anyway" in out
 
 
 def test_zotero_status_reads_a_read_only_catalog(tmp_path: Path,

@@ -18,13 +18,15 @@ import contextlib
 import errno
 import os
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+
+from .errors import SslBibError
 
 _SPECIAL_BITS = stat.S_ISUID | stat.S_ISGID | stat.S_ISVTX
 
 
-class NotARegularFile(OSError):
+class NotARegularFile(SslBibError, OSError):
     """The target exists and is not a regular file (nor a stream we may write)."""
 
 
@@ -88,6 +90,32 @@ def write_output(path: Path, text: str, encoding: str = "utf-8") -> None:
             stream.flush()
         return
     write_atomic(path, text, encoding)
+
+
+@contextlib.contextmanager
+def folder_made(folder: Path) -> Iterator[None]:
+    """`folder` (and its missing parents) made for the block, as `mkdir -p`
+    would, for an output to go into; if the block fails, the folders made
+    here are removed again (each only while empty: never what others put
+    there)."""
+    folder = Path(folder)
+    made = []
+    for parent in [folder, *folder.parents]:
+        if os.path.lexists(parent) or not str(parent) or parent == parent.parent:
+            break
+        made.append(parent)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:  # a file where the folder goes: say so, as open() would
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR),
+                                 str(folder)) from None
+    try:
+        yield
+    except BaseException:
+        for parent in made:  # the deepest first
+            with contextlib.suppress(OSError):
+                parent.rmdir()
+        raise
 
 
 def _regular_mode(path: Path, follow: bool) -> int | None:

@@ -23,12 +23,14 @@ ID_TITLE_THRESHOLD = 60
 _COMMON_POSTING = 200
 
 
-def _title_words(norm: str) -> list[str]:
+def _indexed_words(norm: str) -> list[str]:
+    """The words of a folded title the fuzzy index files it under."""
     return [w for w in dict.fromkeys(norm.split()) if len(w) > 2 and w not in FUNCTION_WORDS]
 
 
 def url_key(url: str) -> str:
-    return url.strip().rstrip("/").removeprefix("https://").removeprefix("http://").lower()
+    """The form links are compared in: no scheme, no trailing slash, any case."""
+    return url.strip().lower().rstrip("/").removeprefix("https://").removeprefix("http://")
 
 
 class Index:
@@ -65,17 +67,17 @@ class Index:
         main = main_title(entry.title)
         if main:
             self.mains[id(entry)] = main
-            for word in _title_words(main):
+            for word in _indexed_words(main):
                 self._put(self.by_word, word, entry)
         for norm in norms:
             self._put(self.by_title, norm, entry)
-            for word in _title_words(norm):
+            for word in _indexed_words(norm):
                 self._put(self.by_word, word, entry)
 
     def fuzzy_candidates(self, norm: str) -> list[Entry]:
         """Entries sharing at least two of the title's three rarest words
         (one, for titles of one or two words)."""
-        postings = sorted((self.by_word[w] for w in _title_words(norm) if w in self.by_word),
+        postings = sorted((self.by_word[w] for w in _indexed_words(norm) if w in self.by_word),
                           key=len)
         postings = [p for p in postings[:3] if len(p) <= _COMMON_POSTING]
         if not postings:

@@ -18,6 +18,7 @@ import contextlib
 import datetime as dt
 import errno
 import fcntl
+import math
 import os
 import socket
 import sys
@@ -25,6 +26,8 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+
+from .errors import SslBibError, UsageError
 
 DEFAULT_TIMEOUT = 30.0
 TIMEOUT_ENV = "SSL_BIB_LOCK_TIMEOUT"
@@ -34,7 +37,7 @@ _held: dict[Path, int] = {}        # lock file -> how many times this process ho
 _held_guard = threading.Lock()
 
 
-class LockTimeout(Exception):
+class LockTimeout(SslBibError):
     """Another writer held the lock for longer than we wait. One line."""
 
 
@@ -46,13 +49,16 @@ def lock_path(target: Path) -> Path:
 
 
 def timeout_from_env() -> float:
-    """SSL_BIB_LOCK_TIMEOUT in seconds (0: do not wait); ValueError if malformed."""
+    """SSL_BIB_LOCK_TIMEOUT in seconds (0: do not wait); UsageError (a ValueError) if malformed."""
     raw = os.environ.get(TIMEOUT_ENV, "").strip()
     if not raw:
         return DEFAULT_TIMEOUT
-    value = float(raw)
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
     if not value >= 0 or value == float("inf"):
-        raise ValueError(raw)
+        raise UsageError(f"{TIMEOUT_ENV} must be a number of seconds, not {raw!r}")
     return value
 
 

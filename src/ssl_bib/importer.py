@@ -1,10 +1,12 @@
 """Bring papers from other files into the catalog without duplicates or loss.
 
-parse (a codec per format) -> match each record to the catalog (DOI, arXiv
-id, normalised title incl. alt_titles, exact URL; then a fuzzy title check)
--> merge.fill() for matches, a new entry with a key by the catalog's rule for
-the rest. Probable duplicates (near-identical titles) are reported with both
-entries and not added. The caller decides whether to write.
+read (codecs.registry: a reader per format, then one normalisation pass) ->
+match each record to the catalog (DOI, arXiv id, normalised title incl.
+alt_titles, exact URL; then a fuzzy title check) -> merge.fill() for matches,
+a new entry with a key by the catalog's rule for the rest. Probable
+duplicates (near-identical titles) are reported with both entries and not
+added. An input in which no record is found is an error of its own. The
+caller decides whether to write.
 """
 
 from __future__ import annotations
@@ -16,70 +18,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from .codecs.awesome_md import split_name_abbr
+from .codecs import registry
 from .codecs.read_result import OnProgress, ReadResult, Record
+from .codecs.readme.entries import split_categories
+from .codecs.readme.venues import guess_venue_kind, split_name_abbr
 from .dedup import Index, find_probable, find_same
 from .gcpause import paused_gc
-from .identifiers import doi_key, ids_from_url, invalid_identifiers, is_url
 from .keys import KeyPool
-from .list_entries import split_categories
-from .merge import MERGEABLE, Conflict, fill
+from .merge import MERGEABLE, Conflict, drop_corrected, fill
 from .model import FIRST_YEAR, Catalog, Entry, EntryType, Venue, VenueKind, plausible_year
 from .problems import InputError, Problem
 from .textnorm import normalize_title
 
-Format = Literal["bibtex", "biblatex", "ris", "csljson", "markdown"]
-FORMATS: tuple[str, ...] = ("bibtex", "biblatex", "ris", "csljson", "markdown")
 OnDuplicate = Literal["merge", "skip", "add"]
-
-_EXTENSIONS: dict[str, Format] = {
-    ".bib": "bibtex", ".bibtex": "bibtex", ".biblatex": "biblatex", ".ris": "ris",
-    ".json": "csljson", ".csljson": "csljson", ".md": "markdown", ".markdown": "markdown",
-}
-
-
-def detect_format(path: Path, text: str) -> Format:
-    """The format from the extension, checked against the content; the content
-    decides when the extension says nothing or the text plainly starts as
-    another format.
-
-    Only the start of a file is conclusive: a README may quote a BibTeX
-    citation in a code block (the SaeedShurrab list does), so an `@article{`
-    line further down does not make it BibTeX while it has headings or tables.
-    """
-    body = text.lstrip("\ufeff \t\r\n")
-    by_extension = _EXTENSIONS.get(path.suffix.lower())
-    strong: Format | None = None
-    if re.match(r"\[\s*[{\]]|\{\s*[\"}]", body):  # a JSON array or object, not "[![badge]"
-        strong = "csljson"
-    elif body.startswith("@"):
-        strong = "bibtex"
-    elif body.startswith("TY  - "):
-        strong = "ris"
-    weak: dict[Format, bool] = {
-        # `[ \t]`, not `\s`: at the start of each of 20,000 blank lines, `\s*`
-        # would scan every blank line after it (16 s).
-        "markdown": bool(re.search(r"^[ \t]*+(?:#{1,6}\s|\|.*\|)", text[:20000],
-                                   re.MULTILINE)),
-        "bibtex": bool(re.search(r"^[ \t]*+@[A-Za-z]++\s*+[{(]", text[:5000], re.MULTILINE)),
-        "ris": bool(re.search(r"^TY  - ", text[:5000], re.MULTILINE)),
-    }
-
-    def refined(fmt: Format) -> Format:
-        return "biblatex" if fmt == "bibtex" and by_extension == "biblatex" else fmt
-
-    if strong is not None:
-        return refined(strong)
-    if by_extension is not None and weak.get("bibtex" if by_extension == "biblatex"
-                                             else by_extension):
-        return by_extension
-    for fmt, seen in weak.items():
-        if seen:
-            return refined(fmt)
-    if by_extension is not None:
-        return by_extension
-    raise InputError(str(path), 0, "cannot tell the format from the name or the content; "
-                     "give --format")
 
 
 def read_text(path: Path) -> str:
@@ -96,53 +47,6 @@ def read_text(path: Path) -> str:
         raise InputError(str(path), line, "not UTF-8 text") from None
 
 
-def parse(text: str, file: str, fmt: Format,
-          progress: OnProgress | None = None) -> ReadResult:
-    """Text in a format -> records and problems. `progress`, if given, is
-    called with the number of characters read so far (READMEs, read in a
-    moment, report nothing)."""
-    if fmt in ("bibtex", "biblatex"):
-        from .codecs import bibtex_read
-
-        return bibtex_read.read(text, file, progress)
-    if fmt == "ris":
-        from .codecs import ris_read
-
-        return ris_read.read(text, file, progress)
-    if fmt == "csljson":
-        from .codecs import csljson_read
-
-        return csljson_read.read(text, file, progress)
-    return read_markdown(text, file)
-
-
-def read_markdown(text: str, file: str) -> ReadResult:
-    """An awesome-list README (tables and/or bullets) -> records, one per paper."""
-    from .codecs import awesome_bullets, awesome_md
-    from .list_entries import from_list
-
-    tables = awesome_md.read(text, file)
-    bullets = awesome_bullets.read(text, file)
-    parsed = awesome_md.ParsedList(
-        venues=tables.venues,
-        rows=sorted([*tables.rows, *bullets.rows], key=lambda r: r.line),
-        problems=sorted([*tables.problems, *bullets.problems], key=lambda p: p.line))
-    for number, row in enumerate(parsed.rows, start=1):
-        row.number = number
-    listed = from_list(parsed)
-    out = ReadResult(problems=parsed.problems, venues=listed.venues,
-                     categories=listed.categories)
-    for entry in listed.entries:
-        rows = listed.rows[entry.key]
-        if len(rows) > 1:
-            out.warn(file, rows[1].line, f"{entry.title[:60]!r} is listed again "
-                     f"(first at line {rows[0].line}): one entry, listed under "
-                     f"{', '.join(str(s) for s in entry.listed_sections())}")
-        entry.key = ""
-        out.records.append(Record(entry=entry, line=rows[0].line, from_readme=True))
-    return out
-
-
 @dataclass
 class Outcome:
     added: list[Entry] = field(default_factory=list)
@@ -151,10 +55,12 @@ class Outcome:
     skipped: int = 0
     conflicts: list[Conflict] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    # Inputs in which no record was found: (file, the format it was read as).
+    empty: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def errors(self) -> int:
-        return sum(p.severity == "error" for p in self.problems)
+        return sum(p.severity == "error" for p in self.problems) + len(self.empty)
 
     def drop(self, key: str) -> None:
         """Forget an added or merged entry that was not kept after all."""
@@ -205,8 +111,6 @@ class VenueMap:
         return None
 
     def add(self, name: str, kind: EntryType | None, listed: bool) -> str:
-        from .codecs.awesome_md import guess_venue_kind
-
         parts = split_name_abbr(name)
         full, key = parts if parts else (name, name)
         venue_kind: VenueKind = {"article": "journal", "inproceedings": "conference",
@@ -264,25 +168,22 @@ class Importer:
             known = set(self.catalog.categories) | {c for c in result.categories if "/" not in c}
             incoming.categories = list(dict.fromkeys(
                 part for c in incoming.categories for part in split_categories(c, known)))
-        self._drop_invalid(record, file)
-        if incoming.url and not record.from_readme:
-            # The identifiers a link carries, as the catalog keeps them (the
-            # README reader does the same for its rows).
-            for name, value in ids_from_url(incoming.url).as_dict().items():
-                if not getattr(incoming, name):
-                    setattr(incoming, name, value)
+        if self.on_duplicate == "add":
+            # Asked to add every record: no matching, no probable duplicates.
+            self._add(record, result, source, file)
+            return
         norm = normalize_title(incoming.title)
         match = self._match(record, norm, file)
         if match is False:
             self.outcome.skipped += 1
             return
-        if match is not None and self.on_duplicate != "add":
+        if match is not None:
             if self.on_duplicate == "skip":
                 self.outcome.skipped += 1
                 return
-            self._merge(match, record, result, source)
+            self._merge(match, record, result, source, file)
             return
-        if match is None and self.on_duplicate != "add":
+        if match is None:
             near = find_probable(self.index, incoming.title, norm)
             if near is not None:
                 self.outcome.problems.append(Problem(
@@ -292,26 +193,6 @@ class Importer:
                 self.outcome.skipped += 1
                 return
         self._add(record, result, source, file)
-
-    def _drop_invalid(self, record: Record, file: str) -> None:
-        """Values the catalog could not hold (a URL that is not http(s), an arXiv
-        id that is none) are reported and left out, not written."""
-        entry = record.entry
-
-        def drop(what: str, value: str, should_be: str = "an http(s) URL") -> None:
-            self.outcome.problems.append(Problem(
-                file, record.line, "warning",
-                f"{entry.title[:60]!r}: {what} {value!r} is not {should_be}: left out"))
-
-        if entry.url and not is_url(entry.url):
-            drop("link", entry.url)
-            entry.url = None
-        for link in [c for c in entry.code if not is_url(c.url)]:
-            drop("code link", link.url)
-            entry.code.remove(link)
-        for name, value, should_be in list(invalid_identifiers(entry)):
-            drop(name, value, should_be)
-            setattr(entry, name, None)
 
     def _match(self, record: Record, norm: str, file: str) -> Entry | None | Literal[False]:
         """The entry this record is, None for a new paper, False when unsure."""
@@ -366,7 +247,8 @@ class Importer:
         norm = normalize_title(name)
         return norm in {normalize_title(n) for n in (venue.key, venue.name, *venue.aliases)}
 
-    def _merge(self, target: Entry, record: Record, result: ReadResult, source: str) -> None:
+    def _merge(self, target: Entry, record: Record, result: ReadResult, source: str,
+               file: str) -> None:
         markdown = record.from_readme
         incoming = self._incoming(record, markdown)
         if incoming.get("container_title") and self._names_venue(target.venue,
@@ -384,8 +266,10 @@ class Importer:
                 key = self._ensure_venue(name, result)
             # Unknown and the entry has a venue: a conflict, shown as the README wrote it.
             incoming["venue"] = key or name
-        _drop_corrected(target, incoming)
+        drop_corrected(target, incoming)
         merged = fill(target, incoming, source)
+        if self._adopt_aliases(target, record.entry.key_aliases, file, record.line):
+            merged.filled.append("key_aliases")
         self._ensure_categories(target.categories)
         self.outcome.conflicts.extend(merged.conflicts)
         if merged.filled:
@@ -426,10 +310,29 @@ class Importer:
             key = self.keys.assign(entry)
         self.keys.add(key)
         entry.key = key
+        aliases, entry.key_aliases = entry.key_aliases, []
+        self._adopt_aliases(entry, aliases, file, record.line)
         entry.provenance = {"entry": source}
         self.catalog.entries.append(entry)
         self.index.add(entry)
         self.outcome.added.append(entry)
+
+    def _adopt_aliases(self, entry: Entry, aliases: list[str], file: str, line: int) -> bool:
+        """Take the record's old keys (biblatex `ids`) as the entry's
+        key_aliases, those that no entry uses yet; whether any was new."""
+        added = False
+        for alias in aliases:
+            if alias in entry.key_aliases or alias == entry.key:
+                continue
+            if alias in self.keys:
+                self.outcome.problems.append(Problem(
+                    file, line, "warning", f"{entry.title[:60]!r}: old key {alias!r} (ids) "
+                    "is already a key or old key in the catalog: not taken"))
+                continue
+            self.keys.add(alias)
+            entry.key_aliases.append(alias)
+            added = True
+        return added
 
     def _ensure_venue(self, name: str, result: ReadResult) -> str:
         """A README's venue abbreviation -> a catalog venue key, adding the
@@ -450,40 +353,24 @@ class Importer:
                 self.catalog.categories.append(category)
 
 
-def _drop_corrected(target: Entry, incoming: dict[str, Any]) -> None:
-    """Leave out what a correction of the entry replaced: the list's README
-    imported again must not bring back a wrong DOI, a wrong year section or a
-    broken link that curation fixed, nor report them as conflicts again."""
-    for fix in target.corrections:
-        name, was = fix.field, fix.was
-        value = incoming.get(name)
-        if name in ("year", "sections"):
-            wrong = {int(y) for y in re.findall(r"\d{4}", was)} - \
-                {int(y) for y in re.findall(r"\d{4}", fix.now)}
-            if incoming.get("year") in wrong:
-                incoming.pop("year")
-            if incoming.get("sections"):
-                incoming["sections"] = [y for y in incoming["sections"] if y not in wrong]
-        elif name == "code" and value:
-            incoming["code"] = [c for c in value if c.url != was]
-        elif value is not None and not isinstance(value, list) and (
-                str(value) == was or (name == "doi" and doi_key(str(value)) == doi_key(was))):
-            incoming.pop(name)
-
-
 # (label, total, in percent) -> the callback a stage reports progress to.
 StageStart = Callable[[str, int, bool], OnProgress]
 
 
-def import_texts(catalog: Catalog, inputs: list[tuple[str, str, Format]],
+def import_texts(catalog: Catalog, inputs: list[tuple[str, str, str]],
                  on_duplicate: OnDuplicate = "merge", keep_keys: bool = False,
                  bootstrap: bool = False, stages: StageStart | None = None) -> Outcome:
-    """Import (file name, text, format) inputs into `catalog`, in place.
+    """Import (file name, text, format name) inputs into `catalog`, in place.
+    An input in which no record is found goes into `Outcome.empty`.
     `stages` (progress.Stages.start) shows each file's reading and importing."""
     importer = Importer(catalog, on_duplicate, keep_keys, bootstrap)
     for file, text, fmt in inputs:
         reading = stages(f"reading {file}", len(text), True) if stages else None
-        result = parse(text, file, fmt, reading)
+        result = registry.read(text, file, fmt, reading)
+        if not result.records:
+            importer.outcome.problems.extend(result.problems)
+            importer.outcome.empty.append((file, fmt))
+            continue
         importing = stages(f"importing {file}", len(result.records), False) if stages else None
         importer.run(result, file, importing)
     return importer.outcome

@@ -24,7 +24,9 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from .errors import UsageError
 from .model import Catalog, Entry
+from .richtext import plain
 from .textnorm import ascii_fold
 
 DEFAULT_KEY_FORMAT = "{author}{Title:3}{year}"
@@ -48,7 +50,7 @@ _KEY_CHARS_RE = re.compile(r"[^A-Za-z0-9_:\-]")
 _WORD_RE = re.compile(r"[A-Za-z0-9]+")
 
 
-class KeyFormatError(ValueError):
+class KeyFormatError(UsageError, ValueError):
     """The key_format setting is not a template this module understands."""
 
 
@@ -60,9 +62,11 @@ def validate_format(key_format: str) -> None:
         raise KeyFormatError(f"key format {key_format!r} has characters keys cannot hold")
 
 
-def _title_words(title: str) -> list[str]:
+def meaningful_words(title: str) -> list[str]:
+    """The title's words a key takes: function words skipped, rich text and
+    math read as their text ("CO<sub>2</sub>" is "CO2")."""
     # "Rubik's" is one word, as Better BibTeX reads it.
-    words = _WORD_RE.findall(ascii_fold(title).replace("'", ""))
+    words = _WORD_RE.findall(ascii_fold(plain(title)).replace("'", ""))
     return [w for w in words if w.lower() not in FUNCTION_WORDS]
 
 
@@ -84,7 +88,7 @@ def base_key(entry: Entry, key_format: str = DEFAULT_KEY_FORMAT) -> str:
             return family[:1].upper() + family[1:].lower()
         if name == "year":
             return str(entry.year)
-        words = _title_words(entry.title)[:count]
+        words = meaningful_words(entry.title)[:count]
         if name == "Title":
             return "".join(w[:1].upper() + w[1:] for w in words)
         return "".join(w.lower() for w in words)

@@ -7,15 +7,20 @@ Import, Crossref enrichment and Zotero sync all go through here:
 - `three_way`: for sync. Against the base saved at the last sync, a field
   changed on one side is taken from that side; changed on both sides to
   different values, it is a conflict and left alone unless a side is preferred.
+- `drop_corrected`: before either, what curation corrected away (a wrong DOI,
+  year section, link or pages) is left out of what another source offers.
+- `Conflict.describe` and `shown`: how a conflict and a value read in every
+  report (import, enrich, sync), one line each.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from .identifiers import doi_key, ids_from_url, strip_arxiv_version
-from .model import ENTRY_FIELDS, Entry, Person
+from .model import ENTRY_FIELDS, CodeLink, Correction, Entry, Person
 from .textnorm import ascii_fold, normalize_title
 
 # Fields a merge never touches: identity, bookkeeping, and the catalog's own
@@ -39,9 +44,14 @@ class Conflict:
     theirs: Any
     source: str
 
-    def describe(self) -> str:
-        return (f"entry {self.key}: {self.field}: catalog has {_show(self.ours)}, "
-                f"{self.source} has {_show(self.theirs)}")
+    def describe(self, with_key: bool = True, source: str | None = None) -> str:
+        """`entry KEY: FIELD: catalog has X, SOURCE has Y`, the values cut
+        short (shown()); `source` names the other side in words when its
+        provenance label is not what a reader wants ("Crossref", not
+        "crossref 2026-11-26")."""
+        head = f"entry {self.key}: " if with_key else ""
+        return (f"{head}{self.field}: catalog has {shown(self.ours)}, "
+                f"{source or self.source} has {shown(self.theirs)}")
 
 
 @dataclass
@@ -54,12 +64,55 @@ class MergeResult:
         return bool(self.filled)
 
 
-def _show(value: Any) -> str:
+def shown(value: Any, limit: int = 90) -> str:
+    """A value on one line for a report, at most about `limit` characters:
+    text quoted, a list bracketed ("[Doe, Jane; Roe, Ken]"), names as people
+    read them; "..." where it was cut (notes and abstracts are long)."""
     if isinstance(value, list):
-        return "[" + "; ".join(_show(v) for v in value) + "]"
+        text = "; ".join(_plain(v) for v in value)
+        return "[" + (text if len(text) <= limit else text[: limit - 3] + "...") + "]"
+    if isinstance(value, str):
+        return repr(value if len(value) <= limit else value[: limit - 3] + "...")
+    return _plain(value)
+
+
+def _plain(value: Any) -> str:
     if isinstance(value, Person):
         return value.display()
-    return repr(value)
+    if isinstance(value, CodeLink):
+        return f"{value.label} {value.url}"
+    return str(value)
+
+
+def drop_corrected(entry: Entry, incoming: dict[str, Any]) -> list[tuple[Correction, Any]]:
+    """Leave out of `incoming` what a correction of the entry replaced, and
+    return each (correction, value left out): the list's README imported
+    again must not bring back a wrong DOI, year section or link that
+    curation fixed, nor Crossref a wrong DOI or pages it emptied; a source
+    repeating a corrected value is no evidence against the correction."""
+    dropped: list[tuple[Correction, Any]] = []
+    for fix in entry.corrections:
+        name, was = fix.field, fix.was
+        value = incoming.get(name)
+        if name in ("year", "sections"):
+            wrong = {int(y) for y in re.findall(r"\d{4}", was)} - \
+                {int(y) for y in re.findall(r"\d{4}", fix.now)}
+            if incoming.get("year") in wrong:
+                dropped.append((fix, incoming.pop("year")))
+            if incoming.get("sections"):
+                kept = [y for y in incoming["sections"] if y not in wrong]
+                if kept != incoming["sections"]:
+                    dropped.append((fix, [y for y in incoming["sections"] if y in wrong]))
+                    incoming["sections"] = kept
+        elif name == "code" and value:
+            kept_links = [c for c in value if c.url != was]
+            if len(kept_links) != len(value):
+                dropped.append((fix, [c for c in value if c.url == was]))
+                incoming["code"] = kept_links
+        elif value is not None and not isinstance(value, list) and (
+                str(value) == was or (name == "doi" and doi_key(str(value)) == doi_key(was))):
+            dropped.append((fix, incoming.pop(name)))
+    return dropped
 
 
 def is_empty(value: Any) -> bool:
@@ -107,12 +160,14 @@ def _union(ours: list[Any], theirs: list[Any], field_name: str) -> list[Any]:
         urls = {c.url.rstrip("/") for c in ours}
         out.extend(c for c in theirs if c.url.rstrip("/") not in urls)
     else:
-        seen = {comparable(field_name, [v]) if field_name == "alt_titles" else v for v in ours}
+        def marker(value: Any) -> Any:
+            return normalize_title(value) if field_name == "alt_titles" else value
+
+        seen = {marker(v) for v in ours}
         for v in theirs:
-            marker = comparable(field_name, [v]) if field_name == "alt_titles" else v
-            if marker not in seen:
+            if marker(v) not in seen:
                 out.append(v)
-                seen.add(marker)
+                seen.add(marker(v))
     return out
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from .errors import UsageError
 from .identifiers import ids_from_url, read_doi, strip_arxiv_version
 
 Kind = Literal["doi", "arxiv", "pii", "ieee", "mdpi", "pmlr", "openreview"]
@@ -42,7 +43,7 @@ _PMLR_PATH_RE = re.compile(
 _PUBMED_RE = re.compile(r"^(pmid:\s*\d+|\d{6,9})$", re.IGNORECASE)
 
 
-class BadId(ValueError):
+class BadId(UsageError, ValueError):
     """Text that names no paper in a form `ssl-bib add` reads."""
 
     def __init__(self, text: str, why: str) -> None:

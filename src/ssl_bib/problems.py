@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from .errors import SslBibError
+
 Severity = Literal["error", "warning"]
 
 
@@ -30,13 +32,22 @@ class Problem:
         message = " ".join(self.message.split())  # one line, whatever the input held
         return f"{where}:{subject} {self.severity}: {message}"
 
+    def as_error(self, more: str = "") -> InputError:
+        """This problem as an error to raise, `more` appended to its message:
+        it prints as `format()` does."""
+        subject = f"entry {self.key}: " if self.key else f"venue {self.venue}: " if self.venue \
+            else ""
+        return InputError(self.file, self.line, f"{subject}{self.severity}: {self.message}{more}")
+
     def as_dict(self) -> dict[str, object]:
         return {"file": self.file, "line": self.line, "severity": self.severity,
                 "key": self.key, "venue": self.venue, "message": self.message}
 
 
-class InputError(Exception):
+class InputError(SslBibError):
     """Input that cannot be used at all. Carries a one-line, located message."""
+
+    exit_code = 2
 
     def __init__(self, file: str, line: int, message: str) -> None:
         self.file, self.line, self.message = file, line, message

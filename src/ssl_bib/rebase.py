@@ -18,10 +18,11 @@ import copy
 from dataclasses import fields as dataclass_fields
 from typing import Any
 
+from .errors import SslBibError
 from .model import ENTRY_FIELDS, Catalog, Entry
 
 
-class RebaseConflict(Exception):
+class RebaseConflict(SslBibError):
     """Both sides changed the same thing differently. One line."""
 
 

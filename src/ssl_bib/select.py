@@ -16,6 +16,7 @@ import shlex
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from .errors import UsageError
 from .model import Catalog, Entry
 from .problems import InputError
 from .textnorm import search_fold, search_terms
@@ -43,14 +44,14 @@ class YearRange:
         ValueError otherwise."""
         match = cls._SYNTAX.match(text)
         if not match or not (match[1] or match[3]) or (match[2] is None and match[3]):
-            raise ValueError(f"{text!r} is not a year or a range YEAR..YEAR "
+            raise UsageError(f"{text!r} is not a year or a range YEAR..YEAR "
                              f"(either end may be left open: 2019.., ..2021)")
         first = int(match[1]) if match[1] else None
         last = int(match[3]) if match[3] else None
         if match[2] is None:
             last = first
         if first is not None and last is not None and first > last:
-            raise ValueError(f"{text!r}: the range ends before it starts")
+            raise UsageError(f"{text!r}: the range ends before it starts")
         return cls(first, last)
 
     def __contains__(self, year: object) -> bool:

@@ -18,29 +18,37 @@ import operator
 import os
 import re
 import stat
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import file_lock, toml_parse
 from .atomic import write_through
+from .errors import SslBibError
 from .gcpause import paused_gc
 from .model import Catalog, Entry, Settings, Venue
 from .problems import InputError, Problem
 from .rebase import RebaseConflict, rebase
-from .toml_read import _Reporter, convert_entry, convert_settings, convert_venue
+from .toml_read import (
+    ProblemLog,
+    convert_entry,
+    convert_settings,
+    convert_venue,
+    entry_from_table,
+)
 from .toml_render import render_catalog, render_entry, render_head, render_venue
 
 if TYPE_CHECKING:  # toml_scan compiles big patterns: imported when first needed
     from .toml_scan import Layout
 
 SCHEMA_VERSION = 1
+T = TypeVar("T")
 
 _TOML_ERROR_LINE_RE = re.compile(r"\(at line (\d+), column \d+\)")
 
 
-class WriteRefused(Exception):
+class WriteRefused(SslBibError):
     """The catalog was not written, for a reason that is no fault of its text
     (read-only, locked, changed meanwhile). One line; nothing was written."""
 
@@ -119,7 +127,7 @@ class LoadedCatalog:
     loaded_entries: list[Entry] = field(default_factory=list)
     # The file as last read or written; None for a catalog not on disk yet.
     disk: DiskState | None = None
-    # Write even a read-only catalog (the command's --force).
+    # Write even a read-only catalog (the command's --force-write).
     force: bool = False
     _lines: list[str] | None = field(default=None, repr=False, compare=False)
     _by_id: dict[int, EntrySpan] | None = field(default=None, repr=False, compare=False)
@@ -128,6 +136,28 @@ class LoadedCatalog:
     @property
     def name(self) -> str:
         return self.path.name
+
+    # The data, read through, so that the loaded catalog reads as a Catalog
+    # does (the library's `load` returns this object).
+    @property
+    def entries(self) -> list[Entry]:
+        return self.catalog.entries
+
+    @property
+    def venues(self) -> dict[str, Venue]:
+        return self.catalog.venues
+
+    @property
+    def categories(self) -> list[str]:
+        return self.catalog.categories
+
+    @property
+    def settings(self) -> Settings:
+        return self.catalog.settings
+
+    def find(self, key: str) -> Entry | None:
+        """The entry with this key or old key (Catalog.find)."""
+        return self.catalog.find(key)
 
     def states(self) -> list[tuple[Any, ...]]:
         """The snapshots, taken now from the text if the catalog was loaded
@@ -152,6 +182,11 @@ class LoadedCatalog:
 
             self._lines = split_lines(self.text)
         return self._lines
+
+    def forget_positions(self) -> None:
+        """Drop the cached lines and entry positions: the text or the entries
+        changed (a save, a rebase, a revert)."""
+        self._lines = self._by_id = self._by_key = None
 
     def line_of(self, entry: Entry | str, field_name: str | None = None) -> int:
         """1-based line of an entry (or one of its fields), given the entry or
@@ -388,7 +423,7 @@ def _only_entries_after_head(layout: Layout) -> bool:
     return all(p[0] == "entries" for p in paths[first:])
 
 
-class _WholeDocumentNeeded(Exception):
+class _WholeDocumentNeeded(SslBibError):
     """The file cannot be read a few tables at a time: parse it whole."""
 
 
@@ -452,8 +487,39 @@ def _build(text: str, path: Path,
         return known[0]
 
     problems: list[Problem] = []
-    report = _Reporter(name, problems)
+    report = ProblemLog(name, problems)
+    catalog = _head(doc, text, layout, venue_lines, settings_line, report)
+    if not isinstance(raw_entries, list | Iterator) or (
+            isinstance(raw_entries, list) and len(raw_entries) != len(spans)):
+        raise InputError(name, _top_line(text, layout(), "entries"),
+                         "entries must be written as [[entries]] tables")
+    entries: list[Entry] = []
+    kept_spans: list[EntrySpan] = []
+    for index, (raw, span) in enumerate(zip(raw_entries, spans, strict=True)):
+        def line_of(field_name: str, span: EntrySpan = span) -> int:
+            return span.field_line(text, field_name) + 1
 
+        entry = convert_entry(raw, line_of, report, index)
+        if entry is not None:
+            entries.append(entry)
+            kept_spans.append(span)
+        if isinstance(raw_entries, list):
+            raw_entries[index] = None  # its strings live on in the entry; the table can go
+    catalog.entries = entries
+    return LoadedCatalog(path=path, text=text, catalog=catalog, spans=kept_spans,
+                         venue_lines=venue_lines, problems=problems,
+                         snapshots=[entry_state(e) for e in entries] if for_update else None,
+                         pristine_head=_head_state(catalog), loaded_entries=list(entries))
+
+
+def _head(doc: dict[str, Any], text: str, layout: Callable[[], Layout],
+          venue_lines: dict[str, int], settings_line: int | None,
+          report: ProblemLog) -> Catalog:
+    """Everything above the entries (schema, categories, settings, venues),
+    as a Catalog with no entries yet: a value of the wrong shape reported and
+    left out, an unknown schema refused (InputError). `layout` is called
+    only to locate a problem."""
+    name = report.file
     schema = doc.get("schema", SCHEMA_VERSION)
     if schema != SCHEMA_VERSION:
         raise InputError(name, _top_line(text, layout(), "schema"),
@@ -480,29 +546,8 @@ def _build(text: str, path: Path,
     for top in doc:
         if top not in known_top:
             report.error(_top_line(text, layout(), top), f"unknown top-level key '{top}'")
-
-    if not isinstance(raw_entries, list | Iterator) or (
-            isinstance(raw_entries, list) and len(raw_entries) != len(spans)):
-        raise InputError(name, _top_line(text, layout(), "entries"),
-                         "entries must be written as [[entries]] tables")
-    entries: list[Entry] = []
-    kept_spans: list[EntrySpan] = []
-    for index, (raw, span) in enumerate(zip(raw_entries, spans, strict=True)):
-        def line_of(field_name: str, span: EntrySpan = span) -> int:
-            return span.field_line(text, field_name) + 1
-
-        entry = convert_entry(raw, line_of, report, index)
-        if entry is not None:
-            entries.append(entry)
-            kept_spans.append(span)
-        if isinstance(raw_entries, list):
-            raw_entries[index] = None  # its strings live on in the entry; the table can go
-    catalog = Catalog(entries=entries, venues=venues, categories=list(categories),
-                      settings=settings, schema=schema)
-    return LoadedCatalog(path=path, text=text, catalog=catalog, spans=kept_spans,
-                         venue_lines=venue_lines, problems=problems,
-                         snapshots=[entry_state(e) for e in entries] if for_update else None,
-                         pristine_head=_head_state(catalog), loaded_entries=list(entries))
+    return Catalog(venues=venues, categories=list(categories), settings=settings,
+                   schema=schema)
 
 
 def _deep_line(text: str) -> int:
@@ -587,7 +632,7 @@ def refuse_unwritable(path: Path, force: bool = False) -> None:
     if not force and (info.st_mode & 0o222 == 0 or not os.access(target, os.W_OK)):
         raise WriteRefused(f"{path}: the catalog is read-only (mode "
                            f"{stat.S_IMODE(info.st_mode):o}); nothing was written "
-                           "(give --force to write it anyway)")
+                           "(give --force-write to write it anyway)")
 
 
 @contextlib.contextmanager
@@ -657,13 +702,8 @@ def _render(loaded: LoadedCatalog) -> _Rendered:
     changed = _head_state(catalog) != loaded.pristine_head
     if changed:
         head = _edit_head(head, catalog)
-    # Match each entry to its old text by identity (it was edited in place),
-    # else by key (it was replaced); each old text is used at most once.
-    index_of = {id(e): i for i, e in enumerate(loaded.loaded_entries)}
-    by_key: dict[str, int] = {}
-    for i, e in enumerate(loaded.loaded_entries):
-        by_key.setdefault(e.key, i)
-    used: set[int] = set()
+    old_index = _old_index(loaded)
+    used: set[int] = set()            # each old text is used at most once
     out = [head]
     pos, line = len(head), head.count("\n")
     states: list[tuple[Any, ...]] = []
@@ -671,9 +711,7 @@ def _render(loaded: LoadedCatalog) -> _Rendered:
     order: list[int] = []            # old index of each entry written verbatim, else -1
     old_states = loaded.states()
     for entry in catalog.entries:
-        i = index_of.get(id(entry), -1)
-        if i < 0:
-            i = by_key.get(entry.key, -1)
+        i = old_index(entry)
         if i >= 0 and i not in used:
             used.add(i)
             span, state = spans[i], old_states[i]
@@ -698,7 +736,35 @@ def _render(loaded: LoadedCatalog) -> _Rendered:
         out.append(body)
         states.append(state)
     out.append(text[last:])
-    count = len(spans)
+    _prove_neighbourhoods(loaded, text, order, used)
+    changed = changed or order != list(range(len(spans)))
+    if not changed:
+        return _Rendered(loaded.text, False, states, new_spans)
+    return _Rendered("".join(out), True, states, new_spans)
+
+
+def _old_index(loaded: LoadedCatalog) -> Callable[[Entry], int]:
+    """Where each entry's old text is: matched by identity (it was edited in
+    place), else by key (it was replaced); -1 for a new entry."""
+    index_of = {id(e): i for i, e in enumerate(loaded.loaded_entries)}
+    by_key: dict[str, int] = {}
+    for i, e in enumerate(loaded.loaded_entries):
+        by_key.setdefault(e.key, i)
+
+    def old_index(entry: Entry) -> int:
+        i = index_of.get(id(entry), -1)
+        return i if i >= 0 else by_key.get(entry.key, -1)
+
+    return old_index
+
+
+def _prove_neighbourhoods(loaded: LoadedCatalog, text: str, order: list[int],
+                          used: set[int]) -> None:
+    """Prove each old piece whose surroundings change: a removed entry's, and
+    a verbatim one's that moved or got a new neighbour. `order` holds the old
+    index of each entry written verbatim, in the new order (-1: re-rendered);
+    `used` the old indexes kept."""
+    count = len(loaded.spans)
     for i in set(range(count)) - used:
         _prove_span(loaded, text, i)          # removed: it must be exactly that entry
     for k, i in enumerate(order):
@@ -708,10 +774,6 @@ def _render(loaded: LoadedCatalog) -> _Rendered:
         after = order[k + 1] if k + 1 < len(order) else -2
         if before != (i - 1 if i else -2) or after != (i + 1 if i + 1 < count else -2):
             _prove_span(loaded, text, i)      # moved, or a neighbour changed
-    changed = changed or len(order) != count or order != list(range(count))
-    if not changed:
-        return _Rendered(loaded.text, False, states, new_spans)
-    return _Rendered("".join(out), True, states, new_spans)
 
 
 def _prove_span(loaded: LoadedCatalog, text: str, index: int) -> None:
@@ -725,8 +787,7 @@ def _prove_span(loaded: LoadedCatalog, text: str, index: int) -> None:
         ok = (len(doc) == 1 and isinstance(tables, list) and len(tables) == 1
               and isinstance(toml_parse.loads(text[span.lead_at:span.start_at]), dict))
         if ok:
-            quiet = _Reporter(loaded.name, [])
-            alone = convert_entry(tables[0], lambda _field: 0, quiet, 0)  # type: ignore[index]
+            alone = entry_from_table(tables[0])  # type: ignore[index]
             ok = alone is not None and unchanged(alone, loaded.states()[index])
     except toml_parse.TOMLDecodeError:
         ok = False
@@ -753,7 +814,7 @@ def _render_checked(entry: Entry, loaded: LoadedCatalog) -> str:
     if len(doc) != 1 or not isinstance(tables, list) or len(tables) != 1:
         raise _unwritable(loaded, entry, "it does not render as one table")
     raw: dict[str, Any] = tables[0]
-    back = convert_entry(raw, lambda _field: 0, _Reporter(loaded.name, problems), 0)
+    back = convert_entry(raw, lambda _field: 0, ProblemLog(loaded.name, problems), 0)
     if back != entry or problems:
         raise _unwritable(loaded, entry,
                           problems[0].message if problems else "it reads back differently")
@@ -787,11 +848,25 @@ def revert(loaded: LoadedCatalog, key: str) -> None:
     if old is None:
         del entries[at]
         return
-    original = convert_entry(loaded.raw_entries[old], lambda _field: 0,
-                             _Reporter(loaded.name, []), 0)
+    original = entry_from_table(loaded.raw_entries[old])
     assert original is not None
     entries[at] = loaded.loaded_entries[old] = original
-    loaded._by_id = loaded._by_key = None
+    loaded.forget_positions()
+
+
+def keep_storable(loaded: LoadedCatalog,
+                  action: Callable[[], T]) -> tuple[T, list[EntryUnwritable]]:
+    """Run `action` (save, render or diff) until it succeeds, each entry the
+    catalog cannot hold put back as it was last read or written (a new one
+    left out: revert) and returned with why. For a command that keeps the
+    other records when one cannot be stored (import, enrich)."""
+    dropped: list[EntryUnwritable] = []
+    while True:
+        try:
+            return action(), dropped
+        except EntryUnwritable as exc:
+            revert(loaded, exc.key)
+            dropped.append(exc)
 
 
 def _edit_head(head: str, catalog: Catalog) -> str:
@@ -875,7 +950,7 @@ def save(loaded: LoadedCatalog) -> bool:
     return True
 
 
-class _ChangedMeanwhile(Exception):
+class _ChangedMeanwhile(SslBibError):
     def __init__(self, current: tuple[DiskState, bytes] | None) -> None:
         self.current = current
 
@@ -952,14 +1027,12 @@ def _rebase_onto_disk(loaded: LoadedCatalog, current: tuple[DiskState, bytes] | 
     loaded.pristine_head = theirs.pristine_head
     loaded.loaded_entries = [mine.get(e.key, e) for e in theirs.loaded_entries]
     loaded.disk = state
-    loaded._lines = loaded._by_id = loaded._by_key = None
+    loaded.forget_positions()
 
 
 def _baseline(loaded: LoadedCatalog) -> Catalog:
     """The catalog as last read or written, before this command's changes."""
-    quiet = _Reporter(loaded.name, [])
-    entries = [e for e in (convert_entry(raw, lambda _field: 0, quiet, 0)
-                           for raw in loaded.raw_entries) if e is not None]
+    entries = [e for e in map(entry_from_table, loaded.raw_entries) if e is not None]
     if not loaded.pristine_head:
         return Catalog(entries=entries)
     schema, categories, settings, venues = copy.deepcopy(loaded.pristine_head)
@@ -973,4 +1046,4 @@ def _rebaseline(loaded: LoadedCatalog, text: str, states: list[tuple[Any, ...]],
     loaded.snapshots = states
     loaded.loaded_entries = list(loaded.catalog.entries)
     loaded.pristine_head = _head_state(loaded.catalog)
-    loaded._lines = loaded._by_id = loaded._by_key = None
+    loaded.forget_positions()

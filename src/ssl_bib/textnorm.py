@@ -35,6 +35,12 @@ def normalize_title(title: str) -> str:
     Unicode folded, so "Rubik’s Cube+" and "Rubik's {C}ube" compare equal."""
     # Each step only when its markup can be there: check runs this on every title.
     text = title
+    if "<" in text or "$" in text:
+        # The catalog's rich text first: "CO<sub>2</sub>" and "Cu$_2$O" are
+        # one word each, as "CO2" and "Cu2O" from a source without markup.
+        from .richtext import plain
+
+        text = plain(text)
     if "<" in text:
         text = _TAG_RE.sub(" ", text)
     if "&" in text:

@@ -35,7 +35,10 @@ class Conversion:
     problems: list[Problem] = field(default_factory=list)
 
 
-class _Reporter:
+class ProblemLog:
+    """Where the converters put what they find wrong: located errors of
+    one file, appended to `problems`."""
+
     def __init__(self, file: str, problems: list[Problem]) -> None:
         self.file, self.problems = file, problems
 
@@ -97,7 +100,7 @@ def _code_link(value: object) -> CodeLink | None:
     return None
 
 
-def convert_entry(raw: dict[str, Any], line_of: LineOf, report: _Reporter,
+def convert_entry(raw: dict[str, Any], line_of: LineOf, report: ProblemLog,
                   index: int) -> Entry | None:
     """One [[entries]] table -> Entry; None when it lacks what every entry needs."""
     key = raw.get("key")
@@ -209,7 +212,14 @@ _CONVERTERS: dict[str, Callable[[Any], Any]] = {
 assert set(_CONVERTERS) == set(ENTRY_FIELDS), "every entry field has a converter"
 
 
-def convert_venue(key: str, raw: object, line: int, report: _Reporter) -> Venue | None:
+def entry_from_table(raw: dict[str, Any]) -> Entry | None:
+    """An [[entries]] table as tomllib read it, back to the entry it holds,
+    problems ignored: for tables already reported once (the store compares
+    and restores entries this way)."""
+    return convert_entry(raw, lambda _field: 0, ProblemLog("", []), 0)
+
+
+def convert_venue(key: str, raw: object, line: int, report: ProblemLog) -> Venue | None:
     if not isinstance(raw, dict):
         report.error(line, f"venue '{key}' must be a table")
         return None
@@ -250,7 +260,7 @@ def as_entry_type(value: str) -> EntryType | None:
     return None
 
 
-def convert_settings(raw: object, line: int, report: _Reporter) -> Settings:
+def convert_settings(raw: object, line: int, report: ProblemLog) -> Settings:
     settings = Settings()
     if raw is None:
         return settings

@@ -78,7 +78,9 @@ def _correction(fix: Correction) -> str:
 
 
 def render_entry(entry: Entry) -> str:
-    """One `[[entries]]` table, ending in a newline. Empty fields are left out."""
+    """One `[[entries]]` table, ending in a newline. A field with no value
+    (None, an empty list or table) is left out; an empty string is a value
+    someone wrote, and stays."""
     lines = ["[[entries]]"]
     for name in ENTRY_FIELDS:
         value = getattr(entry, name)
@@ -132,7 +134,11 @@ def render_settings(settings: Settings) -> str:
     if settings.zotero_group is not None:
         lines.append(f"zotero_group = {settings.zotero_group}")
     if settings.max_wait is not None:
-        lines.append(f"max_wait = {settings.max_wait:g}")
+        # Short when that is exact (60, 0.5), else every digit: `:g` alone
+        # wrote 100.8125 as 100.812, and the value changed on every save.
+        short = f"{settings.max_wait:g}"
+        exact = short if float(short) == settings.max_wait else repr(settings.max_wait)
+        lines.append(f"max_wait = {exact}")
     return "\n".join(lines) + "\n"
 
 

@@ -25,6 +25,8 @@ import re
 import tomllib
 from dataclasses import dataclass
 
+from .errors import SslBibError
+
 _WS = r"[ \t]*+"
 _COMMENT = r"\#[^\n]*+"
 _BASIC = r'"(?:[^"\\\n]++|\\.)*+"'
@@ -94,7 +96,7 @@ class Layout:
     tail_at: int
 
 
-class ScanError(Exception):
+class ScanError(SslBibError):
     """The text is not TOML the scan can follow (tomllib should have said so)."""
 
 

@@ -23,10 +23,11 @@ from .identifiers import (
     strip_arxiv_version,
 )
 from .keys import KeyFormatError, validate_format
-from .model import Entry, plausible_year
+from .model import NAME_SUFFIXES, Entry, Person, plausible_year
 from .problems import Problem, Severity
 from .store import LoadedCatalog
 from .textnorm import normalize_title
+from .toml_render import toml_string
 
 _KEY_RE = re.compile(r"^[A-Za-z0-9_:\-]+$")
 _ZOTERO_KEY_RE = re.compile(r"^[23456789ABCDEFGHIJKLMNPQRSTUVWXYZ]{8}$")
@@ -54,6 +55,7 @@ class _Collector:
     def __init__(self, loaded: LoadedCatalog) -> None:
         self.loaded = loaded
         self.problems: list[Problem] = []
+        self.category_names = ", ".join(loaded.catalog.categories)
 
     def entry(self, severity: Severity, entry: Entry, field_name: str | None,
               message: str) -> None:
@@ -120,13 +122,15 @@ def _check_entry(out: _Collector, entry: Entry, categories: set[str], venues: se
         if not person.family.strip():
             out.entry("error", entry, "authors", f"author {number} has no family name "
                       "(a single name goes in family, an organisation in literal)")
+        elif _unsplit(person):
+            out.entry("warning", entry, "authors", _unsplit_message(number, person))
     if entry.venue is None:
         out.entry("warning", entry, None, "no venue")
     elif entry.venue not in venues:
         out.entry("error", entry, "venue",
                   f"unknown venue {entry.venue!r}: add it under [venues.{entry.venue}]")
     if not entry.categories:
-        out.entry("warning", entry, "key", "no category (the list gives NA)")
+        out.entry("warning", entry, "key", _no_category_message(entry, out.category_names))
     for category in entry.categories:
         if category not in categories:
             out.entry("error", entry, "categories",
@@ -158,6 +162,50 @@ def _check_entry(out: _Collector, entry: Entry, categories: set[str], venues: se
     for link in entry.code:
         if not link.label.strip():
             out.entry("warning", entry, "code", f"code link {link.url} has no label")
+
+
+# Name particles that begin a family name ("van der Berg", "de Bruijne").
+_PARTICLES = frozenset({"van", "von", "der", "den", "de", "del", "della", "da", "di", "du",
+                        "la", "le", "ter", "ten", "dos", "das", "zu", "af", "bin", "ibn"})
+
+
+def _unsplit(person: Person) -> bool:
+    """A name of several words written without a comma ("Jane Doe"): read as
+    one family name, which sorts, abbreviates and cites wrongly if it is a
+    person's, and is no clearly marked organisation either."""
+    return (not person.literal and not person.given and not person.suffix
+            and len(person.family.split()) > 1)
+
+
+def _unsplit_message(number: int, person: Person) -> str:
+    name = " ".join(person.family.split())
+    words = name.split()
+    suffix = ""
+    if len(words) > 2 and words[-1].casefold() in NAME_SUFFIXES:
+        suffix, words = words[-1], words[:-1]
+    start = next((i for i, w in enumerate(words[1:-1], start=1) if w in _PARTICLES),
+                 len(words) - 1)
+    family, given = " ".join(words[start:]), " ".join(words[:start])
+    if suffix:
+        person_form = (f"{{ family = {toml_string(family)}, given = {toml_string(given)}, "
+                       f"suffix = {toml_string(suffix)} }}")
+    else:
+        person_form = toml_string(f"{family}, {given}")
+    return (f"author {number} {name!r} has no comma, so it is read as one family name: "
+            f"write a person as {person_form} (family, given), an organisation as "
+            f"{{ literal = {toml_string(name)} }}")
+
+
+def _no_category_message(entry: Entry, categories: str) -> str:
+    """Why the entry has no category, in plain words: an entry that came from
+    an awesome list's table had "NA" there; any other was added without one."""
+    source = entry.provenance.get("entry", "")
+    file = source.split(":", 1)[0].strip()
+    if file.casefold().endswith((".md", ".markdown")):
+        return (f"no category: the list it came from gives NA ({source}); give it one of "
+                f"the catalog's categories ({categories})")
+    return (f"no category: add categories = [...] with one or more of the catalog's "
+            f"categories ({categories}); until then the list shows NA for it")
 
 
 def _check_unique(out: _Collector, entries: list[Entry]) -> None:
@@ -308,3 +356,27 @@ def _check_links(out: _Collector, entries: list[Entry], by_doi: _Groups,
                     out.entry("warning", entry, "url",
                               f"link {entry.url} is {what}, the identifier of entry "
                               f"{other.key} {other.title[:60]!r}: it points at another paper")
+
+
+def output_errors(loaded: LoadedCatalog, entries: list[Entry],
+                  entry_checks: bool = True) -> list[Problem]:
+    """The errors `check` reports that make a catalog unfit to write out
+    these entries (an export, the README): every error found while reading
+    that no loaded entry owns, such as an entry dropped for a value of the
+    wrong type (it would be missing from the output without a word), those
+    of the entries themselves found while reading, and (with `entry_checks`)
+    each entry's own checks: an unknown venue or category, a malformed
+    identifier."""
+    with paused_gc():
+        out = _Collector(loaded)
+        catalog = loaded.catalog
+        categories, venues = set(catalog.categories), set(catalog.venues)
+        this_year = _dt.date.today().year
+        for entry in entries if entry_checks else ():
+            _check_entry(out, entry, categories, venues, this_year)
+        chosen = {entry.key for entry in entries}
+        loaded_keys = {entry.key for entry in catalog.entries}
+        found = [p for p in loaded.problems
+                 if p.key in chosen or p.key is None or p.key not in loaded_keys]
+        return sorted((p for p in found + out.problems if p.severity == "error"),
+                      key=lambda p: (p.line, p.message))

@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from add_helpers import AddRun
-from arxiv_server import Fault
 
 from ssl_bib.store import load
+from tests.add.add_helpers import AddRun
+from tests.arxiv.arxiv_server import Fault
 
 
 def entry_of(catalog: Path, key: str) -> dict[str, Any]:
@@ -204,7 +204,7 @@ def test_an_old_style_arxiv_id_with_a_journal_reference(add: AddRun) -> None:
     assert result.exit_code == 0, result.output
     assert "would add h1collaborationMultiElectronProduction2003 at entries.toml:" in \
         result.output
-    assert 'authors = ["H1 Collaboration"]' in result.output
+    assert 'authors = [{ literal = "H1 Collaboration" }]' in result.output
     assert 'arxiv = "hep-ex/0307015"' in result.output
     assert ("arXiv gives the journal reference 'Eur.Phys.J. C31 (2003) 17-29'; no Crossref "
             "record confirms it") in result.output
@@ -218,7 +218,7 @@ def test_a_wrapped_title_with_markup_and_odd_names(add: AddRun) -> None:
     assert entry["title"] == ("Learning to Segment Anything in Three-Dimensional Ultrasound & "
                               "MRI Volumes with Very Few Labels: A Self-Supervised Approach")
     assert entry["authors"] == ["García-López, Ana María", "van der Berg, Ludwig",
-                                "King, Martin Luther Jr.", "ImageNet Consortium"]
+                                "King, Martin Luther Jr.", {"literal": "ImageNet Consortium"}]
     assert entry["arxiv"] == "2403.00001"
 
 
@@ -266,7 +266,7 @@ def test_an_openreview_page_in_the_catalog(add: AddRun) -> None:
     ("https://arxiv.org/abs/2006.03829", "taleb3DSelfSupervised2020"),      # by title
 ])
 def test_a_paper_in_the_catalog_is_refused(add: AddRun, paper: str, key: str) -> None:
-    from arxiv_server import Paper
+    from tests.arxiv.arxiv_server import Paper
 
     add.servers.arxiv.papers["2203.05573"] = Paper(
         "2203.05573", "Self Pre-training with Masked Autoencoders for Medical Image "
@@ -420,7 +420,7 @@ def test_an_id_arxiv_calls_malformed_is_exit_2(add: AddRun,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     """An id our rules accept but arXiv's error entry refuses (its rules may be
     stricter than ours one day): a usage error, with arXiv's own message."""
-    import arxiv_server
+    from tests.arxiv import arxiv_server
 
     monkeypatch.setattr(arxiv_server, "valid_id", lambda text: False)
     result = add("2111.06377", "--no-category")

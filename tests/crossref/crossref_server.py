@@ -26,7 +26,7 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from local_server import LocalServer, misbehave
+from tests.local_server import LocalServer, misbehave
 
 SELECTABLE = {
     "DOI", "ISBN", "ISSN", "URL", "abstract", "alternative-id", "article-number", "author",
@@ -97,12 +97,19 @@ def _work_text(work: dict[str, Any]) -> str:
 class CrossrefServer(LocalServer):
     """`with CrossrefServer(works) as server: ... server.url ...`"""
 
-    def __init__(self, works: list[dict[str, Any]], latency: float = 0.0) -> None:
+    def __init__(self, works: list[dict[str, Any]], latency: float = 0.0,
+                 gather: int = 0) -> None:
+        """`latency`: each answer's delay. `gather`: the first answers wait
+        (at most 2 s) until that many requests are in flight at once, so that
+        a test of a client's concurrency sees it used however the machine
+        schedules the client's threads."""
         self.works = {str(w["DOI"]).casefold(): w for w in works if w.get("DOI")}
         self.all_works = list(works)
         self.latency = latency
+        self.gather = gather
         self.state = _State()
         self.lock = threading.Lock()
+        self._arrived = threading.Condition(self.lock)
         self._index = [(w, _words(_work_text(w))) for w in self.all_works]
         super().__init__()
 
@@ -157,6 +164,10 @@ class CrossrefServer(LocalServer):
             number = len(self.state.log)
             self.state.in_flight += 1
             self.state.max_in_flight = max(self.state.max_in_flight, self.state.in_flight)
+            self._arrived.notify_all()
+            if self.gather:
+                self._arrived.wait_for(lambda: self.state.max_in_flight >= self.gather,
+                                       timeout=2.0)
         done = False
 
         def finish(status: int) -> None:

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import httpx2
 import pytest
-from crossref_server import CrossrefServer, Fault
 
 from ssl_bib.conduct import Policy
 from ssl_bib.crossref.cache import ResponseCache, default_cache_dir
 from ssl_bib.crossref.client import CircuitOpen, CrossrefClient, CrossrefError
+from tests.crossref.crossref_server import CrossrefServer, Fault
 
 DOI = "10.1007/978-3-030-32251-9_42"
 
@@ -237,23 +237,28 @@ def test_an_absurd_retry_after_stops_the_run(server: CrossrefServer, tmp_path: P
 
 @pytest.mark.parametrize("limit", [1, 3])
 def test_in_flight_requests_never_exceed_the_limit(tmp_path: Path, limit: int) -> None:
-    from crossref_corpus import corpus
+    """Counted on the client's side, from each send to the end of its answer;
+    the server holds its first answers until `limit` requests are in, so the
+    limit is reached however the machine schedules the threads."""
+    from tests.client_probe import ProbeTransport
+    from tests.crossref.crossref_corpus import corpus
 
-    with CrossrefServer(corpus(), latency=0.05) as server:
-        client = make_client(server, tmp_path, cache=None, max_in_flight=limit)
+    probe = ProbeTransport()
+    with CrossrefServer(corpus(), latency=0.05, gather=limit) as server:
+        client = make_client(server, tmp_path, cache=None, max_in_flight=limit,
+                             transport=probe)
         threads = [threading.Thread(target=client.work, args=(f"10.5555/none-{i}",))
                    for i in range(12)]
         for t in threads:
             t.start()
         for t in threads:
             t.join()
-        assert len(server.log) == 12
-        assert server.max_in_flight <= limit
-        assert server.max_in_flight >= min(limit, 2)    # the limit was really used
+        assert len(server.log) == len(probe.exchanges) == 12
+    assert probe.max_in_flight() == limit
 
 
 def test_dois_with_url_characters_reach_the_server_whole(tmp_path: Path) -> None:
-    from crossref_corpus import work
+    from tests.crossref.crossref_corpus import work
 
     sici = "10.1002/(SICI)1097-4636(199706)35:4<423::AID-JBM2>3.0.CO;2-#"
     odd = "10.5555/what?is=this&that"
@@ -288,7 +293,7 @@ def test_a_service_never_reached_stops_at_once(server: CrossrefServer, tmp_path:
 
 def test_a_refused_connection_after_answers_is_retried(tmp_path: Path) -> None:
     """Once Crossref has answered, a refused connection may be a restart: retried."""
-    from crossref_corpus import corpus
+    from tests.crossref.crossref_corpus import corpus
 
     with CrossrefServer(corpus()) as first:
         client = make_client(first, tmp_path)
@@ -300,14 +305,18 @@ def test_a_refused_connection_after_answers_is_retried(tmp_path: Path) -> None:
 
 
 def test_a_retry_after_holds_back_every_thread(tmp_path: Path) -> None:
-    """Retry-After is addressed to the client: while one thread waits it out,
-    the others start no new request either."""
-    import time
+    """Retry-After is addressed to the client: from the moment a thread reads
+    it, no thread decides to send a request until it has passed. Timed on the
+    client's side: a request decided before the 429 was read may still reach
+    the server after it (a loaded machine delays both), and that is allowed."""
+    from tests.client_probe import ProbeClock, ProbeTransport
+    from tests.crossref.crossref_corpus import corpus
 
-    from crossref_corpus import corpus
-
+    clock = ProbeClock()
+    probe = ProbeTransport(clock)
     with CrossrefServer(corpus(), latency=0.05) as server:
-        client = make_client(server, tmp_path, cache=None, max_in_flight=3, sleep=time.sleep)
+        client = make_client(server, tmp_path, cache=None, max_in_flight=3, clock=clock,
+                             transport=probe)
         server.fail_next(Fault("429", retry_after="1"))
         threads = [threading.Thread(target=client.work, args=(f"10.5555/none-{i}",))
                    for i in range(9)]
@@ -315,13 +324,15 @@ def test_a_retry_after_holds_back_every_thread(tmp_path: Path) -> None:
             t.start()
         for t in threads:
             t.join()
-        log = server.log
-    refused = next(e for e in log if e.status == 429)
-    # Requests under way when the 429 was sent may finish; none may start in the
-    # second after it (50 ms allowed for the client to read the 429).
-    early = [e for e in log if refused.finished + 0.05 < e.started < refused.finished + 0.95]
-    assert early == []
-    assert len(log) == 10 and all(e.status == 404 for e in log if e is not refused)
+        assert len(server.log) == 10
+    exchanges = probe.exchanges
+    refused = next(e for e in exchanges if e.status == 429)
+    held = clock.first_look(refused.thread, after=refused.received)  # the Retry-After read
+    during = [e for e in exchanges if held <= e.admitted < held + 1.0 - 0.01]
+    after = [e for e in exchanges if e.admitted >= held + 1.0 - 0.01]
+    assert during == []
+    assert len(after) >= 2                    # the retry, and at least one held-back thread
+    assert [e.status for e in exchanges].count(404) == 9
 
 
 def test_a_service_that_never_answers_in_time_stops_after_one_request(

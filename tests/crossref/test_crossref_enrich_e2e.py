@@ -14,14 +14,14 @@ from typing import Any
 
 import pytest
 from click.testing import Result
-from crossref_corpus import DECOY_DOIS, corpus
-from crossref_helpers import BUNDLED, RunEnrich, invoke_enrich
-from crossref_server import CrossrefServer
 
-from ssl_bib.enrich import ENRICH_FIELDS
+from ssl_bib.crossref.enrich import ENRICH_FIELDS
 from ssl_bib.model import Entry
 from ssl_bib.store import load, save
 from ssl_bib.validate import check
+from tests.crossref.crossref_corpus import DECOY_DOIS, corpus
+from tests.crossref.crossref_helpers import SEED, RunEnrich, invoke_enrich
+from tests.crossref.crossref_server import CrossrefServer
 
 SPRINGER = "Springer International Publishing"
 IEEE_LONG = "Institute of Electrical and Electronics Engineers (IEEE)"
@@ -166,7 +166,7 @@ class FullRun:
 def full_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FullRun]:
     folder = tmp_path_factory.mktemp("full-run")
     catalog = folder / "entries.toml"
-    shutil.copyfile(BUNDLED, catalog)
+    shutil.copyfile(SEED, catalog)
     with CrossrefServer(corpus()) as server:
         before = _by_key(catalog)
         result = invoke_enrich(server.url, catalog, folder / "cache")
@@ -350,7 +350,7 @@ doi = "10.1101/2021.01.01.000001"
 
 
 def test_a_preprints_own_record_fills_it_without_upgrade(tmp_path: Path) -> None:
-    from crossref_corpus import work
+    from tests.crossref.crossref_corpus import work
 
     record = work("10.1101/2021.01.01.000001", "posted-content",
                   "A preprint with its own Crossref record", (2021, 1),
@@ -384,11 +384,11 @@ def test_concurrency_comes_from_the_settings(run_enrich: RunEnrich, catalog: Pat
     catalog.write_text(text.replace("[settings]\n", "[settings]\ncrossref_concurrency = 3\n", 1),
                        encoding="utf-8")
     assert load(catalog).catalog.settings.crossref_concurrency == 3
-    with CrossrefServer(corpus(), latency=0.05) as slow:
+    with CrossrefServer(corpus(), latency=0.05, gather=3) as slow:
         keys = sorted(EXPECTED)
         result = run_enrich(*keys, env={"SSL_BIB_CROSSREF_URL": slow.url})
         assert result.exit_code == 0, result.output
-        assert 2 <= slow.max_in_flight <= 3
+        assert slow.max_in_flight == 3
     # The setting survives the write.
     assert load(catalog).catalog.settings.crossref_concurrency == 3
     # ... and an edit of the file's head (here: a venue) keeps it too.
@@ -406,32 +406,18 @@ def test_concurrency_comes_from_the_settings(run_enrich: RunEnrich, catalog: Pat
 def test_progress_shows_on_a_terminal_and_is_silent_when_piped(
         server: CrossrefServer, catalog: Path, cache_dir: Path) -> None:
     import os
-    import pty
     import subprocess
     import sys
+
+    from tests.terminal import run_on_terminal
 
     keys = ["ModelsGenesisGeneric2019", "SelfPathSelf2021"]
     env = {**os.environ, "SSL_BIB_CROSSREF_URL": server.url, "SSL_BIB_CACHE_DIR": str(cache_dir),
            "CROSSREF_MAILTO": "lab@example.org"}
     command = [sys.executable, "-m", "ssl_bib", "--catalog", str(catalog), "enrich", "--dry-run",
                *keys]
-    master, slave = pty.openpty()
-    try:
-        done = subprocess.run(command, stdout=subprocess.PIPE, stderr=slave, env=env,
-                              timeout=60, check=False)
-        os.close(slave)
-        shown = b""
-        while True:
-            try:
-                chunk = os.read(master, 65536)
-            except OSError:                          # EIO: the terminal is closed and drained
-                break
-            if not chunk:
-                break
-            shown += chunk
-    finally:
-        os.close(master)
-    assert done.returncode == 0
+    code, shown = run_on_terminal(command, env, timeout=60)
+    assert code == 0
     assert b"enrich [" in shown and b"2/2" in shown
     piped = subprocess.run(command, capture_output=True, env=env, timeout=60, check=False)
     assert piped.returncode == 0

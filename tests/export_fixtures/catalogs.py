@@ -48,7 +48,8 @@ def rich_catalog() -> Catalog:
               code=[CodeLink("tensorflow", "https://github.com/MrGiovanni/ModelsGenesis"),
                     CodeLink("pytorch", "https://github.com/MrGiovanni/ModelsGenesis/tree/master/pytorch")]),
         Entry(key="vanderBergSpecial2020",
-              title=r"\input{/etc/passwd} and \write18{rm -rf ~} 100% of $x^2$ & #1 "
+              # Dollars that are no math (pandoc's rule: the closing one follows a space).
+              title=r"\input{/etc/passwd} and \write18{rm -rf ~} 100% of $x^2 $ & #1 "
                     "under_score {MRI} α-Synuclein x² COVID-19 -- ``quoted'' l'été",
               year=2020, month=3, venue="IEEE-TMI", categories=["Contrastive"],
               authors=[Person("van der Berg", "Anna"), Person("de la Cruz", "José María"),

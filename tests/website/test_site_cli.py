@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from site_catalogs import BUNDLED, REPO, hostile_catalog, write_catalog
 
 from ssl_bib.cli import cli
 from ssl_bib.model import Catalog, Entry
+from tests.website.site_catalogs import BUNDLED, REPO, hostile_catalog, write_catalog
 
 
 def render(catalog: Path, *args: str) -> Result:
@@ -94,10 +94,18 @@ def test_entries_without_citation_are_warned_about(tmp_path: Path) -> None:
     result = render(catalog, "-o", str(tmp_path / "out"))
     assert result.exit_code == 0, result.output
     warnings = [line for line in result.stderr.splitlines() if "warning" in line]
-    assert len(warnings) == 2
-    assert warnings[0].startswith("ssl-bib: entries.toml:")
-    assert "entry jsLink2021: warning: no citation on the site: field url: " \
-           "'javascript:alert(document.cookie)' is not an http(s) URL" in warnings[0]
+    # Each entry `export` refuses: a javascript: or relative link (check's
+    # error), a data: code link.
+    assert len(warnings) == 3 and all(w.startswith("ssl-bib: entries.toml:") for w in warnings)
+    assert any("entry jsLink2021: warning: no citation on the site: "
+               "'javascript:alert(document.cookie)' is not an http(s) URL" in w for w in warnings)
+    assert any("entry scriptTitle2022: warning: no citation on the site: 'data:text/html,"
+               in w for w in warnings)
+    for warning in warnings:
+        key = warning.split(" entry ")[1].split(":")[0]
+        refused = CliRunner().invoke(cli, ["--catalog", str(catalog), "export", "-f", "bibtex",
+                                           "--key", key])
+        assert refused.exit_code == 2, (key, refused.output)
 
 
 def test_a_key_clash_is_refused_with_its_line(tmp_path: Path) -> None:

@@ -12,12 +12,21 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import BUNDLED, GROUP, KEY, OTHER_KEY, READ_ONLY_KEY, edit_local, item_of
-from zotero_fake_server import FakeZotero
 
 from ssl_bib.cli import cli
 from ssl_bib.store import load
 from ssl_bib.zotero.state import state_path
+from tests.terminal import run_on_terminal
+from tests.zotero.zotero_fake_server import FakeZotero
+from tests.zotero.zotero_helpers import (
+    BUNDLED,
+    GROUP,
+    KEY,
+    OTHER_KEY,
+    READ_ONLY_KEY,
+    edit_local,
+    item_of,
+)
 
 
 def _invoke(catalog: Path, server: FakeZotero, *args: str, key: str | None = KEY,
@@ -56,7 +65,7 @@ def test_group_from_settings_and_dry_run(server: FakeZotero, catalog: Path) -> N
     assert catalog.read_bytes() == before and not state_path(catalog, GROUP).exists()
     assert server.libraries[GROUP].items == {}
     code, _, err = _invoke(catalog, server, "push")
-    assert code == 0 and len(server.libraries[GROUP].items) == 62
+    assert code == 0 and len(server.papers(GROUP)) == 62
 
 
 def test_usage_errors_exit_2(server: FakeZotero, catalog: Path, tmp_path: Path) -> None:
@@ -76,11 +85,12 @@ def test_usage_errors_exit_2(server: FakeZotero, catalog: Path, tmp_path: Path) 
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (["--zotero-url", "notaurl"], "not an http:// or https:// URL"),
-    (["--zotero-url", "ftp://example.org"], "not an http:// or https:// URL"),
-    (["--zotero-url", "http://[::1"], "is not a URL"),
-    (["--zotero-url", "http://example.org:99999"], "is not a URL"),
-    (["--zotero-url", "http://a..b"], "malformed host name"),
+    # One check for every service's URL (service_settings.check_url).
+    (["--zotero-url", "notaurl"], "'notaurl' is not an http(s) URL"),
+    (["--zotero-url", "ftp://example.org"], "'ftp://example.org' is not an http(s) URL"),
+    (["--zotero-url", "http://[::1"], "'http://[::1' is not an http(s) URL"),
+    (["--zotero-url", "http://example.org:99999"], "is not an http(s) URL"),
+    (["--zotero-url", "http://a..b"], "'http://a..b' is not an http(s) URL"),
     (["--group", "0"], "--group"),
     (["--group", "-5"], "--group"),
 ])
@@ -201,28 +211,12 @@ def _run_in_process(catalog: Path, server: FakeZotero, *args: str,
                     on_terminal: bool) -> tuple[int, bytes]:
     """Run the real command in a child process, stderr on a pseudo-terminal
     or on a pipe; returns the exit status and every byte written to stderr."""
-    import pty
-
     env = {**os.environ, "SSL_BIB_ZOTERO_URL": server.url, "ZOTERO_API_KEY": KEY}
     argv = [sys.executable, "-m", "ssl_bib", "--catalog", str(catalog), "zotero", *args]
     if not on_terminal:
         proc = subprocess.run(argv, capture_output=True, env=env, timeout=120)
         return proc.returncode, proc.stderr
-    leader, follower = pty.openpty()
-    child = subprocess.Popen(argv, stdin=follower, stdout=subprocess.DEVNULL,
-                             stderr=follower, env=env)
-    os.close(follower)
-    out = b""
-    while True:
-        try:
-            chunk = os.read(leader, 4096)
-        except OSError:  # the child closed the terminal
-            break
-        if not chunk:
-            break
-        out += chunk
-    os.close(leader)
-    return child.wait(timeout=120), out
+    return run_on_terminal(argv, env)
 
 
 def test_progress_on_a_terminal_quiet_when_piped(server: FakeZotero, catalog: Path,
@@ -230,7 +224,7 @@ def test_progress_on_a_terminal_quiet_when_piped(server: FakeZotero, catalog: Pa
     code, err = _run_in_process(catalog, server, "push", "--group", str(GROUP),
                                 on_terminal=True)
     assert code == 0, err
-    assert b"writing to Zotero [" in err and b"62/62" in err
+    assert b"writing to Zotero [" in err and b"63/63" in err  # 62 items, the catalog note
     assert b"zotero changed: 62 new" in err
     other = tmp_path / "piped" / "entries.toml"
     other.parent.mkdir()
@@ -318,3 +312,34 @@ def test_a_second_catalog_in_the_same_folder_has_its_own_state(server: FakeZoter
     assert state_path(catalog, GROUP).read_bytes() == state
     assert state_path(new, GROUP).name == f".ssl-bib-zotero-{GROUP}-new.toml.json"
     assert state_path(catalog, GROUP).name == f".ssl-bib-zotero-{GROUP}.json"
+
+
+@pytest.mark.parametrize("mode", ["status", "sync", "push"])
+def test_a_catalog_not_started_yet_points_to_pull(server: FakeZotero, catalog: Path,
+                                                  tmp_path: Path, mode: str) -> None:
+    """Only pull starts a catalog from the group; the others say so, in one
+    line, with the command to run (exit 2, no request, no file)."""
+    assert _invoke(catalog, server, "push", "--group", str(GROUP))[0] == 0  # a group with items
+    server.clear_log()
+    catalog = tmp_path / "my lab" / "new.toml"
+    catalog.parent.mkdir()
+    code, out, err = _invoke(catalog, server, mode, "--group", str(GROUP))
+    assert code == 2 and out == ""
+    assert err.strip().splitlines() == [
+        f"ssl-bib: {catalog}: no such catalog file; run `ssl-bib --catalog '{catalog}' zotero "
+        f"pull --group {GROUP}` first to start one from the group (or give --catalog PATH)"]
+    assert not catalog.exists() and server.log == []
+    # What it says to run works.
+    code, out, err = _invoke(catalog, server, "pull", "--group", str(GROUP))
+    assert code == 0, err
+    assert len(load(catalog).catalog.entries) == len(load(BUNDLED).catalog.entries)
+
+
+def test_the_default_catalog_not_started_yet_points_to_plain_pull(
+        server: FakeZotero, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["zotero", "sync"],
+                                env={"SSL_BIB_ZOTERO_URL": server.url, "ZOTERO_API_KEY": KEY,
+                                     "SSL_BIB_CATALOG": ""})
+    assert result.exit_code == 2
+    assert "no such catalog file; run `ssl-bib zotero pull` first" in result.stderr

@@ -13,14 +13,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import _TRANSPORT, BUNDLED, GROUP, Syncer, item_of
-from zotero_fake_server import FakeZotero, Library
 
 from ssl_bib.model import Entry
 from ssl_bib.store import load, save
+from ssl_bib.zotero import catalog_note
 from ssl_bib.zotero.client import ZoteroError
 from ssl_bib.zotero.mapping import SYNC_FIELDS
 from ssl_bib.zotero.state import state_path
+from tests.zotero.zotero_fake_server import FakeZotero, Library
+from tests.zotero.zotero_helpers import BUNDLED, GROUP, SHARED_TRANSPORT, Syncer, item_of
 
 KINDS = ("500", "503", "429", "429-backoff", "backoff", "drop")
 # Runs where the client's own retries are on: they hide most faults, so only the
@@ -39,6 +40,11 @@ def snapshot(server: FakeZotero, catalog: Path) -> dict[str, Any]:
     lib = server.libraries[GROUP]
     names = {k: c["name"] for k, c in lib.collections.items()}
     live = [i for i in lib.items.values() if not i.get("deleted")]
+    notes = [i for i in live if i["itemType"] == "note"]
+    assert len(notes) == 1, f"{len(notes)} catalog notes"
+    entries = load(catalog).catalog.entries
+    assert catalog_note.read(notes[0]["note"]).order == [e.zotero_key for e in entries]
+    live = [i for i in live if i["itemType"] != "note"]
     cites = [i.get("citationKey") for i in live]
     assert len(cites) == len(set(cites)), "duplicate items in Zotero"
     assert sorted(names.values()) == sorted(set(names.values())), "duplicate collections"
@@ -49,7 +55,6 @@ def snapshot(server: FakeZotero, catalog: Path) -> dict[str, Any]:
         data["collections"] = sorted(names[k] for k in item.get("collections", []))
         items[item.get("citationKey")] = data
     trashed = sorted(str(i.get("citationKey")) for i in lib.items.values() if i.get("deleted"))
-    entries = load(catalog).catalog.entries
     by_key = {str(i["key"]): i for i in live}
     for entry in entries:  # each entry points at its own item
         assert by_key[str(entry.zotero_key)]["citationKey"] == entry.key
@@ -74,12 +79,12 @@ def run_faulted(syncer: Syncer, server: FakeZotero, catalog: Path, mode: str, in
 def shared_server() -> Any:
     fake = FakeZotero()
     fake.add_group(GROUP)
-    from conftest import KEY
+    from tests.zotero.zotero_helpers import KEY
     fake.add_key(KEY, {GROUP: "rw"})
     fake.start()
     yield fake
     fake.stop()
-    _TRANSPORT.drop_connections()
+    SHARED_TRANSPORT.drop_connections()
 
 
 @pytest.mark.slow

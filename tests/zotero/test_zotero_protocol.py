@@ -8,10 +8,10 @@ from typing import Any
 
 import httpx2
 import pytest
-from conftest import GROUP, KEY, FakeClock
-from zotero_fake_server import FakeZotero
 
 from ssl_bib.zotero.client import ZoteroClient, ZoteroError
+from tests.zotero.zotero_fake_server import FakeZotero
+from tests.zotero.zotero_helpers import GROUP, KEY, FakeClock
 
 
 def _client(server: FakeZotero, clock: FakeClock | None = None, **kw: Any) -> ZoteroClient:
@@ -199,3 +199,28 @@ def test_server_top_items_and_keys_format(server: FakeZotero) -> None:
         assert len(http.get("/items", params={"format": "keys"}).text.split()) == 2
         fields = httpx2.get(f"{server.url}/itemFields").json()
         assert {"field": "citationKey", "localized": "citationKey"} in fields
+
+
+def test_a_first_pull_reads_the_library_100_a_page(server: FakeZotero, syncer: Any,
+                                                  tmp_path: Any) -> None:
+    """Reading most of a library by key costs a request per 50 items; the
+    listing gives 100 a page: a pull into an empty catalog takes the listing,
+    a sync after a few edits reads those items by key."""
+    for n in range(250):
+        server.add_item(GROUP, {**_article(f"Paper number {n}"), "date": f"{2000 + n % 20}"})
+    catalog = tmp_path / "entries.toml"
+    catalog.write_text("schema = 1\n")
+    server.log.clear()
+    report = syncer.run(catalog, "pull")
+    assert len(report.catalog["new"]) == 250 and not report.failures
+    reads = [r for r in server.log if r.path.endswith("/items")]
+    # items?format=versions, then 3 pages of 100 (not 5 reads of 50 keys)
+    assert [r.query.get("format") for r in reads] == ["versions", "json", "json", "json"]
+    assert all("itemKey" not in r.query for r in reads)
+    for key in list(server.libraries[GROUP].items)[:3]:
+        server.edit_item(GROUP, key, {"volume": "9"})
+    server.log.clear()
+    report = syncer.run(catalog, "pull")
+    assert len(report.catalog["changed"]) == 3
+    by_key = [r for r in server.log if "itemKey" in r.query and r.query.get("format") == "json"]
+    assert len(by_key) == 1 and len(by_key[0].query["itemKey"].split(",")) == 3

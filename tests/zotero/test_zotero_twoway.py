@@ -6,11 +6,12 @@ import copy
 import json
 from pathlib import Path
 
-from conftest import GROUP, Syncer, edit_local, item_of, remove_local
-from zotero_fake_server import FakeZotero
+import pytest
 
-from ssl_bib.store import load
+from ssl_bib.store import load, save
 from ssl_bib.zotero.state import state_path
+from tests.zotero.zotero_fake_server import FakeZotero
+from tests.zotero.zotero_helpers import GROUP, KEY, Syncer, edit_local, item_of, remove_local
 
 JOURNAL = "ContrastiveLearningMedical2021"  # a MedIA paper, so a journalArticle
 
@@ -309,7 +310,7 @@ def test_a_paper_added_on_both_sides_is_linked_not_duplicated(
     entry = load(catalog).catalog.find("BothSides2024")
     assert entry is not None and entry.volume == "99" and entry.title == "On Both Sides"
     assert server.libraries[GROUP].items[zkey]["title"] == "On Both Sides"
-    assert len(server.live_items(GROUP)) == 63
+    assert len(server.papers(GROUP)) == 63
 
 
 def test_what_push_leaves_behind_a_later_pull_brings_in(server: FakeZotero, syncer: Syncer,
@@ -382,51 +383,129 @@ def test_other_item_types_and_child_items_are_left_in_zotero(
     assert len(load(catalog).catalog.entries) == 62
 
 
-def test_venues_and_categories_added_to_the_catalog_later_strip_nothing(
-        server: FakeZotero, syncer: Syncer, catalog: Path, tmp_path: Path) -> None:
-    """A catalog started from the group knows no venues or categories yet. When
-    the maintainer adds them, the items' tags and venue fields now map to
-    catalog values: that is news from Zotero for unchanged entries, not a local
-    removal to push (it stripped the tag from every item)."""
-    from ssl_bib.model import Venue
-    from ssl_bib.store import save
+def _unchanged_papers(before: dict[str, dict[str, object]],
+                      after: dict[str, dict[str, object]]) -> None:
+    assert set(after) == set(before)
+    for key, item in after.items():
+        for name in set(item) | set(before[key]):
+            if name not in ("version", "dateModified"):
+                assert item.get(name) == before[key].get(name), (key, name)
 
+
+def test_a_catalog_started_by_sync_changes_nothing_in_the_group(
+        server: FakeZotero, syncer: Syncer, catalog: Path, tmp_path: Path) -> None:
+    """`sync` into a new catalog pulls the group whole (the catalog note gives
+    it the venues and categories) and so has nothing to push back."""
     syncer.run(catalog, "push")
     fresh = tmp_path / "fresh" / "entries.toml"
     fresh.parent.mkdir()
-    fresh.write_text('schema = 1\ncategories = []\n\n[settings]\n'
-                     'key_format = "{author}{Title:3}{year}"\n')
+    fresh.write_text("schema = 1\n")
     before = copy.deepcopy(server.live_items(GROUP))
-    report = syncer.run(fresh, "sync")  # pull and push: Zotero must not lose its venues
-    assert not report.failures and report.zotero["changed"] == []
-    for key, item in server.live_items(GROUP).items():
-        for name in set(item) | set(before[key]):
-            if name == "extra":  # only our redundant container-title line may go
-                lines = [x for x in before[key]["extra"].splitlines()
-                         if not x.startswith("ssl-bib-container-title:")]
-                assert item["extra"].splitlines() == lines, key
-            elif name not in ("version", "dateModified"):
-                assert item.get(name) == before[key].get(name), (key, name)
-    loaded = load(fresh)
-    assert not any(e.categories or e.venue for e in loaded.catalog.entries)
-    original = load(catalog).catalog
-    loaded.catalog.categories = ["Contrastive"]
-    loaded.catalog.venues["MICCAI"] = copy.deepcopy(original.venues["MICCAI"])
-    assert isinstance(loaded.catalog.venues["MICCAI"], Venue)
-    save(loaded)
     report = syncer.run(fresh, "sync")
-    assert not report.conflicts and not report.failures
-    after = server.live_items(GROUP)
-    for key, item in before.items():  # Zotero loses nothing (it may learn a venue key)
-        assert sorted(t["tag"] for t in after[key]["tags"]) == sorted(
-            t["tag"] for t in item["tags"]), key
-        for name in ("conferenceName", "proceedingsTitle", "publicationTitle"):
-            assert not item.get(name) or after[key].get(name) == item.get(name), (key, name)
-    pulled = load(fresh).catalog
-    for entry in original.entries:
-        back = pulled.find(entry.key)
-        assert back is not None
-        assert back.categories == (["Contrastive"] if "Contrastive" in entry.categories
-                                   else []), entry.key
-        assert (back.venue == "MICCAI") == (entry.venue == "MICCAI"), entry.key
+    assert not report.failures and report.zotero == {"new": [], "changed": [], "deleted": []}
+    assert not report.catalog_note
+    _unchanged_papers(before, server.live_items(GROUP))
+    original, pulled = load(catalog).catalog, load(fresh).catalog
+    assert pulled.venues == original.venues and pulled.categories == original.categories
+    assert [(e.key, e.venue, e.categories) for e in pulled.entries] == [
+        (e.key, e.venue, e.categories) for e in original.entries]
     assert syncer.run(fresh, "sync").lines() == []
+
+
+def test_categories_added_to_the_catalog_later_strip_nothing(
+        server: FakeZotero, syncer: Syncer, catalog: Path) -> None:
+    """A tag lab members give items that is no category of the catalog stays
+    a plain tag. When the maintainer adds the category, the items' tags now
+    map to it: that is news from Zotero for unchanged entries, not a local
+    removal to push (it stripped the tag from every item)."""
+    _pushed(server, syncer, catalog)
+    tagged = load(catalog).catalog.entries[5:8]
+    for entry in tagged:
+        item = server.libraries[GROUP].items[str(entry.zotero_key)]
+        server.edit_item(GROUP, str(entry.zotero_key),
+                         {"tags": [*item["tags"], {"tag": "hybrid"}]})
+    before = copy.deepcopy(server.papers(GROUP))
+    report = syncer.run(catalog, "sync")
+    assert not report.failures and report.zotero["changed"] == []
+    assert report.catalog["changed"] == []  # no category of the catalog: nothing to take
+    _unchanged_papers(before, server.papers(GROUP))
+    loaded = load(catalog)
+    loaded.catalog.categories.append("Hybrid")
+    save(loaded)
+    report = syncer.run(catalog, "sync")
+    assert not report.conflicts and not report.failures
+    assert sorted(report.catalog["changed"]) == sorted(e.key for e in tagged)
+    assert report.zotero["changed"] == []
+    _unchanged_papers(before, server.papers(GROUP))
+    for entry in tagged:
+        back = load(catalog).catalog.find(entry.key)
+        assert back is not None and back.categories == [*entry.categories, "Hybrid"]
+    assert syncer.run(catalog, "sync").lines() == []
+
+
+@pytest.mark.parametrize(("prefer", "took", "title"), [
+    ("local", "took the catalog's value", "Local Title"),
+    ("remote", "took Zotero's value", "Remote Title"),
+])
+def test_prefer_says_what_it_resolved_and_counts_it_apart(
+        server: FakeZotero, catalog: Path, prefer: str, took: str, title: str) -> None:
+    """`resolved: entry K: title: took the catalog's value (--prefer local)`,
+    no `conflict:` line, and the summary counts resolved conflicts apart from
+    open ones; exit 0."""
+    from click.testing import CliRunner
+
+    from ssl_bib.cli import cli
+
+    def sync(*args: str) -> tuple[int, str, str]:
+        result = CliRunner().invoke(
+            cli, ["--catalog", str(catalog), "zotero", *args, "--group", str(GROUP)],
+            env={"SSL_BIB_ZOTERO_URL": server.url, "ZOTERO_API_KEY": KEY})
+        return result.exit_code, result.stdout, result.stderr
+
+    assert sync("push")[0] == 0
+    entries = load(catalog).catalog.entries
+    a, b = entries[3], entries[4]
+    for entry in (a, b):
+        edit_local(catalog, entry.key, title="Local Title")
+        server.edit_item(GROUP, str(entry.zotero_key), {"title": "Remote Title"})
+    edit_local(catalog, b.key, pages="7-9")
+    server.edit_item(GROUP, str(b.zotero_key), {"pages": "7-10"})
+    code, out, err = sync("status", "--prefer", prefer)  # what it would do
+    assert code == 0 and "conflict:" not in out, out
+    would = took.replace("took", "would take")
+    assert f"resolved: entry {a.key}: title: {would} (--prefer {prefer})" in out
+    code, out, err = sync("sync", "--prefer", prefer)
+    assert code == 0, err
+    assert "conflict:" not in out
+    lines = [line for line in out.splitlines() if line.startswith("resolved:")]
+    assert len(lines) == 3
+    assert f"resolved: entry {a.key}: title: {took} (--prefer {prefer})" in lines
+    assert f"resolved: entry {b.key}: title: {took} (--prefer {prefer})" in lines
+    assert f"resolved: entry {b.key}: pages: {took} (--prefer {prefer})" in lines
+    assert "0 conflicting fields in 0 entries; 3 conflicts resolved by --prefer " \
+        f"{prefer}; 0 failed" in err
+    for entry in (a, b):
+        back = load(catalog).catalog.find(entry.key)
+        assert back is not None and back.title == title
+        assert server.libraries[GROUP].items[str(entry.zotero_key)]["title"] == title
+    # Resolved for good: the next sync has nothing to say.
+    code, out, err = sync("sync")
+    assert code == 0 and out == "" and "0 conflicting fields" in err
+
+
+def test_prefer_says_how_a_deletion_against_an_edit_ended(
+        server: FakeZotero, syncer: Syncer, catalog: Path) -> None:
+    _pushed(server, syncer, catalog)
+    entries = load(catalog).catalog.entries
+    edited_here, edited_there = entries[6], entries[7]
+    edit_local(catalog, edited_here.key, pages="5-9")
+    server.trash_item(GROUP, str(edited_here.zotero_key))
+    remove_local(catalog, edited_there.key)
+    server.edit_item(GROUP, str(edited_there.zotero_key), {"title": "Edited in Zotero"})
+    report = syncer.run(catalog, "sync", prefer="local")
+    assert report.conflicts == []
+    assert sorted(report.resolved) == sorted([
+        f"entry {edited_here.key}: edited in the catalog, deleted in Zotero: was sent to "
+        "Zotero again (--prefer local)",
+        f"entry {edited_there.key}: removed from the catalog, edited in Zotero: was moved "
+        "to Zotero's trash (--prefer local)"])

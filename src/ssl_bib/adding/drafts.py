@@ -71,9 +71,12 @@ def person_from_name(name: str) -> Person:
     """"Given Family" as arXiv writes names -> the catalog's person, split by
     BibTeX's rules (bibtexparser): lower-case particles go with the family
     name ("Ludwig van Beethoven" -> "van Beethoven, Ludwig"); a group such as
-    "H1 Collaboration" stays one name."""
+    "H1 Collaboration" stays one name, an organisation's (`{ literal = ... }`,
+    which `check` does not take for a person written without a comma)."""
     name = " ".join(name.split())
-    if _GROUP_RE.search(name) or " " not in name:
+    if _GROUP_RE.search(name):
+        return Person.organisation(name)
+    if " " not in name:
         return Person(family=name)
     # "Martin Luther King Jr.": BibTeX reads a suffix only after a comma.
     words = name.split()

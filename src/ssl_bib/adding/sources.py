@@ -32,6 +32,7 @@ from ..arxiv.feed import ArxivRecord
 from ..crossref.client import CircuitOpen, CrossrefClient, CrossrefError
 from ..crossref.fields import CROSSREF_TYPES, PUBLISHED_TYPES, Work, parse_work
 from ..crossref.match import ID_TITLE_MIN, Wanted, decide, score
+from ..errors import SslBibError
 from ..identifiers import doi_key, pii_key
 from ..model import Entry
 from ..paper_ids import PaperId
@@ -39,10 +40,10 @@ from . import drafts
 from .venues import VenueClues, clues_of
 
 
-class AddError(Exception):
-    """This paper cannot be added; `code` is the exit status it deserves."""
+class AddError(SslBibError):
+    """This paper cannot be added; `exit_code` is the exit status it deserves."""
 
-    code = 1
+    exit_code = 1
 
 
 class NotFound(AddError):
@@ -56,7 +57,7 @@ class ServiceDown(AddError):
 class Refused(AddError):
     """The service said the identifier is malformed."""
 
-    code = 2
+    exit_code = 2
 
 
 @dataclass
@@ -106,6 +107,13 @@ class Sources:
         if self._arxiv is None:
             self._arxiv = self._make_arxiv()
         return self._arxiv
+
+    def cancel(self) -> None:
+        """Stop the clients made so far: a wait (arXiv's pace, a backoff)
+        ends now, and nothing more is sent."""
+        for client in (self._arxiv, self._crossref):
+            if client is not None:
+                client.cancel()
 
     def close(self) -> None:
         if self._arxiv is not None:

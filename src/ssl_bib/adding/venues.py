@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..crossref.fields import clean_text, is_series
+from ..errors import SslBibError
 from ..identifiers import is_issn
 from ..model import Catalog, Venue, VenueKind
 from ..textnorm import normalize_title
@@ -31,7 +32,12 @@ from ..textnorm import normalize_title
 _NOT_ACRONYMS = frozenset({"IEEE", "ACM", "CVF", "SPIE", "IAPR", "IFIP", "SIAM", "ISCA", "IET",
                            "LNCS", "LNAI", "CCIS", "MDPI", "PMLR", "JMLR", "USA", "UK"})
 _YEAR_RE = re.compile(r"(?<![\d.])(?:19|20)\d{2}(?![\d.])")
-_ORDINAL_RE = re.compile(r"\b\d+(?:st|nd|rd|th)\b", re.IGNORECASE)
+# An edition's number: "17th", and the words ("Fourth", "Twenty-Second").
+_ORDINAL_RE = re.compile(
+    r"\b(?:\d++(?:st|nd|rd|th)|(?:(?:twenty|thirty|forty|fifty)[- ]?)?(?:first|second|third|"
+    r"fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|"
+    r"fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth)|twentieth|"
+    r"thirtieth|fortieth|fiftieth)\b", re.IGNORECASE)
 # Each starts only where a run of spaces starts (`(?<!\s)`) and takes the run
 # whole: tried at every space of a long run, `\s*` rescanned the run from each
 # (50 KB of spaces in a container title: 20 s).
@@ -53,7 +59,7 @@ _FITS: dict[VenueKind, frozenset[VenueKind]] = {
 }
 
 
-class AmbiguousVenue(Exception):
+class AmbiguousVenue(SslBibError):
     """More than one catalog venue fits the record."""
 
 
@@ -123,13 +129,13 @@ def plain_name(name: str) -> str:
     return " ".join(text.split()).strip(" ,.:;–—-")
 
 
-def _acronyms_in(name: str) -> list[str]:
+def acronyms_in(name: str) -> list[str]:
     return [t for t in _TOKEN_RE.findall(name)
             if len(t) >= 3 and sum(ch.isupper() for ch in t) >= 2 and t not in _NOT_ACRONYMS
             and not t.isdigit()]
 
 
-def _looks_like_acronym(text: str) -> bool:
+def looks_like_acronym(text: str) -> bool:
     return " " not in text and len(text) >= 3 and sum(ch.isupper() for ch in text) >= 2
 
 
@@ -158,13 +164,13 @@ def match(catalog: Catalog, clues: VenueClues) -> Venue | None:
         return _one(found)
     acronyms = {a.casefold() for a in clues.acronyms}
     for name in clues.names:
-        acronyms |= {a.casefold() for a in _acronyms_in(name)}
+        acronyms |= {a.casefold() for a in acronyms_in(name)}
     found = []
     for venue in fitting:
-        own = [n for n in (venue.key, *venue.aliases) if _looks_like_acronym(n)]
+        own = [n for n in (venue.key, *venue.aliases) if looks_like_acronym(n)]
         if clues.workshop:
             # "ECCV Workshops": the workshop venue named after its conference.
-            own += [t for n in (venue.key, *venue.aliases) for t in _acronyms_in(n)]
+            own += [t for n in (venue.key, *venue.aliases) for t in acronyms_in(n)]
         if acronyms & {n.casefold() for n in own}:
             found.append(venue)
     if found:
@@ -194,7 +200,7 @@ def new_venue(catalog: Catalog, clues: VenueClues) -> Venue:
     if clues.kind == "journal":
         candidates = [*clues.short_names, *clues.acronyms]
     else:
-        candidates = [*clues.acronyms, *(a for n in clues.names for a in _acronyms_in(n)),
+        candidates = [*clues.acronyms, *(a for n in clues.names for a in acronyms_in(n)),
                       *(_YEAR_RE.sub("", s).strip() for s in clues.short_names)]
     candidates.append(name)
     taken = {k.casefold() for k in catalog.venues}

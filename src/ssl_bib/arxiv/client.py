@@ -42,6 +42,7 @@ from ..conduct import (
     Unreachable,
 )
 from ..crossref.cache import MISS, ResponseCache, request_key
+from ..errors import SslBibError
 from .feed import ArxivRecord, FeedProblem, is_throttled, parse
 from .pacing import Pacer
 
@@ -55,7 +56,7 @@ BARE_ID_MAX_AGE = 24 * 3600.0
 THROTTLED = '"Rate exceeded."'
 
 
-class ArxivError(Exception):
+class ArxivError(SslBibError):
     """A lookup that failed for good; the message is one printable line."""
 
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..crossref.fields import clean_text
+from ..errors import SslBibError
 from ..identifiers import normalize_doi, strip_arxiv_version
 
 ARXIV_NS = "http://arxiv.org/schemas/atom"
@@ -27,7 +28,7 @@ _ID_RE = re.compile(r"^https?://(?:export\.)?arxiv\.org/abs/(?P<id>.+?)(?:v(?P<v
 _ERROR_ID_RE = re.compile(r"/api/errors\b")
 
 
-class FeedProblem(Exception):
+class FeedProblem(SslBibError):
     """An answer that holds no record. `kind` says what to do about it:
     "throttled" (wait and ask again), "error" (arXiv refused the question:
     its message is the summary), "not-atom" (something else answered)."""

@@ -6,15 +6,18 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import os
 import sys
 from typing import Any
 
 import click
+from click.exceptions import NoSuchCommand
 
 from .. import __version__
-from ..problems import InputError
+from ..errors import SslBibError
 from .common import CatalogContext
 from .output import StdoutFailed, flush_stdout, guard_stdout, silence_stdout
+from .usage import one_line
 
 # command name -> module under ssl_bib.cli that defines `command`
 COMMANDS: dict[str, str] = {
@@ -29,6 +32,23 @@ COMMANDS: dict[str, str] = {
     "zotero": "zotero",
     "keys": "keys",
 }
+
+
+# ctx.meta key: the words after the group's own options (`zotero sync --group`).
+_COMMAND_ARGS = "ssl_bib.command_args"
+
+
+def _failing_context(ctx: click.Context, words: list[str]) -> click.Context:
+    """The context of the (sub)command those words name, for a usage error
+    that came without one: its path goes into the message."""
+    command: click.Command = ctx.command
+    for word in words:
+        if not isinstance(command, click.Group):
+            break
+        sub = command.get_command(ctx, word)
+        if sub is not None:
+            ctx, command = click.Context(sub, info_name=word, parent=ctx), sub
+    return ctx
 
 
 # Each command's first help paragraph, so that `ssl-bib --help` lists the
@@ -50,7 +70,40 @@ SUMMARIES: dict[str, str] = {
 
 
 class LazyGroup(click.Group):
-    """Loads a command's module on first use."""
+    """Loads a command's module on first use; reports every usage error of
+    itself and of the commands and groups below it as one line; and turns
+    every error ssl-bib raises (errors.SslBibError) into one line and its exit
+    status: the one place that catches them, so commands only raise."""
+
+    def make_context(self, info_name: str | None, args: list[str],
+                     parent: click.Context | None = None, **extra: Any) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.UsageError as exc:
+            if exc.ctx is None:  # click's parser raises some without one
+                exc.ctx = click.Context(self, info_name=info_name, parent=parent)
+            raise one_line(exc) from None
+
+    def resolve_command(self, ctx: click.Context, args: list[str]
+                        ) -> tuple[str | None, click.Command | None, list[str]]:
+        ctx.meta[_COMMAND_ARGS] = list(args)
+        try:
+            return super().resolve_command(ctx, args)
+        except NoSuchCommand as exc:  # click suggests from self.commands, empty here
+            raise NoSuchCommand(exc.command_name, possibilities=COMMANDS, ctx=ctx) from None
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except StdoutFailed:
+            raise                                  # main() says it, once stdout is quiet
+        except click.UsageError as exc:
+            if exc.ctx is None:  # click's parser raises some without one
+                exc.ctx = _failing_context(ctx, ctx.meta.get(_COMMAND_ARGS, []))
+            raise one_line(exc) from None
+        except SslBibError as exc:
+            click.echo(f"ssl-bib: {exc.format()}", err=True)
+            ctx.exit(exc.exit_code)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return [name for name in COMMANDS
@@ -88,7 +141,7 @@ class LazyGroup(click.Group):
         return command
 
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group("ssl-bib", cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="ssl-bib")
 @click.option("--catalog", "catalog_path", envvar="SSL_BIB_CATALOG", default="entries.toml",
               show_default=True, type=click.Path(dir_okay=False),
@@ -100,19 +153,30 @@ def cli(ctx: click.Context, catalog_path: str) -> None:
     ctx.obj = CatalogContext(catalog_path)
 
 
+# click's shell completion protocol (`_SSL_BIB_COMPLETE=bash_source ssl-bib`).
+COMPLETE_VAR = "_SSL_BIB_COMPLETE"
+
+
 def main(argv: list[str] | None = None) -> Any:
-    """Entry point: every error a user can cause ends as one line and exit 2;
-    standard output that cannot be written (a full device: one line, exit 1;
-    a closed pipe: quietly, exit 1, as Python's documentation advises)."""
+    """Entry point: every error ssl-bib raises ends as one line and its exit
+    status (2: bad usage or input, 1: a failed operation; LazyGroup.invoke),
+    a usage error as one line too (exit 2), never as a traceback; standard
+    output that cannot be written (a full device: one line, exit 1; a closed
+    pipe: quietly, exit 1, as Python's documentation advises) is said here,
+    after the command."""
+    if os.environ.get(COMPLETE_VAR):
+        # Completion runs on every Tab: whatever goes wrong (a shell that sets
+        # the protocol's variables differently) completes nothing, quietly.
+        try:
+            return cli.main(args=argv, prog_name="ssl-bib", complete_var=COMPLETE_VAR)
+        except Exception:  # noqa: BLE001
+            sys.exit(1)
     guard_stdout()
     try:
         try:
             return cli.main(args=argv, prog_name="ssl-bib", standalone_mode=True)
         finally:
             flush_stdout()  # buffered output fails only now
-    except InputError as exc:
-        click.echo(f"ssl-bib: {exc.format()}", err=True)
-        sys.exit(2)
     except StdoutFailed as exc:
         silence_stdout()
         if not exc.closed_pipe:

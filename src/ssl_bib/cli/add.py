@@ -14,17 +14,20 @@ import click
 from ..arxiv.client import DEFAULT_URL as ARXIV_URL
 
 if TYPE_CHECKING:
+    from ..adding.run import Added, Failed, Outcome, Request
     from ..adding.sources import Sources
+    from ..paper_ids import PaperId
+    from ..store import LoadedCatalog
 from ..identifiers import strip_arxiv_version
 from ..model import CodeLink
 from ..problems import InputError
-from .common import CatalogContext, fail, fail_input, pass_catalog
+from .common import CatalogContext, fail, fail_input, force_write_option, pass_catalog
+from .completion import complete_categories, complete_venues
 from .services import (
     CROSSREF_URL,
     check_url,
     crossref_policy,
     env_seconds,
-    is_http_url,
     mailto_for,
     max_wait,
     max_wait_option,
@@ -44,8 +47,7 @@ def code_link(text: str) -> CodeLink:
         last = query.rsplit("&", 1)[-1] if query else ""
         if (not query or "=" in last) and tail and not re.search(r"[/?&#]", tail):
             url, label = head, tail
-    if not is_http_url(url):
-        fail(f"--code: {url!r} is not an http(s) URL", 2)
+    check_url(url, "--code")
     if not label:
         host = (urlsplit(url).hostname or "").removeprefix("www.")
         parts = host.split(".")
@@ -56,11 +58,13 @@ def code_link(text: str) -> CodeLink:
 @click.command("add")
 @click.argument("ids", nargs=-1, required=True, metavar="ID...")
 @click.option("--category", "categories", multiple=True, metavar="C",
+              shell_complete=complete_categories,
               help="A category of the catalog (repeatable; at least one unless --no-category).")
 @click.option("--no-category", is_flag=True, help="Add without a category.")
 @click.option("--code", "codes", multiple=True, metavar="URL[=LABEL]",
               help="A code link (repeatable); LABEL defaults to the host's name (github).")
-@click.option("--venue", metavar="ABBR", help="Use this catalog venue (abbreviation, name "
+@click.option("--venue", metavar="ABBR", shell_complete=complete_venues,
+              help="Use this catalog venue (abbreviation, name "
               "or alias) instead of the one the record names.")
 @click.option("--section", type=int, metavar="YEAR",
               help="List the paper under this README year (default: its publication year).")
@@ -72,10 +76,13 @@ def code_link(text: str) -> CodeLink:
               "entry added by DOI (one ID only).")
 @click.option("--dry-run", is_flag=True, help="Print what would be added; write nothing.")
 @click.option("--force", is_flag=True, help="Add a probable duplicate, or a preprint whose "
-              "published version was found; and write a read-only catalog.")
+              "published version was found.")
 @click.option("--keep-going", is_flag=True,
               help="Add the papers that can be added when others cannot.")
 @click.option("--refresh", is_flag=True, help="Ask the services again instead of the cache.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print what was added (each entry as `show --json` gives it, with its "
+                   "line) and what failed as one JSON object, instead of the TOML blocks.")
 @click.option("--crossref-url", envvar="SSL_BIB_CROSSREF_URL", default=CROSSREF_URL,
               show_default=True, metavar="URL", help="Crossref API base URL "
               "(env SSL_BIB_CROSSREF_URL).")
@@ -85,12 +92,14 @@ def code_link(text: str) -> CodeLink:
               help="Contact address sent to Crossref and arXiv (env CROSSREF_MAILTO; "
                    "default: settings.crossref_mailto).")
 @max_wait_option
+@force_write_option
 @pass_catalog
 def command(ctx: CatalogContext, ids: tuple[str, ...], categories: tuple[str, ...],
             no_category: bool, codes: tuple[str, ...], venue: str | None,
             section: int | None, key: str | None, link: str | None, arxiv_id: str | None,
-            dry_run: bool, force: bool, keep_going: bool, refresh: bool, crossref_url: str,
-            arxiv_url: str, mailto: str | None, max_wait_s: float | None) -> None:
+            dry_run: bool, force: bool, keep_going: bool, refresh: bool, as_json: bool,
+            crossref_url: str, arxiv_url: str, mailto: str | None,
+            max_wait_s: float | None, force_write: bool) -> None:
     """Add papers to the catalog from their DOI, arXiv id or link.
 
     ID is a DOI (bare, doi: or a doi.org link), an arXiv id (2111.06377,
@@ -102,9 +111,40 @@ def command(ctx: CatalogContext, ids: tuple[str, ...], categories: tuple[str, ..
     (unless --keep-going). Exit 0 when every paper was added, 1 when one could
     not be, 2 for bad usage or a malformed ID.
     """
-    from .. import paper_ids, store
-    from ..adding import venues as venue_rules
-    from ..adding.run import Adder, Request
+    from ..adding.run import Adder
+
+    papers, arxiv_id = _checked_ids(ids, key, link, arxiv_id, section, crossref_url, arxiv_url)
+    code = [code_link(text) for text in codes]
+    # Locked from load to save: another writer waits, an editor's change
+    # meanwhile is re-based; a read-only catalog is refused unless --force-write.
+    with ctx.writing("ssl-bib add", force_write, dry_run=dry_run) as loaded:
+        request = _request(loaded, categories, no_category, codes, code, venue, section, key,
+                           link, arxiv_id, force)
+        sources = _sources(crossref_url, arxiv_url, mailto_for(loaded, mailto), refresh,
+                           max_wait(max_wait_s, loaded.catalog.settings))
+        try:
+            outcome = Adder(loaded.catalog, sources, request).run(papers)
+        finally:
+            sources.close()
+        _refuse_failed(loaded, outcome, len(papers), keep_going, dry_run, as_json)
+        text = _write(loaded, outcome, dry_run)
+        if as_json:
+            _echo_json(loaded, outcome.added, outcome.failed, text, dry_run,
+                       written=not dry_run)
+        else:
+            _show_added(loaded, outcome, text, dry_run)
+        if dry_run:
+            click.echo("dry run: nothing was written", err=True)
+        if outcome.failed:
+            sys.exit(max(f.code for f in outcome.failed))
+
+
+def _checked_ids(ids: tuple[str, ...], key: str | None, link: str | None,
+                 arxiv_id: str | None, section: int | None, crossref_url: str,
+                 arxiv_url: str) -> tuple[list[PaperId], str | None]:
+    """The papers the IDs name and the bare --arxiv id, every option that
+    needs no catalog checked first (exit 2 for a mistake)."""
+    from .. import paper_ids
 
     papers = []
     for text in ids:
@@ -114,10 +154,10 @@ def command(ctx: CatalogContext, ids: tuple[str, ...], categories: tuple[str, ..
             fail(str(exc), 2)
     if len(ids) > 1 and (key or link or arxiv_id):
         fail("--key, --link and --arxiv name one paper: give one ID with them", 2)
-    check_url("--crossref-url", crossref_url)
-    check_url("--arxiv-url", arxiv_url)
-    if link is not None and not is_http_url(link):
-        fail(f"--link: {link!r} is not an http(s) URL", 2)
+    check_url(crossref_url, "--crossref-url")
+    check_url(arxiv_url, "--arxiv-url")
+    if link is not None:
+        check_url(link, "--link")
     if arxiv_id is not None:
         try:
             preprint = paper_ids.parse(arxiv_id)
@@ -129,94 +169,134 @@ def command(ctx: CatalogContext, ids: tuple[str, ...], categories: tuple[str, ..
     this_year = dt.date.today().year
     if section is not None and not 1800 <= section <= this_year + 1:
         fail(f"--section: {section} is not a plausible year", 2)
-    code = [code_link(text) for text in codes]
+    return papers, arxiv_id
 
-    # Locked from load to save: another writer waits, an editor's change
-    # meanwhile is re-based; a read-only catalog is refused unless --force.
-    with ctx.writing("ssl-bib add", force, dry_run=dry_run) as loaded:
-        catalog = loaded.catalog
-        if categories and no_category:
-            fail("give --category or --no-category, not both", 2)
-        if not categories and not no_category:
-            fail(f"give at least one --category (one of: {', '.join(catalog.categories)}) "
-                 "or --no-category", 2)
-        unknown = [c for c in categories if c not in catalog.categories]
-        if unknown:
-            fail(f"--category {unknown[0]!r} is not a category of {loaded.name} "
-                 f"(known: {', '.join(catalog.categories)})", 2)
-        venue_key = None
-        if venue is not None:
-            chosen = venue_rules.find(catalog, venue)
-            if chosen is None:
-                fail(f"--venue {venue!r} is not a venue of {loaded.name} (known: "
-                     f"{', '.join(catalog.venues)})", 2)
-            venue_key = chosen.key
-        if key is not None:
-            if not _KEY_RE.match(key):
-                fail(f"--key {key!r}: a key holds only ASCII letters, digits and _ : -", 2)
-            taken = catalog.find(key)
-            if taken is not None:
-                fail(f"--key {key!r} is already the key of an entry ({taken.key})", 2)
-        mailto = mailto_for(loaded, mailto)
 
-        request = Request(categories=list(categories), code=code, venue=venue_key,
-                          section=section, key=key, link=link, arxiv=arxiv_id, force=force,
-                          options_text=_options_text(categories, no_category, codes, venue,
-                                                     section, key))
-        sources = _sources(crossref_url, arxiv_url, mailto, refresh,
-                           max_wait(max_wait_s, catalog.settings))
-        try:
-            outcome = Adder(catalog, sources, request).run(papers)
-        finally:
-            sources.close()
+def _request(loaded: LoadedCatalog, categories: tuple[str, ...], no_category: bool,
+             codes: tuple[str, ...], code: list[CodeLink], venue: str | None,
+             section: int | None, key: str | None, link: str | None, arxiv_id: str | None,
+             force: bool) -> Request:
+    """What the user asked besides the IDs, checked against the catalog
+    (known categories and venue, a free key; exit 2 for a mistake)."""
+    from ..adding import venues as venue_rules
+    from ..adding.run import Request
 
-        if outcome.stopped:
-            fail(f"{outcome.stopped}; nothing was written", 1)
-        for failed in outcome.failed:
-            for note in failed.notes:
-                click.echo(f"note: {failed.paper.text}: {note}", err=True)
-            click.echo(f"ssl-bib: {failed.paper.text}: {failed.message}", err=True)
-        if outcome.failed and not keep_going:
-            worst = max(f.code for f in outcome.failed)
-            if len(papers) > 1:
-                fail(f"{len(outcome.failed)} of {len(papers)} papers could not be added: nothing "
-                     "was written (--keep-going adds the others)", worst)
-            sys.exit(worst)
+    catalog = loaded.catalog
+    if categories and no_category:
+        fail("give --category or --no-category, not both", 2)
+    if not categories and not no_category:
+        fail(f"give at least one --category (one of: {', '.join(catalog.categories)}) "
+             "or --no-category", 2)
+    unknown = [c for c in categories if c not in catalog.categories]
+    if unknown:
+        fail(f"--category {unknown[0]!r} is not a category of {loaded.name} "
+             f"(known: {', '.join(catalog.categories)})", 2)
+    venue_key = None
+    if venue is not None:
+        chosen = venue_rules.find(catalog, venue)
+        if chosen is None:
+            fail(f"--venue {venue!r} is not a venue of {loaded.name} (known: "
+                 f"{', '.join(catalog.venues)})", 2)
+        venue_key = chosen.key
+    if key is not None:
+        if not _KEY_RE.match(key):
+            fail(f"--key {key!r}: a key holds only ASCII letters, digits and _ : -", 2)
+        taken = catalog.find(key)
+        if taken is not None:
+            fail(f"--key {key!r} is already the key of an entry ({taken.key})", 2)
+    return Request(categories=list(categories), code=code, venue=venue_key, section=section,
+                   key=key, link=link, arxiv=arxiv_id, force=force,
+                   options_text=_options_text(categories, no_category, codes, venue, section,
+                                              key))
 
-        from ..adding.run import check_added, entry_block, venue_block
 
-        problems = check_added(loaded, outcome)
-        if problems:
-            for problem in problems:
-                click.echo(problem, err=True)
-            fail("the new entries would not pass `check` (see above): nothing was written", 1)
-        try:
-            if dry_run:
-                text = store.render(loaded)
-            else:
-                store.save(loaded)
-                text = loaded.text
-        except InputError as exc:
-            fail_input(exc)
-        except OSError as exc:
-            fail(f"cannot write {loaded.path}: {exc.strerror or exc}; nothing was written", 1)
+def _refuse_failed(loaded: LoadedCatalog, outcome: Outcome, asked: int, keep_going: bool,
+                   dry_run: bool, as_json: bool) -> None:
+    """Ctrl-C, a service out of reach, or (unless --keep-going) a paper that
+    could not be added: said, and the command ends with nothing written."""
+    if outcome.interrupted:
+        fail("interrupted; nothing was written", 130)
+    if outcome.stopped:
+        fail(f"{outcome.stopped}; nothing was written", 1)
+    for failed in outcome.failed:
+        for note in failed.notes:
+            click.echo(f"note: {failed.paper.text}: {note}", err=True)
+        click.echo(f"ssl-bib: {failed.paper.text}: {failed.message}", err=True)
+    if outcome.failed and not keep_going:
+        if as_json:
+            # All or none: nothing was added.
+            _echo_json(loaded, [], outcome.failed, "", dry_run, written=False)
+        worst = max(f.code for f in outcome.failed)
+        if asked > 1:
+            fail(f"{len(outcome.failed)} of {asked} papers could not be added: nothing "
+                 "was written (--keep-going adds the others)", worst)
+        sys.exit(worst)
 
-        verb = "would add" if dry_run else "added"
-        for added in outcome.added:
-            if added.new_venue is not None:
-                line, block = venue_block(text, added.new_venue.key)
-                click.echo(f"{verb} new venue {added.new_venue.key!r} ({added.new_venue.kind}) at "
-                           f"{loaded.name}:{line}: review its name and abbreviation")
-                click.echo(block, nl=False)
-            line, block = entry_block(text, added.entry.key)
-            click.echo(f"{verb} {added.entry.key} at {loaded.name}:{line}")
-            click.echo(block, nl=False)
-            for note in added.notes:
-                click.echo(f"note: {added.paper.text}: {note}", err=True)
+
+def _write(loaded: LoadedCatalog, outcome: Outcome, dry_run: bool) -> str:
+    """Save the catalog (render it, for a dry run) once the new entries pass
+    `check`; the catalog's text with them."""
+    from .. import store
+    from ..adding.run import check_added
+
+    problems = check_added(loaded, outcome)
+    if problems:
+        for problem in problems:
+            click.echo(problem, err=True)
+        fail("the new entries would not pass `check` (see above): nothing was written", 1)
+    try:
         if dry_run:
-            click.echo("dry run: nothing was written", err=True)
-        if outcome.failed:
-            sys.exit(max(f.code for f in outcome.failed))
+            return store.render(loaded)
+        store.save(loaded)
+        return loaded.text
+    except InputError as exc:
+        fail_input(exc)
+    except OSError as exc:
+        fail(f"cannot write {loaded.path}: {exc.strerror or exc}; nothing was written", 1)
+
+
+def _show_added(loaded: LoadedCatalog, outcome: Outcome, text: str, dry_run: bool) -> None:
+    """Each added entry (and new venue) as the TOML block it is, with its line."""
+    from ..adding.run import entry_block, venue_block
+
+    verb = "would add" if dry_run else "added"
+    for added in outcome.added:
+        if added.new_venue is not None:
+            line, block = venue_block(text, added.new_venue.key)
+            click.echo(f"{verb} new venue {added.new_venue.key!r} ({added.new_venue.kind}) at "
+                       f"{loaded.name}:{line}: review its name and abbreviation")
+            click.echo(block, nl=False)
+        line, block = entry_block(text, added.entry.key)
+        click.echo(f"{verb} {added.entry.key} at {loaded.name}:{line}")
+        click.echo(block, nl=False)
+        for note in added.notes:
+            click.echo(f"note: {added.paper.text}: {note}", err=True)
+
+
+def _echo_json(loaded: LoadedCatalog, added_papers: list[Added], failed_papers: list[Failed],
+               text: str, dry_run: bool, written: bool) -> None:
+    """The outcome as one JSON object: each added entry as `show --json`
+    gives it, with its line (and its new venue's) in the catalog."""
+    import json
+
+    from ..adding.run import entry_block, venue_block
+    from ..jsonview import entry_to_json
+
+    added = []
+    for item in added_papers:
+        venue = None
+        if item.new_venue is not None:
+            venue = {"key": item.new_venue.key, "name": item.new_venue.name,
+                     "kind": item.new_venue.kind,
+                     "line": venue_block(text, item.new_venue.key)[0]}
+        added.append({"id": item.paper.text, "key": item.entry.key,
+                      "line": entry_block(text, item.entry.key)[0],
+                      "entry": entry_to_json(item.entry, loaded.catalog), "new_venue": venue,
+                      "notes": list(item.notes)})
+    failed = [{"id": f.paper.text, "message": f.message, "exit": f.code, "notes": list(f.notes)}
+              for f in failed_papers]
+    click.echo(json.dumps({"added": added, "failed": failed, "written": written,
+                           "dry_run": dry_run}, indent=2, ensure_ascii=False))
 
 
 def _options_text(categories: tuple[str, ...], no_category: bool, codes: tuple[str, ...],

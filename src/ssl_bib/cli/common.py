@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar, cast, overload
 import click
 
 from ..problems import InputError
+from .completion import complete_categories, complete_keys, complete_venues
 
 if TYPE_CHECKING:  # the model, the store and the filters load when used: --help needs none
     from ..model import Entry
@@ -28,50 +29,42 @@ class CatalogContext:
         self.path = Path(catalog_path)
 
     def load(self) -> LoadedCatalog:
-        """The catalog, or a one-line error and exit 2."""
+        """The catalog (InputError, exit 2, when it does not read)."""
         from ..store import load
 
-        try:
-            return load(self.path)
-        except InputError as exc:
-            fail_input(exc)
+        return load(self.path)
 
 
     @contextlib.contextmanager
-    def writing(self, command: str, force: bool, dry_run: bool = False,
+    def writing(self, command: str, force_write: bool, dry_run: bool = False,
                 bootstrap: bool = False) -> Iterator[LoadedCatalog]:
         """The catalog for a command that changes it: locked against other
         ssl-bib writers for the block (not for a dry run, which writes
-        nothing), refused if read-only unless `force` (a dry run too: it
-        must fail where the real run would). Errors: one line, exit 1 (a
-        refused write) or 2 (a catalog that does not read)."""
+        nothing), refused if read-only unless `force_write` (a dry run too: it
+        must fail where the real run would). Errors reach the entry point:
+        WriteRefused (exit 1), InputError (exit 2, the catalog does not read),
+        UsageError (exit 2, a malformed SSL_BIB_LOCK_TIMEOUT)."""
         from .. import file_lock, store
-        from ..store import WriteRefused, load
+        from ..store import load
 
-        try:
-            file_lock.timeout_from_env()
-        except ValueError:
-            fail(f"{file_lock.TIMEOUT_ENV} must be a number of seconds", 2)
-        try:
-            if dry_run:
-                store.refuse_unwritable(self.path, force)
-                if bootstrap and not self.path.exists():
-                    yield store.new_catalog(self.path)
-                else:
-                    yield load(self.path)
-                return
-            with store.editing(self.path, command, force, bootstrap) as loaded:
-                yield loaded
-        except WriteRefused as exc:
-            fail(exc.message, 1)
-        except InputError as exc:
-            fail_input(exc)
+        file_lock.timeout_from_env()
+        if dry_run:
+            store.refuse_unwritable(self.path, force_write)
+            if bootstrap and not self.path.exists():
+                yield store.new_catalog(self.path)
+            else:
+                yield load(self.path)
+            return
+        with store.editing(self.path, command, force_write, bootstrap) as loaded:
+            yield loaded
 
 
-def force_option(func: F) -> F:
-    """--force, on every command that writes the catalog."""
+def force_write_option(func: F) -> F:
+    """--force-write, on every command that writes the catalog: the one way
+    to write a read-only catalog. (`--force` is `add`'s, for a paper it
+    would otherwise refuse; it never overrides the file's mode.)"""
     return click.option(
-        "--force", is_flag=True,
+        "--force-write", "force_write", is_flag=True,
         help="Write the catalog even when it is read-only (as an editor's :w! does).")(func)
 
 
@@ -137,9 +130,11 @@ def filter_options(func: F | None = None, *, key_option: bool = True) -> Any:
                          help="Only entries published or listed in YEAR, or in a range "
                               "2019..2021 (2019.., ..2021 open). Repeatable."),
             click.option("--venue", "venues", multiple=True, metavar="VENUE",
+                         shell_complete=complete_venues,
                          help="Only entries of this venue: abbreviation, full name or alias. "
                               "Repeatable."),
             click.option("--category", "categories", multiple=True, metavar="CATEGORY",
+                         shell_complete=complete_categories,
                          help="Only entries in this category. Repeatable."),
             click.option("--search", metavar="TEXT",
                          help="Only entries whose title, authors (either name order), venue "
@@ -149,6 +144,7 @@ def filter_options(func: F | None = None, *, key_option: bool = True) -> Any:
         ]
         if key_option:
             options.insert(0, click.option("--key", "keys", multiple=True, metavar="KEY",
+                                           shell_complete=complete_keys,
                                            help="Only this entry (repeatable)."))
         wrapped: Any = with_filters
         for option in reversed(options):
@@ -171,6 +167,25 @@ def selected(loaded: LoadedCatalog, filters: Filters) -> list[Entry]:
     if not entries and filters.active():
         click.echo(f"ssl-bib: no entries match {filters.describe()}", err=True)
     return entries
+
+
+def refuse_invalid(loaded: LoadedCatalog, entries: list[Entry], what: str,
+                   entry_checks: bool = True) -> None:
+    """Stop (exit 2) before writing `what` from entries that `check` finds
+    errors in, each error on its line as check prints it: an export would
+    otherwise carry an unknown venue's key as the journal, or silently lack
+    an entry the reader had to drop. `entry_checks=False` stops only for
+    what went wrong while reading (the site shows an entry with a bad link
+    as text, with a warning of its own)."""
+    from ..validate import output_errors
+
+    errors = output_errors(loaded, entries, entry_checks)
+    if not errors:
+        return
+    for problem in errors:
+        click.echo(problem.format(), err=True)
+    fail(f"{loaded.name}: {len(errors)} error{'s' * (len(errors) != 1)} (see above, or "
+         f"`ssl-bib check`): {what}", 2)
 
 
 def export_failure(loaded: LoadedCatalog, exc: Any, outcome: str) -> InputError:

@@ -2,28 +2,34 @@
 
 from __future__ import annotations
 
+import json
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
-from ..problems import InputError
+from ..errors import UsageError
+from ..model import Entry
 from ..select import Filters
-from ..store import LoadedCatalog
+from ..store import LoadedCatalog, diff
 from .common import (
     CatalogContext,
     fail,
-    fail_input,
     filter_options,
-    force_option,
+    force_write_option,
     pass_catalog,
     selected,
 )
+from .completion import complete_keys
+
+if TYPE_CHECKING:
+    from ..crossref.enrich import Summary
 from .services import CROSSREF_URL as DEFAULT_URL
-from .services import check_url, crossref_policy, mailto_for, max_wait, max_wait_option
+from .services import check_url, mailto_for, max_wait_option
 
 
 @click.command("enrich")
-@click.argument("keys", nargs=-1, metavar="[KEY]...")
+@click.argument("keys", nargs=-1, metavar="[KEY]...", shell_complete=complete_keys)
 @click.option("--dry-run", is_flag=True, help="Print the diff; write nothing.")
 @click.option("--fields", "fields_opt", metavar="F,...",
               help="Only fill these fields (default: authors, doi, container_title, series, "
@@ -42,14 +48,18 @@ from .services import check_url, crossref_policy, mailto_for, max_wait, max_wait
 @click.option("--refresh", is_flag=True, help="Ask Crossref again instead of using the cache.")
 @click.option("--upgrade-preprints", is_flag=True,
               help="Apply a published version found for an arXiv entry.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the report as one JSON object (entries, counts, the dry run's "
+                   "diff) instead of its lines.")
 @filter_options(key_option=False)
-@force_option
+@force_write_option
 @max_wait_option
 @pass_catalog
 def command(ctx: CatalogContext, keys: tuple[str, ...], filters: Filters, dry_run: bool,
             fields_opt: str | None,
             mailto: str | None, crossref_url: str, concurrency: int | None, refresh: bool,
-            upgrade_preprints: bool, force: bool, max_wait_s: float | None) -> None:
+            upgrade_preprints: bool, as_json: bool, force_write: bool,
+            max_wait_s: float | None) -> None:
     """Fill empty fields (authors, DOI, pages, ...) of entries from Crossref.
 
     Each entry is looked up by its DOI, then its PII, then by title; a title
@@ -57,57 +67,56 @@ def command(ctx: CatalogContext, keys: tuple[str, ...], filters: Filters, dry_ru
     overwritten; disagreements are reported. Exit 0 when the run completed,
     1 when it stopped early or a request failed, 2 for bad input.
     """
-    from ..enrich import ENRICH_FIELDS
+    from ..crossref.enrich import check_fields
 
-    check_url("--crossref-url", crossref_url)
-    fields = ENRICH_FIELDS
+    check_url(crossref_url, "--crossref-url")
+    fields = None
     if fields_opt:
-        asked = tuple(f.strip() for f in fields_opt.split(",") if f.strip())
-        unknown = [f for f in asked if f not in ENRICH_FIELDS]
-        if unknown or not asked:
-            fail(f"--fields: unknown field {', '.join(unknown) or '(none)'}; choose from "
-                 f"{', '.join(ENRICH_FIELDS)}", 2)
-        fields = asked
+        try:
+            fields = check_fields(fields_opt.split(","))
+        except UsageError as exc:
+            fail(f"--fields: {exc}", 2)
     # Locked for the whole run: another writer waits (or gives up, naming
     # this run); an editor's change meanwhile is re-based at each save.
     filters.keys = list(keys)
-    with ctx.writing("ssl-bib enrich", force, dry_run=dry_run) as loaded:
-        _enrich(loaded, filters, dry_run, fields, mailto, crossref_url, concurrency, refresh,
-                upgrade_preprints, max_wait_s)
+    with ctx.writing("ssl-bib enrich", force_write, dry_run=dry_run) as loaded:
+        summary = _enrich(loaded, selected(loaded, filters), dry_run, fields,
+                          mailto_for(loaded, mailto), crossref_url, concurrency, refresh,
+                          upgrade_preprints, max_wait_s)
+        if as_json:
+            from ..jsonview import enrich_to_json
+
+            click.echo(json.dumps(enrich_to_json(summary, diff(loaded) if dry_run else None),
+                                  indent=2, ensure_ascii=False))
+        else:
+            _print_reports(summary)
+            if dry_run:
+                sys.stdout.write(diff(loaded))
+        _finish(summary, dry_run)
 
 
-def _enrich(loaded: LoadedCatalog, filters: Filters, dry_run: bool,
-            fields: tuple[str, ...], mailto: str | None, crossref_url: str,
+def _enrich(loaded: LoadedCatalog, entries: list[Entry], dry_run: bool,
+            fields: tuple[str, ...] | None, mailto: str | None, crossref_url: str,
             concurrency: int | None, refresh: bool, upgrade_preprints: bool,
-            max_wait_s: float | None) -> None:
-    from ..crossref.cache import ResponseCache, default_cache_dir
-    from ..crossref.client import CrossrefClient
-    from ..enrich import run
+            max_wait_s: float | None) -> Summary:
+    from .. import api
     from ..progress import Progress
-    from ..store import diff
 
-    entries = selected(loaded, filters)
-    mailto = mailto_for(loaded, mailto)
-    concurrency = concurrency or loaded.catalog.settings.crossref_concurrency or 1
-    policy = crossref_policy(max_wait(max_wait_s, loaded.catalog.settings))
-    client = CrossrefClient(base_url=crossref_url, mailto=mailto,
-                            cache=ResponseCache(default_cache_dir()), refresh=refresh,
-                            policy=policy, max_in_flight=concurrency)
     with Progress(len(entries), "enrich") as progress:
         try:
-            summary = run(loaded, entries, client, concurrency=concurrency, fields=fields,
-                          upgrade_preprints=upgrade_preprints, dry_run=dry_run,
-                          on_done=progress.advance)
-        except InputError as exc:
-            fail_input(exc)
+            return api.enrich(loaded, entries, mailto=mailto, crossref_url=crossref_url,
+                              concurrency=concurrency, fields=fields, refresh=refresh,
+                              upgrade_preprints=upgrade_preprints, max_wait=max_wait_s,
+                              dry_run=dry_run, on_done=progress.advance)
         except OSError as exc:
             # Saving failed (disk full, permissions): writes are atomic, so the
             # file holds what the last successful save wrote.
             fail(f"cannot write {loaded.path}: {exc.strerror or exc}; the file keeps what "
                  f"was saved before", 1)
-        finally:
-            client.close()
 
+
+def _print_reports(summary: Summary) -> None:
+    """Each entry's outcome on stdout, its details indented below it."""
     for report in summary.reports:
         if report.filled:
             click.echo(f"{report.key}: filled {', '.join(report.filled)} (via {report.via})")
@@ -131,9 +140,10 @@ def _enrich(loaded: LoadedCatalog, filters: Filters, dry_run: bool,
         for note in report.notes:
             click.echo(f"  disagreement: {note}")
 
-    if dry_run:
-        sys.stdout.write(diff(loaded))
 
+def _finish(summary: Summary, dry_run: bool) -> None:
+    """The summary line on stderr, and the exit status: 1 when the run
+    stopped early or a request failed, 130 on Ctrl-C."""
     if summary.stopped and not any(r.status != "complete" for r in summary.reports):
         # Stopped before a single answer (Crossref unreachable): one line says it all.
         fail(f"{summary.stopped}; nothing was written", 1)

@@ -3,21 +3,22 @@ or an awesome-list README into the catalog."""
 
 from __future__ import annotations
 
+import json
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from ..problems import InputError
-from ..progress import Stages
+from ..codecs import registry
+from ..progress import Stages, quiet_delay
+from .common import CatalogContext, fail, force_write_option, pass_catalog
 
 if TYPE_CHECKING:
-    from ..importer import Format
+    from ..api import Input
+    from ..importer import Outcome
     from ..store import LoadedCatalog
-from .common import CatalogContext, fail, fail_input, force_option, pass_catalog
 
-_FORMAT_CHOICES = ["auto", "bibtex", "biblatex", "ris", "csljson", "markdown"]
+_FORMAT_CHOICES = ["auto", *registry.readers()]
 
 
 @click.command("import")
@@ -36,11 +37,14 @@ _FORMAT_CHOICES = ["auto", "bibtex", "biblatex", "ris", "csljson", "markdown"]
 @click.option("--keep-going", is_flag=True,
               help="Import what could be read even when some records are malformed.")
 @click.option("-v", "--verbose", is_flag=True, help="Also list every added and merged entry.")
-@force_option
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the outcome as one JSON object (added, merged, conflicts, problems, "
+                   "the dry run's diff).")
+@force_write_option
 @pass_catalog
 def command(ctx: CatalogContext, files: tuple[str, ...], fmt: str, dry_run: bool,
             on_duplicate: str, keep_keys: bool, keep_going: bool, verbose: bool,
-            force: bool) -> None:
+            as_json: bool, force_write: bool) -> None:
     """Import papers from FILE... (BibTeX, biblatex, RIS, CSL-JSON, awesome-list
     README) into the catalog.
 
@@ -52,41 +56,39 @@ def command(ctx: CatalogContext, files: tuple[str, ...], fmt: str, dry_run: bool
     imported because of conflicts in the catalog itself, 2 on malformed input
     (nothing is written).
     """
-    from .. import importer
+    from .. import api
 
-    inputs: list[tuple[str, str, importer.Format]] = []
-    try:
-        for name in files:
-            path = Path(name)
-            text = importer.read_text(path)
-            chosen = importer.detect_format(path, text) if fmt == "auto" else fmt
-            inputs.append((path.name, text, chosen))  # type: ignore[arg-type]
-    except InputError as exc:
-        fail_input(exc)
-    with ctx.writing("ssl-bib import", force, dry_run=dry_run, bootstrap=True) as loaded:
-        _import(loaded, inputs, dry_run, on_duplicate, keep_keys, keep_going, verbose)
+    inputs = api.read_inputs(files, fmt)
+    with ctx.writing("ssl-bib import", force_write, dry_run=dry_run, bootstrap=True) as loaded:
+        # A live line per stage on a terminal (a 50 MB file takes a minute), none
+        # when piped, nor for an import done within about a second.
+        stages = Stages(delay=quiet_delay())
+        outcome = _import(loaded, inputs, stages, on_duplicate, keep_keys, verbose and not as_json)
+        _write(loaded, outcome, stages, dry_run, keep_going, as_json)
 
 
-def _import(loaded: LoadedCatalog, inputs: list[tuple[str, str, Format]], dry_run: bool,
-            on_duplicate: str, keep_keys: bool, keep_going: bool, verbose: bool) -> None:
-    from .. import importer, store, validate
+def _import(loaded: LoadedCatalog, inputs: list[Input], stages: Stages, on_duplicate: str,
+            keep_keys: bool, verbose: bool) -> Outcome:
+    """Import into the catalog in memory and say what happened; exit 1 when
+    the result would not pass `check`, 2 when no input held a record."""
+    from .. import api
 
-    bootstrap = loaded.disk is None
-    # A live line per stage on a terminal (a 50 MB file takes a minute), none when piped.
-    with Stages() as stages:
-        outcome = importer.import_texts(
-            loaded.catalog, inputs, on_duplicate=on_duplicate,  # type: ignore[arg-type]
-            keep_keys=keep_keys, bootstrap=bootstrap, stages=stages.start)
-        touched = {e.key for e in outcome.added} | {e.key for e, _ in outcome.merged}
-        stages.start(f"checking {loaded.name}", 1)
-        invalid = [p for p in validate.check(loaded)
-                   if p.severity == "error" and p.key in touched]
+    invalid = []
+    with stages:
+        try:
+            outcome = api.import_inputs(loaded, inputs, stages=stages.start,
+                                        on_duplicate=on_duplicate,  # type: ignore[arg-type]
+                                        keep_keys=keep_keys)
+        except api.InvalidImport as exc:
+            outcome, invalid = exc.outcome, exc.problems
     for problem in outcome.problems:
         click.echo(problem.format(), err=True)
+    for file, fmt in outcome.empty:
+        # A file with nothing to import is almost surely the wrong file
+        # (pyproject.toml, a README without a list): never "added 0".
+        click.echo(f"{file}: error: no references found in {file} (read as {fmt})", err=True)
     for conflict in outcome.conflicts:
-        click.echo(f"conflict: entry {conflict.key}: {conflict.field}: catalog has "
-                   f"{_short(conflict.ours)}, {conflict.source} has {_short(conflict.theirs)}",
-                   err=True)
+        click.echo(f"conflict: {conflict.describe()}", err=True)
     if verbose:
         for entry in outcome.added:
             click.echo(f"added {entry.key}: {entry.title}")
@@ -96,50 +98,50 @@ def _import(loaded: LoadedCatalog, inputs: list[tuple[str, str, Format]], dry_ru
         # A safety net: the importer should never produce these.
         for problem in invalid:
             click.echo(problem.format(), err=True)
-        click.echo("ssl-bib: the imported entries would not be valid (see above): nothing "
-                   "was written", err=True)
-        sys.exit(1)
+        fail("the imported entries would not be valid (see above): nothing was written", 1)
+    if len(outcome.empty) == len(inputs):
+        fail("no references found: nothing was written", 2)
+    return outcome
+
+
+def _write(loaded: LoadedCatalog, outcome: Outcome, stages: Stages, dry_run: bool,
+           keep_going: bool, as_json: bool) -> None:
+    """Save (or, for a dry run or malformed records without --keep-going,
+    show the diff), each record the catalog cannot hold dropped and said."""
+    from .. import store
+
     errors = outcome.errors
-    wrote = False
+    text, wrote = "", False
     try:
-        while True:
-            try:
-                with Stages() as stages:
-                    stages.start(f"writing {loaded.name}", 1)
-                    if dry_run or (errors and not keep_going):
-                        text = store.diff(loaded)      # renders everything: finds every bad one
-                    else:
-                        wrote = store.save(loaded)
-                break
-            except store.EntryUnwritable as exc:
-                # One record the catalog cannot hold: dropped, the others kept.
-                click.echo(f"{exc.source or loaded.name}: error: entry {exc.key}: cannot be "
-                           f"stored: {exc.detail}; not imported", err=True)
-                store.revert(loaded, exc.key)
-                outcome.drop(exc.key)
-                errors += 1
-    except InputError as exc:
-        fail_input(exc)
+        with stages:
+            stages.start(f"writing {loaded.name}", 1)
+            if dry_run or (errors and not keep_going):
+                # Renders everything: finds every record that cannot be stored.
+                text, dropped = store.keep_storable(loaded, lambda: store.diff(loaded))
+            else:
+                wrote, dropped = store.keep_storable(loaded, lambda: store.save(loaded))
     except OSError as exc:
         # e.g. a new catalog path in a folder that does not exist.
         fail(f"cannot write {loaded.path}: {exc.strerror or exc}; nothing was written", 2)
+    for unstorable in dropped:
+        # One record the catalog cannot hold: dropped, the others kept.
+        click.echo(f"{unstorable.source or loaded.name}: error: entry {unstorable.key}: "
+                   f"cannot be stored: {unstorable.detail}; not imported", err=True)
+        outcome.drop(unstorable.key)
+        errors += 1
     click.echo(outcome.summary(), err=True)
+    if as_json:
+        from ..jsonview import import_to_json
+
+        click.echo(json.dumps(import_to_json(outcome, wrote, text if dry_run else None),
+                              indent=2, ensure_ascii=False))
     if errors and not keep_going:
-        click.echo(f"ssl-bib: {errors} malformed record"
-                   f"{'s' * (errors != 1)} (see above): nothing was written; fix "
-                   "them or give --keep-going", err=True)
+        click.echo(f"ssl-bib: {errors} error{'s' * (errors != 1)} (see above): nothing was "
+                   "written; fix them or give --keep-going", err=True)
         sys.exit(2)
     if dry_run:
-        click.echo(text, nl=False)
+        if not as_json:
+            click.echo(text, nl=False)
         click.echo("dry run: nothing was written", err=True)
     elif wrote:
         click.echo(f"wrote {loaded.path}", err=True)
-
-
-def _short(value: object, limit: int = 90) -> str:
-    """A conflicting value on one line, cut short: notes and abstracts are long."""
-    if isinstance(value, list):
-        text = "[" + "; ".join(getattr(v, "display", lambda v=v: str(v))() for v in value) + "]"
-    else:
-        text = repr(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"

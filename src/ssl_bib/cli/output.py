@@ -18,8 +18,10 @@ import os
 import sys
 from typing import Any
 
+from ..errors import SslBibError
 
-class StdoutFailed(Exception):
+
+class StdoutFailed(SslBibError):
     """Writing to standard output failed; `error` is the OSError."""
 
     def __init__(self, error: OSError) -> None:

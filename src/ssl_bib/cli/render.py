@@ -12,7 +12,7 @@ import click
 
 from ..problems import InputError
 from . import render_site
-from .common import CatalogContext, fail, fail_input, pass_catalog
+from .common import CatalogContext, fail, fail_input, pass_catalog, refuse_invalid
 
 
 @click.group("render")
@@ -32,48 +32,75 @@ command.add_command(render_site.site)
 @click.option("--check", "check_path", type=click.Path(dir_okay=False),
               help="Exit 1 and print a diff when this README is not what the catalog "
                    "renders; write nothing.")
+@click.option("--dry-run", is_flag=True,
+              help="With -o: print the diff of what would change in the file; write "
+                   "nothing.")
 @pass_catalog
-def readme(ctx: CatalogContext, output: str | None, check_path: str | None) -> None:
+def readme(ctx: CatalogContext, output: str | None, check_path: str | None,
+           dry_run: bool) -> None:
     """The venue list and one table per year, newest first, rows in catalog order."""
-    from ..atomic import write_output
-    from ..codecs import readme_render
+    from ..atomic import folder_made, write_output
+    from ..codecs.readme import render as readme_render
 
     if output and check_path:
         raise click.UsageError("give -o or --check, not both")
-    catalog = ctx.load().catalog
+    loaded = ctx.load()
+    catalog = loaded.catalog
+    refuse_invalid(loaded, catalog.entries,
+                   "not compared" if check_path else "nothing written")
     if check_path:
         path = Path(check_path)
+        # A README that is not there is a mistake in the command (a typo, the
+        # wrong folder), not a README that differs: no diff, exit 2.
+        if not path.exists():
+            fail(f"{path}: no such file", 2)
+        if not path.is_file():
+            fail(f"{path}: not a file", 2)
         current = _read(path)
         wanted = readme_render.expected(current, catalog)
         if current == wanted:
             click.echo(f"{path}: up to date", err=True)
             return
-        import difflib
-
-        diff = difflib.unified_diff((current or "").splitlines(keepends=True),
-                                    wanted.splitlines(keepends=True),
-                                    fromfile=f"a/{path.name}", tofile=f"b/{path.name}")
-        click.echo("".join(diff), nl=False)
+        click.echo(_diff(path, current, wanted), nl=False)
         click.echo(f"{path}: not what the catalog renders; run "
                    f"`ssl-bib render readme -o {path}`", err=True)
         sys.exit(1)
     if output is None:
-        click.echo(readme_render.render_readme(catalog), nl=False)
+        if dry_run:
+            click.echo("would print the README to standard output\n"
+                       "dry run: nothing was written", err=True)
+        else:
+            click.echo(readme_render.render_readme(catalog), nl=False)
         return
     path = Path(output)
-    text = readme_render.expected(_read(path), catalog)
+    current = _read(path)
+    text = readme_render.expected(current, catalog)
+    if dry_run:
+        click.echo(_diff(path, current, text), nl=False)
+        state = "unchanged" if current == text else "a new file" if current is None else "changed"
+        click.echo(f"would write {path} ({state})\ndry run: nothing was written", err=True)
+        return
     try:
-        write_output(path, text)
+        with folder_made(path.parent):
+            write_output(path, text)
     except OSError as exc:
         fail(f"cannot write {path}: {exc.strerror or exc}", 2)
     click.echo(f"wrote {path}", err=True)
+
+
+def _diff(path: Path, current: str | None, wanted: str) -> str:
+    import difflib
+
+    return "".join(difflib.unified_diff((current or "").splitlines(keepends=True),
+                                        wanted.splitlines(keepends=True),
+                                        fromfile=f"a/{path.name}", tofile=f"b/{path.name}"))
 
 
 def _read(path: Path) -> str | None:
     """The file's text, None when it does not exist; unreadable -> exit 2.
     A file with one marker but not the other (or in the wrong order) is an
     error too: writing the whole file would drop the prose around them."""
-    from ..codecs.readme_render import END, START
+    from ..codecs.readme.render import END, START
 
     try:
         if not stat.S_ISREG(os.stat(path).st_mode):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -15,8 +16,14 @@ from .common import (
     fail_input,
     filter_options,
     pass_catalog,
+    refuse_invalid,
     selected,
 )
+
+if TYPE_CHECKING:
+    from ..model import Entry
+    from ..site.build import SiteBuild
+    from ..store import LoadedCatalog
 
 DEFAULT_TITLE = "Awesome Self-Supervised Learning in Medical Imaging"
 
@@ -41,10 +48,13 @@ def _base_url(ctx: click.Context, param: click.Parameter, value: str | None) -> 
               help="Where the site is published (e.g. https://USER.github.io/REPO/); "
                    "written as the page's canonical link. The site itself uses relative "
                    "links only, so it works from any folder or sub-path.")
+@click.option("--dry-run", is_flag=True,
+              help="Render, and name the files that would be written or removed; write "
+                   "nothing.")
 @filter_options
 @pass_catalog
 def site(ctx: CatalogContext, output: str | None, check_dir: str | None, title: str,
-         base_url: str | None, filters: Filters) -> None:
+         base_url: str | None, dry_run: bool, filters: Filters) -> None:
     """A static site of the list: search, filters and citations in the page.
 
     \b
@@ -53,9 +63,7 @@ def site(ctx: CatalogContext, output: str | None, check_dir: str | None, title: 
       ssl-bib render site --check docs/site
       ssl-bib render site -o contrastive --category Contrastive --title "Contrastive SSL"
     """
-    from ..codecs.fields import ExportError
     from ..site import output as site_output
-    from ..site.build import build_site
 
     if output and check_dir:
         raise click.UsageError("give -o or --check, not both")
@@ -64,18 +72,12 @@ def site(ctx: CatalogContext, output: str | None, check_dir: str | None, title: 
         fail(f"{check_dir}: {what}", 2)
     loaded = ctx.load()
     entries = selected(loaded, filters)
-    from ..progress import Progress
-
-    try:
-        with Progress(len(entries), "render site") as progress:
-            built = build_site(loaded.catalog, entries, title=title, base_url=base_url,
-                               on_cited=progress.advance)
-    except ExportError as exc:
-        fail_input(export_failure(loaded, exc, "nothing written"))
-    for entry, message in built.warnings:
-        click.echo(f"ssl-bib: {loaded.name}:{loaded.line_of(entry)}: entry {entry.key}: "
-                   f"warning: {message}", err=True)
-
+    # A paper the catalog lost while reading would be missing without a word:
+    # stop. One `check` finds an error in is shown without a citation, as
+    # `export` refuses it, with a warning (below).
+    refuse_invalid(loaded, entries, "nothing written" if check_dir is None else "not compared",
+                   entry_checks=False)
+    built = _build(loaded, entries, title, base_url)
     if check_dir is not None:
         folder = Path(check_dir)
         diff = site_output.compare(built.files, folder)
@@ -87,6 +89,12 @@ def site(ctx: CatalogContext, output: str | None, check_dir: str | None, title: 
         sys.exit(1)
 
     folder = Path(output or "_site")
+    if dry_run:
+        diff = (site_output.compare(built.files, folder) if folder.is_dir()
+                else site_output.SiteDiff(missing=sorted(built.files)))
+        state = f"would write {folder}: {diff.summary()}" if diff else f"{folder}: unchanged"
+        click.echo(f"{state}\ndry run: nothing was written", err=True)
+        return
     try:
         diff = site_output.write(built.files, folder)
     except OSError as exc:
@@ -96,3 +104,28 @@ def site(ctx: CatalogContext, output: str | None, check_dir: str | None, title: 
              f"{len(diff.extra)} removed" if diff else "unchanged")
     click.echo(f"wrote {folder}/index.html: {len(entries)} papers, {len(built.files)} files, "
                f"{size / 1024:.0f} KB ({state})", err=True)
+
+
+def _build(loaded: LoadedCatalog, entries: list[Entry], title: str,
+           base_url: str | None) -> SiteBuild:
+    """The site's files, each entry `check` finds an error in shown without
+    a citation and said as a warning; exit 2 for one that cannot be written."""
+    from ..codecs.fields import ExportError
+    from ..progress import Progress
+    from ..site.build import build_site
+    from ..validate import output_errors
+
+    uncitable: dict[str, str] = {}
+    for problem in output_errors(loaded, entries):
+        if problem.key is not None:
+            uncitable.setdefault(problem.key, problem.message)
+    try:
+        with Progress(len(entries), "render site") as progress:
+            built = build_site(loaded.catalog, entries, title=title, base_url=base_url,
+                               on_cited=progress.advance, uncitable=uncitable)
+    except ExportError as exc:
+        fail_input(export_failure(loaded, exc, "nothing written"))
+    for entry, message in built.warnings:
+        click.echo(f"ssl-bib: {loaded.name}:{loaded.line_of(entry)}: entry {entry.key}: "
+                   f"warning: {message}", err=True)
+    return built

@@ -7,10 +7,11 @@ import json
 import click
 
 from .common import CatalogContext, fail, pass_catalog
+from .completion import complete_keys
 
 
 @click.command("show")
-@click.argument("key")
+@click.argument("key", shell_complete=complete_keys)
 @click.option("--json", "as_json", is_flag=True, help="Print the entry as a JSON object.")
 @pass_catalog
 def command(ctx: CatalogContext, key: str, as_json: bool) -> None:

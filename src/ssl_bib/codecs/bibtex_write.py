@@ -21,12 +21,13 @@ Conventions (Better BibTeX's, and arXiv's for preprints):
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 from ..model import Catalog, Entry, Person
+from ..richtext import plain
 from . import fields as f
-from .latex import escape, is_balanced, protect_title
+from .latex import escape, is_balanced, latex_title, protect_title
 
 MONTH_MACROS = ("jan", "feb", "mar", "apr", "may", "jun",
                 "jul", "aug", "sep", "oct", "nov", "dec")
@@ -72,20 +73,23 @@ def biblatex_cannot_hold(catalog: Catalog, entry: Entry) -> frozenset[str]:
 _KEY_WORDS = 4
 
 
-def write_bibtex(catalog: Catalog, entries: Iterable[Entry]) -> str:
+def write_bibtex(catalog: Catalog, entries: Iterable[Entry],
+                 on_entry: Callable[[], None] | None = None) -> str:
     """Classic BibTeX: ASCII, non-ASCII as LaTeX."""
-    return _write(catalog, entries, biblatex=False)
+    return _write(catalog, entries, biblatex=False, on_entry=on_entry)
 
 
-def write_biblatex(catalog: Catalog, entries: Iterable[Entry]) -> str:
+def write_biblatex(catalog: Catalog, entries: Iterable[Entry],
+                   on_entry: Callable[[], None] | None = None) -> str:
     """biblatex (for biber): UTF-8 kept, journaltitle/date/eprinttype fields."""
-    return _write(catalog, entries, biblatex=True)
+    return _write(catalog, entries, biblatex=True, on_entry=on_entry)
 
 
-def _write(catalog: Catalog, entries: Iterable[Entry], *, biblatex: bool) -> str:
+def _write(catalog: Catalog, entries: Iterable[Entry], *, biblatex: bool,
+           on_entry: Callable[[], None] | None = None) -> str:
     entries = list(entries)
     f.check_unique_keys(entries, aliases=biblatex)
-    blocks = [_entry_block(catalog, entry, biblatex) for entry in entries]
+    blocks = [f.reported(_entry_block(catalog, entry, biblatex), on_entry) for entry in entries]
     return "\n".join(blocks)
 
 
@@ -128,37 +132,66 @@ def written_type(catalog: Catalog, entry: Entry, biblatex: bool) -> str:
     return (_BIBLATEX_TYPES if biblatex else _BIBTEX_TYPES)[kind]
 
 
+# (field, value, raw): raw values are written unescaped.
+Field = tuple[str, str, bool]
+
+
 def _fields(catalog: Catalog, entry: Entry, kind: str, biblatex: bool,
-            entry_type: str) -> list[tuple[str, str, bool]]:
+            entry_type: str) -> list[Field]:
     """(field, value, raw) in output order; raw values are written unescaped.
     Titles and names arrive already in LaTeX, so they are marked raw too."""
     ascii_only = not biblatex
-    out: list[tuple[str, str, bool]] = []
+    out: list[Field] = []
     if biblatex and entry.key_aliases:
         # The entry's old keys: biber resolves a citation of any of them to it.
         out.append(("ids", ",".join(entry.key_aliases), True))
-
-    def text(name: str, value: str | None) -> None:
-        value = f.clean(value)
-        if value:
-            out.append((name, value, False))
-
-    def raw(name: str, value: str | None) -> None:
-        value = f.clean(value)
-        if value:
-            out.append((name, value, True))
-
     title = f.clean(entry.title)
     if title:
-        out.append(("title", protect_title(title, ascii_only=ascii_only), True))
+        out.append(("title", latex_title(title, ascii_only=ascii_only), True))
     persons = f.people(entry)
     if persons:
         out.append(("author", " and ".join(_name(p, ascii_only) for p in persons), True))
+    out += _container(catalog, entry, kind, biblatex)
+    out += _date(entry, biblatex)
+    out += _numbers(entry, kind, biblatex)
+    out += _identifiers(entry, biblatex)
+    if entry.categories:
+        keywords = ", ".join(_keyword(c, ascii_only) for c in entry.categories if f.clean(c))
+        if keywords:
+            out.append(("keywords", keywords, True))
+    _text(out, "note", f.note_text(entry))
+    _text(out, "abstract", entry.abstract)
+    if biblatex:
+        return _fit_data_model(out, entry_type)
+    if not persons and title:
+        # Styles sort and label by author; without one, plain and plainnat
+        # warn "to sort, need author or key" and natbib's label is empty.
+        _text(out, "key", _sort_key(entry.title))
+    return out
 
+
+def _text(out: list[Field], name: str, value: str | None) -> None:
+    """A field escaped as text, when it has a value."""
+    value = f.clean(value)
+    if value:
+        out.append((name, value, False))
+
+
+def _raw(out: list[Field], name: str, value: str | None) -> None:
+    """A field written as it is (validated or encoded before), when it has a value."""
+    value = f.clean(value)
+    if value:
+        out.append((name, value, True))
+
+
+def _container(catalog: Catalog, entry: Entry, kind: str, biblatex: bool) -> list[Field]:
+    """The journal, proceedings (and event) or preprint server."""
+    ascii_only = not biblatex
+    out: list[Field] = []
     venue = f.venue_name(catalog, entry)
     container = f.container_title(catalog, entry)
     if kind == "article":
-        text("journaltitle" if biblatex else "journal", container)
+        _text(out, "journaltitle" if biblatex else "journal", container)
     elif kind == "inproceedings":
         # Braced like titles: pandoc turns booktitle into sentence case otherwise.
         if container:
@@ -167,64 +200,66 @@ def _fields(catalog: Catalog, entry: Entry, kind: str, biblatex: bool,
             out.append(("eventtitle", protect_title(venue, ascii_only=ascii_only), True))
     elif not entry.arxiv and venue:
         # A preprint elsewhere than arXiv: name the server.
-        text("organization" if biblatex else "howpublished", venue)
+        _text(out, "organization" if biblatex else "howpublished", venue)
+    return out
 
+
+def _date(entry: Entry, biblatex: bool) -> list[Field]:
     if biblatex:
         date = f"{entry.year:04d}" + (f"-{entry.month:02d}" if entry.month else "")
-        out.append(("date", date, True))
-    else:
-        out.append(("year", str(entry.year), True))
-        if entry.month and 1 <= entry.month <= 12:
-            out.append(("month", MONTH_MACROS[entry.month - 1], False))
+        return [("date", date, True)]
+    out: list[Field] = [("year", str(entry.year), True)]
+    if entry.month and 1 <= entry.month <= 12:
+        out.append(("month", MONTH_MACROS[entry.month - 1], False))
+    return out
 
+
+def _numbers(entry: Entry, kind: str, biblatex: bool) -> list[Field]:
+    """Series, volume, number, pages or article number, publisher, ISSN, ISBN."""
+    ascii_only = not biblatex
+    out: list[Field] = []
     series = f.clean(entry.series)
     if series:
         out.append(("series", protect_title(series, ascii_only=ascii_only), True))
-    text("volume", entry.volume)
-    text("number", entry.issue)
+    _text(out, "volume", entry.volume)
+    _text(out, "number", entry.issue)
     pages = f.clean(entry.pages)
     if pages:
         out.append(("pages", escape(_PAGE_DASH_RE.sub("--", pages), ascii_only=ascii_only)
                     .replace("-{}-", "--"), True))
     if entry.article_number:
         if biblatex:
-            text("eid", entry.article_number)
+            _text(out, "eid", entry.article_number)
         elif not pages:
             # Crossref and publishers put an article number in `pages` for BibTeX.
-            text("pages", entry.article_number)
+            _text(out, "pages", entry.article_number)
     if kind != "article" or not biblatex:
-        text("publisher", entry.publisher)
-    text("issn", entry.issn)
-    text("isbn", entry.isbn)
-    # Identifiers are written as they are: each was validated (f.doi,
-    # f.identifier) or percent-encoded (f.url) so that no TeX can ride in them.
-    raw("doi", f.doi(entry))
-    if entry.arxiv:
-        raw("eprint", f.identifier(entry, "arxiv"))
-        if biblatex:
-            out.append(("eprinttype", "arxiv", True))
-            raw("eprintclass", f.identifier(entry, "arxiv_class"))
-        else:
-            out.append(("archivePrefix", "arXiv", True))
-            raw("primaryClass", f.identifier(entry, "arxiv_class"))
-    raw("url", f.url(entry, ascii_only=True))
-    if entry.categories:
-        keywords = ", ".join(_keyword(c, ascii_only) for c in entry.categories if f.clean(c))
-        if keywords:
-            out.append(("keywords", keywords, True))
-    text("note", f.note_text(entry))
-    text("abstract", entry.abstract)
-    if biblatex:
-        return _fit_data_model(out, entry_type)
-    if not persons and title:
-        # Styles sort and label by author; without one, plain and plainnat
-        # warn "to sort, need author or key" and natbib's label is empty.
-        text("key", _sort_key(entry.title))
+        _text(out, "publisher", entry.publisher)
+    _text(out, "issn", entry.issn)
+    _text(out, "isbn", entry.isbn)
     return out
 
 
-def _fit_data_model(pairs: list[tuple[str, str, bool]],
-                    entry_type: str) -> list[tuple[str, str, bool]]:
+def _identifiers(entry: Entry, biblatex: bool) -> list[Field]:
+    """DOI, arXiv eprint and class, URL. Identifiers are written as they are:
+    each was validated (f.doi, f.identifier) or percent-encoded (f.url) so
+    that no TeX can ride in them."""
+    out: list[Field] = []
+    _raw(out, "doi", f.doi(entry))
+    if entry.arxiv:
+        _raw(out, "eprint", f.identifier(entry, "arxiv"))
+        if biblatex:
+            out.append(("eprinttype", "arxiv", True))
+            _raw(out, "eprintclass", f.identifier(entry, "arxiv_class"))
+        else:
+            out.append(("archivePrefix", "arXiv", True))
+            _raw(out, "primaryClass", f.identifier(entry, "arxiv_class"))
+    _raw(out, "url", f.url(entry, ascii_only=True))
+    return out
+
+
+def _fit_data_model(pairs: list[Field],
+                    entry_type: str) -> list[Field]:
     """Only the fields biber's data model allows for the type. A preprint
     server's name, which @online has no `publisher` for, becomes its
     `organization`, unless the entry already names one."""
@@ -243,7 +278,7 @@ def _fit_data_model(pairs: list[tuple[str, str, bool]],
 def _sort_key(title: str) -> str:
     """The first words of a title, up to a colon: what a style shows in
     place of an author ("Multimodal image encoding pre-training")."""
-    title = f.clean(title)
+    title = f.clean(plain(title))
     head = title.split(":")[0].strip() or title
     return " ".join(head.split()[:_KEY_WORDS]).rstrip(",;.")
 
@@ -253,14 +288,14 @@ def _name(person: Person, ascii_only: bool) -> str:
     """One name in BibTeX's "von Last, Jr, First" form. Braces keep a single
     name or organisation whole, and keep a comma or a word "and" from
     splitting a part."""
-    family = escape(person.family, ascii_only=ascii_only)
+    family = escape(person.family, ascii_only=ascii_only, name=True)
     if person.literal or not (person.given or person.suffix):
         return "{" + family + "}"
     parts = [family]
     if _NAME_SPLITTER_RE.search(person.family):
         parts[0] = "{" + family + "}"
     for part in (person.suffix, person.given) if person.suffix else (person.given,):
-        text = escape(part, ascii_only=ascii_only)
+        text = escape(part, ascii_only=ascii_only, name=True)
         parts.append("{" + text + "}" if _NAME_SPLITTER_RE.search(part) else text)
     return ", ".join(parts)
 

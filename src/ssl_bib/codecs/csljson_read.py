@@ -1,6 +1,12 @@
 """Read CSL-JSON (an array of items, as Zotero, pandoc and citeproc use) into
 catalog entries. The items are decoded one at a time so each keeps its line,
-and an item that cannot be used is reported while the others are still read."""
+and an item that cannot be used is reported while the others are still read.
+
+Per the CSL-JSON schema and the CSL specification: a title keeps CSL's rich
+text (`<i>`, `<b>`, `<sup>`, `<sub>`, `<span class="nocase">`, small caps:
+the catalog's own form, see richtext); other text fields keep its text (a
+sub- or superscript as Unicode); a name is `literal` or family, particles,
+given and suffix; `issued` is `date-parts`, or `raw` or `literal` text."""
 
 from __future__ import annotations
 
@@ -8,14 +14,15 @@ import json
 import re
 from typing import Any
 
-from ..identifiers import is_arxiv, read_doi
+from .. import richtext
+from ..identifiers import is_arxiv
 from ..model import CodeLink, Entry, EntryType, Person
 from .read_result import (
     LineCounter,
     OnProgress,
     ReadResult,
     Record,
-    normalize_pages,
+    iso_date,
     split_keywords,
     split_note,
     why,
@@ -29,6 +36,21 @@ _SURROGATE_RE = re.compile("[\ud800-\udfff]")
 _SURROGATE_ESCAPE_RE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
+def _not_an_array(body: str, file: str, out: ReadResult) -> None:
+    """Why a text that does not start as an array is no CSL-JSON: not JSON at
+    all (with its line), or JSON of another kind."""
+    try:
+        value = json.loads(body)
+    except json.JSONDecodeError as exc:
+        out.error(file, exc.lineno, f"not valid JSON: {exc.msg}")
+        return
+    except (RecursionError, ValueError) as exc:  # nesting, a number of 5,000 digits
+        out.error(file, 1, f"not valid JSON: {why(exc)}")
+        return
+    what = type(value).__name__.replace("dict", "an object").replace("str", "a string")
+    out.error(file, 1, f"CSL-JSON must be an array of items, this is {what}")
+
+
 def read(text: str, file: str, progress: OnProgress | None = None) -> ReadResult:
     """Parse CSL-JSON text. Never raises on content. `progress` is called
     with the number of characters read, after each item."""
@@ -38,16 +60,7 @@ def read(text: str, file: str, progress: OnProgress | None = None) -> ReadResult
     body = text.lstrip("\ufeff")
     pos = start.end() if start else 0
     if pos >= len(body) or body[pos] != "[":
-        try:
-            value = json.loads(body)
-        except json.JSONDecodeError as exc:
-            out.error(file, exc.lineno, f"not valid JSON: {exc.msg}")
-            return out
-        except (RecursionError, ValueError) as exc:  # nesting, a number of 5,000 digits
-            out.error(file, 1, f"not valid JSON: {why(exc)}")
-            return out
-        what = type(value).__name__.replace("dict", "an object").replace("str", "a string")
-        out.error(file, 1, f"CSL-JSON must be an array of items, this is {what}")
+        _not_an_array(body, file, out)
         return out
     pos += 1
     lines = LineCounter(body)
@@ -139,6 +152,13 @@ def _surrogate_at(item: Any) -> str | None:
 
 
 def _str(item: dict[str, Any], name: str) -> str | None:
+    """A text field: rich text tags dropped (a sub- or superscript kept as Unicode)."""
+    value = _rich(item, name)
+    return richtext.strip_tags(value) if value else None
+
+
+def _rich(item: dict[str, Any], name: str) -> str | None:
+    """A text field as it is, rich text included (titles)."""
     value = item.get(name)
     if isinstance(value, int | float) and not isinstance(value, bool):
         value = str(value)
@@ -148,6 +168,8 @@ def _str(item: dict[str, Any], name: str) -> str | None:
 
 
 def _date_parts(value: Any) -> list[int]:
+    """[year, month?] of a CSL date: `date-parts` (numbers or numeric
+    strings), else `raw` (ISO 8601/EDTF or free text) or `literal` text."""
     if not isinstance(value, dict):
         return []
     parts = value.get("date-parts")
@@ -158,10 +180,14 @@ def _date_parts(value: Any) -> list[int]:
                 out.append(int(part))
             except (TypeError, ValueError, OverflowError):  # OverflowError: 1e999
                 break
-        return out
-    raw = value.get("raw") or value.get("literal")
-    if isinstance(raw, str) and raw[:4].isdigit():
-        return [int(raw[:4])]
+        if out:
+            return out
+    for name in ("raw", "literal"):
+        text = value.get(name)
+        if isinstance(text, str):
+            year, month = iso_date(text)
+            if year is not None:
+                return [year, month] if month else [year]
     return []
 
 
@@ -176,7 +202,7 @@ def _item(item: Any, line: int, file: str, out: ReadResult, escapes: bool = True
         out.error(file, line, f"{label}: {where} holds a lone surrogate (a \\ud800-\\udfff "
                   "escape that is half a character): skipped")
         return
-    title = _str(item, "title")
+    title = _rich(item, "title")
     if not title:
         out.error(file, line, f"{label} has no title: skipped")
         return
@@ -192,47 +218,26 @@ def _item(item: Any, line: int, file: str, out: ReadResult, escapes: bool = True
             name = _person(person)
             if name is not None:
                 entry.authors.append(name)
-    doi_text = _str(item, "DOI")
-    if doi_text:
-        doi, arxiv = read_doi(doi_text)
-        if doi or arxiv:
-            entry.doi, entry.arxiv = doi, arxiv
-        else:
-            out.warn(file, line, f"{label}: DOI {doi_text!r} is not a DOI: ignored")
+    entry.doi = _str(item, "DOI")
     entry.url = _str(item, "URL")
-    number = _str(item, "number")
-    kind_text = _str(item, "type") or ""
-    arxiv_number = _ARXIV_NUMBER_RE.match(number or "")
-    if arxiv_number and is_arxiv(arxiv_number.group(1)):
-        entry.arxiv = entry.arxiv or arxiv_number.group(1)
-    elif number:
-        entry.article_number = number
+    _number(item, entry)
     entry.volume = _str(item, "volume")
     entry.issue = _str(item, "issue")
-    page = _str(item, "page")
-    entry.pages = normalize_pages(page) if page else None
+    entry.pages = _str(item, "page")
     entry.publisher = _str(item, "publisher")
     entry.series = _str(item, "collection-title")
     entry.issn = _str(item, "ISSN")
     entry.isbn = _str(item, "ISBN")
     entry.abstract = _str(item, "abstract")
-    # Code links may also be written at the end of the note, as our exporters
-    # do for consumers that drop `custom`.
-    entry.note, note_code = split_note(_str(item, "note") or "")
-    keywords = _str(item, "keyword")
-    entry.categories = split_keywords(keywords) if keywords else []
-    custom = item.get("custom")
-    entry.code = _code(custom)
-    known = {c.url for c in entry.code}
-    entry.code += [c for c in note_code if c.url not in known]
-    if isinstance(custom, dict) and isinstance(custom.get("arxiv"), str) and not entry.arxiv:
-        entry.arxiv = custom["arxiv"].strip() or None
+    entry.categories = split_keywords(_str(item, "keyword") or "")
+    _note_and_custom(item, entry)
     kind: EntryType | None = None
+    kind_text = _str(item, "type") or ""
     if kind_text in _JOURNAL_TYPES:
         kind = "article"
     elif kind_text in _CONFERENCE_TYPES:
         kind = "inproceedings"
-    elif entry.arxiv:
+    elif entry.arxiv or "10.48550/arxiv." in (entry.doi or "").lower():
         kind = "preprint"
     venue_name = _str(item, "event-title")
     if venue_name:  # a conference named apart from its proceedings
@@ -242,6 +247,28 @@ def _item(item: Any, line: int, file: str, out: ReadResult, escapes: bool = True
     out.records.append(Record(entry=entry, line=line, source_id=ident,
                               venue_name=venue_name,
                               kind=kind))
+
+
+def _number(item: dict[str, Any], entry: Entry) -> None:
+    """`number`: Zotero's "arXiv:ID" for a preprint, else an article number."""
+    number = _str(item, "number")
+    arxiv_number = _ARXIV_NUMBER_RE.match(number or "")
+    if arxiv_number and is_arxiv(arxiv_number.group(1)):
+        entry.arxiv = entry.arxiv or arxiv_number.group(1)
+    elif number:
+        entry.article_number = number
+
+
+def _note_and_custom(item: dict[str, Any], entry: Entry) -> None:
+    """The note, and code links kept in `custom` or, as our exporters also
+    write them for consumers that drop `custom`, at the end of the note."""
+    entry.note, note_code = split_note(_str(item, "note") or "")
+    custom = item.get("custom")
+    entry.code = _code(custom)
+    known = {c.url for c in entry.code}
+    entry.code += [c for c in note_code if c.url not in known]
+    if isinstance(custom, dict) and isinstance(custom.get("arxiv"), str) and not entry.arxiv:
+        entry.arxiv = custom["arxiv"].strip() or None
 
 
 def _code(custom: Any) -> list[CodeLink]:

@@ -12,11 +12,12 @@ keys, unique case-insensitively (citeproc-py lower-cases them).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from ..json_out import dumps
 from ..model import Catalog, Entry, Person
+from ..richtext import to_csl
 from . import fields as f
 
 CSL_TYPES = {"article": "article-journal", "inproceedings": "paper-conference",
@@ -28,10 +29,11 @@ CSL_KEYS = ("id", "type", "title", "author", "container-title",
             "publisher", "ISSN", "ISBN", "DOI", "URL", "keyword", "abstract", "note", "custom")
 
 
-def write_csljson(catalog: Catalog, entries: Iterable[Entry]) -> str:
+def write_csljson(catalog: Catalog, entries: Iterable[Entry],
+                  on_entry: Callable[[], None] | None = None) -> str:
     entries = list(entries)
     f.check_unique_keys(entries)
-    items = [csl_item(catalog, entry) for entry in entries]
+    items = [f.reported(csl_item(catalog, entry), on_entry) for entry in entries]
     return dumps(items) + "\n"
 
 
@@ -44,7 +46,9 @@ def csl_item(catalog: Catalog, entry: Entry) -> dict[str, Any]:
         if value:
             item[name] = value
 
-    put("title", entry.title)
+    # CSL keeps the title's rich text as the catalog does; math becomes CSL's
+    # <sub>/<sup> and Unicode where it can (richtext.to_csl).
+    put("title", to_csl(entry.title))
     persons = f.people(entry)
     if persons:
         item["author"] = [_name(p) for p in persons]

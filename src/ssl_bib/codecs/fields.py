@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import replace
 from functools import lru_cache
+from typing import TypeVar
 
+from ..errors import SslBibError
 from ..identifiers import IDENTIFIER_FIELDS, encode_url, is_doi, is_url, normalize_doi
 from ..model import Catalog, Entry, Person
 
@@ -18,13 +21,26 @@ from ..model import Catalog, Entry, Person
 _PAGE_SPLIT_RE = re.compile(r"(?<!\s)\s*+(?:-++|–|—)\s*+")
 
 
-class ExportError(Exception):
+class ExportError(SslBibError):
     """An entry that cannot be written without producing a broken file."""
+
+    exit_code = 2
 
     def __init__(self, key: str, field: str | None, message: str) -> None:
         self.key, self.field, self.message = key, field, message
         where = f"entry {key}" + (f", field {field}" if field else "")
         super().__init__(f"{where}: {message}")
+
+
+T = TypeVar("T")
+
+
+def reported(done: T, on_entry: Callable[[], None] | None) -> T:
+    """`done` (one entry's written form), after telling `on_entry` that one
+    more entry is written: the writers' progress, for a bar."""
+    if on_entry is not None:
+        on_entry()
+    return done
 
 
 def clean(text: str | None) -> str:

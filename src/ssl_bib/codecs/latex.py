@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from functools import lru_cache
 from typing import Any
 
@@ -42,23 +43,30 @@ _ASCII_ESCAPES: dict[str, str] = {
     "$": r"\$",
     "#": r"\#",
     "_": r"\_",
-    "~": r"{\textasciitilde}",
-    "^": r"{\textasciicircum}",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
 }
+# In a BibTeX name, `~` and `^` are braced: abbrv.bst would abbreviate a
+# given name `\textasciicircum{}Jo` to "t."; `{\textasciicircum{}}` is one
+# "special character" to it.
+_NAME_ESCAPES = {**_ASCII_ESCAPES, "~": r"{\textasciitilde{}}", "^": r"{\textasciicircum{}}"}
 # biblatex (biber) differs: when it makes a name's initials (`familyi`,
 # `giveni` in the .bbl) it takes a word that starts with `{\` for one letter
 # and writes an unbalanced `}` (measured with biber 2.18: "Extra }" in every
-# LaTeX run). There these four are written `\textasciicircum{}`, which BibTeX
-# in turn would abbreviate to "t." (abbrv.bst), hence two tables.
-_BIBER_ESCAPES = {**_ASCII_ESCAPES, "{": r"\textbraceleft{}", "}": r"\textbraceright{}",
-                  "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+# LaTeX run). There lone braces are written `\textbraceleft{}` and `~ ^` unbraced.
+_BIBER_ESCAPES = {**_ASCII_ESCAPES, "{": r"\textbraceleft{}", "}": r"\textbraceright{}"}
 # Braces that pair up in the text can be written `\{ \}`, which LaTeX and
 # pandoc read and which keep BibTeX's count balanced.
-_TABLES = {  # (ascii_only, paired) -> table
-    (True, False): str.maketrans(_ASCII_ESCAPES),
-    (True, True): str.maketrans({**_ASCII_ESCAPES, "{": r"\{", "}": r"\}"}),
-    (False, False): str.maketrans(_BIBER_ESCAPES),
-    (False, True): str.maketrans({**_BIBER_ESCAPES, "{": r"\{", "}": r"\}"}),
+_PAIRED = {"{": r"\{", "}": r"\}"}
+_TABLES = {  # (ascii_only, paired, name) -> table
+    (True, False, False): str.maketrans(_ASCII_ESCAPES),
+    (True, True, False): str.maketrans({**_ASCII_ESCAPES, **_PAIRED}),
+    (True, False, True): str.maketrans(_NAME_ESCAPES),
+    (True, True, True): str.maketrans({**_NAME_ESCAPES, **_PAIRED}),
+    (False, False, False): str.maketrans(_BIBER_ESCAPES),
+    (False, True, False): str.maketrans({**_BIBER_ESCAPES, **_PAIRED}),
+    (False, False, True): str.maketrans(_BIBER_ESCAPES),
+    (False, True, True): str.maketrans({**_BIBER_ESCAPES, **_PAIRED}),
 }
 _SPECIAL_RE = re.compile(r"[\\{}&%$#_~^]")
 # TeX ligatures that would change the text: -- --- `` '' ?` !`
@@ -69,28 +77,73 @@ _NON_ASCII_RE = re.compile(r"[^\x00-\x7f]")
 _ANY_WORK_RE = re.compile(r"[\\{}&%$#_~^`'?!\-]|[^\x00-\x7f]")
 
 
-def escape(text: str, *, ascii_only: bool = True, paired: bool | None = None) -> str:
+def escape(text: str, *, ascii_only: bool = True, paired: bool | None = None,
+           name: bool = False) -> str:
     """LaTeX for one plain-text value. `ascii_only` (BibTeX) also turns
     non-ASCII characters into LaTeX; biblatex (`ascii_only=False`, for biber)
-    keeps them as UTF-8 and writes `~ ^` and lone braces unbraced. `paired`
-    says whether the braces of the whole value pair up (computed if None)."""
+    keeps them as UTF-8 and writes lone braces unbraced. `paired` says
+    whether the braces of the whole value pair up (computed if None); `name`:
+    the value is part of a BibTeX name."""
     if not _ANY_WORK_RE.search(text):
         return text
-    return _escape(text, ascii_only, paired)
+    return _escape(text, ascii_only, paired, name)
 
 
 # Names, venues and keywords repeat across a catalog: remember their LaTeX.
 @lru_cache(maxsize=1 << 16)
-def _escape(text: str, ascii_only: bool, paired: bool | None) -> str:
+def _escape(text: str, ascii_only: bool, paired: bool | None, name: bool = False) -> str:
     if _SPECIAL_RE.search(text):
         if paired is None:
             paired = is_balanced(text)
-        text = text.translate(_TABLES[ascii_only, paired])
+        text = text.translate(_TABLES[ascii_only, paired, name])
     if _LIGATURE_HINT_RE.search(text):
         text = _LIGATURE_RE.sub("{}", text)
     if ascii_only and not text.isascii():
+        if _MARK_RE.search(text):
+            text = _MARKED_RE.sub(_marked, text)
         text = _NON_ASCII_RE.sub(_non_ascii, text)
     return text
+
+
+# A letter with combining marks that have no precomposed character (x̃, q̇):
+# written with LaTeX's accent commands, `{\~{x}}`, which LaTeX, pandoc and
+# pylatexenc read. A mark LaTeX has no accent for, or on a base that is no
+# ASCII letter, stays UTF-8 (README: what stays UTF-8).
+_MARK_ACCENTS = {"\u0301": "'", "\u0300": "`", "\u0302": "^", "\u0308": '"', "\u0303": "~",
+                 "\u0304": "=", "\u0307": ".", "\u0306": "u", "\u030c": "v", "\u030b": "H",
+                 "\u0327": "c", "\u0328": "k", "\u030a": "r", "\u0323": "d", "\u0331": "b"}
+_MARK_RE = re.compile("[\u0300-\u036f]")
+_MARKED_RE = re.compile("(.)([\u0300-\u036f]++)", re.DOTALL)
+
+
+def _marked(match: re.Match[str]) -> str:
+    # Composed where Unicode has the character ("e" + U+0301 is "é"); only
+    # the cluster, never the whole text: NFC also changes characters that
+    # have no marks (U+F900, a CJK compatibility ideograph, becomes U+8C48).
+    composed = unicodedata.normalize("NFC", match.group())
+    if len(composed) == 1:
+        return latex_for_char(composed)
+    base, marks = match.group(1), match.group(2)
+    if not re.fullmatch("[A-Za-z\u0131\u0237]", base) or \
+            any(mark not in _MARK_ACCENTS for mark in marks):
+        return match.group()
+    latex = {"\u0131": r"\i", "\u0237": r"\j"}.get(base, base)
+    for mark in marks:
+        latex = f"\\{_MARK_ACCENTS[mark]}{{{latex}}}"
+    return "{" + latex + "}"
+
+
+def script_latex(ch: str) -> str | None:
+    """LaTeX for a superscript or subscript digit, sign or parenthesis (⁴,
+    ₂, ⁺, and ⁿ and ⁱ): math,
+    `{\\ensuremath{^{4}}}`, which LaTeX and pandoc typeset raised or lowered;
+    None for any other character."""
+    from ..richtext import SCRIPT_CHARS
+
+    if ch not in SCRIPT_CHARS:
+        return None
+    base, superscript = SCRIPT_CHARS[ch]
+    return f"{{\\ensuremath{{{'^' if superscript else '_'}{{{base}}}}}}}"
 
 
 def _non_ascii(match: re.Match[str]) -> str:
@@ -161,6 +214,10 @@ def latex_for_char(ch: str) -> str:
     """LaTeX for one non-ASCII character, braced, when every consumer reads it
     back as that character; otherwise the character itself (UTF-8 stays).
     Cached: a catalog uses few distinct characters."""
+    if ch not in _PREFERRED:
+        script = script_latex(ch)
+        if script is not None:
+            return script
     latex: str = _PREFERRED.get(ch) or _encoder().unicode_to_latex(ch)
     if latex == ch or ch in _PANDOC_MISREADS:
         return ch
@@ -171,7 +228,7 @@ def latex_for_char(ch: str) -> str:
             return ch
     elif ch not in _PREFERRED and not macros <= (_ACCENTS | _TEXT_MACROS):
         return ch
-    if decode(latex) != ch:
+    if _pylatexenc_text(latex) != ch:  # bibtexparser's users read it with pylatexenc
         return ch
     return latex
 
@@ -205,18 +262,30 @@ def _decoder() -> Any:
     return LatexNodes2Text(latex_context=context, math_mode="text", keep_comments=False)
 
 
-def decode(latex: str) -> str:
-    """Plain text of a LaTeX value, as a reader of the output would get it.
-    Used to choose safe character encodings, and by tests to read back."""
+def _pylatexenc_text(latex: str) -> str:
+    """A LaTeX value as pylatexenc (and so bibtexparser's users) read it."""
     text: str = _decoder().latex_to_text(latex)
     return text
+
+
+def decode(latex: str) -> str:
+    """A value we wrote, read back as `ssl-bib import` reads it: the
+    catalog's text, a title's rich text and math included. Tests use it to
+    prove an export reads back as the catalog."""
+    from .latex_decode import decode as read
+
+    return read(latex, rich=True)
 
 
 def _needs_protection(word: str, first: bool) -> bool:
     """A word needs braces when a style's case change would alter it: a
     capital after its first letter (MRI, COVID-19, 3D, PCRLv2), a capital
     first letter anywhere but in the title's first word, or a lower-case
-    first word (pandoc capitalises it: "mixup" would become "Mixup")."""
+    first word (pandoc capitalises it: "mixup" would become "Mixup"). A word
+    holding math or formatting is always braced: BibTeX would lower-case
+    `$\\Omega$` and pandoc the letters of `\\emph{}`."""
+    if _PLACEHOLDER_RE.search(word):
+        return True
     if not first:
         return word != word.lower()  # it has a capital
     # BibTeX keeps the title's first character as it is, and no more.
@@ -232,16 +301,19 @@ def _needs_protection(word: str, first: bool) -> bool:
 _TRAILING_PUNCTUATION = ":;,.!?"
 
 
-def protect_title(text: str, *, ascii_only: bool = True) -> str:
+def protect_title(text: str, *, ascii_only: bool = True, first: bool = True,
+                  pieces: list[str] | None = None) -> str:
     """Escape a title and brace the runs of words that carry capitals, the way
-    Better BibTeX does, so styles do not print "mri" or "covid-19"."""
-    return _protect_title(text, ascii_only)
+    Better BibTeX does, so styles do not print "mri" or "covid-19". `first`:
+    the text starts the title. `pieces`: LaTeX already written (math,
+    formatting) that the text holds as placeholder characters."""
+    return _protect_title(text, ascii_only, first, tuple(pieces or ()))
 
 
 # Container titles and series recur across a catalog: remember them (titles
 # pass through once; the cache only bounds what is kept).
 @lru_cache(maxsize=1 << 12)
-def _protect_title(text: str, ascii_only: bool) -> str:
+def _protect_title(text: str, ascii_only: bool, first: bool, pieces: tuple[str, ...]) -> str:
     paired = is_balanced(text)
     out: list[str] = []
     plain: list[str] = []  # the current run of words left as they are
@@ -249,10 +321,15 @@ def _protect_title(text: str, ascii_only: bool) -> str:
     # Most titles need no escaping at all; then no piece of them does either
     # (a piece has no character, and no "--", that the whole lacks).
     as_is = not (_SPECIAL_RE.search(text) or _LIGATURE_HINT_RE.search(text)
-                 or (ascii_only and not text.isascii()))
+                 or (ascii_only and not text.isascii()) or pieces)
 
     def esc(value: str) -> str:
-        return value if as_is else escape(value, ascii_only=ascii_only, paired=paired)
+        if as_is:
+            return value
+        escaped = escape(value, ascii_only=ascii_only, paired=paired)
+        if pieces and _PLACEHOLDER_RE.search(escaped):
+            escaped = _PLACEHOLDER_RE.sub(lambda m: pieces[ord(m.group()) - _PLACEHOLDER], escaped)
+        return escaped
 
     def flush_plain() -> None:
         if plain:
@@ -268,7 +345,7 @@ def _protect_title(text: str, ascii_only: bool) -> str:
             run.clear()
 
     for index, word in enumerate(text.split(" ")):
-        if not _needs_protection(word, first=index == 0):
+        if not _needs_protection(word, first=first and index == 0):
             flush_run()
             plain.append(word)
             continue
@@ -283,6 +360,74 @@ def _protect_title(text: str, ascii_only: bool) -> str:
     flush_run()
     flush_plain()
     return " ".join(out)
+
+
+# Math and formatting in a title stand in the text as characters of the
+# Private Use Area while its words are braced, and are written in after.
+_PLACEHOLDER = 0xF0000
+_PLACEHOLDER_RE = re.compile("[\U000F0000-\U000FFFFD]")
+# A sub- or superscript written as math: digits and signs.
+_SCRIPT_MATH_RE = re.compile(r"[0-9+\-=()]++")
+_WRAP = {"i": "\\emph{", "b": "\\textbf{", "sc": "\\textsc{", "nocase": "{",
+         "sup": "\\textsuperscript{", "sub": "\\textsubscript{"}
+
+
+def latex_title(text: str, *, ascii_only: bool = True) -> str:
+    """A catalog title (rich text: CSL's tags and `$...$` math, see
+    richtext) as BibTeX: words braced as protect_title does, italics as
+    `\\emph{}`, bold `\\textbf{}`, small capitals `\\textsc{}`, nocase as
+    braces, a sub- or superscript of digits as math (`$_{2}$`), of anything
+    else `\\textsubscript{}`; math written as math when it is safe to
+    (richtext.is_safe_math: no macro that could read or write a file), else
+    as the text it is."""
+    from .. import richtext
+
+    if not richtext.has_markup(text):
+        return protect_title(text, ascii_only=ascii_only)
+    tokens = richtext.tokens(text)
+    if all(t.kind == "text" for t in tokens):
+        return protect_title(text, ascii_only=ascii_only)
+    pieces: list[str] = []
+    top: list[str] = []
+    # Open spans: (kind, what is written inside so far).
+    stack: list[tuple[str, list[str]]] = []
+    for token in tokens:
+        if token.kind == "open":
+            stack.append((token.value, []))
+            continue
+        if token.kind == "close":
+            kind, inner = stack.pop()
+            written = _span(kind, "".join(inner), ascii_only)
+        elif token.kind == "math":
+            written = _math(token.value, ascii_only)
+        elif stack:
+            kind = stack[-1][0]
+            written = (escape(token.value, ascii_only=ascii_only) if kind != "i" else
+                       protect_title(token.value, ascii_only=ascii_only, first=False))
+        else:
+            top.append(token.value)
+            continue
+        if stack:
+            stack[-1][1].append(written)
+        else:
+            top.append(chr(_PLACEHOLDER + len(pieces)))
+            pieces.append(written)
+    return protect_title("".join(top), ascii_only=ascii_only, pieces=pieces)
+
+
+def _span(kind: str, inner: str, ascii_only: bool) -> str:
+    if kind in ("sub", "sup") and _SCRIPT_MATH_RE.fullmatch(inner):
+        return f"${'_' if kind == 'sub' else '^'}{{{inner}}}$"
+    return _WRAP[kind] + inner + "}"
+
+
+def _math(src: str, ascii_only: bool) -> str:
+    from ..richtext import is_safe_math
+
+    if is_safe_math(src):
+        return f"${src}$"
+    # Math that is not safe to hand to TeX is written as the text it is.
+    return escape(f"${src}$", ascii_only=ascii_only)
 
 
 _NOT_BRACES_RE = re.compile(r"[^{}]+")

@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from ..errors import SslBibError
 from ..model import CodeLink, Entry, EntryType, Venue
 from ..problems import Problem
 
@@ -54,7 +55,7 @@ class ReadResult:
         self.error(file, line, f"{label} cannot be read ({why(exc)}): skipped")
 
 
-class TooDeep(ValueError):
+class TooDeep(SslBibError, ValueError):
     """Input nested deeper than a reader follows (braces, JSON arrays)."""
 
 
@@ -116,6 +117,57 @@ def month_of(text: str) -> int | None:
     if value.isdigit() and 1 <= int(value) <= 12:
         return int(value)
     return MONTHS.get(value[:3])
+
+
+# ISO 8601 / EDTF as biblatex and CSL's `raw` write dates: 2019, 2019-03,
+# 2019-03-05, with EDTF's ?, ~ or % for uncertain, approximate, both, and
+# XX for an unspecified month. biblatex's months 21-24 are seasons.
+_ISO_DATE_RE = re.compile(r"(\d{4})(?:-(\d{2}|XX))?+(?:-(?:\d{2}|XX))?+[?~%]?+"
+                          r"(?:T[\d:.]*+(?:Z|[+-][\d:]++)?+)?+")
+# A year standing alone in free text ("Spring 2019", "May 3, 2020").
+_FREE_YEAR_RE = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
+_MONTH_WORD_RE = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*+\.?",
+                            re.IGNORECASE)
+
+
+def iso_date(text: str) -> tuple[int | None, int | None]:
+    """(year, month) of a biblatex `date` or a CSL `raw` date: ISO 8601 /
+    EDTF, the start of a range (`2019-03/2020-04`; `/2020` when the start is
+    open), or a year and month name in free text ("Spring 2019", "May 2019").
+    (None, None) when there is no year."""
+    value = text.strip()
+    parts = [p.strip() for p in value.split("/")]
+    for part in parts if len(parts) == 2 else [value]:
+        if part in ("", ".."):
+            continue
+        m = _ISO_DATE_RE.fullmatch(part)
+        if m:
+            month = m.group(2)
+            number = int(month) if month and month.isdigit() else None
+            return int(m.group(1)), number if number and 1 <= number <= 12 else None
+        break
+    return free_date(value)
+
+
+def free_date(text: str) -> tuple[int | None, int | None]:
+    """A year, and an English month name, anywhere in free text."""
+    year = _FREE_YEAR_RE.search(text)
+    if year is None:
+        return None, None
+    month = _MONTH_WORD_RE.search(text)
+    return int(year.group(1)), month_of(month.group(1)) if month else None
+
+
+def ris_date(text: str) -> tuple[int | None, int | None]:
+    """(year, month) of a RIS date tag: "YYYY/MM/DD/other info" (PY, DA, Y1),
+    with any part empty ("2021///"), or what other tools put there instead
+    (ISO dates, "May 2021")."""
+    value = text.strip()
+    m = re.match(r"(\d{4})(?:[/-](\d{1,2})?+)?+", value)
+    if m:
+        month = int(m.group(2)) if m.group(2) else None
+        return int(m.group(1)), month if month and 1 <= month <= 12 else None
+    return free_date(value)
 
 
 def normalize_pages(text: str) -> str:

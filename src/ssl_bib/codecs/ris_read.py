@@ -2,7 +2,12 @@
 
 We cut the file into records ourselves (TY ... ER), keeping each record's
 line, because rispy silently drops a record that lacks its ER; rispy then
-parses each record's tags.
+parses each record's tags. The specification writes a tag as two characters,
+two spaces, a dash and a space (`TY  - JOUR`); Zotero and others also read
+one space or three (`TY - JOUR`), and so do we, for the tags RIS defines (a
+line of an abstract that happens to start "US - guided" stays text). Dates
+come from PY, Y1 or DA ("YYYY/MM/DD/other"); the title keeps the rich text
+Zotero writes into it (`<i>`, `<sub>`).
 """
 
 from __future__ import annotations
@@ -10,23 +15,34 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..identifiers import is_arxiv, read_doi
 from ..model import Entry, EntryType, Person
-from .read_result import (
-    OnProgress,
-    ReadResult,
-    Record,
-    code_from_note,
-    month_of,
-    normalize_pages,
-    split_lines,
-    year_of,
-)
+from .read_result import OnProgress, ReadResult, Record, code_from_note, ris_date, split_lines
 
-_TAG_RE = re.compile(r"^([A-Z][A-Z0-9])  -( |$)")
+# A tag line as the specification writes it, and as other tools also do.
+_TAG_RE = re.compile(r"^([A-Z][A-Z0-9])  -(?: |$)")
+_LOOSE_TAG_RE = re.compile(r"^([A-Z][A-Z0-9]) {0,3}-(?: *+|$)")
 _JOURNAL_TYPES = frozenset({"JOUR", "JFULL", "EJOUR", "MGZN", "NEWS"})
 _CONFERENCE_TYPES = frozenset({"CONF", "CPAPER", "CHAP"})
-_ARXIV_URL_RE = re.compile(r"^https?://(?:www\.)?arxiv\.org/(?:abs|pdf)/(.+?)(?:\.pdf)?/?$")
+
+
+def _known_tags() -> frozenset[str]:
+    from rispy.config import TAG_KEY_MAPPING
+
+    return frozenset(TAG_KEY_MAPPING) | {"T1", "Y1", "CT", "BT", "J1", "C1", "C2", "C4", "C5",
+                                         "C6", "C7", "C8", "U1", "U2", "U3", "U4", "U5",
+                                         "M2", "L3", "DB", "DP", "CN", "CA", "NV", "RI"}
+
+
+def _tag_line(line: str, known: frozenset[str]) -> tuple[str | None, str]:
+    """(tag, the line as the specification writes it) for a tag line;
+    (None, line) for text (a value's continuation, or text outside records)."""
+    m = _TAG_RE.match(line)
+    if m:
+        return m.group(1), line
+    m = _LOOSE_TAG_RE.match(line)
+    if m and m.group(1) in known:
+        return m.group(1), f"{m.group(1)}  - {line[m.end():]}".rstrip()
+    return None, line
 
 
 def read(text: str, file: str, progress: OnProgress | None = None) -> ReadResult:
@@ -36,11 +52,10 @@ def read(text: str, file: str, progress: OnProgress | None = None) -> ReadResult
     start: int | None = None
     chunk: list[str] = []
     done = 0
+    known = _known_tags()
     for number, raw in enumerate(split_lines(text.lstrip("\ufeff")), start=1):
         done += len(raw) + 1
-        line = raw.rstrip()
-        m = _TAG_RE.match(line)
-        tag = m.group(1) if m else None
+        tag, line = _tag_line(raw.rstrip(), known)
         if tag == "TY":
             if start is not None:
                 out.error(file, start, "record has no ER line before the next TY: skipped")
@@ -95,33 +110,18 @@ def _record(item: dict[str, Any], line: int, file: str, out: ReadResult) -> Reco
     if not title:
         out.error(file, line, "record has no TI (title): skipped")
         return None
-    date = _first(item, "year", "publication_year", "date") or ""
-    year = year_of(date) or 0  # 0 = unknown: the importer will not add such a record
-    entry = Entry(key="", title=title, year=year)
-    full_date = _first(item, "date", "publication_year") or ""
-    parts = re.split(r"[/-]", full_date)
-    if len(parts) > 1 and parts[1]:
-        entry.month = month_of(parts[1])
+    year, month = _date(item)
+    entry = Entry(key="", title=title, year=year or 0, month=month)
     people = [*item.get("authors", []), *item.get("first_authors", [])]
     entry.authors = [Person.parse_listed(p) for p in people if isinstance(p, str) and p.strip()]
-    doi_text = _first(item, "doi")
-    if doi_text:
-        doi, arxiv = read_doi(doi_text)
-        if doi or arxiv:
-            entry.doi, entry.arxiv = doi, arxiv
-        else:
-            out.warn(file, line, f"DO {doi_text!r} is not a DOI: ignored")
+    entry.doi = _first(item, "doi")
     urls = [u.strip() for u in item.get("urls", []) if isinstance(u, str) and u.strip()]
     entry.url = urls[0] if urls else None
-    for url in urls:
-        m = _ARXIV_URL_RE.match(url)
-        if m and is_arxiv(m.group(1)) and not entry.arxiv:
-            entry.arxiv = m.group(1)
     entry.volume = _first(item, "volume")
     entry.issue = _first(item, "number")
     start, end = _first(item, "start_page"), _first(item, "end_page")
     if start:
-        entry.pages = normalize_pages(f"{start}-{end}" if end and end != start else start)
+        entry.pages = f"{start}-{end}" if end and end != start else start
     entry.publisher = _first(item, "publisher")
     entry.series = _first(item, "tertiary_title")
     entry.abstract = _first(item, "abstract", "notes_abstract")
@@ -133,6 +133,47 @@ def _record(item: dict[str, Any], line: int, file: str, out: ReadResult) -> Reco
             entry.issn = serial
     entry.categories = list(dict.fromkeys(
         k.strip() for k in item.get("keywords", []) if isinstance(k, str) and k.strip()))
+    _notes(item, entry)
+    kind_tag = (_first(item, "type_of_reference") or "").upper()
+    # Other links of the record: an arXiv abstract page names the preprint.
+    for url in urls[1:]:
+        arxiv = _ARXIV_URL_RE.match(url)
+        if arxiv and not entry.arxiv:
+            entry.arxiv = arxiv.group(1)
+    kind: EntryType | None = None
+    if kind_tag in _JOURNAL_TYPES:
+        kind = "article"
+    elif kind_tag in _CONFERENCE_TYPES:
+        kind = "inproceedings"
+    elif entry.arxiv or _ARXIV_URL_RE.match(entry.url or "") or \
+            "10.48550/arxiv." in (entry.doi or "").lower():
+        kind = "preprint"
+    # Our writer keeps an exact container title apart from the venue, in C3.
+    entry.container_title = _first(item, "custom3")
+    venue_name = _first(item, "secondary_title", "alternate_title3", "journal_name",
+                        "alternate_title1", "alternate_title2")
+    return Record(entry=entry, line=line, source_id=_first(item, "id"), venue_name=venue_name,
+                  kind=kind)
+
+
+_ARXIV_URL_RE = re.compile(r"^https?://(?:www\.)?arxiv\.org/(?:abs|pdf)/([^/?#]+?)(?:\.pdf)?/?$")
+
+
+def _date(item: dict[str, Any]) -> tuple[int | None, int | None]:
+    """(year, month) from PY (the year), Y1 (the primary date) or DA (the
+    date), each "YYYY/MM/DD/other"; the first tag that has a part gives it."""
+    year = month = None
+    for name in ("year", "publication_year", "date"):
+        value = _first(item, name)
+        if value:
+            found_year, found_month = ris_date(value)
+            year = year or found_year
+            month = month or found_month
+    return year, month
+
+
+def _notes(item: dict[str, Any], entry: Entry) -> None:
+    """N1 notes: "Code (label): url" ones are code links, the rest the note."""
     notes: list[str] = []
     for note in item.get("notes", []):
         if not isinstance(note, str) or not note.strip():
@@ -143,17 +184,3 @@ def _record(item: dict[str, Any], line: int, file: str, out: ReadResult) -> Reco
         else:
             notes.append(" ".join(note.split()))
     entry.note = "; ".join(notes) or None
-    kind_tag = (_first(item, "type_of_reference") or "").upper()
-    kind: EntryType | None = None
-    if kind_tag in _JOURNAL_TYPES:
-        kind = "article"
-    elif kind_tag in _CONFERENCE_TYPES:
-        kind = "inproceedings"
-    elif entry.arxiv:
-        kind = "preprint"
-    # Our writer keeps an exact container title apart from the venue, in C3.
-    entry.container_title = _first(item, "custom3")
-    venue_name = _first(item, "secondary_title", "alternate_title3", "journal_name",
-                        "alternate_title1", "alternate_title2")
-    return Record(entry=entry, line=line, source_id=_first(item, "id"), venue_name=venue_name,
-                  kind=kind)

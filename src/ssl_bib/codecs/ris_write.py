@@ -14,11 +14,12 @@ one KW per category, one N1 per code link, AB, ER last.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import Any
 
 from ..model import Catalog, Entry
+from ..richtext import to_unicode
 from . import fields as f
 
 RIS_TYPES = {"article": "JOUR", "inproceedings": "CONF", "preprint": "UNPB"}
@@ -38,10 +39,11 @@ def _writer() -> Any:
     return HeaderlessRisWriter(mapping=TAG_KEY_MAPPING)
 
 
-def write_ris(catalog: Catalog, entries: Iterable[Entry]) -> str:
+def write_ris(catalog: Catalog, entries: Iterable[Entry],
+              on_entry: Callable[[], None] | None = None) -> str:
     entries = list(entries)
     f.check_unique_keys(entries)
-    records = [ris_record(catalog, entry) for entry in entries]
+    records = [f.reported(ris_record(catalog, entry), on_entry) for entry in entries]
     text: str = _writer().formats(records)
     return text
 
@@ -61,7 +63,9 @@ def ris_record(catalog: Catalog, entry: Entry) -> dict[str, Any]:
         # "Last, First, Suffix" (the RIS specification's AU form); a single
         # or organisation name alone.
         record["authors"] = [p.family if p.literal else p.display() for p in persons]
-    put("title", entry.title)
+    # RIS has no markup: the title's formatting goes, its math and sub- and
+    # superscripts become Unicode where they can (richtext.to_unicode).
+    put("title", to_unicode(entry.title))
     venue = f.venue_name(catalog, entry)
     if kind == "inproceedings":
         # Zotero reads T2 as the conference name and C3 as the proceedings title.

@@ -24,6 +24,8 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
+from ..errors import SslBibError
+
 if TYPE_CHECKING:
     import httpcore2
     import httpx2
@@ -75,7 +77,7 @@ def make_transport(*, verify: bool = True, resolver: Resolver | None = None,
 
     transport = httpx2.HTTPTransport(verify=verify, **options)
     if not install(transport, resolver):  # pragma: no cover - an httpx2 without this seam
-        raise RuntimeError("this httpx2 has no network backend to bound; ssl-bib needs one")
+        raise SslBibError("this httpx2 has no network backend to bound; ssl-bib needs one")
     return transport
 
 

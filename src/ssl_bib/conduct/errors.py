@@ -11,8 +11,10 @@ Two families, because callers must treat them differently:
 
 from __future__ import annotations
 
+from ..errors import SslBibError
 
-class ServiceError(Exception):
+
+class ServiceError(SslBibError):
     """A failure talking to a service, with a one-line, printable message."""
 
     def __init__(self, message: str, service: str = "") -> None:

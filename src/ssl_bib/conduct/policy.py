@@ -11,6 +11,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from ..errors import UsageError
+
 # Statuses that say "not now" rather than "no": retried with backoff.
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 MB = 1 << 20
@@ -77,11 +79,11 @@ class Policy:
                    self.read_timeout, self.deadline, self.budget)
         if self.attempts < 1 or self.timeouts < 1 or self.max_bytes < 1 \
                 or self.breaker_limit < 1:
-            raise ValueError("attempts, timeouts, max_bytes and breaker_limit must be >= 1")
+            raise UsageError("attempts, timeouts, max_bytes and breaker_limit must be >= 1")
         if not all(math.isfinite(n) and n >= 0 for n in numbers):
-            raise ValueError("every duration must be a finite, non-negative number")
+            raise UsageError("every duration must be a finite, non-negative number")
         if min(self.connect_timeout, self.read_timeout, self.deadline) <= 0:
-            raise ValueError("timeouts and the deadline must be positive")
+            raise UsageError("timeouts and the deadline must be positive")
 
     def step(self, retry: int, rand: float) -> float:
         """The backoff before retry number `retry` (0-based): half fixed, half

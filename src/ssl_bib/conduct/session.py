@@ -22,6 +22,7 @@ from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any, NoReturn
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from ..errors import SslBibError
 from .answer import Answer
 from .deadline import exchange_deadline, install
 from .errors import (
@@ -46,7 +47,7 @@ _PCHAR = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01234567
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
-class _Failure(Exception):
+class _Failure(SslBibError):
     """A transport failure, classified: `kind` is "unreachable", "timeout",
     "drop" or "bad-url"; `detail` is printable."""
 
@@ -189,13 +190,7 @@ class Conduct:
             try:
                 answer = self._exchange(method, url, path, params, json, headers, cap)
             except _Failure as failure:
-                if failure.kind == "bad-url":
-                    raise BadRequest(self.scrub(f"cannot send {method} {self.base_url}{path}: "
-                                                f"{failure.detail}"), self.service) from None
-                if not self._answered:
-                    raise self._trip(Unreachable(self.scrub(
-                        f"cannot reach {self.service} at {self.base_url} ({failure.detail})"),
-                        self.service)) from None
+                self._refuse_hopeless(method, path, failure)
                 last = failure.detail
                 if failure.kind == "timeout":
                     timeouts += 1
@@ -227,13 +222,27 @@ class Conduct:
             clock.sleep(wait)
             if self._stopped:
                 raise self._stopped
+        raise self._gave_up(method, path, attempt, last)
+
+    def _refuse_hopeless(self, method: str, path: str, failure: _Failure) -> None:
+        """Raise for a transport failure no retry can mend: a request that
+        cannot be sent as built, or a service that never answered this run."""
+        if failure.kind == "bad-url":
+            raise BadRequest(self.scrub(f"cannot send {method} {self.base_url}{path}: "
+                                        f"{failure.detail}"), self.service) from None
+        if not self._answered:
+            raise self._trip(Unreachable(self.scrub(
+                f"cannot reach {self.service} at {self.base_url} ({failure.detail})"),
+                self.service)) from None
+
+    def _gave_up(self, method: str, path: str, attempt: int, last: str) -> ServiceError:
+        """The error for a request whose retries ran out, counted for the
+        breaker: the breaker's own when this opened it."""
         failed = GaveUp(self.scrub(f"{self.service} failed {method} {path} {attempt} times "
                                    f"(last: {last}); try again later"),
                         self.service, attempt, self.scrub(last))
         self._failed_for_good(str(failed), failed.last)
-        if self._stopped:
-            raise self._stopped
-        raise failed
+        return self._stopped or failed
 
     def _wait_turn(self) -> None:
         """Wait for the shared not-before time; stop if it is too far."""

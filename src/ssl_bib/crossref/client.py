@@ -32,6 +32,7 @@ from ..conduct import (
     RequestFailed,
     Stopped,
 )
+from ..errors import SslBibError
 from .cache import MISS, ResponseCache, request_key
 
 # Fields our matcher and filler read; asking only for them keeps search
@@ -45,7 +46,7 @@ SELECT = [
 DEFAULT_URL = "https://api.crossref.org"
 
 
-class CrossrefError(Exception):
+class CrossrefError(SslBibError):
     """A request that failed for good (after retries, or a 4xx)."""
 
 

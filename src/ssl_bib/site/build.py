@@ -13,15 +13,16 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from ..export import FORMATS
+from ..exporting import FORMATS
 from ..gcpause import paused_gc
 from ..model import Catalog, Entry
+from ..richtext import to_unicode
 from ..select import entry_years, search_text
 from .links import arxiv_url, doi_url, web_url
 from .packing import packed
@@ -95,12 +96,15 @@ class SiteBuild:
 
 def build_site(catalog: Catalog, entries: Sequence[Entry], *, title: str,
                base_url: str | None = None,
-               on_cited: Callable[[str], None] | None = None) -> SiteBuild:
+               on_cited: Callable[[str], None] | None = None,
+               uncitable: Mapping[str, str] | None = None) -> SiteBuild:
     """Every file of the site, by its path relative to the site's folder.
     `on_cited(key)` is called as each entry's citations are written (the
-    long part, for a progress bar)."""
+    long part, for a progress bar). `uncitable` maps the keys of entries
+    that `ssl-bib export` refuses (a `check` error) to why: they get no
+    citation, as a writer's refusal gives none."""
     entries = list(entries)
-    citations, warnings = _citations(catalog, entries, on_cited)
+    citations, warnings = _citations(catalog, entries, on_cited, uncitable or {})
     files: dict[str, bytes] = {}
     chunk_names = []
     for start in range(0, len(entries), CHUNK):
@@ -128,7 +132,8 @@ def build_site(catalog: Catalog, entries: Sequence[Entry], *, title: str,
 
 
 def _citations(catalog: Catalog, entries: list[Entry],
-               on_cited: Callable[[str], None] | None = None
+               on_cited: Callable[[str], None] | None = None,
+               uncitable: Mapping[str, str] | None = None,
                ) -> tuple[list[list[str] | None], list[tuple[Entry, str]]]:
     """Each entry's text in every format, exactly as `ssl-bib export -f FORMAT
     --key KEY` writes it (the same writers); None for an entry a writer refuses."""
@@ -140,7 +145,10 @@ def _citations(catalog: Catalog, entries: list[Entry],
     warnings: list[tuple[Entry, str]] = []
     with paused_gc():
         for entry in entries:
+            why = (uncitable or {}).get(entry.key)
             try:
+                if why is not None:
+                    raise ExportError(entry.key, None, why)
                 out.append([write(catalog, [entry]) for write in writers])
             except ExportError as exc:
                 out.append(None)
@@ -167,7 +175,8 @@ def _paper(catalog: Catalog, entry: Entry, citable: bool) -> PaperView:
         paper_link = links[0]
     authors = [f"{p.given} {p.family}" if p.given else p.family for p in entry.authors]
     return PaperView(
-        key=entry.key, title=" ".join(entry.title.split()), link=paper_link, authors=authors,
+        key=entry.key, title=" ".join(to_unicode(entry.title).split()), link=paper_link,
+        authors=authors,
         venue=entry.venue, venue_name=_venue_title(catalog, entry.venue or ""),
         year=entry.year, categories=list(entry.categories), links=links, citable=citable,
         primary_section=_primary_section(entry))

@@ -13,24 +13,29 @@ collections, dates added) is kept."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from ..identifiers import IDENTIFIER_FIELDS, invalid_identifiers, normalize_doi
+from ..identifiers import IDENTIFIER_FIELDS, invalid_identifiers, is_url, normalize_doi
 from ..merge import MERGEABLE
 from ..model import Catalog, CodeLink, Entry, EntryType, Person
-from ..textnorm import normalize_title
-from . import extra
+from . import extra, venues
+from .dates import year_month
 from .schema import ITEM_FIELDS, ITEM_PROPERTIES
+from .venues import ABBREV_SLOT, VENUE_SLOT, ItemVenue
 
 # The catalog fields a sync compares and merges.
 SYNC_FIELDS: tuple[str, ...] = MERGEABLE
 
+# The item type an entry becomes in Zotero ...
 ITEM_TYPE: dict[EntryType, str] = {
     "article": "journalArticle", "inproceedings": "conferencePaper", "preprint": "preprint",
 }
-ENTRY_TYPE: dict[str, EntryType] = {v: k for k, v in ITEM_TYPE.items()}
+# ... and the entry type of each item type the catalog holds: a book section
+# (Zotero's Springer translator saves LNCS papers, MICCAI's among them, so) is
+# a paper in proceedings.
+ENTRY_TYPE: dict[str, EntryType] = {**{v: k for k, v in ITEM_TYPE.items()},
+                                    "bookSection": "inproceedings"}
 
 # Catalog field -> Zotero field, used when the item type has that field.
 NATIVE: dict[str, str] = {
@@ -38,15 +43,9 @@ NATIVE: dict[str, str] = {
     "series": "series", "volume": "volume", "issue": "issue", "pages": "pages",
     "publisher": "publisher", "issn": "ISSN", "isbn": "ISBN",
 }
-# Where the venue's full name (or the container title) and its abbreviation go.
-VENUE_SLOT = {"journalArticle": "publicationTitle", "conferencePaper": "proceedingsTitle",
-              "preprint": "repository"}
-ABBREV_SLOT = {"journalArticle": "journalAbbreviation", "conferencePaper": "conferenceName"}
 # Single-valued catalog fields that always travel in extra.
 EXTRA_SCALARS = ("arxiv_class", "pii", "ieee", "pmlr", "openreview", "article_number", "note")
 
-_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-\d{1,2})?")
-_YEAR_RE = re.compile(r"\b(\d{4})\b")
 
 
 @dataclass
@@ -59,25 +58,29 @@ class MapContext:
     def year_of(self) -> dict[str, int]:
         return {k: y for y, k in self.collection_keys.items()}
 
-    _names: dict[str, str] | None = field(default=None, repr=False)
+    # Memoised: a sync maps thousands of items against a few dozen venues.
     _found: dict[str, str | None] = field(default_factory=dict, repr=False)
+    _resolved: dict[ItemVenue, str | None] = field(default_factory=dict, repr=False)
 
     def find_venue(self, text: str | None) -> str | None:
-        """The catalog venue a Zotero venue string names: by key, then by name
-        (memoised: a sync maps thousands of items against a few dozen venues)."""
+        """The catalog venue a venue string names: by key, then by key, name
+        or alias compared as titles are."""
         if not text:
             return None
-        if text in self.catalog.venues:
-            return text
         if text not in self._found:
-            if self._names is None:
-                self._names = {}
-                for key, venue in reversed(list(self.catalog.venues.items())):
-                    for name in (venue.name, *venue.aliases, key):
-                        if name:
-                            self._names[normalize_title(name)] = key
-            self._found[text] = self._names.get(normalize_title(text))
+            self._found[text] = venues.by_name(self.catalog, text)
         return self._found[text]
+
+    def venue_of(self, clue: ItemVenue) -> str | None:
+        """The catalog venue an item names (venues.resolve)."""
+        if clue not in self._resolved:
+            self._resolved[clue] = venues.resolve(self.catalog, clue)
+        return self._resolved[clue]
+
+    def forget(self) -> None:
+        """Forget what was found: the catalog's venues changed."""
+        self._found.clear()
+        self._resolved.clear()
 
 
 def item_type(entry: Entry, catalog: Catalog) -> str:
@@ -97,6 +100,22 @@ def _blank(name: str) -> Any:
     return [] if name in ("categories", "alt_titles", "sections", "authors", "code") else None
 
 
+def _arxiv_of(data: dict[str, Any], itype: str, values: dict[str, list[str]],
+              found: str | None) -> str | None:
+    """A preprint's archive ID, else Zotero's "arXiv: id" line in extra, else
+    the id in an old arXiv "journal article"'s publication title, else what
+    the other fields gave (`found`)."""
+    archive_id = str(data.get("archiveID") or "") if itype == "preprint" else ""
+    if archive_id.startswith("arXiv:"):
+        return archive_id.removeprefix("arXiv:").strip()
+    if values.get(extra.ARXIV_LINE):
+        return values[extra.ARXIV_LINE][0]
+    if venues.is_legacy_arxiv(data):
+        legacy = venues.LEGACY_ARXIV_RE.fullmatch(str(data["publicationTitle"]))
+        return legacy.group("id") if legacy else None
+    return found
+
+
 def item_fields(data: dict[str, Any], ctx: MapContext,
                 refused: list[tuple[str, str, str]] | None = None) -> dict[str, Any] | None:
     """The catalog fields an item holds; None for items the catalog cannot hold
@@ -104,10 +123,11 @@ def item_fields(data: dict[str, Any], ctx: MapContext,
     its test (a DOI with TeX in it) is left out, and listed in `refused` as
     (field, value, what it should be)."""
     itype = data.get("itemType", "")
-    if itype not in ITEM_FIELDS:
+    mapped = entry_type_of_item(data)
+    if itype not in ITEM_FIELDS or mapped is None:
         return None
     out: dict[str, Any] = {name: _blank(name) for name in SYNC_FIELDS}
-    year, month = _parse_date(str(data.get("date") or ""))
+    year, month = year_month(str(data.get("date") or ""))
     if year is None:
         return None
     out["year"], out["month"] = year, month
@@ -129,41 +149,66 @@ def item_fields(data: dict[str, Any], ctx: MapContext,
         out["doi"] = normalize_doi(out["doi"]) or out["doi"]
     out["alt_titles"] = values.get("alt-title", [])
     out["code"] = [_code(v) for v in values.get("code", [])]
-    # arXiv id: a preprint's archive ID, else Zotero's "arXiv: id" line in extra.
-    archive_id = str(data.get("archiveID") or "") if itype == "preprint" else ""
-    if archive_id.startswith("arXiv:"):
-        out["arxiv"] = archive_id.removeprefix("arXiv:").strip()
-    elif values.get(extra.ARXIV_LINE):
-        out["arxiv"] = values[extra.ARXIV_LINE][0]
+    out["arxiv"] = _arxiv_of(data, itype, values, out["arxiv"])
     for name, value, what in list(invalid_identifiers(out)):
         out[name] = None
         if refused is not None:
             refused.append((name, value, what))
+    if out["url"] and not is_url(out["url"]):  # "www.example.org": check would refuse it
+        if refused is not None:
+            refused.append(("url", out["url"], "an http(s) URL"))
+        out["url"] = None
+    out["code"] = [c for c in out["code"] if is_url(c.url)]
     _venue_from_item(data, itype, values, ctx, out)
     out["authors"] = _authors(data.get("creators") or [], values.get("orcid", []))
     cats = {c.casefold(): c for c in ctx.catalog.categories}
-    for tag in data.get("tags") or []:
-        category = cats.get(str(tag.get("tag", "")).casefold())
+    for tag in manual_tags(data):
+        category = cats.get(tag.casefold())
         if category and category not in out["categories"]:
             out["categories"].append(category)
     out["sections"] = _sections(data, values.get("sections", []), year, ctx)
     probe = Entry(key="", title="", year=year, venue=out["venue"], arxiv=out["arxiv"])
-    mapped = ENTRY_TYPE[itype]
     out["entry_type"] = None if ctx.catalog.entry_type(probe) == mapped else mapped
     return out
 
 
+def entry_type_of_item(data: dict[str, Any]) -> EntryType | None:
+    """What an item is for the catalog; None for types it does not hold."""
+    if venues.is_legacy_arxiv(data):
+        return "preprint"
+    return ENTRY_TYPE.get(str(data.get("itemType") or ""))
+
+
+def manual_tags(data: dict[str, Any]) -> list[str]:
+    """The tags people gave an item. Automatic ones (type 1: a publisher's
+    keywords, MeSH headings a translator added) are no categories."""
+    return [str(t.get("tag", "")) for t in data.get("tags") or []
+            if t.get("type", 0) != 1 and str(t.get("tag", "")).strip()]
+
+
 def citation_key(data: dict[str, Any]) -> str:
-    return str(data.get("citationKey") or "").strip()
+    """The item's citation key: Zotero's own field, else the `Citation Key:`
+    line Better BibTeX pins keys with in `extra` (before Zotero 7 had the field)."""
+    key = str(data.get("citationKey") or "").strip()
+    if key:
+        return key
+    for line in str(data.get("extra") or "").splitlines():
+        name, sep, value = line.partition(":")
+        if sep and name.strip().casefold() == "citation key":
+            return value.strip()
+    return ""
 
 
-def _parse_date(text: str) -> tuple[int | None, int | None]:
-    m = _DATE_RE.match(text.strip())
-    if m:
-        month = int(m.group(2)) if m.group(2) else None
-        return int(m.group(1)), month if month and 1 <= month <= 12 else None
-    m = _YEAR_RE.search(text)
-    return (int(m.group(1)), None) if m else (None, None)
+def key_aliases(data: dict[str, Any]) -> list[str]:
+    """The entry's old keys (`key_aliases`), from our extra lines."""
+    ours, _ = extra.split(str(data.get("extra") or ""))
+    return list(dict.fromkeys(value for name, value in ours if name == "key-alias" and value))
+
+
+def explicit_venue(data: dict[str, Any]) -> str:
+    """The venue key our `ssl-bib-venue` extra line gives, if any."""
+    ours, _ = extra.split(str(data.get("extra") or ""))
+    return next((value for name, value in ours if name == "venue"), "")
 
 
 def _code(value: str) -> CodeLink:
@@ -174,21 +219,16 @@ def _code(value: str) -> CodeLink:
 def _venue_from_item(data: dict[str, Any], itype: str, values: dict[str, list[str]],
                      ctx: MapContext, out: dict[str, Any]) -> None:
     slot = str(data.get(VENUE_SLOT[itype]) or "")
-    venue: str | None = None
-    if values.get("venue"):
-        # Only a venue this catalog has: a catalog started from the group has
-        # none yet, and an unknown key would fail `check` (as for the slots below).
-        venue = ctx.find_venue(values["venue"][0])
-    if venue is None and itype in ABBREV_SLOT:
-        venue = ctx.find_venue(str(data.get(ABBREV_SLOT[itype]) or ""))
-    if venue is None:
-        venue = ctx.find_venue(slot)
+    # Only a venue this catalog has: an unknown key would fail `check`. A pull
+    # first gives the catalog the venues its new items need (venues.derive).
+    clue = venues.item_venue(data, (values.get("venue") or [""])[0])
+    venue = ctx.venue_of(clue) if clue is not None else None
     out["venue"] = venue
     known = ctx.catalog.venues.get(venue) if venue else None
     name: str | None = known.name if known else venue
     if values.get("container-title"):
         out["container_title"] = values["container-title"][0]
-    elif slot and slot != name:
+    elif slot and slot != name and not venues.is_legacy_arxiv(data):
         out["container_title"] = slot
 
 
@@ -230,6 +270,9 @@ def build_item(entry: Entry, ctx: MapContext, remote: dict[str, Any] | None) -> 
     the catalog owns set from the entry. `key`/`version` are the caller's."""
     catalog = ctx.catalog
     itype = item_type(entry, catalog)
+    if remote is not None and remote.get("itemType") in ITEM_FIELDS and \
+            entry_type_of_item(remote) == catalog.entry_type(entry):
+        itype = str(remote["itemType"])  # a book section stays one
     allowed = ITEM_FIELDS[itype]
     data: dict[str, Any] = {}
     if remote is not None:
@@ -240,14 +283,17 @@ def build_item(entry: Entry, ctx: MapContext, remote: dict[str, Any] | None) -> 
     ours: list[tuple[str, str]] = []
     for cat, zot in NATIVE.items():
         value = getattr(entry, cat)
-        if zot in allowed and _refused(cat, data.get(zot)):
+        current = str(data.get(zot) or "")
+        if cat == "doi" and value and normalize_doi(current) == value:
+            continue  # "https://doi.org/10...." as Zotero has it: the same DOI
+        if zot in allowed and _refused(cat, current):
             pass  # Zotero's own text, which the catalog refused: left as it is
         elif zot in allowed:
             data[zot] = value or ""
         elif value:
             ours.append((cat.replace("_", "-"), str(value)))
     data["citationKey"] = entry.key
-    old_date = _parse_date(str(data.get("date") or ""))
+    old_date = year_month(str(data.get("date") or ""))
     if old_date != (entry.year, entry.month):
         data["date"] = f"{entry.year}-{entry.month:02d}" if entry.month else str(entry.year)
     _venue_to_item(entry, ctx, itype, data, ours)
@@ -255,6 +301,7 @@ def build_item(entry: Entry, ctx: MapContext, remote: dict[str, Any] | None) -> 
         data["archiveID"] = f"arXiv:{entry.arxiv}" if entry.arxiv else ""
     elif entry.arxiv:
         ours.append((extra.ARXIV_LINE, entry.arxiv))
+    ours.extend(("key-alias", k) for k in entry.key_aliases)
     ours.extend(("alt-title", t) for t in entry.alt_titles)
     if entry.sections:
         ours.append(("sections", ", ".join(str(s) for s in entry.sections)))
@@ -274,6 +321,8 @@ def build_item(entry: Entry, ctx: MapContext, remote: dict[str, Any] | None) -> 
 
 def _refused(name: str, value: Any) -> bool:
     """Whether a Zotero identifier field holds a value item_fields refuses."""
+    if name == "url" and value:
+        return not is_url(str(value))
     if name not in IDENTIFIER_FIELDS or not value:
         return False
     text = str(value)
@@ -286,11 +335,18 @@ def _venue_to_item(entry: Entry, ctx: MapContext, itype: str, data: dict[str, An
                    ours: list[tuple[str, str]]) -> None:
     venue = ctx.catalog.venues.get(entry.venue) if entry.venue else None
     name = venue.name if venue else entry.venue
-    data[VENUE_SLOT[itype]] = entry.container_title or name or ""
+    legacy = venues.is_legacy_arxiv(data) and ctx.catalog.entry_type(entry) == "preprint"
+    if not (legacy and not entry.container_title):
+        data[VENUE_SLOT[itype]] = entry.container_title or name or ""
     # An entry without a venue clears Zotero's venue key only when the catalog
     # knows that venue (the entry dropped it). One the catalog lacks, as in a
-    # catalog started from the group, is Zotero's own data: it stays.
-    if itype in ABBREV_SLOT:
+    # catalog started from the group, is Zotero's own data: it stays. An
+    # abbreviation that already names the entry's venue stays as Zotero has it.
+    if legacy:
+        pass  # "arXiv:2002.05709 [cs]" says it all
+    elif itype in ABBREV_SLOT and entry.venue and _abbrev_names(data, itype, ctx) == entry.venue:
+        pass  # "MICCAI 2018", "Med. Image Anal.": Zotero's own spelling of our venue
+    elif itype in ABBREV_SLOT:
         current = str(data.get(ABBREV_SLOT[itype]) or "")
         if entry.venue or ctx.find_venue(current) is not None:
             data[ABBREV_SLOT[itype]] = entry.venue or ""
@@ -304,6 +360,13 @@ def _venue_to_item(entry: Entry, ctx: MapContext, itype: str, data: dict[str, An
     if entry.container_title and entry.container_title == name:
         # Written explicitly: the slot alone would read back as "no container title".
         ours.append(("container-title", entry.container_title))
+
+
+def _abbrev_names(data: dict[str, Any], itype: str, ctx: MapContext) -> str | None:
+    """The catalog venue the item's abbreviation slot alone names."""
+    text = str(data.get(ABBREV_SLOT[itype]) or "")
+    clue = venues.item_venue({"itemType": itype, ABBREV_SLOT[itype]: text}) if text else None
+    return ctx.venue_of(clue) if clue is not None else None
 
 
 def _creators(authors: list[Person], remote: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -325,9 +388,12 @@ def _creators(authors: list[Person], remote: list[dict[str, Any]]) -> list[dict[
 def _tags(categories: list[str], remote: list[dict[str, Any]],
           catalog: Catalog) -> list[dict[str, Any]]:
     folded = {c.casefold() for c in catalog.categories} | {c.casefold() for c in categories}
-    others = [t for t in remote if str(t.get("tag", "")).casefold() not in folded]
-    kept = {str(t.get("tag", "")): t for t in remote}
-    return [kept.get(c, {"tag": c}) for c in categories] + others
+    # Automatic tags are never categories (manual_tags): they stay as they are.
+    others = [t for t in remote
+              if t.get("type", 0) == 1 or str(t.get("tag", "")).casefold() not in folded]
+    # A tag stays as people spelled it ("contrastive" is category Contrastive).
+    kept = {str(t.get("tag", "")).casefold(): t for t in remote if t.get("type", 0) != 1}
+    return [kept.get(c.casefold(), {"tag": c}) for c in categories] + others
 
 
 def _collections(entry: Entry, remote: list[str], ctx: MapContext) -> list[str]:

@@ -10,17 +10,25 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from ..keys import assign_key
+from ..keys import KeyPool
 from ..merge import Conflict, Prefer, same_exact, three_way
-from ..model import Entry
-from ..store import LoadedCatalog
-from .mapping import SYNC_FIELDS, MapContext, build_item, citation_key, entry_fields, item_fields
+from ..model import Catalog, Entry
+from .catalog_note import is_catalog_note
+from .intake import unpullable
+from .mapping import (
+    SYNC_FIELDS,
+    MapContext,
+    build_item,
+    citation_key,
+    entry_fields,
+    item_fields,
+    key_aliases,
+)
 from .report import Report
 from .schema import new_key
 from .state import ItemState, SyncState
 
 _KEY_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_:-")
-_CHILD_TYPES = frozenset({"note", "attachment", "annotation"})
 # Item JSON properties that are bookkeeping, not content.
 _BOOKKEEPING = frozenset({"key", "version", "dateAdded", "dateModified"})
 
@@ -33,6 +41,10 @@ class Op:
     kind: Literal["create", "update", "trash", "replace"]
     payload: dict[str, Any]
     entry_key: str
+    what: str = ""  # how a failure names it, when it is no entry's item
+
+    def label(self) -> str:
+        return self.what or f"entry {self.entry_key}"
 
 
 @dataclass
@@ -66,12 +78,13 @@ def differs(a: dict[str, Any], b: dict[str, Any]) -> bool:
 
 
 class Planner:
-    """Decides per item; `fetched` and `purged` are what the engine read."""
+    """Decides per item, over the catalog's data alone (no file, no
+    request); `fetched` and `purged` are what the engine read."""
 
-    def __init__(self, loaded: LoadedCatalog, ctx: MapContext, state: SyncState,
+    def __init__(self, catalog: Catalog, ctx: MapContext, state: SyncState,
                  report: Report, *, pulls: bool, pushes: bool, dry_run: bool,
                  prefer: Prefer) -> None:
-        self.loaded, self.ctx, self.state, self.report = loaded, ctx, state, report
+        self.catalog, self.ctx, self.state, self.report = catalog, ctx, state, report
         self.pulls, self.pushes, self.dry_run, self.prefer = pulls, pushes, dry_run, prefer
         self.fetched: dict[str, dict[str, Any]] = {}
         self.purged: set[str] = set()
@@ -80,9 +93,11 @@ class Planner:
         self.linked = False  # entries were linked to remote items: the catalog changed
         self._links: dict[str, Entry] = {}
         self._trusted = False
+        self._keys: KeyPool | None = None
+        self._given: dict[str, list[str]] = {}  # zotero key -> keys its new entry took
 
     def context(self) -> str:
-        catalog = self.loaded.catalog
+        catalog = self.catalog
         venues = sorted((k, v.name, v.kind, tuple(v.aliases)) for k, v in catalog.venues.items())
         text = repr((venues, catalog.categories, sorted(self.ctx.collection_keys.items())))
         return hashlib.sha1(text.encode("utf-8")).hexdigest()[:20]
@@ -100,7 +115,7 @@ class Planner:
                 and st.fingerprint == fingerprint(entry.key, entry_fields(entry)))
 
     def local(self) -> dict[str, Entry]:
-        local = {e.zotero_key: e for e in self.loaded.catalog.entries if e.zotero_key}
+        local = {e.zotero_key: e for e in self.catalog.entries if e.zotero_key}
         local.update(self._links)  # links a dry run found but did not write
         return local
 
@@ -112,7 +127,7 @@ class Planner:
     def _link_new_remote(self) -> None:
         """A paper added on both sides before a sync is one paper: link a new
         remote item to an unsynced entry with its citation key, DOI or arXiv id."""
-        unsynced = [e for e in self.loaded.catalog.entries if not e.zotero_key]
+        unsynced = [e for e in self.catalog.entries if not e.zotero_key]
         if not unsynced:
             return
         for zkey, data in self.fetched.items():
@@ -149,7 +164,7 @@ class Planner:
         if self.pushes:
             taken = set(self.state.items) | set(self.fetched) | set(local)
             linked = {id(e) for e in self._links.values()}
-            for entry in self.loaded.catalog.entries:
+            for entry in self.catalog.entries:
                 if entry.zotero_key or id(entry) in linked:
                     continue
                 zkey = new_key()
@@ -159,8 +174,8 @@ class Planner:
                 if not self.dry_run:
                     entry.zotero_key = zkey
                 self._create(plan, zkey, entry)
-        elif any(not e.zotero_key for e in self.loaded.catalog.entries):
-            count = sum(not e.zotero_key for e in self.loaded.catalog.entries)
+        elif any(not e.zotero_key for e in self.catalog.entries):
+            count = sum(not e.zotero_key for e in self.catalog.entries)
             self.report.notes.append(f"{count} entries are not in Zotero yet (push or sync "
                                      "sends them)")
         return plan
@@ -206,6 +221,19 @@ class Planner:
             return ours
         return item_fields(base, self.ctx)
 
+    def _resolved(self, what: str, outcome: str) -> None:
+        """A conflict --prefer decided: said, not left open."""
+        verb = "would be" if self.dry_run else "was"
+        self.report.resolved.append(f"{what}: {outcome.format(verb=verb)} "
+                                    f"(--prefer {self.prefer})")
+
+    def _resolved_fields(self, conflicts: list[Conflict]) -> None:
+        took = "would take" if self.dry_run else "took"
+        side = "the catalog's" if self.prefer == "local" else "Zotero's"
+        for c in conflicts:
+            self.report.resolved.append(f"entry {c.key}: {c.field}: {took} {side} value "
+                                        f"(--prefer {self.prefer})")
+
     def _plan_no_entry(self, plan: Plan, zkey: str, base: dict[str, Any] | None,
                        remote: dict[str, Any] | None, version: int, changed: bool) -> None:
         if remote is None:
@@ -223,14 +251,14 @@ class Planner:
             if self.pushes:
                 self._trash(plan, zkey, label, remote, version)
             return
-        if self.prefer == "local":
-            if self.pushes:
-                self._trash(plan, zkey, label, remote, version)
-            else:
-                self._defer(plan, zkey, base, remote, version)
+        what = f"entry {label}: removed from the catalog, edited in Zotero"
+        if self.prefer == "local" and self.pushes:
+            self._trash(plan, zkey, label, remote, version)
+            self._resolved(what, "{verb} moved to Zotero's trash")
             return
-        if self.prefer == "remote":
+        if self.prefer == "remote" and self.pulls:
             self._pull_new(plan, zkey, remote, version)
+            self._resolved(what, "{verb} brought back into the catalog")
             return
         self.report.conflicts.append(Conflict(label, "(entry)", "removed", "edited", "Zotero"))
         self._defer(plan, zkey, base, remote, version)
@@ -241,16 +269,20 @@ class Planner:
         base_fields = self._base_fields(zkey, entry, base, entry_fields(entry))
         untouched = base_fields is not None and all(
             same_exact(n, base_fields[n], getattr(entry, n)) for n in SYNC_FIELDS)
+        what = f"entry {entry.key}: edited in the catalog, deleted in Zotero"
         if untouched or self.prefer == "remote":
             if self.pulls:
                 plan.removals.add(zkey)
                 plan.state[zkey] = ItemState(version, {"key": zkey, "deleted": 1})
                 self.report.record("catalog", "deleted", entry.key)
+                if not untouched:
+                    self._resolved(what, "{verb} removed from the catalog")
             else:
                 self._defer(plan, zkey, base, remote, version)
             return
         if self.prefer == "local":
             if self.pushes:
+                self._resolved(what, "{verb} sent to Zotero again")
                 restored = remote if len(remote) > 2 else None
                 payload = build_item(entry, self.ctx, restored)
                 payload.pop("deleted", None)
@@ -278,22 +310,27 @@ class Planner:
             return
         ours = entry_fields(entry)
         base_fields = self._base_fields(zkey, entry, base, ours) or {}
+        already: list[tuple[str, str, str]] = []
+        if refused and base is not None:
+            item_fields(base, self.ctx, already)  # refused at the last sync: said then
         for name, value, what in refused:
             # Not taken, and no deletion either: as if Zotero had not changed it.
             theirs[name] = base_fields.get(name, ours[name])
-            self._note_refused(entry.key, zkey, name, value, what)
+            if (name, value, what) not in already:
+                self._note_refused(entry.key, zkey, name, value, what)
         merge = three_way(entry.key, base_fields, ours, theirs, self.prefer, "Zotero",
                           exact=True, sets=True)
-        if merge.conflicts:
+        if merge.conflicts and self.prefer is None:  # both values stay; nothing overwritten
             self.report.conflicts.extend(merge.conflicts)
-            if self.prefer is None:  # both values stay; nothing is overwritten
-                self._defer(plan, zkey, base, remote, version)
-                return
+            self._defer(plan, zkey, base, remote, version)
+            return
         if merge.changed_ours and not self.pulls:
+            self.report.conflicts.extend(merge.conflicts)  # not decided by this push
             self.report.notes.append(f"entry {entry.key}: changed in Zotero too; "
                                      "`zotero pull` or `zotero sync` first")
             self._defer(plan, zkey, base, remote, version)
             return
+        self._resolved_fields(merge.conflicts)
         if merge.changed_ours:
             plan.updates[zkey] = merge.merged
             self.report.record("catalog", "changed", entry.key)
@@ -325,7 +362,7 @@ class Planner:
         plan.state[zkey] = ItemState(version, base or {}, remote)
 
     def _pull_new(self, plan: Plan, zkey: str, remote: dict[str, Any], version: int) -> None:
-        if remote.get("parentItem") or remote.get("itemType") in _CHILD_TYPES:
+        if remote.get("parentItem") or is_catalog_note(remote):
             if zkey in self.state.items:
                 plan.state[zkey] = None
             return  # notes and attachments belong to their item, not to the catalog
@@ -336,27 +373,33 @@ class Planner:
             return
         refused: list[tuple[str, str, str]] = []
         fields = item_fields(remote, self.ctx, refused)
-        for name, value, what in refused:
-            self._note_refused(None, zkey, name, value, what)
-        if fields is None or not fields["title"]:
-            self.report.notes.append(f"Zotero item {zkey} ({remote.get('itemType')}, "
-                                     f"{str(remote.get('title') or '')[:40]!r}) is not a "
-                                     "journal article, conference paper or preprint with a "
-                                     "title and a year; not pulled")
+        why = unpullable(remote, fields)
+        if fields is None or why:
+            title = " ".join(str(remote.get("title") or "").split())
+            shown = f" ({title[:50]!r})" if title else ""
+            self.report.notes.append(f"Zotero item {zkey}{shown}: {why}; not pulled")
             if zkey in self.state.items:
                 plan.state[zkey] = None  # a deferred copy from a push: told once is enough
             return
-        catalog = self.loaded.catalog
-        taken = catalog.taken_keys() + [e.key for e in plan.new_entries.values()]
         entry = Entry(key="", title=fields["title"], year=fields["year"], zotero_key=zkey)
         for name, value in fields.items():
             setattr(entry, name, value)
+        for name, value, what in refused:
+            self._note_refused(None, zkey, name, value, what)
+        keys = self._key_pool()
+        for given in self._given.pop(zkey, []):  # planned again (a retry): its keys are free
+            keys.folded.discard(given.casefold())
         wanted = citation_key(remote)
-        folded = {k.casefold() for k in taken}
-        if wanted and set(wanted) <= _KEY_CHARS and wanted.casefold() not in folded:
+        if wanted and set(wanted) <= _KEY_CHARS and wanted not in keys:
             entry.key = wanted
+            keys.add(wanted)
         else:
-            entry.key = assign_key(entry, taken, catalog.settings.key_format)
+            entry.key = keys.assign(entry)
+        for alias in key_aliases(remote):  # old keys, still cited: kept unless taken
+            if set(alias) <= _KEY_CHARS and alias not in keys:
+                keys.add(alias)
+                entry.key_aliases.append(alias)
+        self._given[zkey] = [entry.key, *entry.key_aliases]
         plan.new_entries[zkey] = entry
         self.report.record("catalog", "new", entry.key)
         payload = build_item(entry, self.ctx, remote)
@@ -365,6 +408,13 @@ class Planner:
                               entry.key))
         else:
             plan.state[zkey] = ItemState(version, remote)
+
+    def _key_pool(self) -> KeyPool:
+        """The keys in use: the catalog's, then each new entry's as it is given."""
+        if self._keys is None:
+            catalog = self.catalog
+            self._keys = KeyPool(catalog.taken_keys(), catalog.settings.key_format)
+        return self._keys
 
     def _create(self, plan: Plan, zkey: str, entry: Entry) -> None:
         if not self.pushes:

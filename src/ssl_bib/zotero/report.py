@@ -16,12 +16,20 @@ class Report:
     catalog: dict[str, list[str]] = field(
         default_factory=lambda: {a: [] for a in ACTIONS})
     zotero: dict[str, list[str]] = field(default_factory=lambda: {a: [] for a in ACTIONS})
+    # conflicts left open: both values stay until --prefer picks one
     conflicts: list[Conflict] = field(default_factory=list)
+    # conflicts --prefer decided, one line each ("entry K: title: took ...")
+    resolved: list[str] = field(default_factory=list)
+    # venues and categories a pull gave the catalog
+    adopted: list[str] = field(default_factory=list)
+    # "new" or "changed" when the group's catalog note is (to be) written
+    catalog_note: str = ""
     # entries left alone for a reason the user should know (pull first, ...)
     notes: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
     requests: int = 0
     dry_run: bool = False
+    prefer: str | None = None
 
     def record(self, side: str, action: str, key: str) -> None:
         target = self.catalog if side == "catalog" else self.zotero
@@ -39,7 +47,12 @@ class Report:
         for side, changes in (("catalog", self.catalog), ("zotero", self.zotero)):
             for action in ACTIONS:
                 out.extend(f"{side}: {action}: {key}" for key in changes[action])
+        out.extend(f"catalog: {line}" for line in self.adopted)
+        if self.catalog_note:
+            out.append(f"zotero: catalog note: {self.catalog_note} (the catalog's venues, "
+                       "categories and order of entries)")
         out.extend(f"conflict: {c.describe()}" for c in self.conflicts)
+        out.extend(f"resolved: {line}" for line in self.resolved)
         out.extend(f"note: {n}" for n in self.notes)
         out.extend(f"failed: {f}" for f in self.failures)
         return out
@@ -51,8 +64,11 @@ class Report:
             return ", ".join(f"{len(changes[a])} {a}" for a in ACTIONS)
 
         conflicted = len({c.key for c in self.conflicts})
+        # Counted apart from the open ones: these need nobody's attention.
+        resolved = (f"; {len(self.resolved)} conflict{'s' * (len(self.resolved) != 1)} "
+                    f"resolved by --prefer {self.prefer}" if self.resolved else "")
         return (f"zotero: catalog {verb}: {side(self.catalog)}; zotero {verb}: "
                 f"{side(self.zotero)}; {len(self.conflicts)} conflicting field"
                 f"{'s' * (len(self.conflicts) != 1)} in {conflicted} entr"
-                f"{'y' if conflicted == 1 else 'ies'}; {len(self.failures)} failed; "
+                f"{'y' if conflicted == 1 else 'ies'}{resolved}; {len(self.failures)} failed; "
                 f"{self.requests} request{'s' * (self.requests != 1)}")

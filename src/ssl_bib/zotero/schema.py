@@ -1,6 +1,7 @@
 """The part of the Zotero schema the mapping uses: three item types, their
 fields, and the key alphabet. Written by hand from Zotero's schema (version
-41): only item types the catalog maps to are listed."""
+41): only item types the catalog maps to are listed (a book section is a
+paper in proceedings: Zotero saves Springer's LNCS chapters so)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,13 @@ ITEM_FIELDS: dict[str, frozenset[str]] = {
         "seriesNumber", "DOI", "ISBN", "citationKey", "url", "accessDate", "ISSN", "archive",
         "archiveLocation", "shortTitle", "language", "libraryCatalog", "callNumber", "rights",
         "extra",
+    }),
+    "bookSection": frozenset({
+        "title", "abstractNote", "bookTitle", "series", "seriesNumber", "volume",
+        "numberOfVolumes", "edition", "date", "publisher", "place", "originalDate",
+        "originalPublisher", "originalPlace", "format", "pages", "ISBN", "DOI", "citationKey",
+        "url", "accessDate", "ISSN", "archive", "archiveLocation", "shortTitle", "language",
+        "libraryCatalog", "callNumber", "rights", "extra",
     }),
     "preprint": frozenset({
         "title", "abstractNote", "genre", "repository", "archiveID", "place", "date", "series",

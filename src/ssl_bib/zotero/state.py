@@ -46,6 +46,9 @@ class SyncState:
     # Items the last run wrote, at the version Zotero gave them: the next run
     # checks that Zotero kept them (a server may answer "saved" and lose them).
     pushed: dict[str, int] = field(default_factory=dict)
+    # The group's catalog note (catalog_note.py) as last read or written; its
+    # data holds its key. Not an item of the merge: no entry stands for it.
+    note: ItemState | None = None
 
     def to_json(self) -> str:
         """JSON with one item per line: diffs well in git, and writes with the
@@ -57,6 +60,8 @@ class SyncState:
                 "library_version": self.library_version,
                 "collections": {str(y): k for y, k in sorted(self.collections.items())},
                 "pushed": dict(sorted(self.pushed.items()))}
+        if self.note is not None:
+            head["catalog_note"] = _item_json(self.note)
         lines = [f' {dump(k)}: {dump(v)}' for k, v in head.items()]
         items = [f'  {dump(k)}: {dump(_item_json(s))}' for k, s in sorted(self.items.items())]
         body = ",\n".join(lines)
@@ -106,8 +111,12 @@ def load_state(path: Path, group: int) -> SyncState:
                                      str(v.get("fingerprint", "")))
                    for k, v in doc.get("items", {}).items()},
             pushed={str(k): int(v) for k, v in doc.get("pushed", {}).items()})
+        note = doc.get("catalog_note")
+        if note is not None:
+            state.note = ItemState(int(note["version"]), dict(note["data"]))
         # Keys go into URLs: one that is not a Zotero key is refused here too.
-        for key in [*state.items, *state.collections.values(), *state.pushed]:
+        for key in [*state.items, *state.collections.values(), *state.pushed,
+                    *([state.note.data.get("key")] if state.note else [])]:
             if not is_key(key):
                 raise ValueError(f"{shown(key)} is not a Zotero key")
         return state

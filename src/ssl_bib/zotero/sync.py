@@ -32,10 +32,15 @@ from typing import Any, Literal
 
 from ..merge import Prefer
 from ..model import Entry
-from ..store import LoadedCatalog, save
-from .client import BATCH, ZoteroClient, ZoteroError
-from .mapping import MapContext, build_item
-from .plan import Op, Plan, Planner
+from ..store import EntryUnwritable, LoadedCatalog, keep_storable, save
+from .catalog_note import CatalogRecord, is_catalog_note
+from .client import BATCH, PAGE, ZoteroClient, ZoteroError
+from .group_catalog import added_order, adopt, place
+from .intake import unpullable
+from .mapping import MapContext, build_item, explicit_venue
+from .note_sync import NoteKeeper
+from .plan import Op, Plan, Planner, is_deleted
+from .preflight import refuse_unsyncable
 from .report import Report
 from .schema import new_key
 from .state import ItemState, SyncState, load_state, save_state
@@ -54,37 +59,54 @@ class SyncEngine:
         self.dry_run = dry_run or mode == "status"
         self.pulls = mode in ("pull", "sync", "status")  # status: what sync would do
         self.pushes = mode in ("push", "sync", "status")
-        self.report = Report(dry_run=self.dry_run)
+        self.report = Report(dry_run=self.dry_run, prefer=prefer)
         self.progress = progress or (lambda _what, _done, _total: None)
         # A reset starts from nothing: every item is read again and matched
         # to its entry by key; fields that differ are conflicts.
         self.state: SyncState = (SyncState(group=client.group) if reset_state
                                  else load_state(state_file, client.group))
         self.ctx = MapContext(loaded.catalog, dict(self.state.collections))
-        self.planner = Planner(loaded, self.ctx, self.state, self.report, pulls=self.pulls,
+        self.planner = Planner(loaded.catalog, self.ctx, self.state, self.report, pulls=self.pulls,
                                pushes=self.pushes, dry_run=self.dry_run, prefer=prefer)
         self._by_zkey: dict[str, Entry] | None = None
         self._seen = 0  # the highest library version Zotero has reported
         # Items this run wrote, at their new versions (checked next run).
         self._pushed: dict[str, int] = {}
+        # The group's catalog note, and the entry order it gives.
+        self.notes = NoteKeeper(self.state, self.report)
+        self.note_order: list[str] = []
+        self._adopted = False
 
     # -- the whole run ------------------------------------------------------------
 
     def run(self) -> Report:
+        refuse_unsyncable(self.loaded)
         client = self.client
         client.check_access(write=self.pushes and not self.dry_run)
         read_version = self._read()
         self._take_rejected()
-        plan = self.planner.plan(self.planner.all_keys())
+        self.notes.take(self.planner.fetched, self.planner.purged)
+        keys = self.planner.all_keys()
+        if self.pulls:
+            self._adopt()
+        plan = self.planner.plan(keys)
+        if plan.new_entries:  # said in the order they take in the catalog
+            place_of = {id(e): n for n, e in enumerate(self._final_entries(plan))}
+            by_key = {e.key: place_of.get(id(e), 0) for e in plan.new_entries.values()}
+            self.report.catalog["new"].sort(key=lambda k: by_key.get(k, 0))
+        self._plan_note(plan)
         if not self.dry_run:
             write_version = self._write(plan, read_version)
             self._take_rejected()
             self._apply_local(plan)
+            note = self.notes.after(plan)
             dirty = (write_version != self.state.library_version
                      or self.state.collections != self.ctx.collection_keys
                      or self.state.context != self.planner.context()
-                     or self.state.pushed != self._pushed)
+                     or self.state.pushed != self._pushed
+                     or _row(self.state.note) != _row(note))
             self.state.pushed = dict(self._pushed)
+            self.state.note = note
             for zkey, row in plan.state.items():
                 old = self.state.items.get(zkey)
                 if row is None:
@@ -131,10 +153,19 @@ class SyncEngine:
             wanted = [k for k, v in versions.items()
                       if k not in state.items or state.items[k].version != v]
         lost_updates = self._verify_pushed()
+        if versions is not None and _pages(len(versions), PAGE) < _pages(len(wanted), BATCH):
+            # Most of the library changed (a first pull): read it 100 a page.
+            asked = set(wanted)
+            for data in client.items_since(
+                    since, lambda done, total: self.progress("reading from Zotero", done, total)):
+                if data["key"] in asked:
+                    self.planner.fetched[data["key"]] = data
+            wanted = [k for k in wanted if k not in self.planner.fetched]
         self._fetch(list(dict.fromkeys(wanted + lost_updates)))
         for key in lost_updates:
             kept = self.planner.fetched.get(key)
-            if kept is not None:  # the base is what Zotero has: ours differs, is sent
+            if kept is not None and not is_catalog_note(kept):
+                # The base is what Zotero has: ours differs, is sent.
                 state.items[key] = ItemState(int(kept["version"]), kept)
         return version
 
@@ -146,12 +177,22 @@ class SyncEngine:
         pushed = self.state.pushed
         if not pushed:
             return []
-        current = self.client.versions_of(sorted(pushed))
+        # One listing of what changed since just before those writes holds
+        # every item they kept; only the others are asked for by key (a push
+        # of 5,000 items is checked in one request, not a hundred).
+        since = max(0, min(pushed.values()) - 1)
+        listed, _version = self.client.item_versions(since)
+        current = {k: v for k, v in (listed or {}).items() if k in pushed}
+        unseen = sorted(k for k in pushed if k not in current)
+        if unseen:
+            current.update(self.client.versions_of(unseen))
         missing = [k for k in sorted(pushed)
                    if k not in current and k not in self.planner.purged]
         older = [k for k in sorted(pushed) if k in current and current[k] < pushed[k]]
         for key in missing:
             self.state.items.pop(key, None)
+            if self.state.note is not None and self.state.note.data.get("key") == key:
+                self.state.note = None  # written again by this push
         lost = missing + older
         if lost:
             shown = ", ".join(lost[:5]) + (", ..." if len(lost) > 5 else "")
@@ -177,6 +218,71 @@ class SyncEngine:
             self.progress("reading from Zotero", min(start + BATCH, len(keys)), len(keys))
         for data in items:
             self.planner.fetched[data["key"]] = data
+
+    # -- the catalog note and what a pull adopts ------------------------------------
+
+    def _new_items(self) -> list[dict[str, Any]]:
+        """The items this pull turns into entries, in the order they will have."""
+        local = self.planner.local()
+        candidates = dict(self.planner.fetched)
+        for zkey, row in self.state.items.items():
+            if not row.data and row.remote is not None and zkey not in candidates:
+                candidates[zkey] = row.remote  # deferred by a push: pulled now
+        new = []
+        for zkey, data in candidates.items():
+            known = self.state.items.get(zkey)
+            if zkey in local or (known is not None and known.data and not is_deleted(known.data)) \
+                    or is_deleted(data) \
+                    or data.get("parentItem") or unpullable(data, {}):
+                continue
+            new.append(data)
+        position = {k: i for i, k in enumerate(self.note_order)}
+        ordered = added_order(new)
+        return sorted(ordered, key=lambda d: position.get(str(d["key"]), len(position)))
+
+    def _adopt(self) -> None:
+        """Give the catalog the venues and categories the pulled items need."""
+        catalog = self.loaded.catalog
+        record = self.notes.record()
+        self.note_order = record.order if record else []
+        new_items = self._new_items()
+        changed = list(self.planner.fetched.values())
+        explicit = {str(d["key"]): explicit_venue(d) for d in [*changed, *new_items]}
+        adopted = adopt(catalog, record, new_items, changed, explicit)
+        if not adopted:
+            return
+        self._adopted = True
+        self.ctx.forget()
+        for key in adopted.venues:
+            name = catalog.venues[key].name
+            self.report.adopted.append(f"new venue: {key}" + (f" ({name})" if name != key
+                                                             else ""))
+        self.report.adopted += [f"new category: {c}" for c in adopted.categories]
+
+    def _final_entries(self, plan: Plan) -> list[Entry]:
+        """The catalog's entries once this run's removals and new entries are in."""
+        entries = [e for e in self.loaded.catalog.entries
+                   if not self.pulls or e.zotero_key not in plan.removals]
+        if not self.pulls or not plan.new_entries:
+            return entries
+        order = {str(d["key"]): n for n, d in enumerate(self._new_items())}
+        new = sorted(plan.new_entries.values(),
+                     key=lambda e: (order.get(str(e.zotero_key), len(order)),
+                                    str(e.zotero_key)))
+        return place(entries, new, self.note_order)
+
+    def _plan_note(self, plan: Plan) -> None:
+        """Keep the catalog note what the catalog is: its venues, categories
+        and (after this run) the order of its entries."""
+        if not self.pushes:
+            return
+        catalog = self.loaded.catalog
+        desired = CatalogRecord(venues=list(catalog.venues.values()),
+                                categories=list(catalog.categories),
+                                order=[str(e.zotero_key) for e in self._final_entries(plan)
+                                       if e.zotero_key])
+        taken = set(self.state.items) | set(self.planner.fetched) | set(plan.ops)
+        self.notes.plan(plan, desired, taken)
 
     def _check_kept(self, version: int, saved: int, what: str) -> None:
         """A write Zotero reports as saved must move the library version."""
@@ -209,6 +315,10 @@ class SyncEngine:
             ours_only = False
             self._fetch(retry.keys)
             self._take_rejected()
+            note_again = self.notes.key in retry.keys
+            if note_again:
+                retry.keys.remove(self.notes.key)
+                self.notes.take(self.planner.fetched, self.planner.purged)
             for key in retry.keys:
                 if key not in self.planner.fetched and key not in self.planner.held:
                     self.planner.purged.add(key)
@@ -218,6 +328,10 @@ class SyncEngine:
                 plan.removals.discard(key)
             pending = self.planner.plan(retry.keys) if self.pushes else Plan()
             pending.ops = {k: op for k, op in pending.ops.items() if k in retry.keys}
+            if note_again:  # someone else wrote the note: ours goes on top of theirs
+                self.notes.again(plan)
+                self._plan_note(pending)
+                plan.ops.update({k: op for k, op in pending.ops.items() if op.what})
             plan.updates.update(pending.updates)
             plan.new_entries.update(pending.new_entries)
             plan.removals |= pending.removals
@@ -308,7 +422,7 @@ class SyncEngine:
                         retry.keys.append(op.zkey)
                     else:
                         self.report.failures.append(
-                            f"entry {op.entry_key}: Zotero refused it: {code} "
+                            f"{op.label()}: Zotero refused it: {code} "
                             f"{self.client.scrub(str(failure.get('message', '')))}")
                         self.report.unrecord("zotero", op.entry_key)
             self.progress("writing to Zotero", start + len(batch), len(ops))
@@ -324,7 +438,7 @@ class SyncEngine:
         elif status in (412, 404):
             retry.keys.append(op.zkey)
         else:
-            self.report.failures.append(f"entry {op.entry_key}: Zotero refused it: {status}")
+            self.report.failures.append(f"{op.label()}: Zotero refused it: {status}")
             self.report.unrecord("zotero", op.entry_key)
 
     # -- 4. the catalog -----------------------------------------------------------
@@ -340,8 +454,44 @@ class SyncEngine:
                         if getattr(entry, name) != value:
                             setattr(entry, name, value)
                             entry.provenance[name] = source  # where the new value came from
-            catalog.entries = [e for e in catalog.entries if e.zotero_key not in plan.removals]
-            catalog.entries.extend(plan.new_entries.values())
-        if plan.updates or plan.new_entries or plan.removals or self.planner.linked:
-            save(self.loaded)
+            catalog.entries = self._final_entries(plan)
+        if (plan.updates or plan.new_entries or plan.removals or self.planner.linked
+                or self._adopted):
+            # One entry the file cannot hold costs only itself, as in import and enrich.
+            _, dropped = keep_storable(self.loaded, lambda: save(self.loaded))
+            for unstorable in dropped:
+                self._left_out(unstorable, plan)
+
+    def _left_out(self, unstorable: EntryUnwritable, plan: Plan) -> None:
+        """An entry the catalog file cannot hold, which keep_storable put back
+        as it was (a new one left out): said with its Zotero item, and its
+        sync state left as the last sync wrote it, so the next sync tries
+        the item again; the run then fails (exit 1)."""
+        key = unstorable.key
+        zkey = next((z for z, e in plan.new_entries.items() if e.key == key), None)
+        if zkey is not None:
+            what = "not pulled"
+        else:
+            entry = self.loaded.catalog.find(key)
+            zkey = entry.zotero_key if entry is not None else None
+            what = "the catalog keeps the entry as it was"
+        row = plan.state.get(zkey) if zkey is not None else None
+        if zkey is not None and row is not None:
+            # Kept as a remote change not taken in yet (as a conflict keeps
+            # one): the next read only asks for what changed after this run.
+            old = self.state.items.get(zkey)
+            plan.state[zkey] = ItemState(row.version, old.data if old else {},
+                                         row.remote or row.data)
+        item = f"Zotero item {zkey}: " if zkey else ""
+        self.report.failures.append(f"{item}entry {key}: cannot be stored in "
+                                    f"{self.loaded.name}: {unstorable.detail}; {what}")
+        self.report.unrecord("catalog", key)
+
+
+def _pages(count: int, size: int) -> int:
+    return -(-count // size)
+
+
+def _row(state: ItemState | None) -> tuple[int, dict[str, Any]] | None:
+    return None if state is None else (state.version, state.data)
 

@@ -15,16 +15,17 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..errors import SslBibError
 from .schema import ITEM_FIELDS
 
 KEY_RE = re.compile(r"[23456789ABCDEFGHIJKLMNPQRSTUVWXYZ]{8}")
 
 
-class WireError(Exception):
+class WireError(SslBibError):
     """An answer whose shape is not the API's: nothing of it is used."""
 
 
-class Rejected(Exception):
+class Rejected(SslBibError):
     """One object of an answer is unusable; `label` names it safely."""
 
     def __init__(self, label: str, reason: str) -> None:
@@ -108,8 +109,10 @@ def item_problem(data: dict[str, Any]) -> str | None:
     collections = data.get("collections", [])
     if not isinstance(collections, list) or not all(is_key(c) for c in collections):
         return "collections is not a list of Zotero keys"
+    if itype == "note" and not isinstance(data.get("note", ""), str):
+        return f"its note is {kind_of(data['note'])}, not text"  # a catalog note is read
     if itype not in ITEM_FIELDS:
-        return None  # a type the catalog does not read (note, attachment, book...)
+        return None  # a type the catalog does not read (attachment, book...)
     for name in ITEM_FIELDS[itype] & data.keys():
         if not isinstance(data[name], str):
             return f"{name} is {kind_of(data[name])}, not text"

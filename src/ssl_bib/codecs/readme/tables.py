@@ -1,18 +1,27 @@
-"""Read an awesome-list README: its venue list and its `## YYYY` paper tables.
+"""Read an awesome-list README's tables: its venue list and its paper tables.
 
 The reader keeps every row's line and reports each oddity instead of failing:
 a README typed by hand is messy, and nothing in it may be dropped silently.
-It returns raw rows; turning them into catalog entries is the importer's job.
+Tables are read as GitHub reads them (GitHub Flavored Markdown's table
+extension): leading and trailing pipes are optional, `\\|` is a pipe inside a
+cell, a row with fewer cells than the header gets empty ones and a row with
+more has the extra ones ignored (each said, with its line). Two things are
+read more leniently than GitHub renders them: a blank line does not end a
+table, and a table whose delimiter row is missing is still a table. A row
+with a title is a paper, under its `## YYYY` section or with a Year column.
+Turning rows into catalog entries is entries.py's job.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable
 
-from ..model import CodeLink, VenueKind
-from ..problems import Problem
-from .read_result import split_lines
+from ...model import CodeLink
+from ...problems import Problem
+from ..read_result import split_lines
+from .rows import LINK_RE, ListedVenue, ParsedList, Row, clean_url, is_empty_cell, unescape
+from .venues import guess_venue_kind, split_name_abbr
 
 _YEAR_HEADING_RE = re.compile(r"^#{2,4}\s*(\d{4})\b")
 _HEADING_RE = re.compile(r"^#{1,6}\s")
@@ -27,121 +36,25 @@ _VENUE_LIST_HEADING_RE = re.compile(r"^#{1,6}\s*List of Journals", re.IGNORECASE
 _VENUE_ITEM_RE = re.compile(
     r"\s*+[-*]\s++\*\*\s*+(?:\[(?P<linked>(?:\\.|[^\]\\])*+)\]\((?P<url>(?:\\.|[^)\\])*+)\)"
     r"|(?P<plain>(?:\\.|[^*\\])++))\s*+\*\*\s*+$")
-# [label](url): a label may hold escaped brackets but no other `[` (so a
-# search started at each of 40,000 `[` ends at the next one), a URL one level
-# of parentheses and backslash escapes (the renderer writes a lone `)` `\)`).
-_LINK_RE = re.compile(
-    r"\[(?P<label>(?:\\.|[^\[\]\\])*+)\]\((?P<url>(?:\\.|[^()\s\\]|\([^()\s]*+\))*+)\)")
-# CommonMark backslash escapes: any ASCII punctuation.
-_ESCAPE_RE = re.compile(r"\\([!-/:-@\[-`{-~])")
 _BR_RE = re.compile(r"<br\s*/?>", re.IGNORECASE)
-_SEPARATOR_CELL_RE = re.compile(r"^:?-{3,}:?$")
+# GFM's delimiter cell: hyphens, a colon at either end for alignment.
+_SEPARATOR_CELL_RE = re.compile(r"^:?-+:?$")
 _FENCE_RE = re.compile(r"^\s*(```|~~~)")
 # A line holding only a markdown link, left behind when a table row was split.
 _STRAY_LINK_RE = re.compile(r"\s*+\[[^\]]*+\]\([^)]*+\)\s*+$")
+# A pipe that is a cell border: not escaped by a backslash.
+_BORDER_RE = re.compile(r"(?<!\\)\|")
 _TRAILING_PUNCTUATION = ".,;:"
-_EMPTY_MARKERS = frozenset({"", "na", "n/a", "-", "none", "—"})
+_YEAR_CELL_RE = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 
-_CONFERENCE_WORDS_RE = re.compile(
-    r"\b(conference|symposium|proceedings|congress|meeting)\b", re.IGNORECASE)
-_WORKSHOP_RE = re.compile(r"\bworkshop\b", re.IGNORECASE)
-# Acronyms of conferences whose names carry none of the words above.
-_CONFERENCE_ACRONYMS = frozenset({
-    "CVPR", "ICCV", "ECCV", "ICML", "ICLR", "NIPS", "NEURIPS", "MICCAI", "ISBI", "IPMI", "MIDL",
-    "AAAI", "IJCAI", "ICASSP", "WACV", "BMVC", "KDD", "PMLR", "ML4H", "MLHC",
-})
-_PREPRINT_RE = re.compile(r"^(arxiv|biorxiv|medrxiv)$", re.IGNORECASE)
-
-
-@dataclass
-class ListedVenue:
-    """A venue from the list's "List of Journals / Conferences"."""
-
-    key: str
-    name: str
-    kind: VenueKind
-    url: str | None
-    line: int
-
-
-@dataclass
-class Row:
-    """One paper row of a year table, as the README gives it."""
-
-    line: int
-    number: int          # 1-based, counting paper rows from the top of the file
-    section: int         # the year heading it stands under
-    title: str
-    venue: str | None
-    category: str | None
-    link: str | None
-    code: list[CodeLink] = field(default_factory=list)
-
-
-@dataclass
-class ParsedList:
-    venues: list[ListedVenue] = field(default_factory=list)
-    rows: list[Row] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-
-
-def guess_venue_kind(key: str, name: str) -> VenueKind:
-    """journal unless the name or acronym says conference, workshop or preprint."""
-    if _PREPRINT_RE.match(key) or _PREPRINT_RE.match(name):
-        return "preprint"
-    if _WORKSHOP_RE.search(name):
-        return "workshop"
-    if _CONFERENCE_WORDS_RE.search(name) or key.upper() in _CONFERENCE_ACRONYMS:
-        return "conference"
-    return "journal"
-
-
-def split_name_abbr(text: str) -> tuple[str, str] | None:
-    """("Medical Image Analysis", "MedIA") from "Medical Image Analysis
-    (MedIA)": the last parenthesised part, when it ends the text and holds
-    no parenthesis; None otherwise. Scanned from the end, in linear time."""
-    body = text.rstrip()
-    if not body.endswith(")"):
-        return None
-    start = body.rfind("(", 0, len(body) - 1)
-    abbr = body[start + 1:-1]
-    if start < 0 or ")" in abbr or not abbr.strip():
-        return None
-    return body[:start].strip(), abbr.strip()
-
-
-def split_cells(line: str) -> list[str]:
-    """Cells of a table row; `\\|` is a literal pipe, not a cell border."""
-    body = line.strip()
-    if body.startswith("|"):
-        body = body[1:]
-    if body.endswith("|") and not body.endswith("\\|"):
-        body = body[:-1]
-    cells = re.split(r"(?<!\\)\|", body)
-    return [c.strip().replace("\\|", "|") for c in cells]
-
-
-def unescape(text: str) -> str:
-    """Markdown cell text -> the text it shows (backslash escapes removed)."""
-    return _ESCAPE_RE.sub(r"\1", text)
-
-
-def clean_url(url: str) -> str:
-    """A link destination as a CommonMark reader takes it: `<...>` unwrapped,
-    backslash escapes removed."""
-    url = url.strip()
-    if url.startswith("<") and url.endswith(">"):
-        url = url[1:-1]
-    return unescape(url)
-
-
-def is_empty_cell(text: str) -> bool:
-    return text.strip().lower() in _EMPTY_MARKERS
+Report = Callable[[int, str], None]
 
 
 _COLUMN_NAMES = {
-    "title": ("paper title", "title", "paper"),
-    "venue": ("journal/conference", "venue", "journal", "conference"),
+    "title": ("paper title", "title", "paper", "paper name"),
+    "venue": ("journal/conference", "venue", "journal", "conference", "publication",
+              "published in"),
+    "year": ("year", "date", "published"),
     "category": ("category", "categories", "type"),
     "link": ("paper link", "link", "paper url", "url"),
     "code": ("code link", "code", "code url"),
@@ -165,6 +78,53 @@ def _columns(header: list[str]) -> dict[str, int]:
     return found
 
 
+def _is_table_line(line: str, lines: list[str], index: int, continues: bool) -> bool:
+    """A line starting with a pipe; or, without a leading pipe, a line with
+    a cell border that directly `continues` a table, or a table's header:
+    the next line (lines[index]) a delimiter row of as many cells (GFM)."""
+    if line.lstrip().startswith("|"):
+        return True
+    return bool(_BORDER_RE.search(line)) and (continues or _heads_table(line, lines, index))
+
+
+def _fitted(cells: list[str], width: int, line: int, report: Report) -> list[str]:
+    """A row's cells as GitHub reads them: as many as the header has, empty
+    ones added or extra ones ignored, each time said."""
+    if len(cells) < width:
+        report(line, f"table row has {len(cells)} cells, the table has {width}: the missing "
+               "cells are read as empty")
+        return cells + [""] * (width - len(cells))
+    if len(cells) > width:
+        report(line, f"table row has {len(cells)} cells, the table has {width}: the extra "
+               f"cells are ignored ({' | '.join(cells[width:])[:60]!r})")
+        return cells[:width]
+    return cells
+
+
+def _heads_table(line: str, lines: list[str], index: int) -> bool:
+    """Whether `line` is a table's header: the next line (lines[index]) is a
+    delimiter row with as many cells."""
+    if index >= len(lines):
+        return False
+    delimiter = split_cells(lines[index])
+    return _is_delimiter_row(delimiter) and len(delimiter) == len(split_cells(line))
+
+
+def _is_delimiter_row(cells: list[str]) -> bool:
+    filled = [c.replace(" ", "") for c in cells if c.strip()]
+    return bool(filled) and all(_SEPARATOR_CELL_RE.match(c) for c in filled)
+
+
+def _venue_line(line: str, number: int, out: ParsedList,
+                warn: Callable[[int, str], None]) -> None:
+    """A line of the venue list: its venue, when it is one."""
+    venue = _read_venue_item(line, number)
+    if venue:
+        out.venues.append(venue)
+        if venue.url == "":
+            warn(number, f"venue {venue.key} has an empty link")
+
+
 def read(text: str, file: str) -> ParsedList:
     """Parse a README. Never raises on content: oddities become problems."""
     out = ParsedList()
@@ -172,14 +132,13 @@ def read(text: str, file: str) -> ParsedList:
     section: int | None = None
     in_venue_list = False
     columns: dict[str, int] | None = None
+    width = 0  # cells of the table's header
+    last_table_line = 0  # the last line read as part of a table
     number = 0
     in_fence = False
 
     def warn(line: int, message: str) -> None:
         out.problems.append(Problem(file, line, "warning", message))
-
-    def error(line: int, message: str) -> None:
-        out.problems.append(Problem(file, line, "error", message))
 
     for i, raw in enumerate(lines, start=1):
         line = raw.rstrip()
@@ -190,49 +149,50 @@ def read(text: str, file: str) -> ParsedList:
             columns = None
             continue
         if in_venue_list:
-            venue = _read_venue_item(line, i)
-            if venue:
-                out.venues.append(venue)
-                if venue.url == "":
-                    warn(i, f"venue {venue.key} has an empty link")
+            _venue_line(line, i, out, warn)
             continue
         if _FENCE_RE.match(line):
             in_fence = not in_fence
             continue
         if in_fence:
             continue
-        if not line.lstrip().startswith("|"):
+        if not _is_table_line(line, lines, i, bool(columns) and last_table_line == i - 1):
             columns = None if line.strip() else columns
             if section is not None and _STRAY_LINK_RE.match(line):
                 warn(i, f"link outside a table ignored: {line.strip()[:80]!r}")
             continue
+        last_table_line = i
         cells = split_cells(line)
         if all(not c for c in cells):
             if columns:
                 warn(i, "empty table row skipped")
             continue
-        if all(_SEPARATOR_CELL_RE.match(c.replace(" ", "")) for c in cells if c):
+        if _is_delimiter_row(cells):
             continue
         if columns is None:
-            columns = _columns(cells)
+            columns, width = _columns(cells), len(cells)
             if "title" not in columns:
                 warn(i, "table without a 'Paper title' column skipped")
                 columns = {}
             continue
         if not columns:
             continue
-        if section is None:
-            error(i, "paper row outside any '## YYYY' section")
-            continue
-        needed = max(columns.values()) + 1
-        if len(cells) < needed:
-            error(i, f"table row has {len(cells)} cells, the table has {needed}")
-            continue
+        cells = _fitted(cells, width, i, warn)
         number += 1
         row = _read_row(cells, columns, i, number, section, warn)
         if row:
             out.rows.append(row)
     return out
+
+
+def split_cells(line: str) -> list[str]:
+    """Cells of a table row; `\\|` is a literal pipe, not a cell border."""
+    body = line.strip()
+    if body.startswith("|"):
+        body = body[1:]
+    if body.endswith("|") and not body.endswith("\\|"):
+        body = body[:-1]
+    return [c.strip().replace("\\|", "|") for c in _BORDER_RE.split(body)]
 
 
 def _read_venue_item(line: str, number: int) -> ListedVenue | None:
@@ -247,47 +207,48 @@ def _read_venue_item(line: str, number: int) -> ListedVenue | None:
                        url=clean_url(url) if url is not None else None, line=number)
 
 
-def _read_row(cells: list[str], columns: dict[str, int], line: int, number: int, section: int,
-              warn: object) -> Row | None:
+def _read_row(cells: list[str], columns: dict[str, int], line: int, number: int,
+              section: int | None, report: Report) -> Row | None:
     def cell(name: str) -> str:
         index = columns.get(name)
         return cells[index].strip() if index is not None and index < len(cells) else ""
 
-    report = warn  # a callable(line, message); typed loosely to keep the reader small
     title = " ".join(cell("title").split())
     if not title or is_empty_cell(title):
-        report(line, "row without a title skipped")  # type: ignore[operator]
+        report(line, "row without a title skipped")
         return None
     title = unescape(title)
     venue_text = unescape(cell("venue")) if not is_empty_cell(cell("venue")) else ""
     category = unescape(cell("category")) if not is_empty_cell(cell("category")) else ""
+    year_match = _YEAR_CELL_RE.search(cell("year"))
     link_text = cell("link")
     link: str | None = None
     if not is_empty_cell(link_text):
-        m = _LINK_RE.search(link_text)
+        m = LINK_RE.search(link_text)
         if m and m.group("url").strip():
             link = clean_url(m.group("url"))
         elif link_text.startswith("http"):
             link = clean_url(link_text)
         else:
-            report(line, f"paper link {link_text!r} has no URL")  # type: ignore[operator]
+            report(line, f"paper link {link_text!r} has no URL")
     code: list[CodeLink] = []
     for part in _BR_RE.split(cell("code")):
         if is_empty_cell(part):
             continue
-        links = list(_LINK_RE.finditer(part))
+        links = list(LINK_RE.finditer(part))
         if not links:
-            report(line, f"code cell {part.strip()!r} has no link")  # type: ignore[operator]
+            report(line, f"code cell {part.strip()!r} has no link")
         for m in links:
             if m.group("url").strip():
                 code.append(CodeLink(label=unescape(m.group("label").strip()),
                                      url=clean_url(m.group("url"))))
             else:
-                report(line, f"code link {m.group('label')!r} has an empty URL")  # type: ignore[operator]
+                report(line, f"code link {m.group('label')!r} has an empty URL")
     for url in [link or "", *(c.url for c in code)]:
         if url and url[-1] in _TRAILING_PUNCTUATION:
-            report(line, f"URL {url!r} ends with {url[-1]!r}: kept as written")  # type: ignore[operator]
+            report(line, f"URL {url!r} ends with {url[-1]!r}: kept as written")
     return Row(line=line, number=number, section=section, title=title,
                venue=None if is_empty_cell(venue_text) else venue_text,
                category=None if is_empty_cell(category) else category,
-               link=link, code=code)
+               link=link, code=code,
+               year=int(year_match.group(1)) if year_match else None)

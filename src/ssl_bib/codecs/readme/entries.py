@@ -1,4 +1,4 @@
-"""Turn an awesome-list README's rows into catalog entries and venues.
+"""README rows -> catalog entries and venues.
 
 Rows naming the same paper (same normalised title) become one entry listed
 under each of their year sections. Identifiers hidden in links are extracted;
@@ -9,19 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .codecs.awesome_md import ParsedList, Row, guess_venue_kind
-from .identifiers import ids_from_url
-from .keys import DEFAULT_KEY_FORMAT, assign_key
-from .model import Entry, Venue
-from .textnorm import normalize_title
-
-# Full names of venues awesome lists use without listing them (facts, not guesses).
-KNOWN_UNLISTED_VENUES: dict[str, tuple[str, str]] = {
-    "arxiv": ("arXiv", "preprint"),
-    "tpami": ("IEEE Transactions on Pattern Analysis and Machine Intelligence", "journal"),
-    "biorxiv": ("bioRxiv", "preprint"),
-    "medrxiv": ("medRxiv", "preprint"),
-}
+from ...keys import DEFAULT_KEY_FORMAT, assign_key
+from ...model import Entry, Venue
+from ...textnorm import normalize_title
+from .rows import ParsedList, Row
+from .venues import KNOWN_UNLISTED_VENUES, guess_venue_kind
 
 
 @dataclass
@@ -75,12 +67,10 @@ def list_venues(parsed: ParsedList) -> dict[str, Venue]:
 
 
 def entry_from_row(row: Row, categories: list[str], key: str) -> Entry:
-    entry = Entry(key=key, title=row.title, year=row.section, venue=row.venue,
-                  categories=categories, url=row.link, code=list(row.code))
-    if row.link:
-        for name, value in ids_from_url(row.link).as_dict().items():
-            setattr(entry, name, value)
-    return entry
+    """The entry a row lists (the identifiers its link carries are found by
+    the normalisation every reader's records go through)."""
+    return Entry(key=key, title=row.title, year=row.listed_year() or 0, venue=row.venue,
+                 categories=categories, url=row.link, code=list(row.code))
 
 
 def from_list(parsed: ParsedList, taken_keys: set[str] | None = None,
@@ -93,8 +83,11 @@ def from_list(parsed: ParsedList, taken_keys: set[str] | None = None,
         norm = normalize_title(row.title)
         same = by_title.get(norm)
         if same is not None:
-            if row.section not in same.listed_sections():
-                same.sections = [*same.listed_sections(), row.section]
+            year = row.listed_year()
+            if year is not None and not same.year:
+                same.year = year
+            elif year is not None and year not in same.listed_sections():
+                same.sections = [*same.listed_sections(), year]
             out.rows[same.key].append(row)
             continue
         entry = entry_from_row(row, split_categories(row.category, known), "")

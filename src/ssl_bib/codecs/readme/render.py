@@ -1,6 +1,6 @@
 """Write the awesome-list README from the catalog: the venue list, then one
 `## YYYY` table per year (newest first) in the seed's layout, rows in catalog
-order. The README reader (awesome_md) reads it back as the same catalog.
+order. The README reader (this package's `read`) reads it back as the same catalog.
 
 Cells are escaped so catalog text stays text: a `|` cannot end a cell, a `[`
 cannot open a link, `<` cannot open HTML. The only HTML written is the
@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 
-from ..model import Catalog, Entry, Venue
+from ...model import Catalog, Entry, Venue
+from ...richtext import OPEN_TAG, has_markup, tokens
 
 START = "<!-- ssl-bib:start -->"
 END = "<!-- ssl-bib:end -->"
@@ -42,6 +43,25 @@ def _url(url: str) -> str:
     return _ENTITY.sub(r"\\&", _URL_SPECIAL.sub(r"\\\1", url)).replace(" ", "%20")
 
 
+def title_cell(title: str) -> str:
+    """A title as its cell: text escaped, the rich-text tags GitHub shows
+    (`<i>`, `<sub>`...) written as HTML, which the reader takes back as they
+    are; math between its dollars, which GitHub typesets."""
+    if not has_markup(title):
+        return escape(title)
+    out = []
+    for token in tokens(title):
+        if token.kind == "open":
+            out.append(OPEN_TAG[token.value])  # type: ignore[index]
+        elif token.kind == "close":
+            out.append(token.value)
+        elif token.kind == "math":
+            out.append(f"${escape(token.value)}$")
+        else:
+            out.append(escape(token.value))
+    return " ".join("".join(out).split())
+
+
 def link(label: str, url: str) -> str:
     return f"[{escape(label)}]({_url(url)})"
 
@@ -55,7 +75,7 @@ def venue_item(venue: Venue) -> str:
 
 def row(entry: Entry) -> str:
     cells = [
-        escape(entry.title),
+        title_cell(entry.title),
         escape(entry.venue) if entry.venue else "NA",
         # Spaced, so "A / B" is two categories even where neither is used alone,
         # while "Multiple-tasks/Multi-tasking" stays one.

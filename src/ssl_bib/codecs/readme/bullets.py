@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import re
 
-from ..model import CodeLink
-from .awesome_md import ParsedList, Row, clean_url
-from .read_result import split_lines
+from ...model import CodeLink
+from ..read_result import split_lines
+from .rows import ParsedList, Row, clean_url
 
 _YEAR_HEADING_RE = re.compile(r"^#{2,4}\s*(\d{4})\b")
 _HEADING_RE = re.compile(r"^#{1,6}\s")
 _FENCE_RE = re.compile(r"^\s*(```|~~~)")
-# Linear patterns, as in awesome_md: possessive quantifiers, and no search
+# Linear patterns, as in tables.py: possessive quantifiers, and no search
 # that can rescan the rest of the line from each of many starting points.
 _ITEM_RE = re.compile(
     r"\s*+[-*+]\s++(?:\[[ xX]\]\s*+)?+(?::[a-z_]++:\s*+)*+"
@@ -68,7 +68,7 @@ def read(text: str, file: str) -> ParsedList:
 
 
 def _warn(out: ParsedList, file: str, line: int, message: str) -> None:
-    from ..problems import Problem
+    from ...problems import Problem
 
     out.problems.append(Problem(file, line, "warning", message))
 

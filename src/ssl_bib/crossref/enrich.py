@@ -10,35 +10,49 @@ Resolution order per entry:
    crossref.match, which writes nothing unless it is sure.
 
 Resolving (network, matching) runs in worker threads and touches no catalog
-state; applying runs in the calling thread. Accepted results are saved as the
-run goes (atomically, at most every `save_interval` seconds, and always at the
-end, on Ctrl-C, on a crash and when the circuit breaker stops the run), so an
-interrupted run keeps everything already accepted; store.save rebaselines after
-each write, so each save re-renders only what changed since the last one.
+state; applying runs in the calling thread. Nothing here writes a file: the
+caller's checkpoint keeps accepted results as the run goes (at most every
+`save_interval` seconds, and always at the end, on Ctrl-C, on a crash and
+when the circuit breaker stops the run), so an interrupted run keeps
+everything already accepted. The command line's checkpoint is store.save,
+which rebaselines after each write, so each save re-renders only what
+changed since the last one.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .crossref.client import CircuitOpen, CrossrefClient, CrossrefError
-from .crossref.fields import PUBLISHED_TYPES, Work, parse_work
-from .crossref.match import ID_TITLE_MIN, Decision, Scored, Wanted, decide, score
-from .identifiers import doi_key, ids_from_url, invalid_identifiers, pii_key
-from .merge import fill
-from .model import Catalog, Entry
-from .store import EntryUnwritable, LoadedCatalog, revert, save
+from ..errors import UsageError
+from ..identifiers import ids_from_url, invalid_identifiers, pii_key
+from ..merge import drop_corrected, fill, shown
+from ..model import Catalog, Entry
+from .client import CircuitOpen, CrossrefClient, CrossrefError
+from .fields import PUBLISHED_TYPES, Work, parse_work
+from .match import ID_TITLE_MIN, Decision, Scored, Wanted, decide, score
 
 # The fields enrichment may fill (`--fields` picks among them).
 ENRICH_FIELDS: tuple[str, ...] = (
     "authors", "doi", "container_title", "series", "volume", "issue", "pages",
     "article_number", "publisher", "issn", "isbn", "month",
 )
+
+
+
+def check_fields(asked: Iterable[str]) -> tuple[str, ...]:
+    """The fields to fill, each one of ENRICH_FIELDS; UsageError otherwise."""
+    chosen = tuple(dict.fromkeys(f.strip() for f in asked if f.strip()))
+    unknown = [f for f in chosen if f not in ENRICH_FIELDS]
+    if unknown or not chosen:
+        raise UsageError(f"unknown field {', '.join(unknown) or '(none)'}; choose from "
+                         f"{', '.join(ENRICH_FIELDS)}")
+    return chosen
+
 
 Status = Literal["matched", "upgrade", "ambiguous", "not-found", "error", "complete"]
 
@@ -198,12 +212,14 @@ def apply(entry: Entry, resolution: Resolution, source: str, fields: tuple[str, 
         report.reason = "published version found; apply it with --upgrade-preprints"
         return report
     incoming: dict[str, Any] = work.fields()
-    _drop_corrected(entry, incoming, report.notes)
+    for fix, value in drop_corrected(entry, incoming):
+        report.notes.append(f"{fix.field}: Crossref has {shown(value)}, which curation "
+                            f"corrected to {shown(fix.now)}; not filled")
     for name, value, what in list(invalid_identifiers(incoming)):
         # Crossref's deposits are the publishers' text: a DOI with a space or
         # TeX in it would reach every export. Never written, only reported.
         del incoming[name]
-        report.notes.append(f"{name}: Crossref has {_short(value)}, which is not {what}; "
+        report.notes.append(f"{name}: Crossref has {shown(value)}, which is not {what}; "
                             "not filled")
     allowed = set(fields)
     if resolution.status == "upgrade" and work.entry_type and entry.entry_type is None:
@@ -215,45 +231,40 @@ def apply(entry: Entry, resolution: Resolution, source: str, fields: tuple[str, 
     result = fill(entry, incoming, source, allowed)
     report.filled = result.filled
     for conflict in result.conflicts:
-        report.notes.append(f"{conflict.field}: catalog has {_short(conflict.ours)}, "
-                            f"Crossref has {_short(conflict.theirs)}; kept the catalog's")
+        report.notes.append(f"{conflict.describe(with_key=False, source='Crossref')}; "
+                            "kept the catalog's")
     if work.year is not None and work.year != entry.year:
         report.notes.append(f"year: catalog (README section) has {entry.year}, "
                             f"Crossref's issued year is {work.year}; kept the catalog's")
     return report
 
 
-def _drop_corrected(entry: Entry, incoming: dict[str, Any], notes: list[str]) -> None:
-    """Never fill back a value that curation corrected away (a wrong DOI or
-    pages that a correction emptied): Crossref repeating it is no evidence."""
-    for fix in entry.corrections:
-        value = incoming.get(fix.field)
-        if value is None or isinstance(value, list):
-            continue
-        if (doi_key(str(value)) == doi_key(fix.was)) if fix.field == "doi" else \
-                str(value) == fix.was:
-            del incoming[fix.field]
-            notes.append(f"{fix.field}: Crossref has {_short(value)}, which curation corrected "
-                         f"to {_short(fix.now)}; not filled")
+@dataclass
+class Checkpointed:
+    """What a checkpoint did: whether it wrote, and the entries it could not
+    store (key -> why), which it put back as they were."""
+
+    saved: bool
+    dropped: dict[str, str] = field(default_factory=dict)
 
 
-def _short(value: Any) -> str:
-    if isinstance(value, list):
-        text = "; ".join(getattr(v, "display", lambda v=v: str(v))() for v in value)
-    else:
-        text = str(value)
-    return repr(text if len(text) <= 120 else text[:117] + "...")
+# Called as accepted results pile up, and at the end: the caller keeps them
+# (store.save for the command line). Enrichment itself writes nothing.
+Checkpoint = Callable[[], Checkpointed]
 
 
-def run(loaded: LoadedCatalog, entries: list[Entry], client: CrossrefClient,
+def run(catalog: Catalog, entries: list[Entry], client: CrossrefClient,
         concurrency: int = 1, fields: tuple[str, ...] = ENRICH_FIELDS,
-        upgrade_preprints: bool = False, dry_run: bool = False,
+        upgrade_preprints: bool = False, checkpoint: Checkpoint | None = None,
         source: str | None = None, save_interval: float = 2.0,
         on_done: Callable[[str], None] | None = None) -> Summary:
-    """Resolve and apply every entry; save accepted results as they come."""
+    """Resolve and apply every entry, changing `catalog`'s entries in place.
+    `checkpoint` (none for a dry run) is called at most every
+    `save_interval` seconds while accepted results come in, and once at the
+    end, on Ctrl-C, on a crash and when the run stops early."""
     source = source or source_label()
     summary = Summary()
-    order = {e.key: i for i, e in enumerate(loaded.catalog.entries)}
+    order = {e.key: i for i, e in enumerate(catalog.entries)}
     todo: list[Entry] = []
     for entry in entries:
         if needs_work(entry, fields):
@@ -268,8 +279,7 @@ def run(loaded: LoadedCatalog, entries: list[Entry], client: CrossrefClient,
                                   thread_name_prefix="crossref")
     try:
         futures: dict[Future[Resolution], Entry] = {
-            executor.submit(resolve, e, wanted_for(e, loaded.catalog), client): e
-            for e in todo}
+            executor.submit(resolve, e, wanted_for(e, catalog), client): e for e in todo}
         for future in as_completed(futures):
             entry = futures[future]
             try:
@@ -283,10 +293,10 @@ def run(loaded: LoadedCatalog, entries: list[Entry], client: CrossrefClient,
             summary.reports.append(report)
             if on_done:
                 on_done(entry.key)
-            if report.filled and not dry_run:
+            if report.filled and checkpoint is not None:
                 dirty = True
                 if time.monotonic() - last_save >= save_interval:
-                    summary.saved |= _save(loaded, summary)
+                    _checkpoint(checkpoint, summary)
                     last_save, dirty = time.monotonic(), False
     except KeyboardInterrupt:
         summary.interrupted = True
@@ -296,23 +306,20 @@ def run(loaded: LoadedCatalog, entries: list[Entry], client: CrossrefClient,
         raise
     finally:
         executor.shutdown(wait=False, cancel_futures=True)
-        if dirty and not dry_run:
-            summary.saved |= _save(loaded, summary)
+        if dirty and checkpoint is not None:
+            _checkpoint(checkpoint, summary)
     summary.reports.sort(key=lambda r: order.get(r.key, 0))
     summary.requests = client.requests
     summary.cache_hits = client.cache.hits if client.cache is not None else 0
     return summary
 
 
-def _save(loaded: LoadedCatalog, summary: Summary) -> bool:
-    """Save; an entry whose filled values the catalog cannot hold is put
-    back as it was and reported, and the others are saved."""
-    while True:
-        try:
-            return save(loaded)
-        except EntryUnwritable as exc:
-            revert(loaded, exc.key)
-            for report in summary.reports:
-                if report.key == exc.key:
-                    report.status, report.filled = "error", []
-                    report.reason = f"cannot be stored: {exc.detail}; nothing filled"
+def _checkpoint(checkpoint: Checkpoint, summary: Summary) -> None:
+    """Keep what was accepted; an entry the caller could not store was put
+    back as it was, and its report says so."""
+    done = checkpoint()
+    summary.saved |= done.saved
+    for report in summary.reports:
+        if report.key in done.dropped:
+            report.status, report.filled = "error", []
+            report.reason = f"cannot be stored: {done.dropped[report.key]}; nothing filled"
