@@ -20,6 +20,13 @@ def invoke(*args: str, catalog: Path | str | None = None,
     return result.exit_code, result.stdout, result.stderr
 
 
+def one_line(text: str) -> str:
+    """The one line a command's failure must be (fails the test otherwise)."""
+    lines = text.strip().splitlines()
+    assert len(lines) == 1, text
+    return lines[0]
+
+
 def command_tree() -> dict[tuple[str, ...], click.Command]:
     """Every command and group under `ssl-bib`, by its path: ('check',),
     ('zotero',), ('zotero', 'sync'), ..."""

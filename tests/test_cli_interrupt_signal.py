@@ -75,7 +75,7 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def one_line(code: int, out: str, err: str) -> str:
+def interrupted_line(code: int, out: str, err: str) -> str:
     assert code == 130, (code, out, err)
     assert "Traceback" not in err and "Aborted" not in err, err
     lines = err.splitlines()
@@ -110,7 +110,8 @@ def test_ctrl_c_in_a_long_import(big_import: tuple[Path, bytes], tmp_path: Path)
     # The import takes the catalog's lock once it has read its input, and
     # holds it while it imports and writes: the signal lands in that work.
     lock = tmp_path / ".entries.toml.lock"
-    line = one_line(*interrupt_when(ssl_bib("import", "big.bib", cwd=tmp_path), lock.exists))
+    proc = ssl_bib("import", "big.bib", cwd=tmp_path)
+    line = interrupted_line(*interrupt_when(proc, lock.exists))
     now = catalog.read_bytes()
     assert now in (before, imported)
     assert line == ("ssl-bib: interrupted; nothing was written" if now == before else
@@ -152,7 +153,7 @@ def test_ctrl_c_in_a_long_export_all(big_export: Path, tmp_path: Path, moment: s
     else:                     # the texts are done and go into the staging folder
         def ready() -> bool:
             return any(name.startswith(".ssl-bib-export.") for name in os.listdir(tmp_path / "out"))
-    line = one_line(*interrupt_when(proc, ready))
+    line = interrupted_line(*interrupt_when(proc, ready))
     new = []
     for name in NAMES:
         now = (tmp_path / "out" / name).read_bytes()
