@@ -108,6 +108,11 @@ def _command_line() -> str:
 
 
 def _acquire(path: Path, command: str, timeout: float) -> int | None:
+    # describe_self's modules loaded before the lock file exists: a Ctrl-C
+    # while they load must not land between our flock and the release.
+    import datetime  # noqa: F401
+    import socket  # noqa: F401
+
     deadline = time.monotonic() + timeout
     while True:
         try:
@@ -135,8 +140,12 @@ def _acquire(path: Path, command: str, timeout: float) -> int | None:
         if not same:
             os.close(fd)
             continue
-        os.ftruncate(fd, 0)
-        os.write(fd, (describe_self(command) + "\n").encode("utf-8", "replace"))
+        try:
+            os.ftruncate(fd, 0)
+            os.write(fd, (describe_self(command) + "\n").encode("utf-8", "replace"))
+        except BaseException:  # Ctrl-C before the caller holds it: no lock file left
+            _release(path, fd)
+            raise
         return fd
 
 
