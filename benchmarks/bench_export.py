@@ -34,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from synth import synth_catalog  # noqa: E402
 
 from ssl_bib.codecs import bibtex_write  # noqa: E402
+from ssl_bib.codecs.facts import facts  # noqa: E402
 from ssl_bib.exporting import FORMATS, export  # noqa: E402
 from ssl_bib.model import Catalog  # noqa: E402
 
@@ -77,10 +78,13 @@ def bibtexparser_path(catalog: Catalog) -> tuple[float, float]:
     raw_blocks = []
     for entry in catalog.entries:
         kind = catalog.entry_type(entry)
-        fields = bibtex_write._fields(catalog, entry, kind, biblatex=False)
+        fx = facts(catalog, entry)
+        # Our written fields ("  name = {value}"), as bibtexparser fields.
+        fields = [line.strip().split(" = ", 1) for line in
+                  bibtex_write._field_lines(fx, False, bibtex_write._written_type(fx, False))]
         blocks.append(BEntry(kind, entry.key, [
-            Field(name, value if raw else bibtex_write.escape(value)) for name, value, raw in fields
-        ]))
+            Field(name, value[1:-1] if value.startswith("{") else value)
+            for name, value in fields]))
         raw_blocks.append(BEntry(kind, entry.key, [
             Field("title", entry.title), Field("author", " and ".join(
                 p.display() for p in entry.authors)), Field("year", str(entry.year)),

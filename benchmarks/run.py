@@ -24,6 +24,14 @@ targets are judged on the CPU ratio, and the wall ratio is shown beside it.
 Peak memory is the peak resident set size of the process (os.wait4), so it
 counts the interpreter and everything the TOML parser allocates.
 
+Every process runs byte-compiled code, as an installed package does (pip
+compiles it at install): the bytecode goes to a cache in the temporary
+folder (PYTHONPYCACHEPREFIX), made by an untimed warm-up round, for ssl-bib
+and the baselines alike. An environment with PYTHONDONTWRITEBYTECODE set
+would otherwise compile ssl-bib's modules from source in every process
+while click, tomllib and the other libraries load their installed
+bytecode: 0.05-0.1 s of CPU charged to ssl-bib alone.
+
 Prints a Markdown table (stdout) and progress (stderr); writes only to a
 temporary folder.
 """
@@ -32,6 +40,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import os
 import shutil
 import statistics
@@ -42,6 +51,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -159,9 +169,10 @@ def note(message: str) -> None:
 
 
 @contextlib.contextmanager
-def servers() -> Iterator[tuple[str, str]]:
+def servers() -> Iterator[tuple[str, str, Any]]:
     """The tests' local Crossref and Zotero servers, for `enrich` and `zotero`
-    on the bundled catalog (no network: both answer from 127.0.0.1)."""
+    on the bundled catalog (no network: both answer from 127.0.0.1); the
+    Zotero server itself comes third, for its log of requests."""
     sys.path.insert(0, str(ROOT))  # a script: the tests package's local servers
     from tests.crossref.crossref_server import CrossrefServer
     from tests.zotero.zotero_fake_server import FakeZotero
@@ -172,12 +183,59 @@ def servers() -> Iterator[tuple[str, str]]:
     zotero.start()
     with CrossrefServer([]) as crossref:
         try:
-            yield crossref.url, zotero.url
+            yield crossref.url, zotero.url, zotero
         finally:
             zotero.stop()
 
 
 ZOTERO_GROUP, ZOTERO_KEY = 5150, "benchmarkKey000000000000"
+
+# The requests a command made, made again by httpx2 alone (without the async
+# back ends, as ssl-bib's command line loads it): the floor of what any client
+# pays for the HTTP stack and the exchanges themselves.
+BARE_CLIENT = [PYTHON, "-c", """
+import json, sys
+sys.modules["trio"] = sys.modules["anyio"] = None  # sync only, as ssl-bib's command line
+import httpx2
+base, requests = json.loads(open(sys.argv[1], encoding="utf-8").read())
+with httpx2.Client(base_url=base) as client:
+    for method, path, query, headers in requests:
+        client.request(method, path, params=query, headers=headers).read()
+"""]
+
+
+@dataclass
+class BareClient:
+    """A command's requests made by a bare httpx2 client (BARE_CLIENT)."""
+
+    label: str
+    count: int
+    command: list[str]
+    samples: list[Sample] = field(default_factory=list)
+
+    def row(self, click_cpu: float, click_wall: float) -> str:
+        wall = [x.seconds for x in self.samples]
+        cpu = [x.cpu for x in self.samples]
+        return (f"| `{self.label}`: its {self.count} requests made by a bare httpx2 client "
+                f"(the floor of the exchange itself) | {spread(wall)} s (CPU {spread(cpu)}) "
+                f"| `import click`: {click_wall:.3f} s (CPU {click_cpu:.3f}), medians "
+                f"| {spread([c / click_cpu for c in cpu], '{:.2f}')}x "
+                f"| {spread([w / click_wall for w in wall], '{:.2f}')}x | (baseline) | |")
+
+
+def bare_client(folder: Path, server: Any, url: str,
+                command: tuple[str, list[str], dict[str, str], tuple[int, ...]]) -> BareClient:
+    """Run `command` once against the local Zotero server and keep the
+    requests it made (method, path, query, the Zotero headers)."""
+    label, cmd, env, ok = command
+    server.clear_log()
+    run_once(cmd, env=env, ok=ok)
+    requests = [(r.method, r.path, r.query, {k: v for k, v in r.headers.items()
+                                              if k.lower().startswith(("zotero", "if-"))})
+                for r in server.log]
+    script = folder / "bare-client.json"
+    script.write_text(json.dumps([url, requests]), encoding="utf-8")
+    return BareClient(label, len(requests), [*BARE_CLIENT, str(script)])
 
 
 class Bench:
@@ -317,6 +375,9 @@ def main() -> None:
     parser.add_argument("--no-scaling", action="store_true")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="ssl-bib-bench-"))
+    # Byte-compiled code for every process, cached in the folder (see above).
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    os.environ["PYTHONPYCACHEPREFIX"] = str(folder / "pycache")
     try:
         report(Bench(folder, args.runs), args)
     finally:
@@ -329,16 +390,25 @@ def report(bench: Bench, args: argparse.Namespace) -> None:
     n, runs = args.size, args.runs
     pairs = targets(bench, n)
     bench.bibtex(n)
-    bench.import_empty(n)  # warm-up: files in the page cache, the imported catalog made
+    # An untimed round: files in the page cache, the imported catalog made,
+    # every process's bytecode cached.
+    for pair in pairs:
+        pair.measure_once()
+        pair.ours_samples.clear()
+        pair.base_samples.clear()
     for round_ in range(runs):
         note(f"targets at {n:,} entries: round {round_ + 1} of {runs}")
         for pair in pairs:
             pair.measure_once()
 
-    with servers() as (crossref_url, zotero_url):
+    with servers() as (crossref_url, zotero_url, zotero):
         commands = bundled_commands(bench.folder, crossref_url, zotero_url)
         for _label, cmd, env, ok in commands:  # warm-up, and fills the Crossref cache
             run_once(cmd, env=env, ok=ok)
+        bench.click()
+        bare = bare_client(bench.folder, zotero, zotero_url,
+                           next(c for c in commands if c[0] == "zotero status"))
+        run_once(bare.command)
         bundled: dict[str, list[Sample]] = {label: [] for label, *_ in commands}
         clicks: list[Sample] = []
         for round_ in range(runs):
@@ -346,9 +416,11 @@ def report(bench: Bench, args: argparse.Namespace) -> None:
             for label, cmd, env, ok in commands:
                 bundled[label].append(run_once(cmd, env=env, ok=ok))
                 clicks.append(bench.click())
+            bare.samples.append(run_once(bare.command))
 
     memory_path = bench.catalog(args.memory_size)
     size = memory_path.stat().st_size
+    run_once([*LOAD_CHECK, str(ROOT / "entries.toml")])  # warm-up: bytecode cached
     peaks, tomllib_peaks = [], []
     for round_ in range(runs):
         note(f"peak memory at {args.memory_size:,} entries: round {round_ + 1} of {runs}")
@@ -357,7 +429,8 @@ def report(bench: Bench, args: argparse.Namespace) -> None:
 
     print(f"Measured {time.strftime('%Y-%m-%d')} on {platform.machine()}, "
           f"{os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"catalog reader: {toml_reader()}; {runs} rounds, min / median / max. "
+          f"catalog reader: {toml_reader()}, byte-compiled; {runs} rounds, "
+          "min / median / max. "
           f"{n:,} entries = {bench.catalog(n).stat().st_size / 1e6:.1f} MB "
           "(the bundled catalog grown by copying its real entries).\n")
     print("| measure | ssl-bib: wall (CPU) | baseline: wall (CPU) | CPU ratio | wall ratio "
@@ -384,6 +457,8 @@ def report(bench: Bench, args: argparse.Namespace) -> None:
               f"| `import click`: {click_wall:.3f} s (CPU {click_cpu:.3f}), medians "
               f"| {spread(cpu_ratios, '{:.2f}')}x | {spread(wall_ratios, '{:.2f}')}x | <= 2x "
               f"| {'yes' if met else 'NO'}{'' if wall_met else ' (wall: no)'} |")
+        if label == "zotero status":
+            print(bare.row(click_cpu, click_wall))
 
     if args.no_scaling:
         return

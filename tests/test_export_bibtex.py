@@ -174,3 +174,48 @@ def test_broken_identifiers_are_refused(field: str, value: str) -> None:
         with pytest.raises(ExportError) as info:
             export(catalog, catalog.entries, fmt)
         assert (info.value.key, info.value.field) == ("x2020", field)
+
+
+def test_a_preprint_servers_publisher_is_its_biblatex_organization() -> None:
+    """biber's @online has no `publisher`: a preprint server's name goes to
+    `organization` (the venue's, else the publisher's), arXiv's to none
+    (eprinttype names it); BibTeX's @misc keeps howpublished and publisher."""
+    from ssl_bib.model import Venue
+
+    catalog = Catalog(venues={"medRxiv": Venue("medRxiv", "medRxiv", "preprint")}, entries=[
+        Entry(key="venueAndPublisher", title="T", year=2021, venue="medRxiv",
+              publisher="Cold Spring Harbor Laboratory"),
+        Entry(key="publisherOnly", title="T", year=2021, entry_type="preprint",
+              publisher="Research Square"),
+        Entry(key="arxivPublisher", title="T", year=2021, entry_type="preprint",
+              arxiv="2101.00001", publisher="arXiv"),
+    ])
+    biblatex = bibtexparser_entries(write_biblatex(catalog, catalog.entries))
+    assert biblatex["venueAndPublisher"]["organization"] == "medRxiv"
+    assert "publisher" not in biblatex["venueAndPublisher"]
+    assert biblatex["publisherOnly"]["organization"] == "Research Square"
+    assert "organization" not in biblatex["arxivPublisher"]
+    assert "publisher" not in biblatex["arxivPublisher"]
+    bibtex = bibtexparser_entries(write_bibtex(catalog, catalog.entries))
+    assert (bibtex["venueAndPublisher"]["howpublished"], bibtex["venueAndPublisher"][
+        "publisher"]) == ("medRxiv", "Cold Spring Harbor Laboratory")
+
+
+def test_an_unbalanced_value_is_refused_after_the_entrys_other_errors(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A value with unbalanced braces would swallow every entry after it: it
+    is refused, naming its field, but an invalid identifier of the same
+    entry is what is reported first (as the writer finds it first)."""
+    from ssl_bib.codecs import bibtex_write
+
+    monkeypatch.setattr(bibtex_write, "protect_title", lambda text, ascii_only: text + "}")
+    catalog = Catalog(entries=[Entry(key="b2020", title="T", year=2020, series="S",
+                                     entry_type="article", container_title="J")])
+    for writer in (write_bibtex, write_biblatex):
+        with pytest.raises(ExportError) as info:
+            writer(catalog, catalog.entries)
+        assert (info.value.field, info.value.message) == ("series", "unbalanced braces in 'S}'")
+    catalog.entries[0].doi = "not a doi"
+    with pytest.raises(ExportError) as info:
+        write_bibtex(catalog, catalog.entries)
+    assert info.value.field == "doi"

@@ -144,3 +144,115 @@ def test_csljson_keeps_to_the_schema(items: list[Entry]) -> None:
     for entry, item in zip(catalog.entries, data, strict=True):
         assert item["id"] == entry.key
         assert item["title"] == f.clean(entry.title)
+
+
+title_chars = st.sampled_from("aZbY09 :;,.!?()/'\"+*=<>|@-`{}\\$_éÜßİǅ\U000F0001")
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(title_chars, max_size=40), st.booleans())
+@example("Models Genesis: Generic Autodidactic Models for 3D Medical Image Analysis", True)
+@example("x MRI-based! Foo Bar baz Qux.", True)
+@example("U.S. Army", True)
+@example(" A  B ", True)
+@example("ǅ İ", False)
+def test_titles_with_nothing_to_escape_are_braced_as_the_word_walk_braces_them(
+        value: str, first: bool) -> None:
+    """Most titles need no escaping and take a quicker way through
+    protect_title: it must put exactly the braces the word-by-word walk puts,
+    and send every title it cannot do to the walk."""
+    from ssl_bib.codecs.latex import _protect_title, _protect_words
+
+    for ascii_only in (True, False):
+        assert _protect_title.__wrapped__(value, ascii_only, first, ()) == \
+            _protect_words(value, ascii_only, first, ())
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(title_chars, max_size=40), st.booleans(), st.booleans())
+@example("a--b", True, False)
+@example("?`", False, True)
+def test_a_value_escape_leaves_as_it_is_is_one_the_full_escape_leaves_so(
+        value: str, ascii_only: bool, name: bool) -> None:
+    from ssl_bib.codecs.latex import _escape
+
+    assert escape(value, ascii_only=ascii_only, name=name) == \
+        _escape.__wrapped__(value, ascii_only, None, name)
+
+
+@common
+@given(entries())
+@example(LISTED)
+def test_facts_shared_by_the_formats_of_one_export_change_no_text(items: list[Entry]) -> None:
+    """export --all derives what the four formats have in common once per
+    entry (codecs.facts.shared): every text, or the error refusing it, is
+    what each format writes on its own."""
+    from ssl_bib.codecs.facts import shared
+    from ssl_bib.exporting import FORMATS, export
+
+    catalog = catalog_of(items)
+
+    def texts() -> list[str]:
+        out = []
+        for fmt in FORMATS:
+            try:
+                out.append(export(catalog, catalog.entries, fmt))
+            except f.ExportError as exc:
+                out.append(f"refused: {exc}")
+        return out
+
+    alone = texts()
+    with shared():
+        assert texts() == alone
+        assert texts() == alone  # and again, every fact now kept
+
+
+title_pieces = st.lists(st.one_of(st.sampled_from(["<i>", "</i>", "<sub>", "</sub>", "$",
+                                                    "\\alpha", "x^2", " "]), title_chars),
+                        max_size=20).map("".join)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(title_pieces)
+@example("Cu$_2$O in <i>vivo</i> & 50% -- x^2 ~ y")
+@example("<sub>2</sub> $\\alpha$ {x}")
+def test_what_same_latex_in_both_allows_is_written_alike_by_bibtex_and_biblatex(
+        value: str) -> None:
+    from ssl_bib.codecs.latex import latex_title, same_latex_in_both
+
+    if same_latex_in_both(value):
+        assert latex_title(value, ascii_only=True) == latex_title(value, ascii_only=False)
+        assert escape(value, ascii_only=True) == escape(value, ascii_only=False)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(person, min_size=1, max_size=4))
+@example([Person("O'Brien", "A~B"), Person("Mac^Donald", "J")])
+@example([Person("Smith & Sons"), Person("Doe", "J_R")])
+def test_authors_written_ascii_without_brace_tilde_or_caret_are_alike_in_both(
+        persons: list[Person]) -> None:
+    """BibTeX's and biblatex's writers share the authors' LaTeX when the one
+    made first came out ASCII with no brace, ~ or ^ (bibtex_write._names_latex):
+    then the other must come out the same."""
+    from ssl_bib.codecs.bibtex_write import _name
+    from ssl_bib.codecs.latex import same_latex_in_both
+
+    bibtex = " and ".join(_name(p, True) for p in persons)
+    biblatex = " and ".join(_name(p, False) for p in persons)
+    if same_latex_in_both(bibtex) or same_latex_in_both(biblatex):
+        assert bibtex == biblatex
+
+
+@common
+@given(entries())
+@example(LISTED)
+def test_csl_items_keep_the_schema_order_of_keys(items: list[Entry]) -> None:
+    from ssl_bib.codecs.csljson_write import CSL_KEYS, csl_item
+
+    catalog = catalog_of(items)
+    for entry in catalog.entries:
+        try:
+            item = csl_item(catalog, entry)
+        except f.ExportError:
+            continue
+        assert list(item) == [key for key in CSL_KEYS if key in item]

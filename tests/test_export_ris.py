@@ -61,3 +61,21 @@ def test_values_are_one_line_and_preprints_name_their_server() -> None:
     assert preprint.startswith("TY  - UNPB\n")
     assert "PB  - arXiv\n" in preprint and "UR  - https://arxiv.org/abs/2211.14715\n" in preprint
     assert write_ris(catalog, []) == ""
+
+
+def test_the_quicker_line_formatting_writes_what_rispy_writes() -> None:
+    """The writer fills rispy's own line pattern faster; the text must be
+    exactly what rispy's stock writer (headerless) makes of the records."""
+    from rispy.config import TAG_KEY_MAPPING
+    from rispy.writer import RisWriter
+
+    from ssl_bib.codecs.ris_write import _writer, ris_record
+
+    class Stock(RisWriter):  # type: ignore[misc]
+        def set_header(self, count: int) -> str:
+            return ""
+
+    for catalog in (load(BUNDLED).catalog, rich_catalog()):
+        records = [ris_record(catalog, entry) for entry in catalog.entries]
+        assert _writer().formats(records) == Stock(mapping=TAG_KEY_MAPPING).formats(records)
+    assert Stock.PATTERN == "{tag}  - {value}"

@@ -216,6 +216,21 @@ def test_an_encoded_url_holds_nothing_tex_acts_on(tail: str) -> None:
         assert unquote(encoded) == url
 
 
+URL_PIECES = st.text(st.sampled_from("aZ09-._~:/?[]@!$&'()*+,;=%#fF \\{}^|<>\"`é\u2028"),
+                     max_size=20)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(URL_PIECES, st.booleans())
+def test_a_url_left_as_it_is_is_one_the_character_walk_leaves_so(url: str,
+                                                                  ascii_only: bool) -> None:
+    """encode_url returns the usual link untouched without walking it: only
+    where the walk would change nothing."""
+    from ssl_bib.identifiers import _encode_each
+
+    assert encode_url(url, ascii_only=ascii_only) == _encode_each(url, ascii_only)
+
+
 @settings(max_examples=500, deadline=None)
 @given(st.text(max_size=30))
 def test_what_is_a_doi_is_inert_in_tex_text(suffix: str) -> None:

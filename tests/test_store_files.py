@@ -307,3 +307,31 @@ def test_readme_to_a_full_device_fails(tmp_path: Path) -> None:
     path = _catalog(tmp_path)
     code, out = _run("--catalog", str(path), "render", "readme", "-o", "/dev/full")
     assert code != 0 and "No space left on device" in out
+
+
+def test_temporary_names_are_new_files_never_a_planted_link(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The temp file a write goes through is created by us alone: a name
+    someone planted (a link to a file of theirs) is skipped, never followed."""
+    from ssl_bib import atomic
+
+    victim = tmp_path / "victim"
+    victim.write_text("theirs", encoding="utf-8")
+    draws = iter([b"\x00" * 6, b"\x00" * 6, b"\x01" * 6, b"\x02" * 6])
+    monkeypatch.setattr(os, "urandom", lambda _n: next(draws))
+    (tmp_path / f".x.{'00' * 6}.tmp").symlink_to(victim)
+    fd, name = atomic.temp_file(tmp_path, ".x.", ".tmp")
+    os.close(fd)
+    assert name == str(tmp_path / f".x.{'01' * 6}.tmp")
+    assert stat.S_IMODE(os.stat(name).st_mode) == 0o600
+    assert victim.read_text(encoding="utf-8") == "theirs"
+    folder = atomic.temp_folder(tmp_path, ".x.")
+    assert folder.name == f".x.{'02' * 6}" and stat.S_IMODE(folder.stat().st_mode) == 0o700
+
+
+def test_a_write_leaves_no_temporary_file_behind(tmp_path: Path) -> None:
+    path = tmp_path / "out.txt"
+    write_atomic(path, "one")
+    write_through(path, "two")
+    assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
+    assert path.read_text(encoding="utf-8") == "two"

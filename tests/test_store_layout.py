@@ -162,3 +162,69 @@ def test_a_catalog_in_the_usual_shape_is_read_table_by_table() -> None:
         assert len(list(store._parse_tables(SHAPES[name], spans))) == len(spans)
     spans, _, layout = store._entry_spans(SHAPES["a venue table after the entries"])
     assert not store._only_entries_after_head(layout)
+
+
+# -- the in-place splice -------------------------------------------------------
+
+edits_in_place = st.lists(st.tuples(
+    st.sampled_from(["note", "author", "category", "title", "venue name", "nothing"]),
+    st.integers(0, 10), st.text(min_size=1, max_size=12).filter(str.strip)), max_size=4)
+
+
+@pytest.mark.parametrize("shape", ["bundled", "comments and blank lines", "CRLF",
+                                   "an entry header inside a string", "a sub-table of an entry",
+                                   "an unknown field and a bad year"])
+@settings(max_examples=30, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(edits=edits_in_place, no_final_newline=st.booleans(),
+       misplaced=st.one_of(st.none(), st.integers(0, 10)))
+def test_the_in_place_splice_writes_what_the_entry_walk_writes(
+        shape: str, edits: list[tuple[str, int, str]], no_final_newline: bool,
+        misplaced: int | None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Entries changed where they are (the usual save) are spliced by
+    _splice_in_place: the same text, states, spans and refusals as the
+    entry-by-entry walk, which still handles every other change."""
+    from ssl_bib import store
+    from ssl_bib.problems import InputError
+
+    text = SHAPES[shape].rstrip("\r\n") if no_final_newline else SHAPES[shape]
+    loaded = parse_text(text, Path("entries.toml"))
+    entries, spans = loaded.catalog.entries, loaded.spans
+    if misplaced is not None and len(spans) > 1:
+        # A boundary the scan got wrong (as if): the proofs must refuse alike.
+        k = misplaced % (len(spans) - 1)
+        cut = loaded.text.rfind("\n", spans[k].start_at, spans[k].end_at - 1) + 1
+        spans[k].end_at = spans[k + 1].lead_at = cut
+    for what, index, value in edits:
+        entry = entries[index % len(entries)]
+        if what == "note":
+            entry.note = value
+        elif what == "author":
+            entry.authors.append(Person(value.replace(",", " ").strip() or "X"))
+        elif what == "category":
+            entry.categories.append(value)
+        elif what == "title":
+            entry.title = value
+        elif what == "venue name" and loaded.catalog.venues:
+            next(iter(loaded.catalog.venues.values())).name = value
+
+    def outcome() -> object:
+        try:
+            rendered = store._render(loaded)
+        except InputError as exc:
+            return exc.format()
+        assert rendered.spans is not None
+        return (rendered.text, rendered.changed, rendered.states,
+                [(s.lead_at, s.start_at, s.end_at, s.start) for s in rendered.spans])
+
+    taken: list[bool] = []
+    with monkeypatch.context() as patch:
+        splice = store._splice_in_place
+        patch.setattr(store, "_splice_in_place",
+                      lambda *args: taken.append(splice(*args) is not None) or splice(*args))
+        quick = outcome()
+    if shape in ("bundled", "comments and blank lines", "CRLF") and isinstance(quick, tuple):
+        assert taken == [True]
+    with monkeypatch.context() as patch:
+        patch.setattr(store, "_splice_in_place", lambda *_args: None)
+        assert quick == outcome()

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from ssl_bib.cli import cli
 from ssl_bib.model import Entry, Person
 from ssl_bib.problems import InputError
-from ssl_bib.store import load, save
+from ssl_bib.store import LoadedCatalog, load, parse_text, save
 from ssl_bib.toml_render import render_entry, toml_string
 from ssl_bib.toml_scan import ScanError, _scan_exact, _scan_fast, scan, split_lines
 
@@ -298,3 +298,97 @@ def test_rendered_entries_never_hold_a_raw_separator(entry_value: str) -> None:
     rendered = render_entry(entry)
     assert not any(ch in rendered for ch in "\u2028\u2029\u0085\r")
     assert len(split_lines(rendered)) == len(rendered.splitlines())
+
+
+FIELD_NAMES = ["key", "title", "year", "note", "abstract", "pages", "publisher", "alt_titles",
+               "provenance", "doi", "entries"]
+
+
+def _quick_and_exact_agree(text: str) -> int:
+    """Each entry's field lines: the quick search, where it answers, says
+    what the walk of the table's statements says. Returns how often it answered."""
+    loaded = load_text(text)
+    answered = 0
+    for span in loaded.spans:
+        for name in FIELD_NAMES:
+            quick = span.quick_field_line(loaded.text, name)
+            exact = span.exact_field_line(loaded.text, name)
+            assert quick in (None, exact), (name, text[span.start_at:span.end_at])
+            assert span.field_line(loaded.text, name) == exact
+            answered += quick is not None
+    return answered
+
+
+def load_text(text: str) -> LoadedCatalog:
+    return parse_text(text, Path("entries.toml"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=catalogs())
+def test_a_field_is_found_on_the_line_toml_puts_it(text: str) -> None:
+    assume(_valid(text))
+    _quick_and_exact_agree(text)
+
+
+@pytest.mark.parametrize("entry, field_name, line", [
+    # a multi-line string holds lines that look like the field
+    ('[[entries]]\nkey = "a"\nnote = """\ntitle = 1\n"""\ntitle = "T"\nyear = 2020\n',
+     "title", 6),
+    ("[[entries]]\nkey = 'a'\nnote = '''\nyear = 1\n'''\ntitle = \"T\"\nyear = 2020\n",
+     "year", 7),
+    # the field only in a sub-table: not the entry's, so the header's line
+    ('[[entries]]\nkey = "a"\ntitle = "T"\nyear = 2020\n[entries.provenance]\nnote = "x"\n',
+     "note", 1),
+    # an array's items on lines starting with "[" before the field
+    ('[[entries]]\nkey = "a"\ntitle = "T"\nyear = 2020\nx_nested = [\n  ["a"],\n]\n'
+     'note = "n"\n', "note", 8),
+    # quoted, dotted, spaced and escaped keys
+    ('[[entries]]\nkey = "a"\n"title" = "T"\nyear = 2020\n', "title", 3),
+    ("[[entries]]\nkey = \"a\"\ntitle = \"T\"\nyear = 2020\n  provenance . title = 'x'\n",
+     "provenance", 5),
+    ('[[entries]]\nkey = "a"\ntitle = "T"\nyear = 2020\n"no\\u0074e" = "n"\n', "note", 5),
+    ('[[entries]]\r\nkey = "a"\r\ntitle = "T"\r\n\r\nyear\t= 2020\r\n', "year", 5),
+    # no such field: the header's line
+    ('[[entries]]\nkey = "a"\ntitle = "T"\nyear = 2020\n', "doi", 1),
+    # a longer key that starts with the name is another field
+    ('[[entries]]\nkey = "a"\ntitle = "T"\nyear = 2020\nnote_x = 1\nnote = "n"\n', "note", 6),
+])
+def test_field_lines_where_a_line_search_could_be_fooled(entry: str, field_name: str,
+                                                          line: int) -> None:
+    text = HEAD + entry
+    head_lines = HEAD.count("\n")
+    loaded = load_text(text)
+    assert loaded.line_of("a", field_name) == head_lines + line
+    _quick_and_exact_agree(text)
+
+
+def test_the_quick_field_search_answers_for_the_bundled_catalog() -> None:
+    text = (Path(__file__).parents[1] / "entries.toml").read_text(encoding="utf-8")
+    loaded = load_text(text)
+    assert _quick_and_exact_agree(text) > 4 * len(loaded.spans)
+
+
+@pytest.mark.parametrize(("field_name", "value"), [
+    ("alt_titles", '["""\n# a comment"""]'), ("alt_titles", "['\'\'\n# a comment\n# more\'\'\']"),
+    ("abstract", '"""\n#\n# x"""'), ("abstract", "\'\'\'\n# a\n   # b\'\'\'"),
+    ("alt_titles", "[\n  \'\'\'a\n# b\'\'\',\n]")])
+def test_a_string_ending_in_a_comment_like_line_is_not_cut_at_it(
+        tmp_path: Path, field_name: str, value: str) -> None:
+    """A multi-line string whose last line starts with "#" looks like comments
+    before the next entry; the quick scan must not end the entry there (the
+    tables, read a batch at a time, would not notice)."""
+    text = (HEAD + f'[[entries]]\nkey = "k0"\ntitle = "0"\nyear = 1900\n{field_name} = {value}\n'
+            '[[entries]]\nkey = "k1"\ntitle = """[[entries]]"""\nyear = 1900\n')
+    assert _valid(text)
+    path = tmp_path / "entries.toml"
+    path.write_text(text, encoding="utf-8")
+    loaded = load(path)
+    assert not loaded.problems
+    first = loaded.spans[0]
+    assert tomllib.loads(text[first.start_at:first.end_at])["entries"][0]["key"] == "k0"
+    loaded.catalog.entries[0].note = "edited"
+    save(loaded)
+    again = load(path)
+    assert [e.note for e in again.catalog.entries] == ["edited", None]
+    assert getattr(again.catalog.entries[0], field_name) == \
+        tomllib.loads(text)["entries"][0][field_name]

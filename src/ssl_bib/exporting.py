@@ -10,12 +10,10 @@ byte the same files and a changed one diffs to just its changes.
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from .atomic import folder_made, regular_mode, safe_mode, write_atomic
+from .atomic import folder_made, regular_mode, safe_mode, temp_folder, write_atomic
 from .codecs.registry import Codec, OnEntry, writers
 from .gcpause import paused_gc
 from .model import Catalog, Entry
@@ -44,8 +42,11 @@ def export_all(catalog: Catalog, entries: Sequence[Entry], folder: Path,
     target that is a folder) leaves `folder` as it was. `per_format` gives a
     format its own entries (BibTeX writes them under the names a document cited);
     `on_entry` is told of each entry written, in every format."""
-    texts = {fmt.filename: export(catalog, per_format(fmt.name) if per_format else entries,
-                                  fmt.name, on_entry) for fmt in FORMATS.values()}
+    from .codecs.facts import shared
+
+    with shared():  # what the formats derive alike is derived once per entry
+        texts = {fmt.filename: export(catalog, per_format(fmt.name) if per_format else entries,
+                                      fmt.name, on_entry) for fmt in FORMATS.values()}
     targets = [folder / filename for filename in texts]
     # Refused before anything is written: a folder, device or pipe where a
     # file goes. A link is replaced, never followed, so its target's mode
@@ -53,7 +54,7 @@ def export_all(catalog: Catalog, entries: Sequence[Entry], folder: Path,
     modes = {target: regular_mode(target) for target in targets}
     with folder_made(folder):
         # Beside the targets, so each rename stays on one file system.
-        staging = Path(tempfile.mkdtemp(prefix=".ssl-bib-export.", dir=folder))
+        staging = temp_folder(folder, ".ssl-bib-export.")
         try:
             for target, text in zip(targets, texts.values(), strict=True):
                 write_atomic(staging / target.name, text)
@@ -61,6 +62,8 @@ def export_all(catalog: Catalog, entries: Sequence[Entry], folder: Path,
             for target in targets:
                 os.replace(staging / target.name, target)
         except BaseException:
+            import shutil  # only on failure: it imports three compressors
+
             shutil.rmtree(staging, ignore_errors=True)
             raise
     staging.rmdir()

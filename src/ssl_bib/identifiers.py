@@ -97,6 +97,10 @@ def invalid_identifiers(values: Any) -> Iterable[tuple[str, str, str]]:
 _URL_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
                        "-._~:/?[]@!$&'()*+,;=")
 _HEX = frozenset("0123456789abcdefABCDEF")
+# A URL encode_url leaves as it is: allowed characters and percent-encodings
+# only, and at most one `#`.
+_AS_IS_URL_RE = re.compile(r"(?:[A-Za-z0-9\-._~:/?\[\]@!$&'()*+,;=]++|%[0-9A-Fa-f]{2})*+"
+                           r"(?:#(?:[A-Za-z0-9\-._~:/?\[\]@!$&'()*+,;=]++|%[0-9A-Fa-f]{2})*+)?")
 
 
 def encode_url(url: str, *, ascii_only: bool = True) -> str:
@@ -106,6 +110,13 @@ def encode_url(url: str, *, ascii_only: bool = True) -> str:
     `ascii_only`) non-ASCII characters, as UTF-8. It names the same resource,
     and nothing in it is live in TeX where `\url` reads it: no backslash, no
     braces, no `^^`. Exporters call this; the catalog keeps the URL as written."""
+    if _AS_IS_URL_RE.fullmatch(url):
+        return url  # the usual link: nothing to encode (a loop per character is slow)
+    return _encode_each(url, ascii_only)
+
+
+def _encode_each(url: str, ascii_only: bool) -> str:
+    """encode_url, character by character."""
     out: list[str] = []
     seen_fragment = False
     for i, ch in enumerate(url):

@@ -17,6 +17,10 @@ VENUE_KINDS: tuple[VenueKind, ...] = ("journal", "conference", "preprint", "work
 # entry says otherwise (a journal's preprint, say).
 EntryType = Literal["article", "inproceedings", "preprint"]
 ENTRY_TYPES: tuple[EntryType, ...] = ("article", "inproceedings", "preprint")
+# The publication an entry is when only its venue's kind says so.
+_TYPE_OF_VENUE: dict[VenueKind, EntryType] = {
+    "journal": "article", "conference": "inproceedings", "workshop": "inproceedings",
+    "preprint": "preprint"}
 
 
 # Generational and similar suffixes, as BibTeX's "von Last, Jr, First" and
@@ -259,5 +263,4 @@ class Catalog:
         venue = self.venues.get(entry.venue) if entry.venue else None
         if venue is None:
             return "preprint" if entry.arxiv else "article"
-        return {"journal": "article", "conference": "inproceedings",
-                "workshop": "inproceedings", "preprint": "preprint"}[venue.kind]  # type: ignore[return-value]
+        return _TYPE_OF_VENUE[venue.kind]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import dataclasses
-import hashlib
+import functools
 import operator
 import os
 import re
@@ -23,13 +23,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from . import file_lock, toml_parse
-from .atomic import write_through
+from . import toml_parse
 from .errors import SslBibError
 from .gcpause import paused_gc
 from .model import Catalog, Entry, Settings, Venue
 from .problems import InputError, Problem
-from .rebase import RebaseConflict, rebase
 from .toml_read import (
     ProblemLog,
     convert_entry,
@@ -39,7 +37,10 @@ from .toml_read import (
 )
 from .toml_render import render_catalog, render_entry, render_head, render_venue
 
-if TYPE_CHECKING:  # toml_scan compiles big patterns: imported when first needed
+# Imported where first needed, not at every start: toml_scan compiles big
+# patterns; file_lock (with socket), atomic and rebase serve only commands
+# that write, and a read-only command never loads them.
+if TYPE_CHECKING:
     from .toml_scan import Layout
 
 SCHEMA_VERSION = 1
@@ -59,16 +60,22 @@ class WriteRefused(SslBibError):
 
 @dataclass(frozen=True)
 class DiskState:
-    """What the catalog file held when this process last read or wrote it:
-    a save compares it with the file before replacing it."""
+    """What the catalog file held when this process last read or wrote it,
+    which a save compares with the file before replacing it: its size, its
+    mtime and its text, whose UTF-8 is exactly the file's bytes (the text
+    was strictly decoded from them, or encoded into them). The text is the
+    one the catalog holds anyway: no copy, and no hash of every file read."""
 
     size: int
     mtime_ns: int
-    digest: bytes
+    text: str = field(repr=False)
 
-    @classmethod
-    def of(cls, data: bytes, info: os.stat_result) -> DiskState:
-        return cls(len(data), info.st_mtime_ns, hashlib.sha256(data).digest())
+    def holds(self, data: bytes, info: os.stat_result) -> bool:
+        """Whether the file, read now as `data`, is still this. Size and
+        mtime tell a change at once; equal ones are confirmed by the content
+        itself, since a same-size edit within one timestamp tick fools them."""
+        return (len(data) == self.size and info.st_mtime_ns == self.mtime_ns
+                and data == self.text.encode("utf-8"))
 
 
 @dataclass
@@ -84,9 +91,44 @@ class EntrySpan:
 
     def field_line(self, text: str, field_name: str) -> int:
         """0-based line of a field's first line; the table's header line if absent.
-        Found on demand: only problem reports need it. The lines of the last
-        span asked about are kept (a check reports an entry's problems one
-        after another); a cache on every span cost tens of MB on a big catalog."""
+        Found on demand: only problem reports need it. A search for the
+        field's key at a line start answers where that cannot be fooled
+        (quick_field_line); else the table's statements are walked by TOML's
+        rules, and the lines of the last span walked are kept (a check reports
+        an entry's problems one after another); a cache on every span cost
+        tens of MB on a big catalog."""
+        quick = self.quick_field_line(text, field_name)
+        if quick is not None:
+            return quick
+        return self.exact_field_line(text, field_name)
+
+    def quick_field_line(self, text: str, field_name: str) -> int | None:
+        """The field's line from the first line of the table that starts with
+        its key (bare or quoted, alone or dotted) and `=` or `.`; None where
+        that may be wrong, for exact_field_line to decide.
+
+        Why it is right: the table was parsed, so it is valid TOML, and in
+        valid TOML a line starts inside a value only in a multi-line string
+        or a multi-line array or inline table. No such line can start with a
+        key and `=` or `.` except in a multi-line string (an array's items
+        are values, which never start so), so a table with no triple quote
+        before the match is answered by the match. A line starting with `[`
+        before it may be a sub-table ([entries.provenance]), whose keys are
+        not the entry's: then, and when nothing matches (a key written with
+        escapes, or no such field), the exact walk decides."""
+        m = _field_key_re(field_name).search(text, self.start_at, self.end_at)
+        if m is None:
+            return None
+        at = m.start()
+        if text.find('"""', self.start_at, at) >= 0 or text.find("'''", self.start_at, at) >= 0:
+            return None
+        first_line_end = text.find("\n", self.start_at, at)
+        if first_line_end >= 0 and _BRACKET_LINE_RE.search(text, first_line_end, at):
+            return None
+        return self.start + text.count("\n", self.start_at, at)
+
+    def exact_field_line(self, text: str, field_name: str) -> int:
+        """field_line by a walk of the table's statements (toml_scan)."""
         global _FIELD_LINES
         if _FIELD_LINES[0] is not self:
             from .toml_scan import statement_keys
@@ -104,6 +146,17 @@ class EntrySpan:
 
 
 _FIELD_LINES: tuple[EntrySpan | None, dict[str, int]] = (None, {})
+# A line whose first non-blank character is "[": a table header, or an item
+# of a multi-line array.
+_BRACKET_LINE_RE = re.compile(r"\n[ \t]*\[")
+
+
+@functools.lru_cache(maxsize=256)
+def _field_key_re(field_name: str) -> re.Pattern[str]:
+    """A statement whose key is `field_name` or starts with it (a dotted
+    key), bare or quoted, at a line start (see EntrySpan.quick_field_line)."""
+    name = re.escape(field_name)
+    return re.compile(rf"^[ \t]*(?:{name}|\"{name}\"|'{name}')[ \t]*[=.]", re.MULTILINE)
 
 
 @dataclass
@@ -298,7 +351,7 @@ def _parse_text(text: str, path: Path, for_update: bool) -> LoadedCatalog:
         try:
             head = _parse_head(text, spans)
             return _build(text, path, (spans, venue_lines, None), head,
-                          _parse_each(text, spans), for_update, settings_line)
+                          _parse_tables(text, spans), for_update, settings_line)
         except _WholeDocumentNeeded:
             pass
     try:
@@ -343,8 +396,7 @@ def _quick_spans(text: str) -> tuple[list[EntrySpan], dict[str, int], int] | Non
     Why: the TOML-true scan (toml_scan) costs more to compile its patterns
     than click takes to import, at every start. This one can be fooled by a
     multi-line string holding a header-like line, so it is only trusted
-    once _parse_each has proven every span: each lead + table parses alone
-    as exactly one [[entries]] table, so the spans are exactly the tables."""
+    once _parse_tables has proven every span (see there)."""
     found: list[tuple[int, bool]] = []
     for m in _ENTRY_HEADER_RE.finditer(text):
         at = text.rfind("\n", 0, m.start()) + 1
@@ -391,28 +443,21 @@ def _quick_spans(text: str) -> tuple[list[EntrySpan], dict[str, int], int] | Non
 
 def _back_over_comments(text: str, at: int, floor: int) -> int:
     """From offset `at` (a line start, or the end of the text), step back over
-    blank and comment lines, not above offset `floor`."""
+    blank and comment lines, not above offset `floor`.
+
+    A line holding three quotes in a row is not stepped over even if it
+    starts with "#": it may be the last line of a multi-line string, its
+    closing quotes after a "#" that is text, and the lines above it inside
+    the string. So the walk never enters a value, which _parse_tables
+    relies on."""
     while at > floor:
         previous = text.rfind("\n", 0, at - 1) + 1
         content = text[previous:at].strip()
-        if content and not content.startswith("#"):
+        if content and (not content.startswith("#") or '"""' in content
+                        or "'''" in content):
             break
         at = max(previous, floor)
     return at
-
-
-def _parse_each(text: str, spans: list[EntrySpan]) -> Iterator[Any]:
-    """Each entry's lead and table parsed alone, which proves the quick scan's
-    spans (see _quick_spans); any doubt sends the text to the exact scan."""
-    for span in spans:
-        try:
-            chunk = toml_parse.loads(text[span.lead_at:span.end_at])
-        except (toml_parse.TOMLDecodeError, RecursionError):
-            raise _WholeDocumentNeeded from None
-        tables = chunk.get("entries")
-        if len(chunk) != 1 or type(tables) is not list or len(tables) != 1:
-            raise _WholeDocumentNeeded
-        yield tables[0]
 
 
 def _only_entries_after_head(layout: Layout) -> bool:
@@ -456,7 +501,16 @@ _TABLES_AT_ONCE = 64
 
 
 def _parse_tables(text: str, spans: list[EntrySpan]) -> Iterator[Any]:
-    """The [[entries]] tables, parsed a batch at a time (see _parse_head)."""
+    """The [[entries]] tables, parsed a batch at a time (see _parse_head).
+
+    This also proves the spans of the quick scan (_quick_spans), which finds
+    every real [[entries]] header line and may add look-alikes inside
+    multi-line strings: a batch, from a span's lead to a span's end, must
+    read as exactly one [[entries]] table per span in it. A look-alike in a
+    batch makes it read as fewer tables, or a string cut at the batch's end
+    makes it not read at all, so the first batch holding one is refused; the
+    batches before it end where tables end, so each starts where one does.
+    (As sure as parsing each span alone, and 64 times fewer parser calls.)"""
     for at in range(0, len(spans), _TABLES_AT_ONCE):
         batch = spans[at:at + _TABLES_AT_ONCE]
         try:
@@ -603,7 +657,7 @@ def load(path: Path, *, for_update: bool = False) -> LoadedCatalog:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise InputError(path.name, line, "not UTF-8 text") from None
-    disk = DiskState.of(raw, info)
+    disk = DiskState(len(raw), info.st_mtime_ns, text)
     del raw  # the bytes are not needed while the text is parsed (a big file's peak)
     loaded = parse_text(text, path, for_update=for_update)
     loaded.disk = disk
@@ -645,6 +699,8 @@ def editing(path: Path, command: str, force: bool = False,
 
     Raises WriteRefused (read-only, or the lock not had in time: the message
     names the holder) and InputError (the file does not read)."""
+    from . import file_lock
+
     path = Path(path)
     refuse_unwritable(path, force)
     try:
@@ -659,11 +715,13 @@ def editing(path: Path, command: str, force: bool = False,
 
 def diff(loaded: LoadedCatalog) -> str:
     """The unified diff a save would write, for --dry-run."""
+    new_text = render(loaded)
+    if new_text == loaded.text:
+        return ""  # nothing would be written: no diff to make
     import difflib
 
     from .toml_scan import split_lines_keepends
 
-    new_text = render(loaded)
     return "".join(difflib.unified_diff(
         split_lines_keepends(loaded.text), split_lines_keepends(new_text),
         fromfile=f"a/{loaded.name}", tofile=f"b/{loaded.name}"))
@@ -683,6 +741,8 @@ class _Rendered:
     # catalog.entries; None for a whole new file (it is parsed to check it).
     states: list[tuple[Any, ...]] | None = None
     spans: list[EntrySpan] | None = None
+    # Whether settings, categories or venues changed (the head is rewritten).
+    head_changed: bool = True
 
 
 def _render(loaded: LoadedCatalog) -> _Rendered:
@@ -699,9 +759,11 @@ def _render(loaded: LoadedCatalog) -> _Rendered:
     first = spans[0].lead_at if spans else len(text)
     last = spans[-1].end_at if spans else len(text)
     head = text[:first]
-    changed = _head_state(catalog) != loaded.pristine_head
+    changed = head_changed = _head_state(catalog) != loaded.pristine_head
     if changed:
         head = _edit_head(head, catalog)
+    if (in_place := _splice_in_place(loaded, text, head, changed)) is not None:
+        return in_place
     old_index = _old_index(loaded)
     used: set[int] = set()            # each old text is used at most once
     out = [head]
@@ -739,8 +801,8 @@ def _render(loaded: LoadedCatalog) -> _Rendered:
     _prove_neighbourhoods(loaded, text, order, used)
     changed = changed or order != list(range(len(spans)))
     if not changed:
-        return _Rendered(loaded.text, False, states, new_spans)
-    return _Rendered("".join(out), True, states, new_spans)
+        return _Rendered(loaded.text, False, states, new_spans, False)
+    return _Rendered("".join(out), True, states, new_spans, head_changed)
 
 
 def _old_index(loaded: LoadedCatalog) -> Callable[[Entry], int]:
@@ -774,6 +836,83 @@ def _prove_neighbourhoods(loaded: LoadedCatalog, text: str, order: list[int],
         after = order[k + 1] if k + 1 < len(order) else -2
         if before != (i - 1 if i else -2) or after != (i + 1 if i + 1 < count else -2):
             _prove_span(loaded, text, i)      # moved, or a neighbour changed
+
+
+_END_AT, _LEAD_AT = operator.attrgetter("end_at"), operator.attrgetter("lead_at")
+_STATE_SCALARS = operator.itemgetter(0)
+_STATE_CONTAINERS = operator.itemgetter(1)
+
+
+def _splice_in_place(loaded: LoadedCatalog, text: str, head: str,
+                     head_changed: bool) -> _Rendered | None:
+    """_render for the usual save: the entries are the ones loaded, in their
+    order, some changed in place (enrich, zotero pull, an edit). The same
+    text and proofs as the entry-by-entry splice below, but the unchanged
+    entries are found all at once in C and copied as the stretches of text
+    between changed ones: on a big catalog the walk cost more than the rest
+    of the save. None when the entries were added, removed, replaced or
+    moved, or the spans do not tile the text (an entry that did not read):
+    then the walk decides."""
+    entries, spans = loaded.catalog.entries, loaded.spans
+    count = len(spans)
+    if (not count or len(entries) != count or len(loaded.loaded_entries) != count
+            or not all(map(operator.is_, entries, loaded.loaded_entries))
+            or list(map(_END_AT, spans[:-1])) != list(map(_LEAD_AT, spans[1:]))):
+        return None
+    old_states = loaded.states()
+    same = map(operator.and_,
+               map(operator.eq, map(_SCALARS, entries), map(_STATE_SCALARS, old_states)),
+               map(operator.eq, map(_CONTAINERS, entries), map(_STATE_CONTAINERS, old_states)))
+    edited = [i for i, kept in enumerate(same) if not kept]
+    if not edited and not head_changed:
+        return _Rendered(loaded.text, False, list(old_states), list(spans), False)
+    # Each re-rendered piece is proven, then its unchanged neighbours, in the
+    # walk's order (so the same error is raised first).
+    states = list(old_states)
+    bodies: dict[int, str] = {}
+    for i in edited:
+        _prove_span(loaded, text, i)
+        bodies[i] = _render_checked(entries[i], loaded)
+        states[i] = entry_state(entries[i])
+    neighbours = {n for e in edited for n in (e - 1, e + 1) if 0 <= n < count} - set(edited)
+    for i in sorted(neighbours):
+        _prove_span(loaded, text, i)
+    spliced, new_spans = _splice(text, head, spans, bodies)
+    return _Rendered(spliced, True, states, new_spans, head_changed)
+
+
+def _splice(text: str, head: str, spans: list[EntrySpan],
+            bodies: dict[int, str]) -> tuple[str, list[EntrySpan]]:
+    """The text with the head and the entries of `bodies` (index -> new
+    table, in order) replaced, the rest copied as stretches; and the spans
+    of the new text (those after a change shifted, the others kept)."""
+    out = [head]
+    shift = len(head) - spans[0].lead_at
+    line_shift = head.count("\n") - text.count("\n", 0, spans[0].lead_at)
+    new_spans = list(spans)
+
+    def move(first: int, stop: int) -> None:  # the verbatim entries first..stop-1
+        if shift or line_shift:
+            for k in range(first, stop):
+                old = spans[k]
+                new_spans[k] = EntrySpan(old.lead_at + shift, old.start_at + shift,
+                                         old.end_at + shift, old.start + line_shift)
+
+    copied_from, verbatim_from = spans[0].lead_at, 0
+    for i, body in bodies.items():
+        move(verbatim_from, i)
+        span = spans[i]
+        out.append(text[copied_from:span.start_at])
+        out.append(body)
+        start_at = span.start_at + shift
+        new_spans[i] = EntrySpan(span.lead_at + shift, start_at, start_at + len(body),
+                                 span.start + line_shift)
+        shift += len(body) - (span.end_at - span.start_at)
+        line_shift += body.count("\n") - text.count("\n", span.start_at, span.end_at)
+        copied_from, verbatim_from = span.end_at, i + 1
+    move(verbatim_from, len(spans))
+    out.append(text[copied_from:])
+    return "".join(out), new_spans
 
 
 def _prove_span(loaded: LoadedCatalog, text: str, index: int) -> None:
@@ -926,6 +1065,8 @@ def save(loaded: LoadedCatalog) -> bool:
     (or last written): if someone changed it meanwhile, this command's own
     changes are re-based onto theirs (rebase.py), or nothing is written and
     WriteRefused says why. A link is written through to its target."""
+    from .atomic import write_through
+
     refuse_unwritable(loaded.path, loaded.force)
     with _write_lock(loaded.path):
         for _attempt in range(3):
@@ -933,7 +1074,8 @@ def save(loaded: LoadedCatalog) -> bool:
                 rendered = _render(loaded)
             if not rendered.changed:
                 return False
-            data = _verified(loaded, rendered).encode("utf-8")
+            text = _verified(loaded, rendered)
+            data = text.encode("utf-8")
             try:
                 # Checked once more right before the rename, after the fsync.
                 target = write_through(loaded.path, data,
@@ -944,26 +1086,28 @@ def save(loaded: LoadedCatalog) -> bool:
         else:
             raise WriteRefused(f"{loaded.path}: the file keeps changing while ssl-bib writes "
                                "it; nothing was written")
-        loaded.disk = DiskState.of(data, os.stat(target))
+        loaded.disk = DiskState(len(data), os.stat(target).st_mtime_ns, text)
     assert rendered.states is not None and rendered.spans is not None
-    _rebaseline(loaded, rendered.text, rendered.states, rendered.spans)
+    _rebaseline(loaded, rendered.text, rendered.states, rendered.spans, rendered.head_changed)
     return True
 
 
 class _ChangedMeanwhile(SslBibError):
-    def __init__(self, current: tuple[DiskState, bytes] | None) -> None:
+    def __init__(self, current: tuple[bytes, os.stat_result] | None) -> None:
         self.current = current
 
 
 def _unchanged_on_disk(loaded: LoadedCatalog) -> None:
     current = _disk_now(loaded.path)
-    if (current[0] if current else None) != loaded.disk:
+    if current is None and loaded.disk is None:
+        return  # a new catalog, still not there
+    if current is None or loaded.disk is None or not loaded.disk.holds(*current):
         raise _ChangedMeanwhile(current)
 
 
 def _verified(loaded: LoadedCatalog, rendered: _Rendered) -> str:
     """A new file or an edited head is proven by reading the whole text back."""
-    if rendered.states is None or _head_state(loaded.catalog) != loaded.pristine_head:
+    if rendered.states is None or rendered.head_changed:
         check = parse_text(rendered.text, loaded.path)
         if check.catalog != loaded.catalog:
             raise InputError(loaded.name, 0, "the catalog would not read back as the same "
@@ -975,6 +1119,8 @@ def _verified(loaded: LoadedCatalog, rendered: _Rendered) -> str:
 
 @contextlib.contextmanager
 def _write_lock(path: Path) -> Iterator[None]:
+    from . import file_lock
+
     try:
         with file_lock.locked(path):
             yield
@@ -982,20 +1128,19 @@ def _write_lock(path: Path) -> Iterator[None]:
         raise WriteRefused(f"{exc}; nothing was written") from None
 
 
-def _disk_now(path: Path) -> tuple[DiskState, bytes] | None:
-    """The file as it is now (None: there is none). Size and mtime say it
-    changed; equal ones are confirmed by the content's hash, since a same-size
-    edit within one timestamp tick would fool them."""
+def _disk_now(path: Path) -> tuple[bytes, os.stat_result] | None:
+    """The file as it is now, and its stat (None: there is none)."""
     try:
         with open(path, "rb") as handle:
             info = os.fstat(handle.fileno())
             data = handle.read()
     except FileNotFoundError:
         return None
-    return DiskState.of(data, info), data
+    return data, info
 
 
-def _rebase_onto_disk(loaded: LoadedCatalog, current: tuple[DiskState, bytes] | None) -> None:
+def _rebase_onto_disk(loaded: LoadedCatalog,
+                      current: tuple[bytes, os.stat_result] | None) -> None:
     """Someone changed the file since we read it: take their text as the new
     starting point and re-apply this command's changes onto it."""
     if current is None:
@@ -1003,7 +1148,9 @@ def _rebase_onto_disk(loaded: LoadedCatalog, current: tuple[DiskState, bytes] | 
             return
         raise WriteRefused(f"{loaded.path}: the catalog was removed while ssl-bib was "
                            "working on it; nothing was written")
-    state, data = current
+    from .rebase import RebaseConflict, rebase
+
+    data, info = current
     try:
         theirs = parse_text(data.decode("utf-8"), loaded.path)
     except (UnicodeDecodeError, InputError) as exc:
@@ -1026,7 +1173,7 @@ def _rebase_onto_disk(loaded: LoadedCatalog, current: tuple[DiskState, bytes] | 
     loaded.snapshots, loaded.venue_lines = theirs.states(), theirs.venue_lines
     loaded.pristine_head = theirs.pristine_head
     loaded.loaded_entries = [mine.get(e.key, e) for e in theirs.loaded_entries]
-    loaded.disk = state
+    loaded.disk = DiskState(len(data), info.st_mtime_ns, theirs.text)
     loaded.forget_positions()
 
 
@@ -1041,9 +1188,10 @@ def _baseline(loaded: LoadedCatalog) -> Catalog:
 
 
 def _rebaseline(loaded: LoadedCatalog, text: str, states: list[tuple[Any, ...]],
-                spans: list[EntrySpan]) -> None:
+                spans: list[EntrySpan], head_changed: bool) -> None:
     loaded.text, loaded.spans = text, spans
     loaded.snapshots = states
     loaded.loaded_entries = list(loaded.catalog.entries)
-    loaded.pristine_head = _head_state(loaded.catalog)
+    if head_changed:  # else the copy kept is still equal to the head, and still a copy
+        loaded.pristine_head = _head_state(loaded.catalog)
     loaded.forget_positions()

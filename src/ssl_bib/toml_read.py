@@ -3,7 +3,7 @@ value of the wrong type or shape as a located problem instead of raising."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -85,9 +85,19 @@ def _person_text(value: str) -> Person | None:
     return Person(value.strip()) if value.strip() else None
 
 
+_CORRECTION_KEYS = frozenset({"field", "was", "now", "why"})
+_STR_ONLY = frozenset({str})
+
+
+def _all_str(values: Iterable[object]) -> bool:
+    """Whether every value is a str, as the parser makes them: in C, since
+    it runs for every list and table of every entry."""
+    return {*map(type, values)} <= _STR_ONLY
+
+
 def _correction(value: object) -> Correction | None:
-    if (isinstance(value, dict) and set(value) == {"field", "was", "now", "why"}
-            and all(isinstance(v, str) for v in value.values())):
+    if (type(value) is dict and value.keys() == _CORRECTION_KEYS
+            and _all_str(value.values())):
         return Correction(field=value["field"], was=value["was"], now=value["now"],
                           why=value["why"])
     return None
@@ -165,15 +175,23 @@ _EXPECTED = {
 
 
 def _strings(value: Any) -> Any:
-    if type(value) is list and all(type(v) is str for v in value):
+    if type(value) is list and _all_str(value):
         return list(value)
     return _BAD
 
 
 def _shared_strings(value: Any) -> Any:
-    if type(value) is list and all(type(v) is str for v in value):
+    if type(value) is list and _all_str(value):
         return list(map(_shared, value))
     return _BAD
+
+
+def _authors(value: Any) -> Any:
+    if type(value) is not list:
+        return _BAD
+    # The usual list, "Family, Given" strings, converted in C.
+    items = list(map(_person_text, value)) if _all_str(value) else list(map(_person, value))
+    return items if all(items) else _BAD
 
 
 def _converted_items(convert: Callable[[object], Any]) -> Callable[[Any], Any]:
@@ -188,8 +206,8 @@ def _converted_items(convert: Callable[[object], Any]) -> Callable[[Any], Any]:
 
 
 def _provenance(value: Any) -> Any:
-    if type(value) is dict and all(type(v) is str for v in value.values()):
-        return {_shared(k): _shared(v) for k, v in value.items()}
+    if type(value) is dict and _all_str(value.values()):
+        return dict(zip(map(_shared, value), map(_shared, value.values()), strict=True))
     return _BAD
 
 
@@ -204,7 +222,7 @@ _CONVERTERS: dict[str, Callable[[Any], Any]] = {
     "key_aliases": _strings,
     "sections": lambda v: (list(v) if isinstance(v, list) and all(_is_int(y) for y in v)
                            else _BAD),
-    "authors": _converted_items(_person),
+    "authors": _authors,
     "code": _converted_items(_code_link),
     "corrections": _converted_items(_correction),
     "provenance": _provenance,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 from .gcpause import paused_gc
 from .identifiers import (
@@ -45,20 +46,31 @@ PROCEEDINGS_SERIES: tuple[str, ...] = (
     "ACM International Conference Proceeding Series", "ICPS",
     "JMLR Workshop and Conference Proceedings", "JMLR W&CP",
 )
-_SERIES = {normalize_title(name): name for name in PROCEEDINGS_SERIES}
+
+
+@lru_cache(maxsize=1)
+def _series() -> dict[str, str]:
+    """The series' names as titles are compared (made on first use: one of
+    them needs the html module)."""
+    return {normalize_title(name): name for name in PROCEEDINGS_SERIES}
+
 # Only links to these hosts carry a DOI or an arXiv id (identifiers.ids_from_url):
 # other links need no parsing.
 _MAY_HOLD_IDS_RE = re.compile(r"doi\.org|link\.springer\.com|arxiv\.org", re.IGNORECASE)
 
 
 class _Collector:
-    def __init__(self, loaded: LoadedCatalog) -> None:
+    def __init__(self, loaded: LoadedCatalog, errors_only: bool = False) -> None:
         self.loaded = loaded
         self.problems: list[Problem] = []
         self.category_names = ", ".join(loaded.catalog.categories)
+        # Only errors wanted (output_errors): a warning is not even located.
+        self.errors_only = errors_only
 
     def entry(self, severity: Severity, entry: Entry, field_name: str | None,
               message: str) -> None:
+        if self.errors_only and severity != "error":
+            return
         line = self.loaded.line_of(entry, field_name)
         self.problems.append(Problem(self.loaded.name, line, severity, message, key=entry.key))
 
@@ -94,8 +106,8 @@ def _check(loaded: LoadedCatalog) -> list[Problem]:
         if not venue.listed:
             out.venue("warning", venue.key,
                       "used by the tables but missing from the list's venue list")
-        series = next((_SERIES[n] for n in map(normalize_title, (venue.name, venue.key))
-                       if n in _SERIES), None)
+        series = next((_series()[n] for n in map(normalize_title, (venue.name, venue.key))
+                       if n in _series()), None)
         if series is not None:
             out.venue("warning", venue.key,
                       f"names the proceedings series {series!r}, not a venue: give its "
@@ -368,7 +380,7 @@ def output_errors(loaded: LoadedCatalog, entries: list[Entry],
     each entry's own checks: an unknown venue or category, a malformed
     identifier."""
     with paused_gc():
-        out = _Collector(loaded)
+        out = _Collector(loaded, errors_only=True)
         catalog = loaded.catalog
         categories, venues = set(catalog.categories), set(catalog.venues)
         this_year = _dt.date.today().year

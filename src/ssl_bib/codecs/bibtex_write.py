@@ -22,12 +22,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from ..model import Catalog, Entry, Person
 from ..richtext import plain
 from . import fields as f
-from .latex import escape, is_balanced, latex_title, protect_title
+from .facts import Facts, facts
+from .latex import escape, is_balanced, latex_title, protect_title, same_latex_in_both
 
 MONTH_MACROS = ("jan", "feb", "mar", "apr", "may", "jun",
                 "jul", "aug", "sep", "oct", "nov", "dec")
@@ -89,7 +90,7 @@ def _write(catalog: Catalog, entries: Iterable[Entry], *, biblatex: bool,
            on_entry: Callable[[], None] | None = None) -> str:
     entries = list(entries)
     f.check_unique_keys(entries, aliases=biblatex)
-    blocks = [f.reported(_entry_block(catalog, entry, biblatex), on_entry) for entry in entries]
+    blocks = f.written(partial(_entry_block, biblatex=biblatex), catalog, entries, on_entry)
     return "\n".join(blocks)
 
 
@@ -100,179 +101,177 @@ def _entry_block(catalog: Catalog, entry: Entry, biblatex: bool) -> str:
             raise f.ExportError(key, "key" if name == key else "key_aliases",
                                 f"{name!r}: a citation key may hold only letters, digits "
                                 "and _:.+/-")
-    kind = catalog.entry_type(entry)
-    ascii_only = not biblatex
-    entry_type = written_type(catalog, entry, biblatex)
-    pairs = _fields(catalog, entry, kind, biblatex, entry_type)
-    lines = [f"@{entry_type}{{{key},"]
-    for name, value, raw in pairs:
-        if name == "month" and not biblatex:
-            lines.append(f"  {name} = {value},")  # a macro, unbraced
-            continue
-        if not raw:
-            value = escape(value, ascii_only=ascii_only)
-        # Every value balanced, so the entry is: an unbalanced entry would
-        # silently swallow every entry after it. Escaped text is balanced by
-        # construction; identifiers (URL, DOI) are written as they are.
-        if not is_balanced(value):
-            raise f.ExportError(key, name, f"unbalanced braces in {value!r}")
-        lines.append(f"  {name} = {{{value}}},")
-    lines[-1] = lines[-1][:-1]  # no comma after the last field
-    lines.append("}\n")
-    return "\n".join(lines)
+    fx = facts(catalog, entry)
+    entry_type = _written_type(fx, biblatex)
+    lines = _field_lines(fx, biblatex, entry_type)
+    return f"@{entry_type}{{{key},\n" + ",\n".join(lines) + "\n}\n"
 
 
 def written_type(catalog: Catalog, entry: Entry, biblatex: bool) -> str:
     """The entry type written: @article and @inproceedings need the journal
     or proceedings title (styles warn "empty journal" / "empty booktitle",
     biber's data model calls it mandatory), so without one it is @misc."""
-    kind = catalog.entry_type(entry)
-    if kind in ("article", "inproceedings") and not f.container_title(catalog, entry):
+    return _written_type(facts(catalog, entry), biblatex)
+
+
+def _written_type(fx: Facts, biblatex: bool) -> str:
+    if fx.kind in ("article", "inproceedings") and not fx.container:
         return "misc"
-    return (_BIBLATEX_TYPES if biblatex else _BIBTEX_TYPES)[kind]
+    return (_BIBLATEX_TYPES if biblatex else _BIBTEX_TYPES)[fx.kind]
 
 
-# (field, value, raw): raw values are written unescaped.
-Field = tuple[str, str, bool]
+class _Lines:
+    """An entry's `  name = {value}` lines as they are made, in output
+    order. Text values are escaped here; titles, names and identifiers come
+    as they are written (in LaTeX, or validated / percent-encoded so that no
+    TeX can ride in them). biblatex gets only the fields biber's data model
+    allows for the type.
+
+    Every value must be balanced, so the entry is: an unbalanced entry would
+    silently swallow every entry after it. Escaped text is balanced by
+    construction; a value that is not is refused once every field is made
+    (finish), so an invalid DOI or link is still the error reported first."""
+
+    def __init__(self, fx: Facts, biblatex: bool, entry_type: str) -> None:
+        self.fx, self.entry, self.biblatex = fx, fx.entry, biblatex
+        self.ascii_only = not biblatex
+        self.allowed = BIBLATEX_FIELDS[entry_type] if biblatex else None
+        self.lines: list[str] = []
+        self.unbalanced: list[tuple[str, str]] = []
+        self.organization = False  # an organization field is written
+
+    def put(self, name: str, value: str) -> None:
+        """A value as it is written."""
+        if self.allowed is not None and name not in self.allowed:
+            return
+        if ("{" in value or "}" in value) and not is_balanced(value):
+            self.unbalanced.append((name, value))
+        self.lines.append(f"  {name} = {{{value}}}")
+
+    def text(self, name: str, value: str | None) -> None:
+        """A field escaped as text, when it has a value."""
+        if value and (value := f.clean(value)):
+            self.put(name, escape(value, ascii_only=self.ascii_only))
+
+    def raw(self, name: str, value: str | None) -> None:
+        """A field written as it is (validated or encoded before), when it has a value."""
+        if value and (value := f.clean(value)):
+            self.put(name, value)
+
+    def finish(self) -> list[str]:
+        if self.unbalanced:
+            name, value = self.unbalanced[0]
+            raise f.ExportError(self.entry.key, name, f"unbalanced braces in {value!r}")
+        return self.lines
 
 
-def _fields(catalog: Catalog, entry: Entry, kind: str, biblatex: bool,
-            entry_type: str) -> list[Field]:
-    """(field, value, raw) in output order; raw values are written unescaped.
-    Titles and names arrive already in LaTeX, so they are marked raw too."""
-    ascii_only = not biblatex
-    out: list[Field] = []
+def _field_lines(fx: Facts, biblatex: bool, entry_type: str) -> list[str]:
+    """The entry's field lines, in output order (see _Lines)."""
+    out = _Lines(fx, biblatex, entry_type)
+    entry = fx.entry
     if biblatex and entry.key_aliases:
         # The entry's old keys: biber resolves a citation of any of them to it.
-        out.append(("ids", ",".join(entry.key_aliases), True))
-    title = f.clean(entry.title)
-    if title:
-        out.append(("title", latex_title(title, ascii_only=ascii_only), True))
-    persons = f.people(entry)
-    if persons:
-        out.append(("author", " and ".join(_name(p, ascii_only) for p in persons), True))
-    out += _container(catalog, entry, kind, biblatex)
-    out += _date(entry, biblatex)
-    out += _numbers(entry, kind, biblatex)
-    out += _identifiers(entry, biblatex)
-    if entry.categories:
-        keywords = ", ".join(_keyword(c, ascii_only) for c in entry.categories if f.clean(c))
-        if keywords:
-            out.append(("keywords", keywords, True))
-    _text(out, "note", f.note_text(entry))
-    _text(out, "abstract", entry.abstract)
-    if biblatex:
-        return _fit_data_model(out, entry_type)
-    if not persons and title:
+        out.put("ids", ",".join(entry.key_aliases))
+    if fx.title:
+        out.put("title", _title_latex(fx, out.ascii_only))
+    if fx.persons:
+        out.put("author", _names_latex(fx, out.ascii_only))
+    _container(out)
+    _date(out)
+    _numbers(out)
+    _identifiers(out)
+    if fx.keywords:
+        out.put("keywords", ", ".join(_keyword(c, out.ascii_only) for c in fx.keywords))
+    out.text("note", fx.note)
+    out.text("abstract", entry.abstract)
+    if not biblatex and not fx.persons and fx.title:
         # Styles sort and label by author; without one, plain and plainnat
         # warn "to sort, need author or key" and natbib's label is empty.
-        _text(out, "key", _sort_key(entry.title))
-    return out
+        out.text("key", _sort_key(entry.title))
+    return out.finish()
 
 
-def _text(out: list[Field], name: str, value: str | None) -> None:
-    """A field escaped as text, when it has a value."""
-    value = f.clean(value)
-    if value:
-        out.append((name, value, False))
-
-
-def _raw(out: list[Field], name: str, value: str | None) -> None:
-    """A field written as it is (validated or encoded before), when it has a value."""
-    value = f.clean(value)
-    if value:
-        out.append((name, value, True))
-
-
-def _container(catalog: Catalog, entry: Entry, kind: str, biblatex: bool) -> list[Field]:
+def _container(out: _Lines) -> None:
     """The journal, proceedings (and event) or preprint server."""
-    ascii_only = not biblatex
-    out: list[Field] = []
-    venue = f.venue_name(catalog, entry)
-    container = f.container_title(catalog, entry)
-    if kind == "article":
-        _text(out, "journaltitle" if biblatex else "journal", container)
-    elif kind == "inproceedings":
+    fx, entry, biblatex = out.fx, out.entry, out.biblatex
+    venue, container = fx.venue, fx.container
+    if fx.kind == "article":
+        out.text("journaltitle" if biblatex else "journal", container)
+    elif fx.kind == "inproceedings":
         # Braced like titles: pandoc turns booktitle into sentence case otherwise.
         if container:
-            out.append(("booktitle", protect_title(container, ascii_only=ascii_only), True))
+            out.put("booktitle", protect_title(container, ascii_only=out.ascii_only))
         if biblatex and entry.container_title and venue and venue != container:
-            out.append(("eventtitle", protect_title(venue, ascii_only=ascii_only), True))
+            out.put("eventtitle", protect_title(venue, ascii_only=out.ascii_only))
     elif not entry.arxiv and venue:
         # A preprint elsewhere than arXiv: name the server.
-        _text(out, "organization" if biblatex else "howpublished", venue)
-    return out
+        out.text("organization" if biblatex else "howpublished", venue)
+        out.organization = biblatex
 
 
-def _date(entry: Entry, biblatex: bool) -> list[Field]:
-    if biblatex:
-        date = f"{entry.year:04d}" + (f"-{entry.month:02d}" if entry.month else "")
-        return [("date", date, True)]
-    out: list[Field] = [("year", str(entry.year), True)]
+def _date(out: _Lines) -> None:
+    entry = out.entry
+    if out.biblatex:
+        out.put("date", f"{entry.year:04d}" + (f"-{entry.month:02d}" if entry.month else ""))
+        return
+    out.put("year", str(entry.year))
     if entry.month and 1 <= entry.month <= 12:
-        out.append(("month", MONTH_MACROS[entry.month - 1], False))
-    return out
+        out.lines.append(f"  month = {MONTH_MACROS[entry.month - 1]}")  # a macro, unbraced
 
 
-def _numbers(entry: Entry, kind: str, biblatex: bool) -> list[Field]:
+def _numbers(out: _Lines) -> None:
     """Series, volume, number, pages or article number, publisher, ISSN, ISBN."""
-    ascii_only = not biblatex
-    out: list[Field] = []
+    entry = out.entry
     series = f.clean(entry.series)
     if series:
-        out.append(("series", protect_title(series, ascii_only=ascii_only), True))
-    _text(out, "volume", entry.volume)
-    _text(out, "number", entry.issue)
+        out.put("series", protect_title(series, ascii_only=out.ascii_only))
+    out.text("volume", entry.volume)
+    out.text("number", entry.issue)
     pages = f.clean(entry.pages)
     if pages:
-        out.append(("pages", escape(_PAGE_DASH_RE.sub("--", pages), ascii_only=ascii_only)
-                    .replace("-{}-", "--"), True))
+        out.put("pages", escape(_PAGE_DASH_RE.sub("--", pages), ascii_only=out.ascii_only)
+                .replace("-{}-", "--"))
     if entry.article_number:
-        if biblatex:
-            _text(out, "eid", entry.article_number)
+        if out.biblatex:
+            out.text("eid", entry.article_number)
         elif not pages:
             # Crossref and publishers put an article number in `pages` for BibTeX.
-            _text(out, "pages", entry.article_number)
-    if kind != "article" or not biblatex:
-        _text(out, "publisher", entry.publisher)
-    _text(out, "issn", entry.issn)
-    _text(out, "isbn", entry.isbn)
-    return out
+            out.text("pages", entry.article_number)
+    if out.fx.kind != "article" or not out.biblatex:
+        _publisher(out)
+    out.text("issn", entry.issn)
+    out.text("isbn", entry.isbn)
 
 
-def _identifiers(entry: Entry, biblatex: bool) -> list[Field]:
+def _publisher(out: _Lines) -> None:
+    """The publisher; for biblatex's @online, which has no `publisher`, a
+    preprint server's name as its `organization`, unless the entry already
+    names one (arXiv needs none: eprinttype names it)."""
+    publisher = f.clean(out.entry.publisher)
+    allowed = out.allowed
+    if (publisher and allowed is not None and "publisher" not in allowed
+            and "organization" in allowed and not out.organization
+            and publisher.casefold() != "arxiv"):
+        out.text("organization", publisher)
+    else:
+        out.text("publisher", publisher)
+
+
+def _identifiers(out: _Lines) -> None:
     """DOI, arXiv eprint and class, URL. Identifiers are written as they are:
     each was validated (f.doi, f.identifier) or percent-encoded (f.url) so
     that no TeX can ride in them."""
-    out: list[Field] = []
-    _raw(out, "doi", f.doi(entry))
+    entry = out.entry
+    out.raw("doi", f.doi(entry))
     if entry.arxiv:
-        _raw(out, "eprint", f.identifier(entry, "arxiv"))
-        if biblatex:
-            out.append(("eprinttype", "arxiv", True))
-            _raw(out, "eprintclass", f.identifier(entry, "arxiv_class"))
+        out.raw("eprint", f.identifier(entry, "arxiv"))
+        if out.biblatex:
+            out.put("eprinttype", "arxiv")
+            out.raw("eprintclass", f.identifier(entry, "arxiv_class"))
         else:
-            out.append(("archivePrefix", "arXiv", True))
-            _raw(out, "primaryClass", f.identifier(entry, "arxiv_class"))
-    _raw(out, "url", f.url(entry, ascii_only=True))
-    return out
-
-
-def _fit_data_model(pairs: list[Field],
-                    entry_type: str) -> list[Field]:
-    """Only the fields biber's data model allows for the type. A preprint
-    server's name, which @online has no `publisher` for, becomes its
-    `organization`, unless the entry already names one."""
-    allowed = BIBLATEX_FIELDS[entry_type]
-    names = {name for name, _, _ in pairs}
-    out = []
-    for name, value, raw in pairs:
-        if name == "publisher" and "publisher" not in allowed and "organization" in allowed \
-                and "organization" not in names and value.casefold() != "arxiv":
-            name = "organization"  # arXiv needs none: eprinttype names it
-        if name in allowed:
-            out.append((name, value, raw))
-    return out
+            out.put("archivePrefix", "arXiv")
+            out.raw("primaryClass", f.identifier(entry, "arxiv_class"))
+    out.raw("url", f.url(entry, ascii_only=True))
 
 
 def _sort_key(title: str) -> str:
@@ -281,6 +280,32 @@ def _sort_key(title: str) -> str:
     title = f.clean(plain(title))
     head = title.split(":")[0].strip() or title
     return " ".join(head.split()[:_KEY_WORDS]).rstrip(",;.")
+
+
+def _names_latex(fx: Facts, ascii_only: bool) -> str:
+    """The authors' LaTeX, kept in the entry's facts. The other of BibTeX and
+    biblatex reuses it when it came out ASCII with no brace, ~ or ^: then
+    no name held a character their escapes treat apart (each such character
+    comes out non-ASCII or braced, as do names braced whole), so both write
+    the same."""
+    known = fx.names
+    if known is not None and (known[1] == ascii_only or same_latex_in_both(known[0])):
+        return known[0]
+    latex = " and ".join(_name(p, ascii_only) for p in fx.persons)
+    fx.names = (latex, ascii_only)
+    return latex
+
+
+def _title_latex(fx: Facts, ascii_only: bool) -> str:
+    """The title's LaTeX, kept in the entry's facts: BibTeX and biblatex of
+    one export write the same LaTeX for a plain ASCII title (no character
+    whose escape differs between them, see same_latex_in_both), so the
+    second one reuses it."""
+    key = None if same_latex_in_both(fx.title) else ascii_only
+    latex = fx.latex.get(key)
+    if latex is None:
+        latex = fx.latex[key] = latex_title(fx.title, ascii_only=ascii_only)
+    return latex
 
 
 @lru_cache(maxsize=1 << 16)  # authors recur across a catalog

@@ -19,6 +19,8 @@ from ..json_out import dumps
 from ..model import Catalog, Entry, Person
 from ..richtext import to_csl
 from . import fields as f
+from .facts import facts
+from .fields import clean
 
 CSL_TYPES = {"article": "article-journal", "inproceedings": "paper-conference",
              "preprint": "article"}
@@ -33,61 +35,57 @@ def write_csljson(catalog: Catalog, entries: Iterable[Entry],
                   on_entry: Callable[[], None] | None = None) -> str:
     entries = list(entries)
     f.check_unique_keys(entries)
-    items = [f.reported(csl_item(catalog, entry), on_entry) for entry in entries]
+    items = f.written(csl_item, catalog, entries, on_entry)
     return dumps(items) + "\n"
 
 
 def csl_item(catalog: Catalog, entry: Entry) -> dict[str, Any]:
-    kind = catalog.entry_type(entry)
+    fx = facts(catalog, entry)
+    kind = fx.kind
     item: dict[str, Any] = {"id": entry.key, "type": CSL_TYPES[kind]}
 
     def put(name: str, value: str | None) -> None:
-        value = f.clean(value)
-        if value:
+        if value and (value := clean(value)):
             item[name] = value
 
     # CSL keeps the title's rich text as the catalog does; math becomes CSL's
     # <sub>/<sup> and Unicode where it can (richtext.to_csl).
     put("title", to_csl(entry.title))
-    persons = f.people(entry)
+    persons = fx.persons
     if persons:
         item["author"] = [_name(p) for p in persons]
-    venue = f.venue_name(catalog, entry)
-    if kind == "preprint":
-        if not entry.arxiv:
-            put("publisher", entry.publisher or venue)
-    else:
-        put("container-title", f.container_title(catalog, entry))
-        if kind == "inproceedings" and entry.container_title and venue != f.clean(
-                entry.container_title):
-            put("event-title", venue)
+    # Keys are put in CSL_KEYS's order (the schema's), so no pass reorders them.
+    venue = fx.venue
+    if kind != "preprint":
+        put("container-title", fx.container)
     put("collection-title", entry.series)
+    if kind == "inproceedings" and entry.container_title and venue != f.clean(
+            entry.container_title):
+        put("event-title", venue)
     parts = [entry.year, entry.month] if entry.month and 1 <= entry.month <= 12 else [entry.year]
     item["issued"] = {"date-parts": [parts]}
     put("volume", entry.volume)
     put("issue", entry.issue)
-    first, last = f.page_range(entry.pages)
+    first, last = fx.pages
     if first:
         item["page"] = f"{first}-{last}" if last else first
     if kind == "preprint" and entry.arxiv:
         # Zotero's form for a preprint: the server as publisher, its id as number.
-        item["publisher"] = f.clean(entry.publisher) or "arXiv"
         item["number"] = f"arXiv:{f.identifier(entry, 'arxiv')}"
+        item["publisher"] = f.clean(entry.publisher) or "arXiv"
     else:
         put("number", entry.article_number)
-        if kind != "preprint":
-            put("publisher", entry.publisher)
+        put("publisher", entry.publisher or venue if kind == "preprint" else entry.publisher)
     put("ISSN", entry.issn)
     put("ISBN", entry.isbn)
     put("DOI", f.doi(entry))
     put("URL", f.url(entry))
-    keywords = [c for c in (f.clean(c) for c in entry.categories) if c]
-    if keywords:
-        item["keyword"] = ", ".join(keywords)
+    if fx.keywords:
+        item["keyword"] = ", ".join(fx.keywords)
     put("abstract", entry.abstract)
     # Code links also go into `note`: pandoc and Zotero drop `custom` on import
     # but keep the note, so the links survive every consumer.
-    put("note", f.note_text(entry))
+    put("note", fx.note)
     custom: dict[str, Any] = {}
     if entry.code:
         custom["code"] = [{"label": f.clean(c.label), "url": c.url.strip()}
@@ -96,7 +94,7 @@ def csl_item(catalog: Catalog, entry: Entry) -> dict[str, Any]:
         custom["arxiv"] = f.identifier(entry, "arxiv")
     if custom:
         item["custom"] = custom
-    return {key: item[key] for key in CSL_KEYS if key in item}
+    return item
 
 
 def _name(person: Person) -> dict[str, str]:

@@ -21,44 +21,52 @@ from typing import Any
 from ..model import Catalog, Entry
 from ..richtext import to_unicode
 from . import fields as f
+from .facts import facts
+from .fields import clean
 
 RIS_TYPES = {"article": "JOUR", "inproceedings": "CONF", "preprint": "UNPB"}
 
 
 @lru_cache(maxsize=1)
 def _writer() -> Any:
-    from rispy.config import TAG_KEY_MAPPING
+    from rispy.config import LIST_TYPE_TAGS, TAG_KEY_MAPPING
     from rispy.writer import RisWriter
 
     class HeaderlessRisWriter(RisWriter):  # type: ignore[misc]
-        """rispy's writer without the "1." line before each record."""
+        """rispy's writer without the "1." line before each record, and
+        quicker at the same lines: each is its PATTERN filled by an f-string
+        rather than str.format (half of rispy's time on a big export), and
+        list tags are a set."""
 
         def set_header(self, count: int) -> str:
             return ""
 
-    return HeaderlessRisWriter(mapping=TAG_KEY_MAPPING)
+        def _format_line(self, tag: str, value: str = "") -> str:
+            return f"{tag}  - {value}"
+
+    return HeaderlessRisWriter(mapping=TAG_KEY_MAPPING, list_tags=frozenset(LIST_TYPE_TAGS))
 
 
 def write_ris(catalog: Catalog, entries: Iterable[Entry],
               on_entry: Callable[[], None] | None = None) -> str:
     entries = list(entries)
     f.check_unique_keys(entries)
-    records = [f.reported(ris_record(catalog, entry), on_entry) for entry in entries]
+    records = f.written(ris_record, catalog, entries, on_entry)
     text: str = _writer().formats(records)
     return text
 
 
 def ris_record(catalog: Catalog, entry: Entry) -> dict[str, Any]:
     """One record as rispy's field names, in the order the tags are written."""
-    kind = catalog.entry_type(entry)
+    fx = facts(catalog, entry)
+    kind = fx.kind
     record: dict[str, Any] = {"type_of_reference": RIS_TYPES[kind], "id": entry.key}
 
     def put(name: str, value: str | None) -> None:
-        value = f.clean(value)
-        if value:
+        if value and (value := clean(value)):
             record[name] = value
 
-    persons = f.people(entry)
+    persons = fx.persons
     if persons:
         # "Last, First, Suffix" (the RIS specification's AU form); a single
         # or organisation name alone.
@@ -66,21 +74,21 @@ def ris_record(catalog: Catalog, entry: Entry) -> dict[str, Any]:
     # RIS has no markup: the title's formatting goes, its math and sub- and
     # superscripts become Unicode where they can (richtext.to_unicode).
     put("title", to_unicode(entry.title))
-    venue = f.venue_name(catalog, entry)
+    venue = fx.venue
     if kind == "inproceedings":
         # Zotero reads T2 as the conference name and C3 as the proceedings title.
         put("secondary_title", venue or entry.container_title)
         if entry.container_title and f.clean(entry.container_title) != venue:
             put("custom3", entry.container_title)
     else:
-        put("secondary_title", f.container_title(catalog, entry))
+        put("secondary_title", fx.container)
     put("tertiary_title", entry.series)
     record["year"] = str(entry.year)
     if entry.month and 1 <= entry.month <= 12:
         record["date"] = f"{entry.year:04d}/{entry.month:02d}/"
     put("volume", entry.volume)
     put("number", entry.issue)
-    first, last = f.page_range(entry.pages)
+    first, last = fx.pages
     if not first:
         first = f.clean(entry.article_number)
     if first:
@@ -95,11 +103,9 @@ def ris_record(catalog: Catalog, entry: Entry) -> dict[str, Any]:
     link = f.clean(f.url(entry))
     if link:
         record["urls"] = [link]
-    keywords = [c for c in (f.clean(c) for c in entry.categories) if c]
-    if keywords:
-        record["keywords"] = keywords
-    notes = [n for n in (f.clean(entry.note), *f.code_notes(entry)) if n]
-    if notes:
-        record["notes"] = notes
+    if fx.keywords:
+        record["keywords"] = list(fx.keywords)
+    if fx.notes:
+        record["notes"] = list(fx.notes)
     put("abstract", entry.abstract)
     return record
