@@ -100,13 +100,32 @@ def test_an_editors_same_size_edit_within_one_timestamp_is_still_seen(tmp_path: 
     path.write_text(BASE, encoding="utf-8")
     loaded = load(path)
     stamp = path.stat()
-    # Same size, same mtime: only the content's hash can tell.
+    # Same size, same mtime: only the content can tell.
     path.write_text(BASE.replace("The second paper", "The Second Paper"), encoding="utf-8")
     os.utime(path, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
     loaded.catalog.entries[0].pages = "1-9"
     assert save(loaded)
     text = path.read_text(encoding="utf-8")
     assert 'title = "The Second Paper"' in text and 'pages = "1-9"' in text
+
+
+def test_a_same_size_edit_after_a_save_is_seen_by_the_next_save(tmp_path: Path) -> None:
+    """The state a save leaves (the written text) is compared by content
+    too, and so is the state a rebase leaves."""
+    path = tmp_path / "entries.toml"
+    path.write_text(BASE, encoding="utf-8")
+    loaded = load(path)
+    loaded.catalog.entries[0].pages = "1-9"
+    assert save(loaded)
+    for mine, theirs in (("2-9", ("The second paper", "The Second Paper")),
+                         ("3-9", ("The Second Paper", "THE Second Paper"))):
+        stamp = path.stat()
+        path.write_text(path.read_text(encoding="utf-8").replace(*theirs), encoding="utf-8")
+        os.utime(path, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+        loaded.catalog.entries[0].pages = mine
+        assert save(loaded)
+        text = path.read_text(encoding="utf-8")
+        assert f'title = "{theirs[1]}"' in text and f'pages = "{mine}"' in text
 
 
 def test_an_edit_of_the_same_field_meanwhile_stops_the_save_and_keeps_the_edit(

@@ -15,12 +15,10 @@ file can be made (read-only) is no lock: writing there fails anyway.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import errno
 import fcntl
 import math
 import os
-import socket
 import sys
 import threading
 import time
@@ -63,6 +61,9 @@ def timeout_from_env() -> float:
 
 
 def describe_self(command: str) -> str:
+    import datetime as dt  # here: only a writer says who it is
+    import socket
+
     since = dt.datetime.now().astimezone().isoformat(timespec="seconds")
     return f"pid {os.getpid()} on {socket.gethostname()} ({command}) since {since}"
 

@@ -14,7 +14,6 @@ import contextlib
 import copy
 import dataclasses
 import functools
-import hashlib
 import operator
 import os
 import re
@@ -24,13 +23,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from . import file_lock, toml_parse
-from .atomic import write_through
+from . import toml_parse
 from .errors import SslBibError
 from .gcpause import paused_gc
 from .model import Catalog, Entry, Settings, Venue
 from .problems import InputError, Problem
-from .rebase import RebaseConflict, rebase
 from .toml_read import (
     ProblemLog,
     convert_entry,
@@ -38,9 +35,11 @@ from .toml_read import (
     convert_venue,
     entry_from_table,
 )
-from .toml_render import render_catalog, render_entry, render_head, render_venue
 
-if TYPE_CHECKING:  # toml_scan compiles big patterns: imported when first needed
+# Imported where first needed, not at every start: toml_scan compiles big
+# patterns; file_lock (with socket), atomic, rebase and toml_render serve
+# only commands that write, and a read-only command never loads them.
+if TYPE_CHECKING:
     from .toml_scan import Layout
 
 SCHEMA_VERSION = 1
@@ -60,16 +59,22 @@ class WriteRefused(SslBibError):
 
 @dataclass(frozen=True)
 class DiskState:
-    """What the catalog file held when this process last read or wrote it:
-    a save compares it with the file before replacing it."""
+    """What the catalog file held when this process last read or wrote it,
+    which a save compares with the file before replacing it: its size, its
+    mtime and its text, whose UTF-8 is exactly the file's bytes (the text
+    was strictly decoded from them, or encoded into them). The text is the
+    one the catalog holds anyway: no copy, and no hash of every file read."""
 
     size: int
     mtime_ns: int
-    digest: bytes
+    text: str = field(repr=False)
 
-    @classmethod
-    def of(cls, data: bytes, info: os.stat_result) -> DiskState:
-        return cls(len(data), info.st_mtime_ns, hashlib.sha256(data).digest())
+    def holds(self, data: bytes, info: os.stat_result) -> bool:
+        """Whether the file, read now as `data`, is still this. Size and
+        mtime tell a change at once; equal ones are confirmed by the content
+        itself, since a same-size edit within one timestamp tick fools them."""
+        return (len(data) == self.size and info.st_mtime_ns == self.mtime_ns
+                and data == self.text.encode("utf-8"))
 
 
 @dataclass
@@ -651,7 +656,7 @@ def load(path: Path, *, for_update: bool = False) -> LoadedCatalog:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise InputError(path.name, line, "not UTF-8 text") from None
-    disk = DiskState.of(raw, info)
+    disk = DiskState(len(raw), info.st_mtime_ns, text)
     del raw  # the bytes are not needed while the text is parsed (a big file's peak)
     loaded = parse_text(text, path, for_update=for_update)
     loaded.disk = disk
@@ -693,6 +698,8 @@ def editing(path: Path, command: str, force: bool = False,
 
     Raises WriteRefused (read-only, or the lock not had in time: the message
     names the holder) and InputError (the file does not read)."""
+    from . import file_lock
+
     path = Path(path)
     refuse_unwritable(path, force)
     try:
@@ -743,6 +750,8 @@ def _render(loaded: LoadedCatalog) -> _Rendered:
     got wrong can never cut a value in two."""
     catalog = loaded.catalog
     if not loaded.text:
+        from .toml_render import render_catalog
+
         return _Rendered(render_catalog(catalog), True)
     text = loaded.text if loaded.text.endswith("\n") else loaded.text + "\n"
     spans = loaded.spans
@@ -923,6 +932,8 @@ def _render_checked(entry: Entry, loaded: LoadedCatalog) -> str:
     """Render one entry and prove it reads back, alone, as one [[entries]]
     table holding the same entry (the splice proofs in _render make sure it
     also reads so in place)."""
+    from .toml_render import render_entry
+
     text = render_entry(entry)
     try:
         text.encode("utf-8")
@@ -995,6 +1006,8 @@ def _edit_head(head: str, catalog: Catalog) -> str:
     comments: tomlkit is slow but the head is small."""
     import tomlkit
 
+    from .toml_render import render_head, render_venue
+
     try:
         doc = tomlkit.parse(head)
     except Exception:  # noqa: BLE001 - an unparseable head is re-rendered whole
@@ -1047,6 +1060,8 @@ def save(loaded: LoadedCatalog) -> bool:
     (or last written): if someone changed it meanwhile, this command's own
     changes are re-based onto theirs (rebase.py), or nothing is written and
     WriteRefused says why. A link is written through to its target."""
+    from .atomic import write_through
+
     refuse_unwritable(loaded.path, loaded.force)
     with _write_lock(loaded.path):
         for _attempt in range(3):
@@ -1054,7 +1069,8 @@ def save(loaded: LoadedCatalog) -> bool:
                 rendered = _render(loaded)
             if not rendered.changed:
                 return False
-            data = _verified(loaded, rendered).encode("utf-8")
+            text = _verified(loaded, rendered)
+            data = text.encode("utf-8")
             try:
                 # Checked once more right before the rename, after the fsync.
                 target = write_through(loaded.path, data,
@@ -1065,20 +1081,22 @@ def save(loaded: LoadedCatalog) -> bool:
         else:
             raise WriteRefused(f"{loaded.path}: the file keeps changing while ssl-bib writes "
                                "it; nothing was written")
-        loaded.disk = DiskState.of(data, os.stat(target))
+        loaded.disk = DiskState(len(data), os.stat(target).st_mtime_ns, text)
     assert rendered.states is not None and rendered.spans is not None
     _rebaseline(loaded, rendered.text, rendered.states, rendered.spans, rendered.head_changed)
     return True
 
 
 class _ChangedMeanwhile(SslBibError):
-    def __init__(self, current: tuple[DiskState, bytes] | None) -> None:
+    def __init__(self, current: tuple[bytes, os.stat_result] | None) -> None:
         self.current = current
 
 
 def _unchanged_on_disk(loaded: LoadedCatalog) -> None:
     current = _disk_now(loaded.path)
-    if (current[0] if current else None) != loaded.disk:
+    if current is None and loaded.disk is None:
+        return  # a new catalog, still not there
+    if current is None or loaded.disk is None or not loaded.disk.holds(*current):
         raise _ChangedMeanwhile(current)
 
 
@@ -1096,6 +1114,8 @@ def _verified(loaded: LoadedCatalog, rendered: _Rendered) -> str:
 
 @contextlib.contextmanager
 def _write_lock(path: Path) -> Iterator[None]:
+    from . import file_lock
+
     try:
         with file_lock.locked(path):
             yield
@@ -1103,20 +1123,19 @@ def _write_lock(path: Path) -> Iterator[None]:
         raise WriteRefused(f"{exc}; nothing was written") from None
 
 
-def _disk_now(path: Path) -> tuple[DiskState, bytes] | None:
-    """The file as it is now (None: there is none). Size and mtime say it
-    changed; equal ones are confirmed by the content's hash, since a same-size
-    edit within one timestamp tick would fool them."""
+def _disk_now(path: Path) -> tuple[bytes, os.stat_result] | None:
+    """The file as it is now, and its stat (None: there is none)."""
     try:
         with open(path, "rb") as handle:
             info = os.fstat(handle.fileno())
             data = handle.read()
     except FileNotFoundError:
         return None
-    return DiskState.of(data, info), data
+    return data, info
 
 
-def _rebase_onto_disk(loaded: LoadedCatalog, current: tuple[DiskState, bytes] | None) -> None:
+def _rebase_onto_disk(loaded: LoadedCatalog,
+                      current: tuple[bytes, os.stat_result] | None) -> None:
     """Someone changed the file since we read it: take their text as the new
     starting point and re-apply this command's changes onto it."""
     if current is None:
@@ -1124,7 +1143,9 @@ def _rebase_onto_disk(loaded: LoadedCatalog, current: tuple[DiskState, bytes] | 
             return
         raise WriteRefused(f"{loaded.path}: the catalog was removed while ssl-bib was "
                            "working on it; nothing was written")
-    state, data = current
+    from .rebase import RebaseConflict, rebase
+
+    data, info = current
     try:
         theirs = parse_text(data.decode("utf-8"), loaded.path)
     except (UnicodeDecodeError, InputError) as exc:
@@ -1147,7 +1168,7 @@ def _rebase_onto_disk(loaded: LoadedCatalog, current: tuple[DiskState, bytes] | 
     loaded.snapshots, loaded.venue_lines = theirs.states(), theirs.venue_lines
     loaded.pristine_head = theirs.pristine_head
     loaded.loaded_entries = [mine.get(e.key, e) for e in theirs.loaded_entries]
-    loaded.disk = state
+    loaded.disk = DiskState(len(data), info.st_mtime_ns, theirs.text)
     loaded.forget_positions()
 
 

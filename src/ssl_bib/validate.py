@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 from .gcpause import paused_gc
 from .identifiers import (
@@ -45,7 +46,14 @@ PROCEEDINGS_SERIES: tuple[str, ...] = (
     "ACM International Conference Proceeding Series", "ICPS",
     "JMLR Workshop and Conference Proceedings", "JMLR W&CP",
 )
-_SERIES = {normalize_title(name): name for name in PROCEEDINGS_SERIES}
+
+
+@lru_cache(maxsize=1)
+def _series() -> dict[str, str]:
+    """The series' names as titles are compared (made on first use: one of
+    them needs the html module)."""
+    return {normalize_title(name): name for name in PROCEEDINGS_SERIES}
+
 # Only links to these hosts carry a DOI or an arXiv id (identifiers.ids_from_url):
 # other links need no parsing.
 _MAY_HOLD_IDS_RE = re.compile(r"doi\.org|link\.springer\.com|arxiv\.org", re.IGNORECASE)
@@ -94,8 +102,8 @@ def _check(loaded: LoadedCatalog) -> list[Problem]:
         if not venue.listed:
             out.venue("warning", venue.key,
                       "used by the tables but missing from the list's venue list")
-        series = next((_SERIES[n] for n in map(normalize_title, (venue.name, venue.key))
-                       if n in _SERIES), None)
+        series = next((_series()[n] for n in map(normalize_title, (venue.name, venue.key))
+                       if n in _series()), None)
         if series is not None:
             out.venue("warning", venue.key,
                       f"names the proceedings series {series!r}, not a venue: give its "
