@@ -714,11 +714,13 @@ def editing(path: Path, command: str, force: bool = False,
 
 def diff(loaded: LoadedCatalog) -> str:
     """The unified diff a save would write, for --dry-run."""
+    new_text = render(loaded)
+    if new_text == loaded.text:
+        return ""  # nothing would be written: no diff to make
     import difflib
 
     from .toml_scan import split_lines_keepends
 
-    new_text = render(loaded)
     return "".join(difflib.unified_diff(
         split_lines_keepends(loaded.text), split_lines_keepends(new_text),
         fromfile=f"a/{loaded.name}", tofile=f"b/{loaded.name}"))

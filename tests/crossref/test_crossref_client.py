@@ -348,3 +348,42 @@ def test_a_service_that_never_answers_in_time_stops_after_one_request(
     with pytest.raises(CircuitOpen):
         client.work("10.1109/TMI.2021.3060634")
     assert client.requests == 1
+
+
+def test_a_run_answered_from_the_cache_loads_no_http_stack(tmp_path: Path) -> None:
+    """The HTTP client (httpx2, habanero) is made for the first request: a
+    run whose answers are all cached never imports it, and counts no request;
+    the first real request then works as ever (the server is never asked here)."""
+    import subprocess
+    import sys
+    import textwrap
+
+    script = textwrap.dedent(f"""
+        import sys
+        from pathlib import Path
+        from ssl_bib.crossref.cache import ResponseCache, request_key
+        from ssl_bib.crossref.client import CrossrefClient
+
+        cache = ResponseCache(Path({str(tmp_path / "cache")!r}))
+        cache.put(request_key("work", {{"doi": "10.1/x"}}), {{"DOI": "10.1/x"}})
+        cache.put(request_key("work", {{"doi": "10.1/gone"}}), None)
+        client = CrossrefClient("http://127.0.0.1:9", cache=cache)
+        assert client.work("10.1/x") == {{"DOI": "10.1/x"}}
+        assert client.work("10.1/GONE") is None
+        client.cancel()
+        client.close()
+        print(client.requests, client.stopped, sorted(
+            m for m in ("httpx2", "habanero", "httpcore2") if m in sys.modules))
+    """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.split("\n")[0] == "0 None []"
+
+
+def test_a_client_cancelled_before_its_first_request_fails_it_at_once(
+        server: CrossrefServer, tmp_path: Path) -> None:
+    client = make_client(server, tmp_path)
+    client.cancel()
+    with pytest.raises(CircuitOpen):
+        client.work(DOI)
+    assert server.log == []

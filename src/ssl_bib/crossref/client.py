@@ -17,6 +17,7 @@ conduct's failures into CrossrefError (this entry failed) and CircuitOpen
 from __future__ import annotations
 
 import random
+import threading
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
@@ -73,15 +74,34 @@ class CrossrefClient:
                  sleep: Callable[[float], object] | None = None,
                  rand: Callable[[], float] = random.random, clock: Clock | None = None,
                  transport: Any = None) -> None:
-        from habanero.habanero_utils import make_ua
-
         self.base_url = base_url.rstrip("/")
         self.cache = cache
         self.refresh = refresh
-        self.conduct = Conduct(
-            "Crossref", self.base_url, policy=policy,
-            clock=clock or (_SleepClock(sleep) if sleep else RealClock()), rand=rand,
-            transport=transport, headers=make_ua(mailto), max_in_flight=max(1, max_in_flight))
+        self._mailto, self._policy, self._rand, self._transport = mailto, policy, rand, transport
+        self._clock = clock or (_SleepClock(sleep) if sleep else RealClock())
+        self._max_in_flight = max(1, max_in_flight)
+        self._conduct: Conduct | None = None
+        self._made = threading.Lock()
+        self._cancelled = False
+
+    @property
+    def conduct(self) -> Conduct:
+        """The HTTP client, made for the first request: a run that finds
+        every answer in the cache never loads the HTTP stack (httpx2 and
+        habanero take longer to import than the rest of a small run)."""
+        if self._conduct is None:
+            with self._made:
+                if self._conduct is None:
+                    from habanero.habanero_utils import make_ua
+
+                    conduct = Conduct(
+                        "Crossref", self.base_url, policy=self._policy, clock=self._clock,
+                        rand=self._rand, transport=self._transport,
+                        headers=make_ua(self._mailto), max_in_flight=self._max_in_flight)
+                    if self._cancelled:
+                        conduct.cancel()
+                    self._conduct = conduct
+        return self._conduct
 
     # -- the three questions we ask Crossref ---------------------------------
 
@@ -96,10 +116,12 @@ class CrossrefClient:
 
     def by_alternative_id(self, value: str) -> list[dict[str, Any]]:
         """Records whose alternative-id is `value` (an Elsevier PII)."""
-        from habanero.filterhandler import filter_handler
+        def query() -> dict[str, str]:
+            from habanero.filterhandler import filter_handler
 
-        query = {"filter": filter_handler({"alternative_id": value}), "rows": "5",
-                 "select": ",".join(SELECT)}
+            return {"filter": filter_handler({"alternative_id": value}), "rows": "5",
+                    "select": ",".join(SELECT)}
+
         return self._items(self._get("alt-id", {"id": value}, "/works", query))
 
     def search(self, bibliographic: str, rows: int = 5,
@@ -108,12 +130,15 @@ class CrossrefClient:
         """query.bibliographic search: title plus first author and year (or a
         citation's numbers), optionally within `filters` (habanero's names,
         e.g. {"issn": ...}); `extra_select` asks for more fields than SELECT."""
-        from habanero.filterhandler import filter_handler
+        def query() -> dict[str, str]:
+            from habanero.filterhandler import filter_handler
 
-        query = {"query.bibliographic": bibliographic, "rows": str(rows),
-                 "select": ",".join([*SELECT, *extra_select])}
-        if filters:
-            query["filter"] = filter_handler(filters)
+            built = {"query.bibliographic": bibliographic, "rows": str(rows),
+                     "select": ",".join([*SELECT, *extra_select])}
+            if filters:
+                built["filter"] = filter_handler(filters)
+            return built
+
         params: dict[str, Any] = {"q": bibliographic, "rows": rows}
         if filters:
             params["filter"] = filters
@@ -141,37 +166,47 @@ class CrossrefClient:
 
     @property
     def requests(self) -> int:
-        return self.conduct.requests
+        return self._conduct.requests if self._conduct is not None else 0
 
     @property
     def retries(self) -> int:
-        return self.conduct.retries
+        return self._conduct.retries if self._conduct is not None else 0
 
     @property
     def waits(self) -> list[float]:
-        return self.conduct.waits
+        return self._conduct.waits if self._conduct is not None else []
 
     @property
     def stopped(self) -> str | None:
         """Why the breaker opened, or None while it is closed."""
-        return self.conduct.stopped
+        return self._conduct.stopped if self._conduct is not None else None
 
     def cancel(self) -> None:
         """Stop: waits end now, and every call from now on fails at once."""
-        self.conduct.cancel()
+        with self._made:
+            self._cancelled = True
+            conduct = self._conduct
+        if conduct is not None:
+            conduct.cancel()
 
     def close(self) -> None:
-        self.conduct.close()
+        if self._conduct is not None:
+            self._conduct.close()
 
     def _get(self, route: str, cache_params: dict[str, Any], path: str,
-             query: dict[str, str] | None, not_found_ok: bool = False) -> Any:
+             query: dict[str, str] | Callable[[], dict[str, str]] | None,
+             not_found_ok: bool = False) -> Any:
+        """The answer to a question, from the cache or from Crossref; a
+        request's `query` given as a function is made only when it is asked
+        (habanero makes it, and a run answered from the cache needs none)."""
         key = request_key(route, cache_params)
         if self.cache is not None and not self.refresh:
             cached = self.cache.get(key)
             if cached is not MISS:
                 return cached
         try:
-            answer = self.conduct.request("GET", path, params=query)
+            answer = self.conduct.request("GET", path,
+                                          params=query() if callable(query) else query)
         except Stopped as exc:
             raise CircuitOpen(str(exc)) from None
         except GaveUp as exc:
