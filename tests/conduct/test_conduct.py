@@ -493,3 +493,32 @@ def test_requests_go_to_the_base_url_with_the_headers() -> None:
 def test_a_policy_with_unbounded_numbers_is_refused(bad: dict[str, Any]) -> None:
     with pytest.raises(ValueError):
         Policy(**bad)
+
+
+_TRANSPORT_PROBE = """
+import importlib.util, json, sys
+import ssl_bib.cli
+ssl_bib.cli.MAIN_RUNNING = {command_line}
+from ssl_bib.conduct import Conduct
+Conduct("Probe", "https://api.example.org").close()
+loaded = sorted(m for m in ("trio", "anyio") if m in sys.modules)
+installed = [m for m in ("trio", "anyio") if importlib.util.find_spec(m)]
+for name in installed:
+    __import__(name)  # still importable afterwards
+print(json.dumps([loaded, installed]))
+"""
+
+
+@pytest.mark.parametrize("command_line", [True, False])
+def test_the_command_lines_transport_loads_no_async_back_end(command_line: bool) -> None:
+    """In the command line's process (cli.main) httpcore2 is loaded without
+    trio and anyio, which only its async clients use and which cost a small
+    command more than the rest of its run; a later import of either still
+    works. A library user's process (no cli.main) loads httpcore2 as it is."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", _TRANSPORT_PROBE.format(
+        command_line=command_line)], capture_output=True, text=True, check=True)
+    loaded, installed = json.loads(done.stdout)
+    assert loaded == ([] if command_line else sorted(installed))

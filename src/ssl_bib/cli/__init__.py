@@ -153,6 +153,10 @@ def cli(ctx: click.Context, catalog_path: str) -> None:
     ctx.obj = CatalogContext(catalog_path)
 
 
+# Whether main() runs: the process is the command line's own, which runs no
+# asynchronous code (conduct.session loads its HTTP transport accordingly).
+MAIN_RUNNING = False
+
 # click's shell completion protocol (`_SSL_BIB_COMPLETE=bash_source ssl-bib`).
 COMPLETE_VAR = "_SSL_BIB_COMPLETE"
 
@@ -171,6 +175,8 @@ def main(argv: list[str] | None = None) -> Any:
             return cli.main(args=argv, prog_name="ssl-bib", complete_var=COMPLETE_VAR)
         except Exception:  # noqa: BLE001
             sys.exit(1)
+    global MAIN_RUNNING
+    MAIN_RUNNING = True  # this process is the command's: no async code (conduct.session)
     guard_stdout()
     try:
         try:

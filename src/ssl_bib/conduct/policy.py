@@ -4,7 +4,6 @@ No I/O here: everything is a pure function of its arguments or the clock."""
 
 from __future__ import annotations
 
-import email.utils
 import math
 import threading
 import time
@@ -103,6 +102,8 @@ def parse_retry_after(value: str | None, wall_now: float) -> float | None:
         return None
     if text.isdigit() and text.isascii():
         return float(int(text)) if len(text) < 16 else math.inf
+    import email.utils  # here: an HTTP date is rare, and the module costs a start 6 ms
+
     try:
         when = email.utils.parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError, OverflowError):

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import random
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -24,7 +25,6 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from ..errors import SslBibError
 from .answer import Answer
-from .deadline import exchange_deadline, install
 from .errors import (
     BadAnswer,
     BadRequest,
@@ -63,6 +63,29 @@ def utc_time(unix: float) -> str:
         return "a time too far ahead to write"
 
 
+def _load_sync_transport() -> None:
+    """Load httpcore2, the transport under httpx2, without its asynchronous
+    back ends when this process is the command line's: httpcore2 imports
+    anyio and, where it is installed, trio at its own import, only for async
+    clients, and together they took longer to import than a whole small
+    command (trio alone about 60 ms). They are hidden while httpcore2 loads
+    and given back right after, so a later `import trio` works as ever.
+    Never in a library user's process, which may run httpcore2 under trio or
+    anyio itself."""
+    command_line = sys.modules.get("ssl_bib.cli")
+    if not getattr(command_line, "MAIN_RUNNING", False) or "httpcore2" in sys.modules:
+        return
+    hidden = [name for name in ("trio", "anyio") if name not in sys.modules]
+    for name in hidden:
+        sys.modules[name] = None  # type: ignore[assignment]
+    try:
+        import httpcore2  # noqa: F401
+    finally:
+        for name in hidden:
+            if sys.modules.get(name, False) is None:
+                del sys.modules[name]
+
+
 class Conduct:
     """One service's HTTP client. Thread-safe: enrich's workers share one."""
 
@@ -77,6 +100,7 @@ class Conduct:
         deadline: a service's own rate rule (arXiv: one request at a time, 3 s
         apart, across processes). `not_now(answer)` names why an answer whose
         status is not retried must be retried anyway, or gives None."""
+        _load_sync_transport()
         import httpx2
 
         self.service = service
@@ -337,6 +361,8 @@ class Conduct:
                       headers: Mapping[str, str] | None, cap: int) -> Answer:
         import httpx2
 
+        from .deadline import exchange_deadline
+
         with self._lock:
             self.requests += 1
         with exchange_deadline(self.policy.deadline) as deadline:
@@ -438,6 +464,8 @@ def _path_problem(path: str) -> str:
 def _bound_transports(client: httpx2.Client) -> None:
     """Give every transport httpx2 built for this client (the default one,
     and the proxies taken from the environment) the deadline backend."""
+    from .deadline import install  # with the transport: it imports socket and ipaddress
+
     for transport in [getattr(client, "_transport", None),
                       *getattr(client, "_mounts", {}).values()]:
         install(transport)
