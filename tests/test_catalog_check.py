@@ -162,3 +162,22 @@ def test_bundled_catalog_shape() -> None:
         "SelfSupervisedLearning2017", "SelfSupervisedDeep2017"]
     # Nothing invented: the seed names no authors.
     assert all(not e.authors for e in catalog.entries)
+
+
+def test_the_errors_an_export_stops_for_are_checks_errors(tmp_path: Path) -> None:
+    """output_errors (what export and render refuse to write from) finds,
+    without locating any warning, exactly the errors check finds for the
+    entries, on their lines."""
+    from ssl_bib.validate import output_errors
+
+    text = HEAD + entry("a2021", "A", 'doubts = ["no record"]\ndoi = "not a doi"\n') + \
+        entry("b2021", "B", 'doubts = ["x", "y"]\nurl = "https://x.org/a."\n') + \
+        entry("c2021", "C", 'zotero_key = "bad"\n')
+    path = tmp_path / "entries.toml"
+    path.write_text(text, encoding="utf-8")
+    loaded = load(path)
+    everything = check(loaded)
+    errors = output_errors(loaded, loaded.catalog.entries)
+    assert errors == [p for p in everything if p.severity == "error" and p.key]
+    assert len(errors) == 2 and any(p.severity == "warning" for p in everything)
+    assert errors[0].line == line_of(text, "doi = ")

@@ -10,9 +10,7 @@ not an empty result: a typo should not look like "no papers".
 
 from __future__ import annotations
 
-import difflib
 import re
-import shlex
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -84,6 +82,8 @@ class Filters:
 
     def describe(self) -> str:
         """The filters as command-line options, for messages."""
+        import shlex  # here: messages are rare, and every command imports this module
+
         parts: list[str] = []
         parts += [f"--key {shlex.quote(k)}" for k in self.keys]
         parts += [f"--year {y}" for y in self.years]
@@ -197,6 +197,8 @@ def _suggest(value: str, shown: dict[str, str]) -> str:
     """"did you mean X?" from the closest names (each shown as the key it
     stands for; only those about as close as the best), or the whole list
     when nothing is close."""
+    import difflib
+
     wanted = value.casefold()
     scores: dict[str, float] = {}
     for name, key in shown.items():

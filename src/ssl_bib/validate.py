@@ -60,13 +60,17 @@ _MAY_HOLD_IDS_RE = re.compile(r"doi\.org|link\.springer\.com|arxiv\.org", re.IGN
 
 
 class _Collector:
-    def __init__(self, loaded: LoadedCatalog) -> None:
+    def __init__(self, loaded: LoadedCatalog, errors_only: bool = False) -> None:
         self.loaded = loaded
         self.problems: list[Problem] = []
         self.category_names = ", ".join(loaded.catalog.categories)
+        # Only errors wanted (output_errors): a warning is not even located.
+        self.errors_only = errors_only
 
     def entry(self, severity: Severity, entry: Entry, field_name: str | None,
               message: str) -> None:
+        if self.errors_only and severity != "error":
+            return
         line = self.loaded.line_of(entry, field_name)
         self.problems.append(Problem(self.loaded.name, line, severity, message, key=entry.key))
 
@@ -376,7 +380,7 @@ def output_errors(loaded: LoadedCatalog, entries: list[Entry],
     each entry's own checks: an unknown venue or category, a malformed
     identifier."""
     with paused_gc():
-        out = _Collector(loaded)
+        out = _Collector(loaded, errors_only=True)
         catalog = loaded.catalog
         categories, venues = set(catalog.categories), set(catalog.venues)
         this_year = _dt.date.today().year

@@ -5,10 +5,10 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from ..citing import Cited
 from ..exporting import FORMATS, export, export_all
 from ..model import Catalog, Entry
 from ..problems import InputError
@@ -23,6 +23,9 @@ from .common import (
     refuse_invalid,
     selected,
 )
+
+if TYPE_CHECKING:  # --aux only: its modules load when it is given
+    from ..citing import Cited
 
 
 @click.command("export")
