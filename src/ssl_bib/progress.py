@@ -53,6 +53,13 @@ class Progress:
         self._drawn = 0  # width of the line on screen, to clear it
         self._quiet_until = time.monotonic() + delay
 
+    @property
+    def on_step(self) -> Callable[[], None] | None:
+        """What a loop calls once per step: `advance`, or None when nothing
+        will ever be drawn (not a terminal), so that a writer's loop of
+        40,000 steps pays no call at all."""
+        return self.advance if self.enabled else None
+
     def advance(self, note: str = "", step: int = 1) -> None:
         self.done += step
         now = time.monotonic()

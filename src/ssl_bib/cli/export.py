@@ -101,20 +101,20 @@ def command(ctx: CatalogContext, fmt: str | None, output: str, all_dir: str | No
     try:
         if dry_run:
             with bar:
-                _dry_run(loaded.catalog, entries, fmt, output, all_dir, per_format, bar.advance)
+                _dry_run(loaded.catalog, entries, fmt, output, all_dir, per_format, bar.on_step)
             click.echo("dry run: nothing was written", err=True)
             return
         if all_dir is not None:
             with bar:
                 paths = export_all(loaded.catalog, entries, Path(all_dir), per_format,
-                                   on_entry=bar.advance)
+                                   on_entry=bar.on_step)
             for path in paths:
                 click.echo(f"wrote {len(entries)} entries to {path}", err=True)
             return
         assert fmt is not None
         with bar:
             text = export(loaded.catalog, per_format(fmt) if per_format else entries, fmt,
-                          bar.advance)
+                          bar.on_step)
         if output == "-":
             sys.stdout.write(text)
             sys.stdout.flush()
@@ -158,7 +158,7 @@ def _cited(catalog: Catalog, path: Path, allowed: list[Entry], allow_missing: bo
 
 def _dry_run(catalog: Catalog, entries: list[Entry], fmt: str | None, output: str,
              all_dir: str | None, per_format: Callable[[str], list[Entry]] | None,
-             on_entry: Callable[[], None]) -> None:
+             on_entry: Callable[[], None] | None) -> None:
     """Every text is built (an entry a writer refuses fails the dry run as it
     would fail the export); nothing is written."""
     said = []

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from ..model import Catalog, Entry, Person
 from ..richtext import plain
@@ -90,7 +90,7 @@ def _write(catalog: Catalog, entries: Iterable[Entry], *, biblatex: bool,
            on_entry: Callable[[], None] | None = None) -> str:
     entries = list(entries)
     f.check_unique_keys(entries, aliases=biblatex)
-    blocks = [f.reported(_entry_block(catalog, entry, biblatex), on_entry) for entry in entries]
+    blocks = f.written(partial(_entry_block, biblatex=biblatex), catalog, entries, on_entry)
     return "\n".join(blocks)
 
 

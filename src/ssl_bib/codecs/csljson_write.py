@@ -35,7 +35,7 @@ def write_csljson(catalog: Catalog, entries: Iterable[Entry],
                   on_entry: Callable[[], None] | None = None) -> str:
     entries = list(entries)
     f.check_unique_keys(entries)
-    items = [f.reported(csl_item(catalog, entry), on_entry) for entry in entries]
+    items = f.written(csl_item, catalog, entries, on_entry)
     return dumps(items) + "\n"
 
 

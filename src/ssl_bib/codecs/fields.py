@@ -11,6 +11,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import replace
 from functools import lru_cache
+from itertools import repeat
 from typing import TypeVar
 
 from ..errors import SslBibError
@@ -35,10 +36,16 @@ class ExportError(SslBibError):
 T = TypeVar("T")
 
 
-def reported(done: T, on_entry: Callable[[], None] | None) -> T:
-    """`done` (one entry's written form), after telling `on_entry` that one
-    more entry is written: the writers' progress, for a bar."""
-    if on_entry is not None:
+def written(write: Callable[[Catalog, Entry], T], catalog: Catalog, entries: list[Entry],
+            on_entry: Callable[[], None] | None) -> list[T]:
+    """Each entry's written form, `write(catalog, entry)`, telling `on_entry`
+    after each one (the writers' progress, for a bar). Without a bar the loop
+    runs in C: 40,000 calls to report nothing cost an export --all 30 ms."""
+    if on_entry is None:
+        return list(map(write, repeat(catalog), entries))
+    done = []
+    for entry in entries:
+        done.append(write(catalog, entry))
         on_entry()
     return done
 

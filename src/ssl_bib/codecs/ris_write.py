@@ -51,7 +51,7 @@ def write_ris(catalog: Catalog, entries: Iterable[Entry],
               on_entry: Callable[[], None] | None = None) -> str:
     entries = list(entries)
     f.check_unique_keys(entries)
-    records = [f.reported(ris_record(catalog, entry), on_entry) for entry in entries]
+    records = f.written(ris_record, catalog, entries, on_entry)
     text: str = _writer().formats(records)
     return text
 
