@@ -21,18 +21,16 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests" / "crossref"))
-sys.path.insert(0, str(ROOT / "tests"))  # local_server
+sys.path.insert(0, str(ROOT))  # a script: the tests package's local servers
 sys.path.insert(0, str(ROOT / "src"))
-
-from crossref_corpus import work  # noqa: E402
-from crossref_server import CrossrefServer  # noqa: E402
 
 from ssl_bib.crossref.cache import ResponseCache  # noqa: E402
 from ssl_bib.crossref.client import CrossrefClient  # noqa: E402
 from ssl_bib.crossref.enrich import run  # noqa: E402
 from ssl_bib.model import Entry, Venue  # noqa: E402
 from ssl_bib.store import load, new_catalog, save  # noqa: E402
+from tests.crossref.crossref_corpus import work  # noqa: E402
+from tests.crossref.crossref_server import CrossrefServer  # noqa: E402
 
 WORDS = ("adaptive anatomical attention augmentation brain cardiac cell contrastive "
          "cross dense deep denoising domain encoder endoscopic feature few fundus "

@@ -31,7 +31,7 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-sys.path.insert(0, str(HERE.parent / "tests" / "website"))
+sys.path.insert(0, str(HERE.parent))  # a script: the tests package's browser helpers
 
 from synth import synth_catalog  # noqa: E402
 
@@ -71,7 +71,7 @@ def weights(files: dict[str, bytes]) -> tuple[int, int, int]:
 
 
 def measure_browser(folder: Path, keystrokes: int) -> dict[str, Any]:
-    from browser import chromium, wait_for
+    from tests.website.browser import chromium, wait_for
 
     with chromium(width=1280, height=900) as driver:
         driver.get((folder / "index.html").as_uri())

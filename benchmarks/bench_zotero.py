@@ -23,18 +23,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
-sys.path.insert(0, str(ROOT / "tests" / "zotero"))
-sys.path.insert(0, str(ROOT / "tests"))  # local_server
+sys.path.insert(0, str(ROOT))  # a script: the tests package's local Zotero
 sys.path.insert(0, str(ROOT / "src"))
 
 from synth import write_synth  # noqa: E402
-from zotero_fake_server import FakeZotero  # noqa: E402
 
 from ssl_bib.store import load  # noqa: E402
 from ssl_bib.zotero.client import ZoteroClient  # noqa: E402
 from ssl_bib.zotero.report import Report  # noqa: E402
 from ssl_bib.zotero.state import state_path  # noqa: E402
 from ssl_bib.zotero.sync import SyncEngine  # noqa: E402
+from tests.zotero.zotero_fake_server import FakeZotero  # noqa: E402
 
 GROUP, KEY = 5150, "benchmarkKey000000000000"
 RTT = 0.15  # seconds: a typical round trip to a remote API, for the estimate column

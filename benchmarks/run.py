@@ -170,11 +170,9 @@ def note(message: str) -> None:
 def servers() -> Iterator[tuple[str, str]]:
     """The tests' local Crossref and Zotero servers, for `enrich` and `zotero`
     on the bundled catalog (no network: both answer from 127.0.0.1)."""
-    sys.path.insert(0, str(ROOT / "tests"))  # local_server, shared by both
-    sys.path.insert(0, str(ROOT / "tests" / "crossref"))
-    sys.path.insert(0, str(ROOT / "tests" / "zotero"))
-    from crossref_server import CrossrefServer
-    from zotero_fake_server import FakeZotero
+    sys.path.insert(0, str(ROOT))  # a script: the tests package's local servers
+    from tests.crossref.crossref_server import CrossrefServer
+    from tests.zotero.zotero_fake_server import FakeZotero
 
     zotero = FakeZotero()
     zotero.add_group(ZOTERO_GROUP)

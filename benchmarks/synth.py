@@ -25,7 +25,8 @@ import re
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+if __package__ in (None, ""):  # run, or imported by a benchmark run, as a script
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from ssl_bib.keys import KeyPool  # noqa: E402
 from ssl_bib.model import Catalog, CodeLink, Correction, Entry, Person, Venue  # noqa: E402

@@ -1,18 +1,35 @@
-"""Shared by the whole suite: every TOML text the store parses while the tests
-run is parsed by tomllib as well, and the compiled parser must have given the
-same data (issue 16: identical data on every catalog in the tests). A text
-only one of the two accepts counts as a difference too."""
+"""Shared by the whole suite.
+
+- `catalog`: a copy of the bundled catalog in the test's own folder (the
+  real one is never touched), for the add and Zotero tests; the Crossref
+  tests override it with the uncurated seed catalog their corpus was written for.
+- Every TOML text the store parses while the tests run is parsed by tomllib
+  as well, and the compiled parser must have given the same data (issue 16:
+  identical data on every catalog in the tests). A text only one of the two
+  accepts counts as a difference too."""
 
 from __future__ import annotations
 
+import shutil
 import tomllib
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from ssl_bib import toml_parse
-from toml_fixtures import same_data
+from tests.toml_fixtures import same_data
+
+BUNDLED = Path(__file__).resolve().parents[1] / "entries.toml"
+
+
+@pytest.fixture
+def catalog(tmp_path: Path) -> Path:
+    """A copy of the bundled catalog: the real one is never touched."""
+    path = tmp_path / "entries.toml"
+    shutil.copyfile(BUNDLED, path)
+    return path
 
 
 @pytest.fixture(scope="session", autouse=True)

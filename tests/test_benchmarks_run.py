@@ -14,9 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_the_grown_catalog_is_valid_and_imports_without_duplicates(tmp_path: Path) -> None:
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    from synth import write_grown
-
+    from benchmarks.synth import write_grown
     from ssl_bib.store import load
     from ssl_bib.validate import check
 

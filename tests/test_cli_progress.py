@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from terminal import run_on_terminal
+from tests.terminal import run_on_terminal
 
 REPO = Path(__file__).resolve().parents[1]
 BUNDLED = REPO / "entries.toml"

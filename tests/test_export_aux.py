@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from ssl_bib.auxfile import read_citations
 from ssl_bib.cli import cli
-from tex_tools import compile_folder, document, latex_pass, require
+from tests.tex_tools import compile_folder, document, latex_pass, require
 
 REPO = Path(__file__).resolve().parents[1]
 

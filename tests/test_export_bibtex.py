@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from export_fixtures.catalogs import BUNDLED, rich_catalog
-from export_fixtures.consumers import bibtexparser_entries
-from export_fixtures.roundtrip import check_bibtex
 from ssl_bib.codecs.bibtex_write import write_biblatex, write_bibtex
 from ssl_bib.codecs.fields import ExportError
 from ssl_bib.model import Catalog, Entry, Person
 from ssl_bib.store import load
+from tests.export_fixtures.catalogs import BUNDLED, rich_catalog
+from tests.export_fixtures.consumers import bibtexparser_entries
+from tests.export_fixtures.roundtrip import check_bibtex
 
 
 @pytest.mark.parametrize("biblatex", [False, True], ids=["bibtex", "biblatex"])

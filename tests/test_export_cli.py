@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from export_fixtures.catalogs import BUNDLED
 from ssl_bib.atomic import write_atomic
 from ssl_bib.cli import cli
 from ssl_bib.codecs.bibtex_write import write_bibtex
 from ssl_bib.store import load
+from tests.export_fixtures.catalogs import BUNDLED
 
 ALL_FILES = ["references.bib", "references-biblatex.bib", "references.ris", "references.json"]
 

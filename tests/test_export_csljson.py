@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import json
 
-from export_fixtures.catalogs import BUNDLED, rich_catalog
-from export_fixtures.consumers import citeproc_render
-from export_fixtures.csl_rules import SCHEMA_KEYS, check_schema_rules
 from ssl_bib.codecs.csljson_write import CSL_KEYS, write_csljson
 from ssl_bib.model import Catalog, Entry
 from ssl_bib.store import load
+from tests.export_fixtures.catalogs import BUNDLED, rich_catalog
+from tests.export_fixtures.consumers import citeproc_render
+from tests.export_fixtures.csl_rules import SCHEMA_KEYS, check_schema_rules
 
 
 def test_writer_keys_are_all_schema_keys() -> None:

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from export_fixtures.catalogs import venues
 from ssl_bib.exporting import export
 from ssl_bib.model import Catalog, CodeLink, Entry, Person
+from tests.export_fixtures.catalogs import venues
 
 GOLDEN = Path(__file__).parent / "export_golden"
 SUFFIX = {"bibtex": ".bib", "biblatex": ".biblatex.bib", "ris": ".ris", "csljson": ".json"}

@@ -8,9 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from export_fixtures.catalogs import BUNDLED, rich_catalog
-from export_fixtures.consumers import pandoc_csl, pandoc_titles
-from export_fixtures.roundtrip import check_bibtex
 from ssl_bib.codecs import fields as f
 from ssl_bib.codecs.bibtex_write import write_bibtex
 from ssl_bib.codecs.latex import latex_for_char
@@ -18,6 +15,9 @@ from ssl_bib.exporting import FORMATS, export
 from ssl_bib.model import Catalog, Entry
 from ssl_bib.richtext import SCRIPT_CHARS
 from ssl_bib.store import load
+from tests.export_fixtures.catalogs import BUNDLED, rich_catalog
+from tests.export_fixtures.consumers import pandoc_csl, pandoc_titles
+from tests.export_fixtures.roundtrip import check_bibtex
 
 PANDOC_READER = {"bibtex": "bibtex", "biblatex": "biblatex", "ris": "ris", "csljson": "csljson"}
 # pandoc's smart punctuation turns straight quotes into curly ones; that is

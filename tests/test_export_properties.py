@@ -8,15 +8,15 @@ import json
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from export_fixtures.catalogs import venues
-from export_fixtures.csl_rules import check_schema_rules
-from export_fixtures.roundtrip import check_bibtex, check_ris
 from ssl_bib.codecs import fields as f
 from ssl_bib.codecs.bibtex_write import write_biblatex, write_bibtex
 from ssl_bib.codecs.csljson_write import write_csljson
 from ssl_bib.codecs.latex import decode, escape, is_balanced, latex_for_char, protect_title
 from ssl_bib.codecs.ris_write import write_ris
 from ssl_bib.model import Catalog, CodeLink, Entry, Person
+from tests.export_fixtures.catalogs import venues
+from tests.export_fixtures.csl_rules import check_schema_rules
+from tests.export_fixtures.roundtrip import check_bibtex, check_ris
 
 SPECIALS = "{}\\%&#_$~^`'\"-@,= "
 # Arbitrary Unicode (no surrogates, which no file can hold), with the LaTeX

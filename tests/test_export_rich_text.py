@@ -8,12 +8,12 @@ import json
 import re
 from pathlib import Path
 
-from export_fixtures.consumers import citeproc_render, pandoc_csl, pybtex_entries
 from ssl_bib.codecs.bibtex_write import write_biblatex, write_bibtex
 from ssl_bib.codecs.csljson_write import write_csljson
 from ssl_bib.codecs.ris_write import write_ris
 from ssl_bib.model import Catalog, Entry, Person, Venue
-from tex_tools import compile_bib
+from tests.export_fixtures.consumers import citeproc_render, pandoc_csl, pybtex_entries
+from tests.tex_tools import compile_bib
 
 VENUES = {"J": Venue("J", "Journal of Tests", "journal")}
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from export_fixtures.catalogs import BUNDLED, rich_catalog
-from export_fixtures.roundtrip import check_ris
 from ssl_bib.codecs.ris_write import write_ris
 from ssl_bib.store import load
+from tests.export_fixtures.catalogs import BUNDLED, rich_catalog
+from tests.export_fixtures.roundtrip import check_ris
 
 
 def test_rich_catalog_reads_back_equal() -> None:

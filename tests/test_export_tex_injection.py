@@ -15,7 +15,7 @@ import pytest
 
 from ssl_bib.codecs.bibtex_write import write_biblatex, write_bibtex
 from ssl_bib.model import Catalog, CodeLink, Entry, Person, Venue
-from tex_tools import TexRun, compile_bib
+from tests.tex_tools import TexRun, compile_bib
 
 
 def payloads(probe: Path, mark: Path) -> list[str]:

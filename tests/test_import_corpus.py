@@ -2,7 +2,7 @@
 as a record of BibTeX, biblatex, RIS and CSL-JSON (304 records) spelled the
 ways other tools write them, covering every class of issue 12. Every record
 is imported, every field equal to its hand-written value, no traceback, no
-file lost, no word dropped. `tests/import_corpus/measure.py` prints the table."""
+file lost, no word dropped. `python -m tests.import_corpus.measure` prints the table."""
 
 from __future__ import annotations
 
@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from import_corpus import measure, write_files
-from import_corpus.papers import PAPERS
 from ssl_bib.cli import cli
 from ssl_bib.richtext import plain
 from ssl_bib.store import load
+from tests.import_corpus import measure, write_files
+from tests.import_corpus.papers import PAPERS
 
 NOCASE_RE = re.compile(r'<span class="nocase">(.*?)</span>')
 
@@ -25,7 +25,7 @@ def test_the_corpus_files_are_what_the_templates_write() -> None:
     for fmt, text in write_files.texts().items():
         path = write_files.HERE / write_files.FILES[fmt]
         assert path.read_text(encoding="utf-8") == text, \
-            f"{path.name} is stale: run tests/import_corpus/write_files.py"
+            f"{path.name} is stale: run python -m tests.import_corpus.write_files"
     assert len(PAPERS) * len(write_files.FILES) >= 300
 
 

@@ -14,7 +14,7 @@ from ssl_bib import importer
 from ssl_bib.codecs.bibtex_write import write_bibtex
 from ssl_bib.model import Catalog, Entry, Person
 from ssl_bib.progress import DELAY_ENV, Stages
-from terminal import run_on_terminal
+from tests.terminal import run_on_terminal
 
 
 def _title(rng: random.Random) -> str:

@@ -15,12 +15,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from export_fixtures.catalogs import rich_catalog
 from ssl_bib.cli import cli
 from ssl_bib.codecs.bibtex_write import write_biblatex, write_bibtex
 from ssl_bib.model import Catalog
 from ssl_bib.store import load
-from tex_tools import compile_tex, document, has_style, require, validate_datamodel
+from tests.export_fixtures.catalogs import rich_catalog
+from tests.tex_tools import compile_tex, document, has_style, require, validate_datamodel
 
 REPO = Path(__file__).resolve().parents[1]
 BUNDLED = REPO / "entries.toml"

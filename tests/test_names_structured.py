@@ -20,12 +20,6 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from export_fixtures.consumers import (
-    bibtexparser_entries,
-    citeproc_render,
-    pandoc_csl,
-    pybtex_entries,
-)
 from ssl_bib.cli import cli
 from ssl_bib.codecs import bibtex_read, csljson_read, ris_read
 from ssl_bib.codecs.bibtex_write import write_biblatex, write_bibtex
@@ -35,6 +29,12 @@ from ssl_bib.crossref.fields import parse_work
 from ssl_bib.model import Catalog, Entry, Person
 from ssl_bib.store import load, save
 from ssl_bib.zotero.mapping import _authors, _creators
+from tests.export_fixtures.consumers import (
+    bibtexparser_entries,
+    citeproc_render,
+    pandoc_csl,
+    pybtex_entries,
+)
 
 SMITH = Person(family="Smith", given="John", suffix="Jr.")
 ACME = Person.organisation("Acme, Inc.")

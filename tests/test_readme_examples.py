@@ -34,7 +34,6 @@ import os
 import re
 import shlex
 import shutil
-import sys
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
@@ -48,10 +47,6 @@ from ssl_bib.cli import cli
 
 REPO = Path(__file__).resolve().parents[1]
 README = REPO / "README.md"
-for folder in ("", "crossref", "arxiv", "add", "zotero"):
-    path = str(REPO / "tests" / folder)
-    if path not in sys.path:
-        sys.path.insert(0, path)
 
 # Exit status of the examples that do not exit 0, by their command line.
 EXIT: dict[str, int] = {
@@ -190,20 +185,20 @@ class Servers:
         return env
 
     def _start_crossref(self) -> str:
-        from add_corpus import corpus
-        from crossref_server import CrossrefServer
+        from tests.add.add_corpus import corpus
+        from tests.crossref.crossref_server import CrossrefServer
 
         self.crossref = self.stack.enter_context(CrossrefServer(corpus()))
         return str(self.crossref.url)
 
     def _start_arxiv(self) -> str:
-        from arxiv_corpus import PAPERS
-        from arxiv_server import ArxivServer
+        from tests.arxiv.arxiv_corpus import PAPERS
+        from tests.arxiv.arxiv_server import ArxivServer
 
         return str(self.stack.enter_context(ArxivServer(PAPERS)).url)
 
     def _start_zotero(self) -> str:
-        from zotero_fake_server import FakeZotero
+        from tests.zotero.zotero_fake_server import FakeZotero
 
         fake = FakeZotero()
         fake.add_group(123456)
@@ -217,7 +212,7 @@ class Servers:
 def crossref_asks_for_a_pause(servers: Servers, home: Path) -> dict[str, str]:
     """Crossref answers 12 requests, then asks for a 299 s pause (Retry-After)
     on every other: a first run (a cache of its own) meets it."""
-    from crossref_server import Fault
+    from tests.crossref.crossref_server import Fault
 
     servers.crossref.fail_after(12, Fault("429", retry_after="299"))
     return {"SSL_BIB_CACHE_DIR": str(home / "cache-first-run")}

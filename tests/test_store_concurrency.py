@@ -24,12 +24,9 @@ import pytest
 from ssl_bib import file_lock
 from ssl_bib.model import Entry
 from ssl_bib.store import WriteRefused, editing, load, save
-
-sys.path.insert(0, str(Path(__file__).parent / "crossref"))
-
-from crossref_corpus import corpus  # noqa: E402
-from crossref_helpers import BUNDLED  # noqa: E402
-from crossref_server import CrossrefServer  # noqa: E402
+from tests.crossref.crossref_corpus import corpus
+from tests.crossref.crossref_helpers import SEED
+from tests.crossref.crossref_server import CrossrefServer
 
 BASE = """\
 schema = 1
@@ -267,7 +264,7 @@ def _pages_of(path: Path, key: str) -> object:
 @pytest.fixture
 def seed_catalog(tmp_path: Path) -> Path:
     path = tmp_path / "entries.toml"
-    path.write_bytes(BUNDLED.read_bytes())
+    path.write_bytes(SEED.read_bytes())
     return path
 
 

@@ -8,7 +8,6 @@ inline tables, arrays of tables, keys), with the TOML 1.1 additions that a
 from __future__ import annotations
 
 import datetime as dt
-import sys
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -23,7 +22,7 @@ from ssl_bib.model import Catalog, CodeLink, Correction, Entry, Person, Venue
 from ssl_bib.problems import InputError
 from ssl_bib.store import load, parse_text
 from ssl_bib.toml_render import render_catalog
-from toml_fixtures import canonical, same_data
+from tests.toml_fixtures import canonical, same_data
 
 ROOT = Path(__file__).resolve().parents[1]
 COMPILED, NAME = toml_parse.find_compiled()
@@ -201,8 +200,7 @@ def test_the_bundled_and_fixture_catalogs_read_the_same() -> None:
 
 
 def test_the_grown_catalog_reads_the_same() -> None:
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    from synth import grow_catalog, synth_catalog
+    from benchmarks.synth import grow_catalog, synth_catalog
 
     for text in (grow_catalog(1_000), render_catalog(synth_catalog(300))):
         assert same_data(toml_parse.loads(text), tomllib.loads(text))
@@ -210,8 +208,7 @@ def test_the_grown_catalog_reads_the_same() -> None:
 
 @pytest.mark.slow
 def test_the_grown_catalog_of_10000_entries_reads_the_same() -> None:
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    from synth import grow_catalog
+    from benchmarks.synth import grow_catalog
 
     text = grow_catalog(10_000)
     assert same_data(toml_parse.loads(text), tomllib.loads(text))

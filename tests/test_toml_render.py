@@ -12,7 +12,7 @@ from ssl_bib.model import Entry, Person
 from ssl_bib.store import parse_text
 from ssl_bib.toml_read import entry_from_table
 from ssl_bib.toml_render import render_catalog, render_entry, render_venue, toml_string
-from strategies import catalogs, entries, venues
+from tests.strategies import catalogs, entries, venues
 
 
 @settings(max_examples=300, deadline=None)

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from crossref_corpus import corpus as enrich_corpus
-from crossref_corpus import work
+from tests.crossref.crossref_corpus import corpus as enrich_corpus
+from tests.crossref.crossref_corpus import work
 
 IEEE = "Institute of Electrical and Electronics Engineers (IEEE)"
 LNCS = "Lecture Notes in Computer Science"

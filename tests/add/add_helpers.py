@@ -6,11 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from arxiv_server import ArxivServer
 from click.testing import CliRunner, Result
-from crossref_server import CrossrefServer
 
 from ssl_bib.cli import cli
+from tests.arxiv.arxiv_server import ArxivServer
+from tests.crossref.crossref_server import CrossrefServer
 
 REPO = Path(__file__).resolve().parents[2]
 SHIPPED = REPO / "entries.toml"

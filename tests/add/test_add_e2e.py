@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from add_helpers import AddRun
-from arxiv_server import Fault
 
 from ssl_bib.store import load
+from tests.add.add_helpers import AddRun
+from tests.arxiv.arxiv_server import Fault
 
 
 def entry_of(catalog: Path, key: str) -> dict[str, Any]:
@@ -266,7 +266,7 @@ def test_an_openreview_page_in_the_catalog(add: AddRun) -> None:
     ("https://arxiv.org/abs/2006.03829", "taleb3DSelfSupervised2020"),      # by title
 ])
 def test_a_paper_in_the_catalog_is_refused(add: AddRun, paper: str, key: str) -> None:
-    from arxiv_server import Paper
+    from tests.arxiv.arxiv_server import Paper
 
     add.servers.arxiv.papers["2203.05573"] = Paper(
         "2203.05573", "Self Pre-training with Masked Autoencoders for Medical Image "
@@ -420,7 +420,7 @@ def test_an_id_arxiv_calls_malformed_is_exit_2(add: AddRun,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     """An id our rules accept but arXiv's error entry refuses (its rules may be
     stricter than ours one day): a usage error, with arXiv's own message."""
-    import arxiv_server
+    from tests.arxiv import arxiv_server
 
     monkeypatch.setattr(arxiv_server, "valid_id", lambda text: False)
     result = add("2111.06377", "--no-category")

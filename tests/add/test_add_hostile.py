@@ -11,10 +11,11 @@ import time
 from dataclasses import dataclass
 
 import pytest
-from add_helpers import AddRun
-from arxiv_server import Fault as ArxivFault
 from click.testing import Result
-from crossref_server import Fault as CrossrefFault
+
+from tests.add.add_helpers import AddRun
+from tests.arxiv.arxiv_server import Fault as ArxivFault
+from tests.crossref.crossref_server import Fault as CrossrefFault
 
 DOI = "10.1109/CVPR52688.2022.01553"           # MAE, through Crossref
 ARXIV = "2111.06377"                           # MAE, through arXiv

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import tomllib
 
-from add_helpers import AddRun
+from tests.add.add_helpers import AddRun
 
 HOSTILE = r"10.5555/x\input{/tmp/probe.tex}"
 

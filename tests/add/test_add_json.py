@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import json
 
-from add_helpers import AddRun
 from click.testing import CliRunner
 
 from ssl_bib.cli import cli
+from tests.add.add_helpers import AddRun
 
 
 def test_an_added_paper_as_json(add: AddRun) -> None:

@@ -9,7 +9,7 @@ for tests use ids from 2401 on with made-up titles.
 
 from __future__ import annotations
 
-from arxiv_server import Paper
+from tests.arxiv.arxiv_server import Paper
 
 MANUAL_H1 = Paper(
     "hep-ex/0307015",

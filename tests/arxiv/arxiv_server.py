@@ -32,7 +32,7 @@ from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlsplit
 from xml.sax.saxutils import escape, quoteattr
 
-from local_server import LocalServer, misbehave
+from tests.local_server import LocalServer, misbehave
 
 _NEW_ID = re.compile(r"^(\d{2})(\d{2})\.\d{4,5}(v\d+)?$")
 _OLD_ID = re.compile(r"^[a-z][a-z\-]*(\.[A-Z]{2})?/\d{2}(\d{2})\d{3}(v\d+)?$")

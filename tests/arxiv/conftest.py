@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-sys.path.insert(0, str(Path(__file__).parent.parent))  # local_server
-
-from arxiv_corpus import PAPERS  # noqa: E402
-from arxiv_helpers import FakeClock  # noqa: E402
-from arxiv_server import ArxivServer  # noqa: E402
+from tests.arxiv.arxiv_corpus import PAPERS
+from tests.arxiv.arxiv_helpers import FakeClock
+from tests.arxiv.arxiv_server import ArxivServer
 
 
 @pytest.fixture

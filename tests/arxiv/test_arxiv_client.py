@@ -11,8 +11,6 @@ import time
 from pathlib import Path
 
 import pytest
-from arxiv_helpers import FakeClock, make_client
-from arxiv_server import ArxivServer, Fault
 
 from ssl_bib.arxiv.client import (
     ArxivError,
@@ -22,6 +20,8 @@ from ssl_bib.arxiv.client import (
     default_policy,
 )
 from ssl_bib.arxiv.pacing import DEFAULT_INTERVAL, Pacer
+from tests.arxiv.arxiv_helpers import FakeClock, make_client
+from tests.arxiv.arxiv_server import ArxivServer, Fault
 
 
 def test_the_default_interval_is_three_seconds() -> None:
@@ -76,7 +76,7 @@ def test_a_clock_set_back_waits_one_interval_not_more(tmp_path: Path,
 def test_one_connection_at_a_time_from_many_threads(server: ArxivServer) -> None:
     """Counted on the client's side: each exchange from its send to the end
     of its answer, none overlapping another."""
-    from client_probe import ProbeTransport
+    from tests.client_probe import ProbeTransport
 
     probe = ProbeTransport()
     client = make_client(server.url, FakeClock(), pacer=Pacer(interval=0.0), transport=probe)
@@ -175,7 +175,7 @@ def test_an_unknown_id_is_none(clock: FakeClock, old_shape: bool) -> None:
 
 @pytest.mark.parametrize("style", ["manual", "recorded", "prefix"])
 def test_every_namespace_style_reads_the_same(clock: FakeClock, style: str) -> None:
-    from arxiv_corpus import MODELS_GENESIS
+    from tests.arxiv.arxiv_corpus import MODELS_GENESIS
 
     with ArxivServer([MODELS_GENESIS], style=style) as server:
         record = make_client(server.url, clock).lookup("2004.07882")

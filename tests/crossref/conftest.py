@@ -1,22 +1,18 @@
-"""Fixtures for the Crossref tests: the local server, a copy of the bundled
+"""Fixtures for the Crossref tests: the local server, a copy of the seed
 catalog, a private cache folder, and a runner for `ssl-bib enrich`."""
 
 from __future__ import annotations
 
 import shutil
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import Result
 
-sys.path.insert(0, str(Path(__file__).parent))
-sys.path.insert(0, str(Path(__file__).parent.parent))  # local_server
-
-from crossref_corpus import corpus  # noqa: E402
-from crossref_helpers import BUNDLED, RunEnrich, invoke_enrich  # noqa: E402
-from crossref_server import CrossrefServer  # noqa: E402
+from tests.crossref.crossref_corpus import corpus
+from tests.crossref.crossref_helpers import SEED, RunEnrich, invoke_enrich
+from tests.crossref.crossref_server import CrossrefServer
 
 
 @pytest.fixture
@@ -27,9 +23,11 @@ def server() -> Iterator[CrossrefServer]:
 
 @pytest.fixture
 def catalog(tmp_path: Path) -> Path:
-    """A copy of the bundled catalog: the real one is never touched."""
+    """A copy of the uncurated seed catalog, which the Crossref corpus and the
+    expected fields were written for (the root conftest's `catalog`, the
+    bundled one, is curated since)."""
     path = tmp_path / "entries.toml"
-    shutil.copyfile(BUNDLED, path)
+    shutil.copyfile(SEED, path)
     return path
 
 

@@ -13,7 +13,7 @@ from ssl_bib.cli import cli
 REPO = Path(__file__).resolve().parents[2]
 # The uncurated catalog generated from the seed: the test corpus and the expected
 # fields were written for it (the shipped entries.toml is curated since).
-BUNDLED = REPO / "tests" / "fixtures" / "seed-catalog.toml"
+SEED = REPO / "tests" / "fixtures" / "seed-catalog.toml"
 
 RunEnrich = Callable[..., Result]
 

@@ -26,7 +26,7 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from local_server import LocalServer, misbehave
+from tests.local_server import LocalServer, misbehave
 
 SELECTABLE = {
     "DOI", "ISBN", "ISSN", "URL", "abstract", "alternative-id", "article-number", "author",

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import httpx2
 import pytest
-from crossref_server import CrossrefServer, Fault
 
 from ssl_bib.conduct import Policy
 from ssl_bib.crossref.cache import ResponseCache, default_cache_dir
 from ssl_bib.crossref.client import CircuitOpen, CrossrefClient, CrossrefError
+from tests.crossref.crossref_server import CrossrefServer, Fault
 
 DOI = "10.1007/978-3-030-32251-9_42"
 
@@ -240,9 +240,8 @@ def test_in_flight_requests_never_exceed_the_limit(tmp_path: Path, limit: int) -
     """Counted on the client's side, from each send to the end of its answer;
     the server holds its first answers until `limit` requests are in, so the
     limit is reached however the machine schedules the threads."""
-    from crossref_corpus import corpus
-
-    from client_probe import ProbeTransport
+    from tests.client_probe import ProbeTransport
+    from tests.crossref.crossref_corpus import corpus
 
     probe = ProbeTransport()
     with CrossrefServer(corpus(), latency=0.05, gather=limit) as server:
@@ -259,7 +258,7 @@ def test_in_flight_requests_never_exceed_the_limit(tmp_path: Path, limit: int) -
 
 
 def test_dois_with_url_characters_reach_the_server_whole(tmp_path: Path) -> None:
-    from crossref_corpus import work
+    from tests.crossref.crossref_corpus import work
 
     sici = "10.1002/(SICI)1097-4636(199706)35:4<423::AID-JBM2>3.0.CO;2-#"
     odd = "10.5555/what?is=this&that"
@@ -294,7 +293,7 @@ def test_a_service_never_reached_stops_at_once(server: CrossrefServer, tmp_path:
 
 def test_a_refused_connection_after_answers_is_retried(tmp_path: Path) -> None:
     """Once Crossref has answered, a refused connection may be a restart: retried."""
-    from crossref_corpus import corpus
+    from tests.crossref.crossref_corpus import corpus
 
     with CrossrefServer(corpus()) as first:
         client = make_client(first, tmp_path)
@@ -310,9 +309,8 @@ def test_a_retry_after_holds_back_every_thread(tmp_path: Path) -> None:
     it, no thread decides to send a request until it has passed. Timed on the
     client's side: a request decided before the 429 was read may still reach
     the server after it (a loaded machine delays both), and that is allowed."""
-    from crossref_corpus import corpus
-
-    from client_probe import ProbeClock, ProbeTransport
+    from tests.client_probe import ProbeClock, ProbeTransport
+    from tests.crossref.crossref_corpus import corpus
 
     clock = ProbeClock()
     probe = ProbeTransport(clock)

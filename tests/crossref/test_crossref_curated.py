@@ -14,13 +14,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import Result
-from crossref_corpus import DECOY_DOIS, corpus
-from crossref_helpers import REPO, invoke_enrich
-from crossref_server import CrossrefServer
 
 from ssl_bib.model import Entry
 from ssl_bib.store import load
 from ssl_bib.validate import check
+from tests.crossref.crossref_corpus import DECOY_DOIS, corpus
+from tests.crossref.crossref_helpers import REPO, invoke_enrich
+from tests.crossref.crossref_server import CrossrefServer
 
 CURATED = REPO / "entries.toml"
 # What the report says about a kept value: "FIELD: catalog has 'VALUE', Crossref has ..."

@@ -14,14 +14,14 @@ from typing import Any
 
 import pytest
 from click.testing import Result
-from crossref_corpus import DECOY_DOIS, corpus
-from crossref_helpers import BUNDLED, RunEnrich, invoke_enrich
-from crossref_server import CrossrefServer
 
 from ssl_bib.crossref.enrich import ENRICH_FIELDS
 from ssl_bib.model import Entry
 from ssl_bib.store import load, save
 from ssl_bib.validate import check
+from tests.crossref.crossref_corpus import DECOY_DOIS, corpus
+from tests.crossref.crossref_helpers import SEED, RunEnrich, invoke_enrich
+from tests.crossref.crossref_server import CrossrefServer
 
 SPRINGER = "Springer International Publishing"
 IEEE_LONG = "Institute of Electrical and Electronics Engineers (IEEE)"
@@ -166,7 +166,7 @@ class FullRun:
 def full_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FullRun]:
     folder = tmp_path_factory.mktemp("full-run")
     catalog = folder / "entries.toml"
-    shutil.copyfile(BUNDLED, catalog)
+    shutil.copyfile(SEED, catalog)
     with CrossrefServer(corpus()) as server:
         before = _by_key(catalog)
         result = invoke_enrich(server.url, catalog, folder / "cache")
@@ -350,7 +350,7 @@ doi = "10.1101/2021.01.01.000001"
 
 
 def test_a_preprints_own_record_fills_it_without_upgrade(tmp_path: Path) -> None:
-    from crossref_corpus import work
+    from tests.crossref.crossref_corpus import work
 
     record = work("10.1101/2021.01.01.000001", "posted-content",
                   "A preprint with its own Crossref record", (2021, 1),
@@ -409,7 +409,7 @@ def test_progress_shows_on_a_terminal_and_is_silent_when_piped(
     import subprocess
     import sys
 
-    from terminal import run_on_terminal
+    from tests.terminal import run_on_terminal
 
     keys = ["ModelsGenesisGeneric2019", "SelfPathSelf2021"]
     env = {**os.environ, "SSL_BIB_CROSSREF_URL": server.url, "SSL_BIB_CACHE_DIR": str(cache_dir),

@@ -8,10 +8,10 @@ import json
 from pathlib import Path
 
 from click.testing import CliRunner
-from crossref_helpers import RunEnrich
-from crossref_server import CrossrefServer
 
 from ssl_bib.cli import cli
+from tests.crossref.crossref_helpers import RunEnrich
+from tests.crossref.crossref_server import CrossrefServer
 
 
 def _listed(catalog: Path, *args: str) -> list[str]:

@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from crossref_helpers import invoke_enrich
-from crossref_server import CrossrefServer
+from tests.crossref.crossref_helpers import invoke_enrich
+from tests.crossref.crossref_server import CrossrefServer
 
 
 def test_the_report_as_json(server: CrossrefServer, catalog: Path, cache_dir: Path) -> None:

@@ -6,10 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from crossref_corpus import corpus
-from crossref_helpers import RunEnrich
-from crossref_server import CrossrefServer, Fault
-from test_crossref_enrich_e2e import EXPECTED
 
 from ssl_bib.api import saving_checkpoint
 from ssl_bib.conduct import Policy
@@ -18,6 +14,10 @@ from ssl_bib.crossref.client import CrossrefClient
 from ssl_bib.crossref.enrich import run
 from ssl_bib.store import load
 from ssl_bib.validate import check
+from tests.crossref.crossref_corpus import corpus
+from tests.crossref.crossref_helpers import RunEnrich
+from tests.crossref.crossref_server import CrossrefServer, Fault
+from tests.crossref.test_crossref_enrich_e2e import EXPECTED
 
 KEY = "ModelsGenesisGeneric2019"
 
@@ -173,7 +173,7 @@ def test_saving_as_it_goes_writes_the_same_file_as_saving_once(
 
 def test_crossref_out_of_reach_is_one_line_and_writes_nothing(
         run_enrich: RunEnrich, catalog: Path) -> None:
-    from test_crossref_client import _refused_url
+    from tests.crossref.test_crossref_client import _refused_url
 
     before = catalog.read_bytes()
     url = _refused_url()

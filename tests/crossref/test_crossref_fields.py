@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from crossref_server import CrossrefServer
 
 from ssl_bib.conduct import Policy
 from ssl_bib.crossref.client import CrossrefClient, CrossrefError
@@ -20,6 +19,7 @@ from ssl_bib.crossref.fields import clean_text, parse_work
 from ssl_bib.merge import fill
 from ssl_bib.model import Entry, Person
 from ssl_bib.store import load, parse_text, save
+from tests.crossref.crossref_server import CrossrefServer
 
 FIXTURES = Path(__file__).parent / "fixtures"
 WORK_FILES = sorted(FIXTURES.glob("work*.json"))

@@ -9,12 +9,12 @@ import time
 from pathlib import Path
 
 import pytest
-from crossref_corpus import corpus
-from crossref_helpers import invoke_enrich
-from crossref_server import CrossrefServer, Fault
-from test_crossref_client import _refused_url
 
 from ssl_bib.store import load
+from tests.crossref.crossref_corpus import corpus
+from tests.crossref.crossref_helpers import invoke_enrich
+from tests.crossref.crossref_server import CrossrefServer, Fault
+from tests.crossref.test_crossref_client import _refused_url
 
 KEY = "ModelsGenesisGeneric2019"
 DOI = "10.1007/978-3-030-32251-9_42"
@@ -152,7 +152,7 @@ def test_lone_surrogates_in_a_record_are_dropped_not_a_traceback(
 
 def test_malformed_json_is_an_entry_error_not_a_traceback(
         catalog: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import crossref_server
+    from tests.crossref import crossref_server
 
     with CrossrefServer(corpus()) as server:
         monkeypatch.setattr(crossref_server, "_json", lambda data: b'{"status": "ok", "mess')

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from crossref_helpers import invoke_enrich
-from crossref_server import CrossrefServer
-
 from ssl_bib.store import load
+from tests.crossref.crossref_helpers import invoke_enrich
+from tests.crossref.crossref_server import CrossrefServer
 
 HOSTILE = r"10.1234/\input{/tmp/probe.tex}"
 

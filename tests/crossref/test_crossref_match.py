@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from crossref_corpus import work
-
 from ssl_bib.crossref.fields import parse_work
 from ssl_bib.crossref.match import Wanted, decide, title_similarity, venue_compatible
+from tests.crossref.crossref_corpus import work
 
 TITLE = "Self-Supervised Learning Based on Spatial Awareness for Medical Image Analysis"
 ACCESS = ("IEEE Access", "IEEE Access")

@@ -3,7 +3,7 @@
 hand-written expectations: records imported, fields equal, tracebacks,
 whole-file losses, words dropped from titles.
 
-    .venv/bin/python tests/import_corpus/measure.py [--keep-going]   # prints the table
+    .venv/bin/python -m tests.import_corpus.measure [--keep-going]   # prints the table
 """
 
 from __future__ import annotations
@@ -14,16 +14,13 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-if __package__ in (None, ""):
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from click.testing import CliRunner
 
-from click.testing import CliRunner  # noqa: E402
-
-from import_corpus.papers import PAPERS, Paper  # noqa: E402
-from import_corpus.write_files import FILES, HERE  # noqa: E402
-from ssl_bib.cli import cli  # noqa: E402
-from ssl_bib.model import Catalog, Entry  # noqa: E402
-from ssl_bib.store import load  # noqa: E402
+from ssl_bib.cli import cli
+from ssl_bib.model import Catalog, Entry
+from ssl_bib.store import load
+from tests.import_corpus.papers import PAPERS, Paper
+from tests.import_corpus.write_files import FILES, HERE
 
 FIELDS = ("title", "year", "first author", "doi", "container")
 _SOURCE_KEY_RE = re.compile(r"\(([a-z])(\d{3})\)$")

@@ -5,7 +5,7 @@ shows it, RIS as Zotero, EndNote and others write it, CSL-JSON as Zotero and
 citation.js do. Each paper's index picks among the spellings, so every
 spelling is used many times.
 
-    .venv/bin/python tests/import_corpus/write_files.py   # rewrites the files
+    .venv/bin/python -m tests.import_corpus.write_files   # rewrites the files
 
 The test checks that the files in the repository are what this writes.
 """
@@ -13,14 +13,10 @@ The test checks that the files in the repository are what this writes.
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
-if __package__ in (None, ""):
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from import_corpus.papers import MEDIA, PAPERS, TMI, Name, Paper  # noqa: E402
+from tests.import_corpus.papers import MEDIA, PAPERS, TMI, Name, Paper
 
 HERE = Path(__file__).resolve().parent
 FILES = {"bibtex": "corpus.bib", "biblatex": "corpus-biblatex.bib", "ris": "corpus.ris",

@@ -4,15 +4,11 @@ categories try to inject markup and script into the page."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from ssl_bib.model import Catalog, CodeLink, Entry, Person, Venue
 from ssl_bib.toml_render import render_catalog
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from export_fixtures.catalogs import rich_catalog  # noqa: E402
+from tests.export_fixtures.catalogs import rich_catalog
 
 REPO = Path(__file__).resolve().parents[2]
 BUNDLED = REPO / "entries.toml"

@@ -16,12 +16,19 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
-from browser import axe_source, chromium, console_errors, http_server, requested_urls, wait_for
 from click.testing import CliRunner
-from site_catalogs import BUNDLED, hostile_catalog, write_catalog
 
 from ssl_bib.cli import cli
 from ssl_bib.textnorm import search_fold, search_terms
+from tests.website.browser import (
+    axe_source,
+    chromium,
+    console_errors,
+    http_server,
+    requested_urls,
+    wait_for,
+)
+from tests.website.site_catalogs import BUNDLED, hostile_catalog, write_catalog
 
 FORMATS = ("bibtex", "biblatex", "ris", "csljson")
 

@@ -10,8 +10,6 @@ from dataclasses import replace
 from urllib.parse import urlsplit
 
 import pytest
-from html_tree import Node, parse
-from site_catalogs import BUNDLED, DATA_URL, IMG_TITLE, JS_URL, SCRIPT_TITLE, hostile_catalog
 
 from ssl_bib.codecs.fields import ExportError
 from ssl_bib.exporting import FORMATS, export
@@ -20,6 +18,15 @@ from ssl_bib.select import search_text
 from ssl_bib.site.build import CHUNK, FORMAT_JOIN, SiteBuild, build_site
 from ssl_bib.site.links import doi_url, web_url
 from ssl_bib.store import load
+from tests.website.html_tree import Node, parse
+from tests.website.site_catalogs import (
+    BUNDLED,
+    DATA_URL,
+    IMG_TITLE,
+    JS_URL,
+    SCRIPT_TITLE,
+    hostile_catalog,
+)
 
 
 def build(catalog: Catalog, **kw: str) -> SiteBuild:

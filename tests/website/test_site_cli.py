@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from site_catalogs import BUNDLED, REPO, hostile_catalog, write_catalog
 
 from ssl_bib.cli import cli
 from ssl_bib.model import Catalog, Entry
+from tests.website.site_catalogs import BUNDLED, REPO, hostile_catalog, write_catalog
 
 
 def render(catalog: Path, *args: str) -> Result:

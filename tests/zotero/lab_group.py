@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from zotero_fake_server import FakeZotero
+from tests.zotero.zotero_fake_server import FakeZotero
 
 
 def _person(last: str, first: str, role: str = "author") -> dict[str, str]:

@@ -9,16 +9,16 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import BUNDLED, GROUP, Syncer
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from zotero_fake_server import FakeZotero
 
 from ssl_bib.model import Entry, Venue
 from ssl_bib.store import load, save
 from ssl_bib.zotero import catalog_note
 from ssl_bib.zotero.catalog_note import CatalogRecord, NoteError, of_catalog
 from ssl_bib.zotero.group_catalog import place
+from tests.zotero.zotero_fake_server import FakeZotero
+from tests.zotero.zotero_helpers import BUNDLED, GROUP, Syncer
 
 
 def _record() -> CatalogRecord:

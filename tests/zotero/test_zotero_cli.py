@@ -12,13 +12,21 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import BUNDLED, GROUP, KEY, OTHER_KEY, READ_ONLY_KEY, edit_local, item_of
-from zotero_fake_server import FakeZotero
 
 from ssl_bib.cli import cli
 from ssl_bib.store import load
 from ssl_bib.zotero.state import state_path
-from terminal import run_on_terminal
+from tests.terminal import run_on_terminal
+from tests.zotero.zotero_fake_server import FakeZotero
+from tests.zotero.zotero_helpers import (
+    BUNDLED,
+    GROUP,
+    KEY,
+    OTHER_KEY,
+    READ_ONLY_KEY,
+    edit_local,
+    item_of,
+)
 
 
 def _invoke(catalog: Path, server: FakeZotero, *args: str, key: str | None = KEY,
@@ -304,3 +312,34 @@ def test_a_second_catalog_in_the_same_folder_has_its_own_state(server: FakeZoter
     assert state_path(catalog, GROUP).read_bytes() == state
     assert state_path(new, GROUP).name == f".ssl-bib-zotero-{GROUP}-new.toml.json"
     assert state_path(catalog, GROUP).name == f".ssl-bib-zotero-{GROUP}.json"
+
+
+@pytest.mark.parametrize("mode", ["status", "sync", "push"])
+def test_a_catalog_not_started_yet_points_to_pull(server: FakeZotero, catalog: Path,
+                                                  tmp_path: Path, mode: str) -> None:
+    """Only pull starts a catalog from the group; the others say so, in one
+    line, with the command to run (exit 2, no request, no file)."""
+    assert _invoke(catalog, server, "push", "--group", str(GROUP))[0] == 0  # a group with items
+    server.clear_log()
+    catalog = tmp_path / "my lab" / "new.toml"
+    catalog.parent.mkdir()
+    code, out, err = _invoke(catalog, server, mode, "--group", str(GROUP))
+    assert code == 2 and out == ""
+    assert err.strip().splitlines() == [
+        f"ssl-bib: {catalog}: no such catalog file; run `ssl-bib --catalog '{catalog}' zotero "
+        f"pull --group {GROUP}` first to start one from the group (or give --catalog PATH)"]
+    assert not catalog.exists() and server.log == []
+    # What it says to run works.
+    code, out, err = _invoke(catalog, server, "pull", "--group", str(GROUP))
+    assert code == 0, err
+    assert len(load(catalog).catalog.entries) == len(load(BUNDLED).catalog.entries)
+
+
+def test_the_default_catalog_not_started_yet_points_to_plain_pull(
+        server: FakeZotero, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["zotero", "sync"],
+                                env={"SSL_BIB_ZOTERO_URL": server.url, "ZOTERO_API_KEY": KEY,
+                                     "SSL_BIB_CATALOG": ""})
+    assert result.exit_code == 2
+    assert "no such catalog file; run `ssl-bib zotero pull` first" in result.stderr

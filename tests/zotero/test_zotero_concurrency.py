@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import GROUP, Syncer, edit_local
-from zotero_fake_server import FakeZotero
-
 from ssl_bib.store import load
+from tests.zotero.zotero_fake_server import FakeZotero
+from tests.zotero.zotero_helpers import GROUP, Syncer, edit_local
 
 
 def _setup(server: FakeZotero, syncer: Syncer, catalog: Path) -> tuple[str, str]:

@@ -13,8 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import _TRANSPORT, BUNDLED, GROUP, Syncer, item_of
-from zotero_fake_server import FakeZotero, Library
 
 from ssl_bib.model import Entry
 from ssl_bib.store import load, save
@@ -22,6 +20,8 @@ from ssl_bib.zotero import catalog_note
 from ssl_bib.zotero.client import ZoteroError
 from ssl_bib.zotero.mapping import SYNC_FIELDS
 from ssl_bib.zotero.state import state_path
+from tests.zotero.zotero_fake_server import FakeZotero, Library
+from tests.zotero.zotero_helpers import BUNDLED, GROUP, SHARED_TRANSPORT, Syncer, item_of
 
 KINDS = ("500", "503", "429", "429-backoff", "backoff", "drop")
 # Runs where the client's own retries are on: they hide most faults, so only the
@@ -79,12 +79,12 @@ def run_faulted(syncer: Syncer, server: FakeZotero, catalog: Path, mode: str, in
 def shared_server() -> Any:
     fake = FakeZotero()
     fake.add_group(GROUP)
-    from conftest import KEY
+    from tests.zotero.zotero_helpers import KEY
     fake.add_key(KEY, {GROUP: "rw"})
     fake.start()
     yield fake
     fake.stop()
-    _TRANSPORT.drop_connections()
+    SHARED_TRANSPORT.drop_connections()
 
 
 @pytest.mark.slow

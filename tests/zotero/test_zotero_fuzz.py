@@ -13,14 +13,14 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from conftest import GROUP, KEY
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from zotero_fake_server import FakeZotero, LoggedRequest
 
 from ssl_bib.cli import cli
 from ssl_bib.store import load
 from ssl_bib.zotero.state import load_state, state_path
+from tests.zotero.zotero_fake_server import FakeZotero, LoggedRequest
+from tests.zotero.zotero_helpers import GROUP, KEY
 
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers(-(2 ** 70), 2 ** 70)

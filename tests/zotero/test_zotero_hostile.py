@@ -16,12 +16,12 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from conftest import GROUP, KEY
-from zotero_fake_server import FakeZotero, LoggedRequest
 
 from ssl_bib.cli import cli
 from ssl_bib.store import load
 from ssl_bib.zotero.state import state_path
+from tests.zotero.zotero_fake_server import FakeZotero, LoggedRequest
+from tests.zotero.zotero_helpers import GROUP, KEY
 
 COMMANDS = ("status", "pull", "push", "sync")
 FAST = {"SSL_BIB_ZOTERO_TIMEOUT": "0.5", "SSL_BIB_ZOTERO_BACKOFF": "0.01"}
@@ -380,7 +380,7 @@ def test_a_lost_update_is_sent_again(server: FakeZotero, catalog: Path) -> None:
     text = catalog.read_text(encoding="utf-8")
     before = copy.deepcopy(server.libraries[GROUP].items[str(entry.zotero_key)])
     assert entry.pages != "99-100"
-    from conftest import edit_local
+    from tests.zotero.zotero_helpers import edit_local
     edit_local(catalog, entry.key, pages="99-100")
     server.forget_writes = "bump"
     assert run(catalog, server.url, "push")[0] == 0
@@ -422,3 +422,80 @@ def test_a_library_version_going_backwards_stops_until_reset(server: FakeZotero,
     code, _, err, _ = run(catalog, server.url, "sync", "--prefer", "local")
     assert code == 0, err
     assert server.libraries[GROUP].items[str(entry.zotero_key)]["title"] == "Newer title"
+
+
+# -- an entry the catalog file cannot hold -----------------------------------------------
+
+UNSTORABLE = "Unstorable"
+
+
+@pytest.fixture
+def unstorable(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The store cannot write an entry whose title holds UNSTORABLE: its
+    rendered table does not read back as the entry (the check store.save
+    makes of every entry before it writes), as a value no TOML could hold
+    would. The Zotero items themselves are fine: the wire lets them in."""
+    from ssl_bib import store
+
+    render = store.render_entry
+
+    def broken(entry: Any) -> str:
+        text = render(entry)
+        return text.replace(UNSTORABLE, "Something else") if UNSTORABLE in entry.title else text
+
+    monkeypatch.setattr(store, "render_entry", broken)
+
+
+def _new_item(server: FakeZotero, title: str) -> str:
+    return server.add_item(GROUP, {"itemType": "journalArticle", "title": title,
+                                   "date": "2024", "publicationTitle": "Medical Image Analysis",
+                                   "creators": [{"creatorType": "author", "lastName": "Doe",
+                                                 "firstName": "Jane"}]})
+
+
+@pytest.mark.parametrize("mode", ["pull", "sync"])
+def test_a_new_item_the_catalog_cannot_hold_costs_only_itself(
+        server: FakeZotero, catalog: Path, unstorable: None, mode: str) -> None:
+    assert run(catalog, server.url, "push")[0] == 0
+    before = len(load(catalog).catalog.entries)
+    bad = _new_item(server, f"An {UNSTORABLE} Paper on Masked Autoencoders")
+    good = _new_item(server, "A Storable Paper on Contrastive Pretraining")
+    code, out, err, _ = run(catalog, server.url, mode)
+    assert code == 1, err
+    failed = [line for line in out.splitlines() if line.startswith("failed: ")]
+    assert len(failed) == 1 and failed[0].startswith(f"failed: Zotero item {bad}: entry "), out
+    assert "cannot be stored in entries.toml: " in failed[0]
+    assert failed[0].endswith("; not pulled")
+    entries = load(catalog).catalog.entries
+    assert len(entries) == before + 1                     # the rest is saved
+    assert [e.zotero_key for e in entries if e.zotero_key == good] == [good]
+    assert not any(UNSTORABLE in e.title for e in entries)
+    assert "1 failed" in err and "catalog changed: 1 new" in err
+    # Not recorded as synced: the next run tries it again, and only it.
+    code, out, err, _ = run(catalog, server.url, mode)
+    assert code == 1 and f"failed: Zotero item {bad}: " in out
+    assert "catalog changed: 0 new, 0 changed" in err
+
+
+def test_an_edit_the_catalog_cannot_hold_leaves_that_entry_and_comes_again(
+        server: FakeZotero, catalog: Path, monkeypatch: pytest.MonkeyPatch,
+        unstorable: None) -> None:
+    assert run(catalog, server.url, "push")[0] == 0
+    entries = load(catalog).catalog.entries
+    bad, good = entries[3], entries[4]
+    server.edit_item(GROUP, str(bad.zotero_key), {"title": f"{bad.title} ({UNSTORABLE})"})
+    server.edit_item(GROUP, str(good.zotero_key), {"volume": "42"})
+    code, out, err, _ = run(catalog, server.url, "sync")
+    assert code == 1, err
+    assert (f"failed: Zotero item {bad.zotero_key}: entry {bad.key}: cannot be stored in "
+            "entries.toml: ") in out
+    assert "; the catalog keeps the entry as it was" in out
+    after = load(catalog).catalog
+    assert after.entries[4].volume == "42"                # the rest is saved
+    assert after.entries[3].title == bad.title            # that one as it was
+    # Its sync state did not move: once the store can hold the value, the
+    # next sync brings it in; nothing was lost on either side.
+    monkeypatch.undo()
+    code, out, err, _ = run(catalog, server.url, "sync")
+    assert code == 0, out + err
+    assert load(catalog).catalog.entries[3].title == f"{bad.title} ({UNSTORABLE})"

@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import GROUP, Syncer, item_of
-from zotero_fake_server import FakeZotero
-
 from ssl_bib.store import load
+from tests.zotero.zotero_fake_server import FakeZotero
+from tests.zotero.zotero_helpers import GROUP, Syncer, item_of
 
 HOSTILE = r"10.1234/\input{/tmp/probe.tex}"
 

@@ -7,10 +7,10 @@ import json
 from pathlib import Path
 
 from click.testing import CliRunner
-from conftest import GROUP, KEY, edit_local, item_of
-from zotero_fake_server import FakeZotero
 
 from ssl_bib.cli import cli
+from tests.zotero.zotero_fake_server import FakeZotero
+from tests.zotero.zotero_helpers import GROUP, KEY, edit_local, item_of
 
 
 def zotero(catalog: Path, server: FakeZotero, *args: str) -> tuple[int, str, str]:

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from conftest import GROUP, KEY, Syncer
-from lab_group import ITEMS, PAPERS, UNPULLABLE, fill
-from zotero_fake_server import FakeZotero
 
 from ssl_bib.cli import cli
 from ssl_bib.model import Catalog, Entry
 from ssl_bib.store import load
+from tests.zotero.lab_group import ITEMS, PAPERS, UNPULLABLE, fill
+from tests.zotero.zotero_fake_server import FakeZotero
+from tests.zotero.zotero_helpers import GROUP, KEY, Syncer
 
 
 def ssl_bib(catalog: Path, server: FakeZotero, *args: str) -> Result:

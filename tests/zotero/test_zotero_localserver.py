@@ -16,7 +16,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import _TRANSPORT, FakeClock
 
 from ssl_bib.store import load
 from ssl_bib.zotero.client import ZoteroClient
@@ -24,6 +23,7 @@ from ssl_bib.zotero.localserver import FolderError, FolderStore, HttpServer
 from ssl_bib.zotero.report import Report
 from ssl_bib.zotero.state import state_path
 from ssl_bib.zotero.sync import SyncEngine
+from tests.zotero.zotero_helpers import SHARED_TRANSPORT, FakeClock
 
 
 class Local:
@@ -45,7 +45,7 @@ class Local:
     def stop(self) -> None:
         if self.http is not None:
             self.http.stop()
-            _TRANSPORT.drop_connections()
+            SHARED_TRANSPORT.drop_connections()
 
     @property
     def url(self) -> str:
@@ -53,7 +53,7 @@ class Local:
         return self.http.url
 
     def sync(self, catalog: Path, mode: str = "sync") -> Report:
-        client = ZoteroClient(1, self.key, self.url, clock=FakeClock(), transport=_TRANSPORT)
+        client = ZoteroClient(1, self.key, self.url, clock=FakeClock(), transport=SHARED_TRANSPORT)
         try:
             return SyncEngine(load(catalog), client, state_path(catalog, 1), mode).run()  # type: ignore[arg-type]
         finally:
@@ -167,6 +167,7 @@ def _serve(folder: Path, *args: str) -> subprocess.Popen[str]:
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
+@pytest.mark.slow  # a real process and a real signal
 @pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
 def test_serve_local_prints_where_and_stops_on_ctrl_c(tmp_path: Path, stop: int) -> None:
     proc = _serve(tmp_path / "z", "--port", "0")
@@ -221,11 +222,11 @@ def test_serve_local_answers_soon_after_start(tmp_path: Path) -> None:
 
 
 def test_a_lab_group_with_children_and_collections_survives_a_restart(local: Local) -> None:
-    from lab_group import fill
+    from tests.zotero.lab_group import fill
 
     assert local.store is not None
     keys = fill(local.store.api, 1)  # type: ignore[arg-type]
-    with ZoteroClient(1, local.key, local.url, transport=_TRANSPORT) as client:
+    with ZoteroClient(1, local.key, local.url, transport=SHARED_TRANSPORT) as client:
         client.key_access()  # any answer: the folder is written
         before = client.item_versions(0)
     local.stop()
@@ -233,7 +234,7 @@ def test_a_lab_group_with_children_and_collections_survives_a_restart(local: Loc
     assert local.store is not None and not local.said
     lib = local.store.library
     assert len(lib.items) == len(keys) + 4 and len(lib.collections) == 6
-    with ZoteroClient(1, local.key, local.url, transport=_TRANSPORT) as client:
+    with ZoteroClient(1, local.key, local.url, transport=SHARED_TRANSPORT) as client:
         assert client.item_versions(0) == before
 
 

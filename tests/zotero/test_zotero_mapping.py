@@ -5,14 +5,14 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from conftest import BUNDLED
-from zotero_fake_server import CREATOR_TYPES, FIELDS, PROPERTIES
 
 from ssl_bib.model import CodeLink, Entry, Person
 from ssl_bib.store import load
 from ssl_bib.zotero import extra
 from ssl_bib.zotero.mapping import MapContext, build_item, entry_fields, item_fields
 from ssl_bib.zotero.schema import ITEM_FIELDS
+from tests.zotero.zotero_fake_server import CREATOR_TYPES, FIELDS, PROPERTIES
+from tests.zotero.zotero_helpers import BUNDLED
 
 
 @pytest.fixture(scope="module")

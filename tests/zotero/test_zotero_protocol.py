@@ -8,10 +8,10 @@ from typing import Any
 
 import httpx2
 import pytest
-from conftest import GROUP, KEY, FakeClock
-from zotero_fake_server import FakeZotero
 
 from ssl_bib.zotero.client import ZoteroClient, ZoteroError
+from tests.zotero.zotero_fake_server import FakeZotero
+from tests.zotero.zotero_helpers import GROUP, KEY, FakeClock
 
 
 def _client(server: FakeZotero, clock: FakeClock | None = None, **kw: Any) -> ZoteroClient:

@@ -9,7 +9,8 @@ from collections.abc import Iterator
 
 import pytest
 from pyzotero import zotero
-from zotero_fake_server import FakeZotero
+
+from tests.zotero.zotero_fake_server import FakeZotero
 
 GROUP, KEY = 5150, "sslBibTestKey0123456789ab"
 

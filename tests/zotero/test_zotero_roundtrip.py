@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import GROUP, KEY, Syncer
-from zotero_fake_server import FakeZotero
 
 from ssl_bib.cli import cli
 from ssl_bib.codecs.readme.render import render_readme
 from ssl_bib.model import ENTRY_FIELDS
 from ssl_bib.store import load
 from ssl_bib.zotero.mapping import SYNC_FIELDS
+from tests.zotero.zotero_fake_server import FakeZotero
+from tests.zotero.zotero_helpers import GROUP, KEY, Syncer
 
 CURATION = ("provenance", "corrections", "doubts")  # live in the catalog only
 

@@ -7,11 +7,11 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import GROUP, KEY, Syncer, edit_local, item_of, remove_local
-from zotero_fake_server import FakeZotero
 
 from ssl_bib.store import load, save
 from ssl_bib.zotero.state import state_path
+from tests.zotero.zotero_fake_server import FakeZotero
+from tests.zotero.zotero_helpers import GROUP, KEY, Syncer, edit_local, item_of, remove_local
 
 JOURNAL = "ContrastiveLearningMedical2021"  # a MedIA paper, so a journalArticle
 

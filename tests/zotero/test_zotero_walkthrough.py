@@ -27,9 +27,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import BUNDLED
 
 from ssl_bib.cli import cli
+from tests.zotero.zotero_helpers import BUNDLED
 
 README = BUNDLED.parent / "README.md"
 SECTION = "#### Try it without an account"

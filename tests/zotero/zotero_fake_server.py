@@ -23,7 +23,6 @@ import time
 from collections.abc import Callable
 from typing import Any, BinaryIO
 
-from local_server import misbehave as misbehave_with
 from ssl_bib.zotero.localserver import (
     HttpError,
     HttpServer,
@@ -40,6 +39,7 @@ from ssl_bib.zotero.localserver.itemtypes import (
     MAX_WRITE,
     PROPERTIES,
 )
+from tests.local_server import misbehave as misbehave_with
 
 __all__ = ["ALPHABET", "CREATOR_TYPES", "FIELDS", "KEY_RE", "MAX_WRITE", "PROPERTIES",
            "FakeZotero", "HttpError", "Library", "LoggedRequest"]

@@ -65,10 +65,11 @@ class Outcome:
     added: list[Added] = field(default_factory=list)
     failed: list[Failed] = field(default_factory=list)
     stopped: str | None = None           # a service could not be reached
+    interrupted: bool = False            # Ctrl-C: the run ended where it was
 
     @property
     def ok(self) -> bool:
-        return not self.failed and self.stopped is None
+        return not self.failed and self.stopped is None and not self.interrupted
 
 
 class AlreadyIn(AddError):
@@ -84,7 +85,7 @@ class Adder:
         self.keys = KeyPool(catalog.taken_keys(), catalog.settings.key_format)
 
     def run(self, papers: list[PaperId]) -> Outcome:
-        """Every paper in turn; a service out of reach stops the run."""
+        """Every paper in turn; a service out of reach, or Ctrl-C, stops the run."""
         outcome = Outcome()
         for paper in papers:
             notes: list[str] = []
@@ -95,6 +96,12 @@ class Adder:
                 break
             except AddError as exc:
                 outcome.failed.append(Failed(paper, str(exc), exc.exit_code, notes))
+            except KeyboardInterrupt:
+                # Ctrl-C, most often while arXiv's pace or a backoff waits:
+                # every wait ends now and nothing more is sent.
+                self.sources.cancel()
+                outcome.interrupted = True
+                break
         return outcome
 
     def one(self, paper: PaperId, notes: list[str]) -> Added:

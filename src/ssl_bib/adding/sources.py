@@ -108,6 +108,13 @@ class Sources:
             self._arxiv = self._make_arxiv()
         return self._arxiv
 
+    def cancel(self) -> None:
+        """Stop the clients made so far: a wait (arXiv's pace, a backoff)
+        ends now, and nothing more is sent."""
+        for client in (self._arxiv, self._crossref):
+            if client is not None:
+                client.cancel()
+
     def close(self) -> None:
         if self._arxiv is not None:
             self._arxiv.close()

@@ -14,8 +14,9 @@ import click
 from ..arxiv.client import DEFAULT_URL as ARXIV_URL
 
 if TYPE_CHECKING:
-    from ..adding.run import Added, Failed
+    from ..adding.run import Added, Failed, Outcome, Request
     from ..adding.sources import Sources
+    from ..paper_ids import PaperId
     from ..store import LoadedCatalog
 from ..identifiers import strip_arxiv_version
 from ..model import CodeLink
@@ -110,9 +111,40 @@ def command(ctx: CatalogContext, ids: tuple[str, ...], categories: tuple[str, ..
     (unless --keep-going). Exit 0 when every paper was added, 1 when one could
     not be, 2 for bad usage or a malformed ID.
     """
-    from .. import paper_ids, store
-    from ..adding import venues as venue_rules
-    from ..adding.run import Adder, Request
+    from ..adding.run import Adder
+
+    papers, arxiv_id = _checked_ids(ids, key, link, arxiv_id, section, crossref_url, arxiv_url)
+    code = [code_link(text) for text in codes]
+    # Locked from load to save: another writer waits, an editor's change
+    # meanwhile is re-based; a read-only catalog is refused unless --force-write.
+    with ctx.writing("ssl-bib add", force_write, dry_run=dry_run) as loaded:
+        request = _request(loaded, categories, no_category, codes, code, venue, section, key,
+                           link, arxiv_id, force)
+        sources = _sources(crossref_url, arxiv_url, mailto_for(loaded, mailto), refresh,
+                           max_wait(max_wait_s, loaded.catalog.settings))
+        try:
+            outcome = Adder(loaded.catalog, sources, request).run(papers)
+        finally:
+            sources.close()
+        _refuse_failed(loaded, outcome, len(papers), keep_going, dry_run, as_json)
+        text = _write(loaded, outcome, dry_run)
+        if as_json:
+            _echo_json(loaded, outcome.added, outcome.failed, text, dry_run,
+                       written=not dry_run)
+        else:
+            _show_added(loaded, outcome, text, dry_run)
+        if dry_run:
+            click.echo("dry run: nothing was written", err=True)
+        if outcome.failed:
+            sys.exit(max(f.code for f in outcome.failed))
+
+
+def _checked_ids(ids: tuple[str, ...], key: str | None, link: str | None,
+                 arxiv_id: str | None, section: int | None, crossref_url: str,
+                 arxiv_url: str) -> tuple[list[PaperId], str | None]:
+    """The papers the IDs name and the bare --arxiv id, every option that
+    needs no catalog checked first (exit 2 for a mistake)."""
+    from .. import paper_ids
 
     papers = []
     for text in ids:
@@ -137,100 +169,108 @@ def command(ctx: CatalogContext, ids: tuple[str, ...], categories: tuple[str, ..
     this_year = dt.date.today().year
     if section is not None and not 1800 <= section <= this_year + 1:
         fail(f"--section: {section} is not a plausible year", 2)
-    code = [code_link(text) for text in codes]
+    return papers, arxiv_id
 
-    # Locked from load to save: another writer waits, an editor's change
-    # meanwhile is re-based; a read-only catalog is refused unless --force-write.
-    with ctx.writing("ssl-bib add", force_write, dry_run=dry_run) as loaded:
-        catalog = loaded.catalog
-        if categories and no_category:
-            fail("give --category or --no-category, not both", 2)
-        if not categories and not no_category:
-            fail(f"give at least one --category (one of: {', '.join(catalog.categories)}) "
-                 "or --no-category", 2)
-        unknown = [c for c in categories if c not in catalog.categories]
-        if unknown:
-            fail(f"--category {unknown[0]!r} is not a category of {loaded.name} "
-                 f"(known: {', '.join(catalog.categories)})", 2)
-        venue_key = None
-        if venue is not None:
-            chosen = venue_rules.find(catalog, venue)
-            if chosen is None:
-                fail(f"--venue {venue!r} is not a venue of {loaded.name} (known: "
-                     f"{', '.join(catalog.venues)})", 2)
-            venue_key = chosen.key
-        if key is not None:
-            if not _KEY_RE.match(key):
-                fail(f"--key {key!r}: a key holds only ASCII letters, digits and _ : -", 2)
-            taken = catalog.find(key)
-            if taken is not None:
-                fail(f"--key {key!r} is already the key of an entry ({taken.key})", 2)
-        mailto = mailto_for(loaded, mailto)
 
-        request = Request(categories=list(categories), code=code, venue=venue_key,
-                          section=section, key=key, link=link, arxiv=arxiv_id, force=force,
-                          options_text=_options_text(categories, no_category, codes, venue,
-                                                     section, key))
-        sources = _sources(crossref_url, arxiv_url, mailto, refresh,
-                           max_wait(max_wait_s, catalog.settings))
-        try:
-            outcome = Adder(catalog, sources, request).run(papers)
-        finally:
-            sources.close()
+def _request(loaded: LoadedCatalog, categories: tuple[str, ...], no_category: bool,
+             codes: tuple[str, ...], code: list[CodeLink], venue: str | None,
+             section: int | None, key: str | None, link: str | None, arxiv_id: str | None,
+             force: bool) -> Request:
+    """What the user asked besides the IDs, checked against the catalog
+    (known categories and venue, a free key; exit 2 for a mistake)."""
+    from ..adding import venues as venue_rules
+    from ..adding.run import Request
 
-        if outcome.stopped:
-            fail(f"{outcome.stopped}; nothing was written", 1)
-        for failed in outcome.failed:
-            for note in failed.notes:
-                click.echo(f"note: {failed.paper.text}: {note}", err=True)
-            click.echo(f"ssl-bib: {failed.paper.text}: {failed.message}", err=True)
-        if outcome.failed and not keep_going:
-            if as_json:
-                # All or none: nothing was added.
-                _echo_json(loaded, [], outcome.failed, "", dry_run, written=False)
-            worst = max(f.code for f in outcome.failed)
-            if len(papers) > 1:
-                fail(f"{len(outcome.failed)} of {len(papers)} papers could not be added: nothing "
-                     "was written (--keep-going adds the others)", worst)
-            sys.exit(worst)
+    catalog = loaded.catalog
+    if categories and no_category:
+        fail("give --category or --no-category, not both", 2)
+    if not categories and not no_category:
+        fail(f"give at least one --category (one of: {', '.join(catalog.categories)}) "
+             "or --no-category", 2)
+    unknown = [c for c in categories if c not in catalog.categories]
+    if unknown:
+        fail(f"--category {unknown[0]!r} is not a category of {loaded.name} "
+             f"(known: {', '.join(catalog.categories)})", 2)
+    venue_key = None
+    if venue is not None:
+        chosen = venue_rules.find(catalog, venue)
+        if chosen is None:
+            fail(f"--venue {venue!r} is not a venue of {loaded.name} (known: "
+                 f"{', '.join(catalog.venues)})", 2)
+        venue_key = chosen.key
+    if key is not None:
+        if not _KEY_RE.match(key):
+            fail(f"--key {key!r}: a key holds only ASCII letters, digits and _ : -", 2)
+        taken = catalog.find(key)
+        if taken is not None:
+            fail(f"--key {key!r} is already the key of an entry ({taken.key})", 2)
+    return Request(categories=list(categories), code=code, venue=venue_key, section=section,
+                   key=key, link=link, arxiv=arxiv_id, force=force,
+                   options_text=_options_text(categories, no_category, codes, venue, section,
+                                              key))
 
-        from ..adding.run import check_added, entry_block, venue_block
 
-        problems = check_added(loaded, outcome)
-        if problems:
-            for problem in problems:
-                click.echo(problem, err=True)
-            fail("the new entries would not pass `check` (see above): nothing was written", 1)
-        try:
-            if dry_run:
-                text = store.render(loaded)
-            else:
-                store.save(loaded)
-                text = loaded.text
-        except InputError as exc:
-            fail_input(exc)
-        except OSError as exc:
-            fail(f"cannot write {loaded.path}: {exc.strerror or exc}; nothing was written", 1)
-
+def _refuse_failed(loaded: LoadedCatalog, outcome: Outcome, asked: int, keep_going: bool,
+                   dry_run: bool, as_json: bool) -> None:
+    """Ctrl-C, a service out of reach, or (unless --keep-going) a paper that
+    could not be added: said, and the command ends with nothing written."""
+    if outcome.interrupted:
+        fail("interrupted; nothing was written", 130)
+    if outcome.stopped:
+        fail(f"{outcome.stopped}; nothing was written", 1)
+    for failed in outcome.failed:
+        for note in failed.notes:
+            click.echo(f"note: {failed.paper.text}: {note}", err=True)
+        click.echo(f"ssl-bib: {failed.paper.text}: {failed.message}", err=True)
+    if outcome.failed and not keep_going:
         if as_json:
-            _echo_json(loaded, outcome.added, outcome.failed, text, dry_run,
-                       written=not dry_run)
-        verb = "would add" if dry_run else "added"
-        for added in [] if as_json else outcome.added:
-            if added.new_venue is not None:
-                line, block = venue_block(text, added.new_venue.key)
-                click.echo(f"{verb} new venue {added.new_venue.key!r} ({added.new_venue.kind}) at "
-                           f"{loaded.name}:{line}: review its name and abbreviation")
-                click.echo(block, nl=False)
-            line, block = entry_block(text, added.entry.key)
-            click.echo(f"{verb} {added.entry.key} at {loaded.name}:{line}")
-            click.echo(block, nl=False)
-            for note in added.notes:
-                click.echo(f"note: {added.paper.text}: {note}", err=True)
+            # All or none: nothing was added.
+            _echo_json(loaded, [], outcome.failed, "", dry_run, written=False)
+        worst = max(f.code for f in outcome.failed)
+        if asked > 1:
+            fail(f"{len(outcome.failed)} of {asked} papers could not be added: nothing "
+                 "was written (--keep-going adds the others)", worst)
+        sys.exit(worst)
+
+
+def _write(loaded: LoadedCatalog, outcome: Outcome, dry_run: bool) -> str:
+    """Save the catalog (render it, for a dry run) once the new entries pass
+    `check`; the catalog's text with them."""
+    from .. import store
+    from ..adding.run import check_added
+
+    problems = check_added(loaded, outcome)
+    if problems:
+        for problem in problems:
+            click.echo(problem, err=True)
+        fail("the new entries would not pass `check` (see above): nothing was written", 1)
+    try:
         if dry_run:
-            click.echo("dry run: nothing was written", err=True)
-        if outcome.failed:
-            sys.exit(max(f.code for f in outcome.failed))
+            return store.render(loaded)
+        store.save(loaded)
+        return loaded.text
+    except InputError as exc:
+        fail_input(exc)
+    except OSError as exc:
+        fail(f"cannot write {loaded.path}: {exc.strerror or exc}; nothing was written", 1)
+
+
+def _show_added(loaded: LoadedCatalog, outcome: Outcome, text: str, dry_run: bool) -> None:
+    """Each added entry (and new venue) as the TOML block it is, with its line."""
+    from ..adding.run import entry_block, venue_block
+
+    verb = "would add" if dry_run else "added"
+    for added in outcome.added:
+        if added.new_venue is not None:
+            line, block = venue_block(text, added.new_venue.key)
+            click.echo(f"{verb} new venue {added.new_venue.key!r} ({added.new_venue.kind}) at "
+                       f"{loaded.name}:{line}: review its name and abbreviation")
+            click.echo(block, nl=False)
+        line, block = entry_block(text, added.entry.key)
+        click.echo(f"{verb} {added.entry.key} at {loaded.name}:{line}")
+        click.echo(block, nl=False)
+        for note in added.notes:
+            click.echo(f"note: {added.paper.text}: {note}", err=True)
 
 
 def _echo_json(loaded: LoadedCatalog, added_papers: list[Added], failed_papers: list[Failed],

@@ -24,8 +24,9 @@ from .common import (
     selected,
 )
 
-if TYPE_CHECKING:  # --aux only: its modules load when it is given
+if TYPE_CHECKING:  # citing: --aux only, its modules load when it is given
     from ..citing import Cited
+    from ..store import LoadedCatalog
 
 
 @click.command("export")
@@ -76,9 +77,6 @@ def command(ctx: CatalogContext, fmt: str | None, output: str, all_dir: str | No
     if output == "" or all_dir == "":
         raise click.UsageError("an empty file or folder name; use -o - for standard output")
     loaded = ctx.load()
-    # Imported here: the codec stack is not needed for `ssl-bib --help`.
-    from ..codecs.fields import ExportError
-
     if allow_missing and aux_path is None:
         raise click.UsageError("--allow-missing goes with --aux FILE")
     entries = selected(loaded, filters)
@@ -92,10 +90,19 @@ def command(ctx: CatalogContext, fmt: str | None, output: str, all_dir: str | No
         if not filters.active():
             click.echo(f"ssl-bib: {loaded.name} has no entries", err=True)
         fail("nothing exported, nothing written (--allow-empty writes an empty export)")
+    _write(loaded, entries, fmt, output, all_dir, per_format, dry_run)
+
+
+def _write(loaded: LoadedCatalog, entries: list[Entry], fmt: str | None, output: str,
+           all_dir: str | None, per_format: Callable[[str], list[Entry]] | None,
+           dry_run: bool) -> None:
+    """The export written (or, for a dry run, what would be), with a bar on a
+    terminal once the writers take more than a moment (10,000 entries in all
+    four formats take seconds); one line and exit 2 or 1 on failure."""
+    # Imported here: the codec stack is not needed for `ssl-bib --help`.
+    from ..codecs.fields import ExportError
     from ..progress import Progress, quiet_delay
 
-    # A bar on a terminal when the writers take more than a moment (10,000
-    # entries in all four formats take seconds).
     bar = Progress(len(entries) * (len(FORMATS) if all_dir is not None else 1), "export",
                    delay=quiet_delay())
     try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -18,6 +19,11 @@ from .common import (
     refuse_invalid,
     selected,
 )
+
+if TYPE_CHECKING:
+    from ..model import Entry
+    from ..site.build import SiteBuild
+    from ..store import LoadedCatalog
 
 DEFAULT_TITLE = "Awesome Self-Supervised Learning in Medical Imaging"
 
@@ -57,9 +63,7 @@ def site(ctx: CatalogContext, output: str | None, check_dir: str | None, title: 
       ssl-bib render site --check docs/site
       ssl-bib render site -o contrastive --category Contrastive --title "Contrastive SSL"
     """
-    from ..codecs.fields import ExportError
     from ..site import output as site_output
-    from ..site.build import build_site
 
     if output and check_dir:
         raise click.UsageError("give -o or --check, not both")
@@ -73,24 +77,7 @@ def site(ctx: CatalogContext, output: str | None, check_dir: str | None, title: 
     # `export` refuses it, with a warning (below).
     refuse_invalid(loaded, entries, "nothing written" if check_dir is None else "not compared",
                    entry_checks=False)
-    from ..validate import output_errors
-
-    uncitable: dict[str, str] = {}
-    for problem in output_errors(loaded, entries):
-        if problem.key is not None:
-            uncitable.setdefault(problem.key, problem.message)
-    from ..progress import Progress
-
-    try:
-        with Progress(len(entries), "render site") as progress:
-            built = build_site(loaded.catalog, entries, title=title, base_url=base_url,
-                               on_cited=progress.advance, uncitable=uncitable)
-    except ExportError as exc:
-        fail_input(export_failure(loaded, exc, "nothing written"))
-    for entry, message in built.warnings:
-        click.echo(f"ssl-bib: {loaded.name}:{loaded.line_of(entry)}: entry {entry.key}: "
-                   f"warning: {message}", err=True)
-
+    built = _build(loaded, entries, title, base_url)
     if check_dir is not None:
         folder = Path(check_dir)
         diff = site_output.compare(built.files, folder)
@@ -117,3 +104,28 @@ def site(ctx: CatalogContext, output: str | None, check_dir: str | None, title: 
              f"{len(diff.extra)} removed" if diff else "unchanged")
     click.echo(f"wrote {folder}/index.html: {len(entries)} papers, {len(built.files)} files, "
                f"{size / 1024:.0f} KB ({state})", err=True)
+
+
+def _build(loaded: LoadedCatalog, entries: list[Entry], title: str,
+           base_url: str | None) -> SiteBuild:
+    """The site's files, each entry `check` finds an error in shown without
+    a citation and said as a warning; exit 2 for one that cannot be written."""
+    from ..codecs.fields import ExportError
+    from ..progress import Progress
+    from ..site.build import build_site
+    from ..validate import output_errors
+
+    uncitable: dict[str, str] = {}
+    for problem in output_errors(loaded, entries):
+        if problem.key is not None:
+            uncitable.setdefault(problem.key, problem.message)
+    try:
+        with Progress(len(entries), "render site") as progress:
+            built = build_site(loaded.catalog, entries, title=title, base_url=base_url,
+                               on_cited=progress.advance, uncitable=uncitable)
+    except ExportError as exc:
+        fail_input(export_failure(loaded, exc, "nothing written"))
+    for entry, message in built.warnings:
+        click.echo(f"ssl-bib: {loaded.name}:{loaded.line_of(entry)}: entry {entry.key}: "
+                   f"warning: {message}", err=True)
+    return built

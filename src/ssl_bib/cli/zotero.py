@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import shlex
 import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar, cast
 
 import click
 
@@ -72,10 +73,20 @@ def _make(mode: str, help_text: str) -> None:
         read_only = dry_run or mode == "status"
         if mode == "pull" and not ctx.path.exists() and not ctx.path.parent.is_dir():
             fail(f"{ctx.path}: no such folder for a new catalog", 2)
+        if mode != "pull" and not ctx.path.exists() and not ctx.path.is_symlink():
+            _no_catalog_yet(ctx, group)
         with ctx.writing(f"ssl-bib zotero {mode}", force_write or mode == "status",
                          dry_run=read_only, bootstrap=mode == "pull") as loaded:
             _run(loaded, mode, group, zotero_url, dry_run, prefer, api_key_file, reset_state,
                  max_wait_s, as_json)
+
+
+def _no_catalog_yet(ctx: CatalogContext, group: int | None) -> NoReturn:
+    """status, push and sync need a catalog; only pull starts one from the group."""
+    catalog = "" if ctx.path == Path("entries.toml") else f"--catalog {shlex.quote(str(ctx.path))} "
+    where = f" --group {group}" if group is not None else ""
+    fail(f"{ctx.path}: no such catalog file; run `ssl-bib {catalog}zotero pull{where}` "
+         "first to start one from the group (or give --catalog PATH)", 2)
 
 
 _make("status", "Show what sync would do: new, changed, deleted on each side, and "

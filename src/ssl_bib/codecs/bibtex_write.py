@@ -120,119 +120,158 @@ def _written_type(fx: Facts, biblatex: bool) -> str:
     return (_BIBLATEX_TYPES if biblatex else _BIBTEX_TYPES)[fx.kind]
 
 
-def _field_lines(fx: Facts, biblatex: bool, entry_type: str) -> list[str]:
-    """The entry's `  name = {value}` lines, in output order. Text values
-    are escaped here; titles, names and identifiers arrive as they are
-    written (in LaTeX, or validated / percent-encoded so that no TeX can
-    ride in them). biblatex gets only the fields biber's data model allows
-    for the type; a preprint server's name, which @online has no `publisher`
-    for, becomes its `organization`, unless the entry already names one.
+class _Lines:
+    """An entry's `  name = {value}` lines as they are made, in output
+    order. Text values are escaped here; titles, names and identifiers come
+    as they are written (in LaTeX, or validated / percent-encoded so that no
+    TeX can ride in them). biblatex gets only the fields biber's data model
+    allows for the type.
 
     Every value must be balanced, so the entry is: an unbalanced entry would
     silently swallow every entry after it. Escaped text is balanced by
     construction; a value that is not is refused once every field is made
-    (so an invalid DOI or link is still the error reported first)."""
-    entry, kind = fx.entry, fx.kind
-    ascii_only = not biblatex
-    allowed = BIBLATEX_FIELDS[entry_type] if biblatex else None
-    clean = f.clean
-    lines: list[str] = []
-    unbalanced: list[tuple[str, str]] = []
+    (finish), so an invalid DOI or link is still the error reported first."""
 
-    def put(name: str, value: str) -> None:  # value: as written
-        if allowed is not None and name not in allowed:
+    def __init__(self, fx: Facts, biblatex: bool, entry_type: str) -> None:
+        self.fx, self.entry, self.biblatex = fx, fx.entry, biblatex
+        self.ascii_only = not biblatex
+        self.allowed = BIBLATEX_FIELDS[entry_type] if biblatex else None
+        self.lines: list[str] = []
+        self.unbalanced: list[tuple[str, str]] = []
+        self.organization = False  # an organization field is written
+
+    def put(self, name: str, value: str) -> None:
+        """A value as it is written."""
+        if self.allowed is not None and name not in self.allowed:
             return
         if ("{" in value or "}" in value) and not is_balanced(value):
-            unbalanced.append((name, value))
-        lines.append(f"  {name} = {{{value}}}")
+            self.unbalanced.append((name, value))
+        self.lines.append(f"  {name} = {{{value}}}")
 
-    def text(name: str, value: str | None) -> None:
-        if value and (value := clean(value)):
-            put(name, escape(value, ascii_only=ascii_only))
+    def text(self, name: str, value: str | None) -> None:
+        """A field escaped as text, when it has a value."""
+        if value and (value := f.clean(value)):
+            self.put(name, escape(value, ascii_only=self.ascii_only))
 
-    def raw(name: str, value: str | None) -> None:
-        if value and (value := clean(value)):
-            put(name, value)
+    def raw(self, name: str, value: str | None) -> None:
+        """A field written as it is (validated or encoded before), when it has a value."""
+        if value and (value := f.clean(value)):
+            self.put(name, value)
 
+    def finish(self) -> list[str]:
+        if self.unbalanced:
+            name, value = self.unbalanced[0]
+            raise f.ExportError(self.entry.key, name, f"unbalanced braces in {value!r}")
+        return self.lines
+
+
+def _field_lines(fx: Facts, biblatex: bool, entry_type: str) -> list[str]:
+    """The entry's field lines, in output order (see _Lines)."""
+    out = _Lines(fx, biblatex, entry_type)
+    entry = fx.entry
     if biblatex and entry.key_aliases:
         # The entry's old keys: biber resolves a citation of any of them to it.
-        put("ids", ",".join(entry.key_aliases))
-    title = fx.title
-    if title:
-        put("title", _title_latex(fx, ascii_only))
-    persons = fx.persons
-    if persons:
-        put("author", _names_latex(fx, ascii_only))
-
-    venue, container = fx.venue, fx.container
-    organization = False
-    if kind == "article":
-        text("journaltitle" if biblatex else "journal", container)
-    elif kind == "inproceedings":
-        # Braced like titles: pandoc turns booktitle into sentence case otherwise.
-        if container:
-            put("booktitle", protect_title(container, ascii_only=ascii_only))
-        if biblatex and entry.container_title and venue and venue != container:
-            put("eventtitle", protect_title(venue, ascii_only=ascii_only))
-    elif not entry.arxiv and venue:
-        # A preprint elsewhere than arXiv: name the server.
-        text("organization" if biblatex else "howpublished", venue)
-        organization = biblatex
-
-    if biblatex:
-        put("date", f"{entry.year:04d}" + (f"-{entry.month:02d}" if entry.month else ""))
-    else:
-        put("year", str(entry.year))
-        if entry.month and 1 <= entry.month <= 12:
-            lines.append(f"  month = {MONTH_MACROS[entry.month - 1]}")  # a macro, unbraced
-
-    series = clean(entry.series)
-    if series:
-        put("series", protect_title(series, ascii_only=ascii_only))
-    text("volume", entry.volume)
-    text("number", entry.issue)
-    pages = clean(entry.pages)
-    if pages:
-        put("pages", escape(_PAGE_DASH_RE.sub("--", pages), ascii_only=ascii_only)
-            .replace("-{}-", "--"))
-    if entry.article_number:
-        if biblatex:
-            text("eid", entry.article_number)
-        elif not pages:
-            # Crossref and publishers put an article number in `pages` for BibTeX.
-            text("pages", entry.article_number)
-    if kind != "article" or not biblatex:
-        publisher = clean(entry.publisher)
-        if (publisher and allowed is not None and "publisher" not in allowed
-                and "organization" in allowed and not organization
-                and publisher.casefold() != "arxiv"):
-            text("organization", publisher)  # arXiv needs none: eprinttype names it
-        else:
-            text("publisher", publisher)
-    text("issn", entry.issn)
-    text("isbn", entry.isbn)
-    raw("doi", f.doi(entry))
-    if entry.arxiv:
-        raw("eprint", f.identifier(entry, "arxiv"))
-        if biblatex:
-            put("eprinttype", "arxiv")
-            raw("eprintclass", f.identifier(entry, "arxiv_class"))
-        else:
-            put("archivePrefix", "arXiv")
-            raw("primaryClass", f.identifier(entry, "arxiv_class"))
-    raw("url", f.url(entry, ascii_only=True))
+        out.put("ids", ",".join(entry.key_aliases))
+    if fx.title:
+        out.put("title", _title_latex(fx, out.ascii_only))
+    if fx.persons:
+        out.put("author", _names_latex(fx, out.ascii_only))
+    _container(out)
+    _date(out)
+    _numbers(out)
+    _identifiers(out)
     if fx.keywords:
-        put("keywords", ", ".join(_keyword(c, ascii_only) for c in fx.keywords))
-    text("note", fx.note)
-    text("abstract", entry.abstract)
-    if not biblatex and not persons and title:
+        out.put("keywords", ", ".join(_keyword(c, out.ascii_only) for c in fx.keywords))
+    out.text("note", fx.note)
+    out.text("abstract", entry.abstract)
+    if not biblatex and not fx.persons and fx.title:
         # Styles sort and label by author; without one, plain and plainnat
         # warn "to sort, need author or key" and natbib's label is empty.
-        text("key", _sort_key(entry.title))
-    if unbalanced:
-        name, value = unbalanced[0]
-        raise f.ExportError(entry.key, name, f"unbalanced braces in {value!r}")
-    return lines
+        out.text("key", _sort_key(entry.title))
+    return out.finish()
+
+
+def _container(out: _Lines) -> None:
+    """The journal, proceedings (and event) or preprint server."""
+    fx, entry, biblatex = out.fx, out.entry, out.biblatex
+    venue, container = fx.venue, fx.container
+    if fx.kind == "article":
+        out.text("journaltitle" if biblatex else "journal", container)
+    elif fx.kind == "inproceedings":
+        # Braced like titles: pandoc turns booktitle into sentence case otherwise.
+        if container:
+            out.put("booktitle", protect_title(container, ascii_only=out.ascii_only))
+        if biblatex and entry.container_title and venue and venue != container:
+            out.put("eventtitle", protect_title(venue, ascii_only=out.ascii_only))
+    elif not entry.arxiv and venue:
+        # A preprint elsewhere than arXiv: name the server.
+        out.text("organization" if biblatex else "howpublished", venue)
+        out.organization = biblatex
+
+
+def _date(out: _Lines) -> None:
+    entry = out.entry
+    if out.biblatex:
+        out.put("date", f"{entry.year:04d}" + (f"-{entry.month:02d}" if entry.month else ""))
+        return
+    out.put("year", str(entry.year))
+    if entry.month and 1 <= entry.month <= 12:
+        out.lines.append(f"  month = {MONTH_MACROS[entry.month - 1]}")  # a macro, unbraced
+
+
+def _numbers(out: _Lines) -> None:
+    """Series, volume, number, pages or article number, publisher, ISSN, ISBN."""
+    entry = out.entry
+    series = f.clean(entry.series)
+    if series:
+        out.put("series", protect_title(series, ascii_only=out.ascii_only))
+    out.text("volume", entry.volume)
+    out.text("number", entry.issue)
+    pages = f.clean(entry.pages)
+    if pages:
+        out.put("pages", escape(_PAGE_DASH_RE.sub("--", pages), ascii_only=out.ascii_only)
+                .replace("-{}-", "--"))
+    if entry.article_number:
+        if out.biblatex:
+            out.text("eid", entry.article_number)
+        elif not pages:
+            # Crossref and publishers put an article number in `pages` for BibTeX.
+            out.text("pages", entry.article_number)
+    if out.fx.kind != "article" or not out.biblatex:
+        _publisher(out)
+    out.text("issn", entry.issn)
+    out.text("isbn", entry.isbn)
+
+
+def _publisher(out: _Lines) -> None:
+    """The publisher; for biblatex's @online, which has no `publisher`, a
+    preprint server's name as its `organization`, unless the entry already
+    names one (arXiv needs none: eprinttype names it)."""
+    publisher = f.clean(out.entry.publisher)
+    allowed = out.allowed
+    if (publisher and allowed is not None and "publisher" not in allowed
+            and "organization" in allowed and not out.organization
+            and publisher.casefold() != "arxiv"):
+        out.text("organization", publisher)
+    else:
+        out.text("publisher", publisher)
+
+
+def _identifiers(out: _Lines) -> None:
+    """DOI, arXiv eprint and class, URL. Identifiers are written as they are:
+    each was validated (f.doi, f.identifier) or percent-encoded (f.url) so
+    that no TeX can ride in them."""
+    entry = out.entry
+    out.raw("doi", f.doi(entry))
+    if entry.arxiv:
+        out.raw("eprint", f.identifier(entry, "arxiv"))
+        if out.biblatex:
+            out.put("eprinttype", "arxiv")
+            out.raw("eprintclass", f.identifier(entry, "arxiv_class"))
+        else:
+            out.put("archivePrefix", "arXiv")
+            out.raw("primaryClass", f.identifier(entry, "arxiv_class"))
+    out.raw("url", f.url(entry, ascii_only=True))
 
 
 def _sort_key(title: str) -> str:

@@ -36,6 +36,21 @@ _SURROGATE_RE = re.compile("[\ud800-\udfff]")
 _SURROGATE_ESCAPE_RE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
+def _not_an_array(body: str, file: str, out: ReadResult) -> None:
+    """Why a text that does not start as an array is no CSL-JSON: not JSON at
+    all (with its line), or JSON of another kind."""
+    try:
+        value = json.loads(body)
+    except json.JSONDecodeError as exc:
+        out.error(file, exc.lineno, f"not valid JSON: {exc.msg}")
+        return
+    except (RecursionError, ValueError) as exc:  # nesting, a number of 5,000 digits
+        out.error(file, 1, f"not valid JSON: {why(exc)}")
+        return
+    what = type(value).__name__.replace("dict", "an object").replace("str", "a string")
+    out.error(file, 1, f"CSL-JSON must be an array of items, this is {what}")
+
+
 def read(text: str, file: str, progress: OnProgress | None = None) -> ReadResult:
     """Parse CSL-JSON text. Never raises on content. `progress` is called
     with the number of characters read, after each item."""
@@ -45,16 +60,7 @@ def read(text: str, file: str, progress: OnProgress | None = None) -> ReadResult
     body = text.lstrip("\ufeff")
     pos = start.end() if start else 0
     if pos >= len(body) or body[pos] != "[":
-        try:
-            value = json.loads(body)
-        except json.JSONDecodeError as exc:
-            out.error(file, exc.lineno, f"not valid JSON: {exc.msg}")
-            return out
-        except (RecursionError, ValueError) as exc:  # nesting, a number of 5,000 digits
-            out.error(file, 1, f"not valid JSON: {why(exc)}")
-            return out
-        what = type(value).__name__.replace("dict", "an object").replace("str", "a string")
-        out.error(file, 1, f"CSL-JSON must be an array of items, this is {what}")
+        _not_an_array(body, file, out)
         return out
     pos += 1
     lines = LineCounter(body)

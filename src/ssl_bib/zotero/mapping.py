@@ -100,6 +100,22 @@ def _blank(name: str) -> Any:
     return [] if name in ("categories", "alt_titles", "sections", "authors", "code") else None
 
 
+def _arxiv_of(data: dict[str, Any], itype: str, values: dict[str, list[str]],
+              found: str | None) -> str | None:
+    """A preprint's archive ID, else Zotero's "arXiv: id" line in extra, else
+    the id in an old arXiv "journal article"'s publication title, else what
+    the other fields gave (`found`)."""
+    archive_id = str(data.get("archiveID") or "") if itype == "preprint" else ""
+    if archive_id.startswith("arXiv:"):
+        return archive_id.removeprefix("arXiv:").strip()
+    if values.get(extra.ARXIV_LINE):
+        return values[extra.ARXIV_LINE][0]
+    if venues.is_legacy_arxiv(data):
+        legacy = venues.LEGACY_ARXIV_RE.fullmatch(str(data["publicationTitle"]))
+        return legacy.group("id") if legacy else None
+    return found
+
+
 def item_fields(data: dict[str, Any], ctx: MapContext,
                 refused: list[tuple[str, str, str]] | None = None) -> dict[str, Any] | None:
     """The catalog fields an item holds; None for items the catalog cannot hold
@@ -133,15 +149,7 @@ def item_fields(data: dict[str, Any], ctx: MapContext,
         out["doi"] = normalize_doi(out["doi"]) or out["doi"]
     out["alt_titles"] = values.get("alt-title", [])
     out["code"] = [_code(v) for v in values.get("code", [])]
-    # arXiv id: a preprint's archive ID, else Zotero's "arXiv: id" line in extra.
-    archive_id = str(data.get("archiveID") or "") if itype == "preprint" else ""
-    if archive_id.startswith("arXiv:"):
-        out["arxiv"] = archive_id.removeprefix("arXiv:").strip()
-    elif values.get(extra.ARXIV_LINE):
-        out["arxiv"] = values[extra.ARXIV_LINE][0]
-    elif venues.is_legacy_arxiv(data):
-        legacy = venues.LEGACY_ARXIV_RE.fullmatch(str(data["publicationTitle"]))
-        out["arxiv"] = legacy.group("id") if legacy else None
+    out["arxiv"] = _arxiv_of(data, itype, values, out["arxiv"])
     for name, value, what in list(invalid_identifiers(out)):
         out[name] = None
         if refused is not None:

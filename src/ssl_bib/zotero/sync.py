@@ -32,7 +32,7 @@ from typing import Any, Literal
 
 from ..merge import Prefer
 from ..model import Entry
-from ..store import LoadedCatalog, save
+from ..store import EntryUnwritable, LoadedCatalog, keep_storable, save
 from .catalog_note import CatalogRecord, is_catalog_note
 from .client import BATCH, PAGE, ZoteroClient, ZoteroError
 from .group_catalog import added_order, adopt, place
@@ -457,7 +457,35 @@ class SyncEngine:
             catalog.entries = self._final_entries(plan)
         if (plan.updates or plan.new_entries or plan.removals or self.planner.linked
                 or self._adopted):
-            save(self.loaded)
+            # One entry the file cannot hold costs only itself, as in import and enrich.
+            _, dropped = keep_storable(self.loaded, lambda: save(self.loaded))
+            for unstorable in dropped:
+                self._left_out(unstorable, plan)
+
+    def _left_out(self, unstorable: EntryUnwritable, plan: Plan) -> None:
+        """An entry the catalog file cannot hold, which keep_storable put back
+        as it was (a new one left out): said with its Zotero item, and its
+        sync state left as the last sync wrote it, so the next sync tries
+        the item again; the run then fails (exit 1)."""
+        key = unstorable.key
+        zkey = next((z for z, e in plan.new_entries.items() if e.key == key), None)
+        if zkey is not None:
+            what = "not pulled"
+        else:
+            entry = self.loaded.catalog.find(key)
+            zkey = entry.zotero_key if entry is not None else None
+            what = "the catalog keeps the entry as it was"
+        row = plan.state.get(zkey) if zkey is not None else None
+        if zkey is not None and row is not None:
+            # Kept as a remote change not taken in yet (as a conflict keeps
+            # one): the next read only asks for what changed after this run.
+            old = self.state.items.get(zkey)
+            plan.state[zkey] = ItemState(row.version, old.data if old else {},
+                                         row.remote or row.data)
+        item = f"Zotero item {zkey}: " if zkey else ""
+        self.report.failures.append(f"{item}entry {key}: cannot be stored in "
+                                    f"{self.loaded.name}: {unstorable.detail}; {what}")
+        self.report.unrecord("catalog", key)
 
 
 def _pages(count: int, size: int) -> int:

@@ -115,6 +115,16 @@ def _is_delimiter_row(cells: list[str]) -> bool:
     return bool(filled) and all(_SEPARATOR_CELL_RE.match(c) for c in filled)
 
 
+def _venue_line(line: str, number: int, out: ParsedList,
+                warn: Callable[[int, str], None]) -> None:
+    """A line of the venue list: its venue, when it is one."""
+    venue = _read_venue_item(line, number)
+    if venue:
+        out.venues.append(venue)
+        if venue.url == "":
+            warn(number, f"venue {venue.key} has an empty link")
+
+
 def read(text: str, file: str) -> ParsedList:
     """Parse a README. Never raises on content: oddities become problems."""
     out = ParsedList()
@@ -139,11 +149,7 @@ def read(text: str, file: str) -> ParsedList:
             columns = None
             continue
         if in_venue_list:
-            venue = _read_venue_item(line, i)
-            if venue:
-                out.venues.append(venue)
-                if venue.url == "":
-                    warn(i, f"venue {venue.key} has an empty link")
+            _venue_line(line, i, out, warn)
             continue
         if _FENCE_RE.match(line):
             in_fence = not in_fence

@@ -1,0 +1,1 @@
+"""Tests of `ssl-bib add` against local Crossref and arXiv servers."""

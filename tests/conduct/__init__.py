@@ -1,0 +1,1 @@
+"""Tests of the HTTP conduct shared by the Crossref, arXiv and Zotero clients."""

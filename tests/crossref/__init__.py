@@ -1,0 +1,1 @@
+"""Tests of the Crossref client and enrich, and the local Crossref server."""

@@ -1,0 +1,1 @@
+"""Tests of the static site: its build, its command and a real browser."""

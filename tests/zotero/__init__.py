@@ -1,0 +1,1 @@
+"""Tests of Zotero sync, pull and the local Zotero (serve-local)."""
