@@ -763,8 +763,7 @@ def _render(loaded: LoadedCatalog) -> _Rendered:
     changed = head_changed = _head_state(catalog) != loaded.pristine_head
     if changed:
         head = _edit_head(head, catalog)
-    in_place = _splice_in_place(loaded, text, head, changed)
-    if in_place is not None:
+    if (in_place := _splice_in_place(loaded, text, head, changed)) is not None:
         return in_place
     old_index = _old_index(loaded)
     used: set[int] = set()            # each old text is used at most once
@@ -879,6 +878,15 @@ def _splice_in_place(loaded: LoadedCatalog, text: str, head: str,
     neighbours = {n for e in edited for n in (e - 1, e + 1) if 0 <= n < count} - set(edited)
     for i in sorted(neighbours):
         _prove_span(loaded, text, i)
+    spliced, new_spans = _splice(text, head, spans, bodies)
+    return _Rendered(spliced, True, states, new_spans, head_changed)
+
+
+def _splice(text: str, head: str, spans: list[EntrySpan],
+            bodies: dict[int, str]) -> tuple[str, list[EntrySpan]]:
+    """The text with the head and the entries of `bodies` (index -> new
+    table, in order) replaced, the rest copied as stretches; and the spans
+    of the new text (those after a change shifted, the others kept)."""
     out = [head]
     shift = len(head) - spans[0].lead_at
     line_shift = head.count("\n") - text.count("\n", 0, spans[0].lead_at)
@@ -892,9 +900,9 @@ def _splice_in_place(loaded: LoadedCatalog, text: str, head: str,
                                          old.end_at + shift, old.start + line_shift)
 
     copied_from, verbatim_from = spans[0].lead_at, 0
-    for i in edited:
+    for i, body in bodies.items():
         move(verbatim_from, i)
-        span, body = spans[i], bodies[i]
+        span = spans[i]
         out.append(text[copied_from:span.start_at])
         out.append(body)
         start_at = span.start_at + shift
@@ -903,9 +911,9 @@ def _splice_in_place(loaded: LoadedCatalog, text: str, head: str,
         shift += len(body) - (span.end_at - span.start_at)
         line_shift += body.count("\n") - text.count("\n", span.start_at, span.end_at)
         copied_from, verbatim_from = span.end_at, i + 1
-    move(verbatim_from, count)
+    move(verbatim_from, len(spans))
     out.append(text[copied_from:])
-    return _Rendered("".join(out), True, states, new_spans, head_changed)
+    return "".join(out), new_spans
 
 
 def _prove_span(loaded: LoadedCatalog, text: str, index: int) -> None:
