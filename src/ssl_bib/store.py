@@ -35,10 +35,11 @@ from .toml_read import (
     convert_venue,
     entry_from_table,
 )
+from .toml_render import render_catalog, render_entry, render_head, render_venue
 
 # Imported where first needed, not at every start: toml_scan compiles big
-# patterns; file_lock (with socket), atomic, rebase and toml_render serve
-# only commands that write, and a read-only command never loads them.
+# patterns; file_lock (with socket), atomic and rebase serve only commands
+# that write, and a read-only command never loads them.
 if TYPE_CHECKING:
     from .toml_scan import Layout
 
@@ -752,8 +753,6 @@ def _render(loaded: LoadedCatalog) -> _Rendered:
     got wrong can never cut a value in two."""
     catalog = loaded.catalog
     if not loaded.text:
-        from .toml_render import render_catalog
-
         return _Rendered(render_catalog(catalog), True)
     text = loaded.text if loaded.text.endswith("\n") else loaded.text + "\n"
     spans = loaded.spans
@@ -942,8 +941,6 @@ def _render_checked(entry: Entry, loaded: LoadedCatalog) -> str:
     """Render one entry and prove it reads back, alone, as one [[entries]]
     table holding the same entry (the splice proofs in _render make sure it
     also reads so in place)."""
-    from .toml_render import render_entry
-
     text = render_entry(entry)
     try:
         text.encode("utf-8")
@@ -1015,8 +1012,6 @@ def _edit_head(head: str, catalog: Catalog) -> str:
     """Apply changed settings, categories and venues to the head, keeping its
     comments: tomlkit is slow but the head is small."""
     import tomlkit
-
-    from .toml_render import render_head, render_venue
 
     try:
         doc = tomlkit.parse(head)
