@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import os
 import shutil
 import statistics
@@ -50,6 +51,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -167,9 +169,10 @@ def note(message: str) -> None:
 
 
 @contextlib.contextmanager
-def servers() -> Iterator[tuple[str, str]]:
+def servers() -> Iterator[tuple[str, str, Any]]:
     """The tests' local Crossref and Zotero servers, for `enrich` and `zotero`
-    on the bundled catalog (no network: both answer from 127.0.0.1)."""
+    on the bundled catalog (no network: both answer from 127.0.0.1); the
+    Zotero server itself comes third, for its log of requests."""
     sys.path.insert(0, str(ROOT))  # a script: the tests package's local servers
     from tests.crossref.crossref_server import CrossrefServer
     from tests.zotero.zotero_fake_server import FakeZotero
@@ -180,12 +183,59 @@ def servers() -> Iterator[tuple[str, str]]:
     zotero.start()
     with CrossrefServer([]) as crossref:
         try:
-            yield crossref.url, zotero.url
+            yield crossref.url, zotero.url, zotero
         finally:
             zotero.stop()
 
 
 ZOTERO_GROUP, ZOTERO_KEY = 5150, "benchmarkKey000000000000"
+
+# The requests a command made, made again by httpx2 alone (without the async
+# back ends, as ssl-bib's command line loads it): the floor of what any client
+# pays for the HTTP stack and the exchanges themselves.
+BARE_CLIENT = [PYTHON, "-c", """
+import json, sys
+sys.modules["trio"] = sys.modules["anyio"] = None  # sync only, as ssl-bib's command line
+import httpx2
+base, requests = json.loads(open(sys.argv[1], encoding="utf-8").read())
+with httpx2.Client(base_url=base) as client:
+    for method, path, query, headers in requests:
+        client.request(method, path, params=query, headers=headers).read()
+"""]
+
+
+@dataclass
+class BareClient:
+    """A command's requests made by a bare httpx2 client (BARE_CLIENT)."""
+
+    label: str
+    count: int
+    command: list[str]
+    samples: list[Sample] = field(default_factory=list)
+
+    def row(self, click_cpu: float, click_wall: float) -> str:
+        wall = [x.seconds for x in self.samples]
+        cpu = [x.cpu for x in self.samples]
+        return (f"| `{self.label}`: its {self.count} requests made by a bare httpx2 client "
+                f"(the floor of the exchange itself) | {spread(wall)} s (CPU {spread(cpu)}) "
+                f"| `import click`: {click_wall:.3f} s (CPU {click_cpu:.3f}), medians "
+                f"| {spread([c / click_cpu for c in cpu], '{:.2f}')}x "
+                f"| {spread([w / click_wall for w in wall], '{:.2f}')}x | (baseline) | |")
+
+
+def bare_client(folder: Path, server: Any, url: str,
+                command: tuple[str, list[str], dict[str, str], tuple[int, ...]]) -> BareClient:
+    """Run `command` once against the local Zotero server and keep the
+    requests it made (method, path, query, the Zotero headers)."""
+    label, cmd, env, ok = command
+    server.clear_log()
+    run_once(cmd, env=env, ok=ok)
+    requests = [(r.method, r.path, r.query, {k: v for k, v in r.headers.items()
+                                              if k.lower().startswith(("zotero", "if-"))})
+                for r in server.log]
+    script = folder / "bare-client.json"
+    script.write_text(json.dumps([url, requests]), encoding="utf-8")
+    return BareClient(label, len(requests), [*BARE_CLIENT, str(script)])
 
 
 class Bench:
@@ -351,11 +401,14 @@ def report(bench: Bench, args: argparse.Namespace) -> None:
         for pair in pairs:
             pair.measure_once()
 
-    with servers() as (crossref_url, zotero_url):
+    with servers() as (crossref_url, zotero_url, zotero):
         commands = bundled_commands(bench.folder, crossref_url, zotero_url)
         for _label, cmd, env, ok in commands:  # warm-up, and fills the Crossref cache
             run_once(cmd, env=env, ok=ok)
         bench.click()
+        bare = bare_client(bench.folder, zotero, zotero_url,
+                           next(c for c in commands if c[0] == "zotero status"))
+        run_once(bare.command)
         bundled: dict[str, list[Sample]] = {label: [] for label, *_ in commands}
         clicks: list[Sample] = []
         for round_ in range(runs):
@@ -363,6 +416,7 @@ def report(bench: Bench, args: argparse.Namespace) -> None:
             for label, cmd, env, ok in commands:
                 bundled[label].append(run_once(cmd, env=env, ok=ok))
                 clicks.append(bench.click())
+            bare.samples.append(run_once(bare.command))
 
     memory_path = bench.catalog(args.memory_size)
     size = memory_path.stat().st_size
@@ -403,6 +457,8 @@ def report(bench: Bench, args: argparse.Namespace) -> None:
               f"| `import click`: {click_wall:.3f} s (CPU {click_cpu:.3f}), medians "
               f"| {spread(cpu_ratios, '{:.2f}')}x | {spread(wall_ratios, '{:.2f}')}x | <= 2x "
               f"| {'yes' if met else 'NO'}{'' if wall_met else ' (wall: no)'} |")
+        if label == "zotero status":
+            print(bare.row(click_cpu, click_wall))
 
     if args.no_scaling:
         return

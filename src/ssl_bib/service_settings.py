@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from .conduct import Policy
 
 CROSSREF_URL = "https://api.crossref.org"
+ZOTERO_URL = "https://api.zotero.org"
 MAX_WAIT_ENV = "SSL_BIB_MAX_WAIT"
 DEFAULT_MAX_WAIT = 60.0
 

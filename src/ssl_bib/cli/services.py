@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -23,7 +23,9 @@ from ..service_settings import (
     is_http_url,
     max_wait,
 )
-from ..store import LoadedCatalog
+
+if TYPE_CHECKING:
+    from ..store import LoadedCatalog
 
 __all__ = ["CROSSREF_URL", "check_url", "crossref_policy", "env_seconds", "is_http_url",
            "mailto_for", "max_wait", "max_wait_option", "url_option"]

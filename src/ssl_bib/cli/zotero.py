@@ -11,14 +11,14 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar, cast
 
 import click
 
-from ..store import LoadedCatalog
-from ..zotero.client import DEFAULT_URL  # light: httpx2 is imported on first use
+from ..service_settings import ZOTERO_URL as DEFAULT_URL
 from .common import CatalogContext, fail, force_write_option, pass_catalog
 from .services import max_wait_option, url_option
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the store and the Zotero stack load when a command runs
     from ..api import SyncMode
     from ..merge import Prefer
+    from ..store import LoadedCatalog
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..conduct import MB, Answer, BadAnswer, Clock, Conduct, Policy, ServiceError
 from ..errors import SslBibError, UsageError
+from ..service_settings import ZOTERO_URL
 from . import wire
 from .credentials import checked_key
 from .wire import Rejected, WireError, WriteResult
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
     import httpx2
 
 T = TypeVar("T")
-DEFAULT_URL = "https://api.zotero.org"
+DEFAULT_URL = ZOTERO_URL
 BATCH = 50  # the API's limit on objects per write and keys per itemKey= read
 PAGE = 100  # the API's limit on objects per page of a listing
 # A page is at most 100 items (or 50 by key); a note can be long, and
