@@ -19,6 +19,8 @@ import pytest
 from click.testing import CliRunner
 
 from ssl_bib.cli import cli
+from ssl_bib.exporting import export
+from ssl_bib.store import load
 from ssl_bib.textnorm import search_fold, search_terms
 from tests.website.browser import (
     axe_source,
@@ -91,12 +93,21 @@ def page(browser: Any, sites: dict[str, tuple[Path, Path]]) -> Iterator[Any]:
     assert console_errors(browser) == []
 
 
+# A paper element a reader sees: rendered, not invisible, not of no height. (The
+# page leaves papers out as empty invisible boxes, not with display: none.)
+SEEN = ("li.checkVisibility({visibilityProperty: true}) "
+        "&& li.getBoundingClientRect().height > 0")
+
+
 def shown_keys(driver: Any) -> list[str]:
     """The papers a reader sees, from the DOM (not from the script's state), in
-    catalog order (the page orders them by year section, `list` by the catalog)."""
+    catalog order (the page orders them by year section, `list` by the catalog),
+    once the page has drawn them all (it draws the first screenful at once, the
+    rest right after)."""
+    wait_for(driver, "sslBib.drawn()")
     seen = driver.execute_script(
-        "return Array.from(document.querySelectorAll('li.paper'))"
-        ".filter(li => li.offsetParent !== null).map(li => li.id)")
+        f"return Array.from(document.querySelectorAll('li.paper')).filter(li => {SEEN})"
+        ".map(li => li.id)")
     order = driver.execute_script(
         "return JSON.parse(document.querySelector('script[type=\"application/json\"]')"
         ".textContent).papers.map(p => p[0])")
@@ -218,6 +229,8 @@ def test_typing_updates_the_list_and_the_url_which_survives_a_reload(
     driver.find_element(By.CSS_SELECTOR, '.facet-venue input[value="MICCAI"]').click()
     expected = listed(catalog, [("q", "rubiks cube"), ("year", "2020"), ("venue", "MICCAI")])
     assert shown_keys(driver) == expected == ["taoRevisitingRubiksCube2020"]
+    # The URL follows once typing and ticking pause.
+    wait_for(driver, "!sslBib.pending()")
     assert driver.current_url.endswith("index.html?q=rubiks+cube&year=2020&venue=MICCAI")
     driver.refresh()
     wait_for(driver, "window.sslBib")
@@ -229,6 +242,7 @@ def test_typing_updates_the_list_and_the_url_which_survives_a_reload(
     # Clearing empties the URL's query and shows everything again.
     driver.find_element(By.CSS_SELECTOR, "button.clear").click()
     wait_for(driver, "document.querySelector('p.status').textContent === '62 papers'")
+    wait_for(driver, "!sslBib.pending()")
     assert driver.current_url.endswith("index.html")
     assert len(shown_keys(driver)) == 62
 
@@ -238,7 +252,135 @@ def test_a_shared_link_with_an_anchor_keeps_it(page: Any) -> None:
     driver.get(driver.current_url + "#zhuRubiksCubeSelf2020")
     wait_for(driver, "window.sslBib")
     driver.find_element("css selector", '.facet-code input').click()
+    wait_for(driver, "!sslBib.pending()")
     assert driver.current_url.endswith("?category=Contrastive&code=1#zhuRubiksCubeSelf2020")
+
+
+# Types into the search box and, in the same task, does `then`: nothing of
+# the page's own runs in between, so the URL (written once typing pauses) is
+# still behind.
+TYPE_THEN = """
+const box = document.querySelector('input[type="search"]');
+box.value = arguments[0];
+box.dispatchEvent(new Event('input', {bubbles: true}));
+const pending = sslBib.pending();
+%s;
+return pending;
+"""
+
+
+def test_a_reload_at_once_after_typing_keeps_the_state(
+        page: Any, sites: dict[str, tuple[Path, Path]]) -> None:
+    from selenium.webdriver.common.by import By
+
+    catalog = sites["bundled"][0]
+    driver = page()
+    # The page reloads before the URL could follow the key.
+    assert driver.execute_script(TYPE_THEN % "location.reload()", "rubik") is True
+    wait_for(driver, "window.sslBib && document.querySelector('input[type=search]').value")
+    assert driver.find_element(By.CSS_SELECTOR, 'input[type="search"]').get_attribute(
+        "value") == "rubik"
+    assert shown_keys(driver) == listed(catalog, [("q", "rubik")])
+    assert driver.current_url.endswith("index.html?q=rubik")  # the URL caught up
+    # The same from the browser's own reload, as soon as Selenium can.
+    driver.find_element(By.CSS_SELECTOR, 'input[type="search"]').send_keys(" cube")
+    driver.refresh()
+    wait_for(driver, "window.sslBib")
+    assert shown_keys(driver) == listed(catalog, [("q", "rubik cube")])
+    assert driver.current_url.endswith("index.html?q=rubik+cube")
+    # A new visit to the page (not a reload) goes by its URL alone.
+    driver.get((sites["bundled"][1] / "index.html").as_uri() + "?q=genesis")
+    wait_for(driver, "window.sslBib")
+    assert shown_keys(driver) == listed(catalog, [("q", "genesis")])
+
+
+def test_a_link_followed_at_once_after_typing_takes_the_state_along(
+        page: Any, sites: dict[str, tuple[Path, Path]]) -> None:
+    catalog = sites["bundled"][0]
+    driver = page()
+    # A year's anchor in the page: the URL gets the state before the link moves on.
+    assert driver.execute_script(
+        TYPE_THEN % "document.querySelector('nav.year-nav a[href=\"#2020\"]').click()",
+        "rubik") is True
+    assert driver.current_url.endswith("index.html?q=rubik#2020")
+    assert not driver.execute_script("return sslBib.pending()")
+    # A paper's own link (to another host, which fails here) and Back: the
+    # page comes back with the state it was left in, in the page and the URL.
+    key = listed(catalog, [("q", "rubik")])[0]
+    assert driver.execute_script(
+        TYPE_THEN % f"document.getElementById('{key}').querySelector('h3 a').click()",
+        "rubik cube") is True
+    wait_for(driver, "!location.href.startsWith('file:')", timeout=20)
+    driver.back()
+    wait_for(driver, "window.sslBib")
+    assert driver.current_url.endswith("index.html?q=rubik+cube#2020")
+    assert driver.execute_script("return document.querySelector('input[type=search]').value") \
+        == "rubik cube"
+    assert shown_keys(driver) == listed(catalog, [("q", "rubik cube")])
+
+
+def test_back_within_the_page_shows_that_entrys_state(page: Any,
+                                                     sites: dict[str, tuple[Path, Path]]
+                                                     ) -> None:
+    catalog = sites["bundled"][0]
+    driver = page("bundled", [("q", "rubik")])
+    driver.execute_script("document.querySelector('nav.year-nav a[href=\"#2020\"]').click()")
+    driver.execute_script(TYPE_THEN % "", "genesis")
+    wait_for(driver, "!sslBib.pending()")
+    assert driver.current_url.endswith("?q=genesis#2020")
+    driver.back()  # to the entry before the anchor, whose URL says q=rubik
+    wait_for(driver, "document.querySelector('input[type=search]').value === 'rubik'")
+    assert shown_keys(driver) == listed(catalog, [("q", "rubik")])
+
+
+# The paper elements and pointers seen in the window now.
+ON_SCREEN = ("Array.from(document.querySelectorAll('li.paper, li.also')).filter(li => { "
+             "const r = li.getBoundingClientRect(); return r.bottom > 0 && r.top < innerHeight "
+             f"&& {SEEN}; }}).map(li => li.id || 'also:' + li.dataset.of)")
+
+
+def test_the_first_screenful_is_right_at_once_the_rest_right_after(
+        page: Any, sites: dict[str, tuple[Path, Path]]) -> None:
+    driver = page("bundled", [("q", "rubik")])
+    # Clearing the search shows all papers again: the page writes those on the
+    # first screen before the key's frame and the rest just after. What the
+    # window shows is read in the same task, before any later slice can run.
+    driver.execute_script(TYPE_THEN % "window.atOnce = [sslBib.drawn(), "
+                          f"document.querySelector('p.status').textContent, {ON_SCREEN}]", "")
+    drawn, status_line, first = driver.execute_script("return window.atOnce")
+    assert drawn is False and status_line == "62 papers" and first
+    wait_for(driver, "sslBib.drawn()")
+    # What the window showed at once is the start of the whole list, in order:
+    # nothing left out that belongs there, nothing stale. (Papers drawn for the
+    # first time then take their real height, so a few more may fit later.)
+    every = driver.execute_script(
+        "return Array.from(document.querySelectorAll('li.paper, li.also'))"
+        f".filter(li => {SEEN}).map(li => li.id || 'also:' + li.dataset.of)")
+    assert first == every[:len(first)]
+    assert shown_keys(driver) == listed(sites["bundled"][0], [])
+    # A reader further down the list: what is on screen is not the list's
+    # start, so the page writes it all before the frame.
+    driver = page("bundled", [("q", "self")])
+    driver.execute_script("window.scrollTo(0, document.body.scrollHeight)")
+    wait_for(driver, "document.querySelector('footer').getBoundingClientRect().top "
+                     "< innerHeight")
+    time.sleep(0.2)  # the page hears where the reader is a frame later
+    assert driver.execute_script(TYPE_THEN % "window.atOnce = sslBib.drawn()", "") is True
+    assert driver.execute_script("return window.atOnce") is True
+
+
+def test_papers_left_out_cannot_be_reached(page: Any, sites: dict[str, tuple[Path, Path]]
+                                          ) -> None:
+    driver = page("bundled", [("q", "rubik")])
+    left_out = 62 - len(listed(sites["bundled"][0], [("q", "rubik")]))
+    wait_for(driver, "sslBib.drawn()")
+    reached = driver.execute_script(
+        "const out = Array.from(document.querySelectorAll('li.paper.off'));"
+        "const links = out.flatMap(li => Array.from(li.querySelectorAll('a, button')));"
+        "return [out.length, links.length, links.filter(a => { a.focus(); "
+        "return document.activeElement === a; }).length, "
+        "out.filter(li => li.checkVisibility({visibilityProperty: true})).length]")
+    assert reached[0] == left_out and reached[1] > left_out and reached[2:] == [0, 0]
 
 
 # -- citations -----------------------------------------------------------------------
@@ -263,6 +405,27 @@ def test_cite_gives_exactly_what_export_writes(page: Any, sites: dict[str, tuple
         texts = open_cite(driver, key)
         for fmt in FORMATS:
             assert texts[fmt] == ssl_bib(catalog, "export", "-f", fmt, "--key", key), (key, fmt)
+
+
+@pytest.mark.parametrize("name", ["bundled", "hostile"])
+def test_every_citation_the_page_unpacks_is_the_export(
+        page: Any, sites: dict[str, tuple[Path, Path]], name: str) -> None:
+    catalog = load(sites[name][0]).catalog
+    driver = page(name)
+    keys = [e.key for e in catalog.entries]
+    texts = driver.execute_async_script(
+        "sslBib.citations(arguments[0]).then(arguments[1], e => arguments[1](String(e)))", keys)
+    assert isinstance(texts, list) and len(texts) == len(keys), texts
+    refused = set()
+    for entry, got in zip(catalog.entries, texts, strict=True):
+        cite = driver.find_elements("css selector", f'[id="{entry.key}"] button.cite')
+        if got is None:  # refused (a writer or check): no Cite on the page either
+            refused.add(entry.key)
+            assert not cite
+            continue
+        assert cite and got == [export(catalog, [entry], fmt) for fmt in FORMATS], entry.key
+    assert refused >= (set() if name == "bundled" else {"jsLink2021", "relativeLink2019"})
+    assert len(refused) < (1 if name == "bundled" else 4)
 
 
 def test_cite_of_hostile_entries(page: Any, sites: dict[str, tuple[Path, Path]]) -> None:
@@ -383,6 +546,7 @@ def test_served_under_a_sub_path_it_asks_only_its_own_host(
         assert all(url.startswith(base) for url in loaded), loaded
         assert status(browser) == "62 papers"
         browser.find_element("css selector", 'input[type="search"]').send_keys("rubik")
+        wait_for(browser, "!sslBib.pending()")
         assert browser.current_url == base + "?q=rubik"
         assert console_errors(browser) == []
         browser.get("about:blank")
@@ -408,10 +572,12 @@ def test_without_javascript_the_whole_list_is_there(sites: dict[str, tuple[Path,
                                                                           selector)), selector
         assert [h.text for h in driver.find_elements(By.CSS_SELECTOR, "h2")] == \
             ["2023", "2022", "2021", "2020", "2019", "2018", "2017"]
-        # The native disclosure still shows every author.
-        details = driver.find_element(By.CSS_SELECTOR, "details.authors")
-        details.find_element(By.TAG_NAME, "summary").click()
-        assert details.find_element(By.TAG_NAME, "p").is_displayed()
+        # "et al." is native HTML (a popover): it still shows every author.
+        et_al = driver.find_element(By.CSS_SELECTOR, "button.et-al")
+        everyone = driver.find_element(By.ID, et_al.get_attribute("popovertarget"))
+        assert not everyone.is_displayed()
+        et_al.click()
+        assert everyone.is_displayed() and everyone.text.count(",") >= 3
         assert driver.find_element(By.CSS_SELECTOR, "span.total").text == "62 papers"
         assert console_errors(driver) == []
 
@@ -495,7 +661,7 @@ def save_screenshot(driver: Any, tmp_path: Path, name: str) -> None:
         assert (folder / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-@pytest.mark.parametrize("state", ["plain", "filtered-and-citing", "phone"])
+@pytest.mark.parametrize("state", ["plain", "filtered-and-citing", "phone", "all-authors"])
 def test_axe_finds_nothing_serious(page: Any, state: str) -> None:
     source = axe_source()
     driver = page("bundled", [("q", "self"), ("category", "Contrastive")]
@@ -504,6 +670,9 @@ def test_axe_finds_nothing_serious(page: Any, state: str) -> None:
         open_cite(driver, driver.execute_script("return sslBib.shown()[0]"))
     if state == "phone":
         driver.set_window_size(390, 844)
+    if state == "all-authors":
+        driver.find_element("css selector", "button.et-al").click()
+        assert driver.execute_script("return !!document.querySelector(':popover-open')")
     try:
         driver.execute_script(source)
         # preload: false, or axe fetches the stylesheet itself, which the page's

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import replace
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -17,6 +18,7 @@ from ssl_bib.model import Catalog, CodeLink, Entry, Person, Venue
 from ssl_bib.select import search_text
 from ssl_bib.site.build import CHUNK, FORMAT_JOIN, SiteBuild, build_site
 from ssl_bib.site.links import doi_url, web_url
+from ssl_bib.site.packing import packed
 from ssl_bib.store import load
 from tests.website.html_tree import Node, parse
 from tests.website.site_catalogs import (
@@ -43,14 +45,30 @@ def site_index(built: SiteBuild) -> dict:  # type: ignore[type-arg]
     return json.loads(data.text())  # type: ignore[no-any-return]
 
 
-def chunks(built: SiteBuild) -> list[list[list[str] | None]]:
-    out = []
+def chunks(built: SiteBuild) -> list[list[str] | None]:
+    """Each paper's citation texts, unpacked from the citation files the way
+    the page's script does it (site.js `unpacked`)."""
+    out: list[list[str] | None] = []
     for number, name in enumerate(site_index(built)["chunks"]):
         text = built.files[name].decode("utf-8")
         prefix = f"sslBibCite({number},"
         assert text.startswith(prefix) and text.endswith(");\n")
-        out += json.loads(text[len(prefix):-3])
+        out += [None if paper is None else unpack(paper)
+                for paper in json.loads(text[len(prefix):-3])]
     return out
+
+
+def unpack(paper: list[Any]) -> list[str]:
+    first = paper[0].split("\n")
+    texts = []
+    for text in paper:
+        if isinstance(text, dict) and set(text) == {"lines"}:
+            text = "\n".join(first[n] if isinstance(n, int) else n for n in text["lines"])
+        elif isinstance(text, dict) and set(text) == {"json"}:
+            text = json.dumps([text["json"]], indent=2, ensure_ascii=False) + "\n"
+        assert isinstance(text, str)
+        texts.append(text)
+    return texts
 
 
 @pytest.fixture(scope="module")
@@ -180,16 +198,21 @@ def test_every_paper_is_one_complete_element(bundled: Catalog) -> None:
             assert f"https://arxiv.org/abs/{entry.arxiv}" in hrefs
         for code in entry.code:
             assert code.url in hrefs and f"Code: {code.label}" in text
-        [cite] = paper.find_all("button")
+        [cite] = paper.find_all("button", "cite")
         assert cite.text().startswith("Cite") and "hidden" in cite.attrs
         names = [f"{p.given} {p.family}".strip() for p in entry.authors]
+        [shown] = paper.find_all("p", "authors") if names else [None]
         if len(names) > 3:
-            summary = paper.find_all("summary")[0].text()
-            assert summary.startswith(", ".join(names[:3]) + " et al.")
-            assert paper.find_all("details", "authors")[0].find_all("p")[0].text() == \
-                ", ".join(names)
+            # The first three, then "et al." opening all of them (a popover,
+            # which needs no script).
+            [et_al] = shown.find_all("button", "et-al")
+            assert shown.text().startswith(", ".join(names[:3]) + " et al.")
+            assert "hidden" not in et_al.attrs
+            [everyone] = paper.find_all("p", "all-authors")
+            assert et_al.attrs["popovertarget"] == everyone.attrs["id"] == f"{entry.key}~authors"
+            assert "popover" in everyone.attrs and everyone.text() == ", ".join(names)
         elif names:
-            assert paper.find_all("p", "authors")[0].text() == ", ".join(names)
+            assert shown.text() == ", ".join(names) and not paper.find_all("button", "et-al")
 
 
 def test_venue_list_and_year_sections_as_in_the_readme(bundled: Catalog) -> None:
@@ -284,6 +307,41 @@ def test_download_these_n_joins_as_the_writers_do(which: str, bundled: Catalog) 
             joined = join.join(texts)
         assert joined == export(catalog, citable, fmt), fmt
         assert export(catalog, [], fmt) == ("[]\n" if join == "json" else "")
+
+
+def test_citations_travel_smaller_than_their_texts(bundled: Catalog) -> None:
+    built = build(bundled)
+    texts = sum(len(t.encode()) for paper in chunks(built) if paper for t in paper)
+    files = sum(len(v) for k, v in built.files.items() if k.startswith("cite/"))
+    assert files < 0.75 * texts
+    papers = [json.loads(v.decode()[v.index(b",") + 1:-3]) for k, v in built.files.items()
+              if k.startswith("cite/")][0]
+    # biblatex as BibTeX's lines and its own, CSL-JSON as its item.
+    assert all(set(p[1]) == {"lines"} and set(p[3]) == {"json"} for p in papers if p)
+
+
+@pytest.mark.parametrize("item", [
+    {"id": "k", "x": 1.5},            # JSON.stringify prints some floats otherwise
+    {"id": "k", "n": 2**60},          # beyond what a double holds
+    {"id": "k", "custom": {"10": "a", "b": "c"}},  # JavaScript puts "10" first
+])
+def test_json_the_page_would_write_otherwise_travels_as_text(item: dict[str, Any]) -> None:
+    text = json.dumps([item], indent=2, ensure_ascii=False) + "\n"
+    assert packed(["@misc{k,\n}\n", text])[1] == text
+    plain = {"id": "k", "custom": {"a10": ["é", None, True, 2**53]}}
+    text = json.dumps([plain], indent=2, ensure_ascii=False) + "\n"
+    assert packed(["@misc{k,\n}\n", text])[1] == {"json": plain}
+
+
+def test_lines_are_shared_only_where_that_is_smaller() -> None:
+    first = "@article{key,\n  title = {A long enough title},\n}\n"
+    second = "@article{key,\n  date = {2020},\n  title = {A long enough title},\n}\n"
+    assert packed([first, second])[1] == {"lines": [0, "  date = {2020},", 1, 2, 3]}
+    # Nothing shared, or too little to be worth it: the text as it is.
+    assert packed([first, "TY  - JOUR\nER  - "])[1] == "TY  - JOUR\nER  - "
+    assert packed([first, "}\nx"])[1] == "}\nx"
+    texts = [first, second, "[1.0]", "}\nx"]
+    assert unpack(packed(texts)) == texts
 
 
 def test_search_data_is_what_list_searches(bundled: Catalog) -> None:

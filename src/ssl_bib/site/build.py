@@ -25,6 +25,7 @@ from ..model import Catalog, Entry
 from ..richtext import to_unicode
 from ..select import entry_years, search_text
 from .links import arxiv_url, doi_url, web_url
+from .packing import packed
 
 # Papers per citation file: a Cite click loads one file of about this many
 # papers' citations (~250 KB); the bundled catalog fits in one.
@@ -108,8 +109,9 @@ def build_site(catalog: Catalog, entries: Sequence[Entry], *, title: str,
     chunk_names = []
     for start in range(0, len(entries), CHUNK):
         number = start // CHUNK
-        payload = json.dumps(citations[start:start + CHUNK], ensure_ascii=False,
-                             separators=(",", ":"))
+        payload = json.dumps([None if texts is None else packed(texts)
+                              for texts in citations[start:start + CHUNK]],
+                             ensure_ascii=False, separators=(",", ":"))
         payload = payload.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
         name = _hashed("cite/", f"sslBibCite({number},{payload});\n".encode(), ".js", files)
         chunk_names.append(name)

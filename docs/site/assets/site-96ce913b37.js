@@ -48,29 +48,26 @@
   var downloadCount = downloadAll.querySelector(".download-count");
   var noResults = document.querySelector("p.no-results");
 
-  var paperElements = new Array(count);
   var indexOfKey = Object.create(null);
-  for (var i = 0; i < count; i++) {
-    indexOfKey[papers[i][0]] = i;
-    paperElements[i] = document.getElementById(papers[i][0]);
-  }
-  // Where each paper is listed: its own element, and pointers to it in the
-  // other years it is listed under; each year section counts its shown papers.
-  var pointers = new Array(count);
-  var sectionsOf = new Array(count);
-  var sections = Array.prototype.map.call(document.querySelectorAll("section.year"),
-    function (element, number) {
-      element.querySelectorAll("li.paper, li.also").forEach(function (li) {
-        var i = li.classList.contains("also") ? indexOfKey[li.dataset.of] : indexOfKey[li.id];
-        if (i === undefined) { return; }
-        (sectionsOf[i] = sectionsOf[i] || []).push(number);
-        if (li.classList.contains("also")) { (pointers[i] = pointers[i] || []).push(li); }
-      });
-      return {element: element, shown: 0};
+  for (var i = 0; i < count; i++) { indexOfKey[papers[i][0]] = i; }
+  // Where each paper is listed, in page order: its own element and pointers
+  // to it in the other years it is listed under (the "slots"), and the year
+  // section of each slot.
+  var papersElement = document.querySelector("div.papers");
+  var sections = Array.prototype.map.call(papersElement.querySelectorAll("section.year"),
+    function (element) { return {element: element, empty: false}; });
+  var slots = [], slotPaper = [], slotSection = [];
+  sections.forEach(function (section, number) {
+    section.element.querySelectorAll("li.paper, li.also").forEach(function (li) {
+      var i = li.classList.contains("also") ? indexOfKey[li.dataset.of] : indexOfKey[li.id];
+      if (i === undefined) { return; }
+      slots.push(li);
+      slotPaper.push(i);
+      slotSection.push(number);
     });
-  for (var n = 0; n < count; n++) {
-    (sectionsOf[n] || []).forEach(function (s) { sections[s].shown++; });
-  }
+  });
+  slotPaper = Int32Array.from(slotPaper);
+  slotSection = Int32Array.from(slotSection);
 
   var yearIndex = Object.create(null);
   data.years.forEach(function (year, n) { yearIndex[year] = n; });
@@ -110,8 +107,8 @@
     return found;
   }
 
-  function stateFromUrl() {
-    var params = new URLSearchParams(location.search);
+  function stateFromSearch(search) {
+    var params = new URLSearchParams(search);
     var years = new Set();
     params.getAll("year").forEach(function (value) {
       var m = /^\s*(\d{1,4})?\s*(\.\.|-|–)?\s*(\d{1,4})?\s*$/.exec(value);
@@ -140,7 +137,7 @@
     codeInput.checked = state.code;
   }
 
-  function writeUrl(state) {
+  function searchOf(state) {
     var params = new URLSearchParams();
     if (state.q.trim()) { params.set("q", state.q); }
     facetInputs.year.forEach(function (input, n) {
@@ -154,21 +151,82 @@
     });
     if (state.code) { params.set("code", "1"); }
     var query = params.toString();
-    var search = query ? "?" + query : "";
+    return query ? "?" + query : "";
+  }
+
+  function writeUrl(search) {
     if (search !== location.search) {
-      history.replaceState(null, "", location.pathname + search + location.hash);
+      history.replaceState(history.state, "", location.pathname + search + location.hash);
     }
+  }
+
+  // The URL is written once typing pauses (writeUrlSoon, below), so a reload
+  // or a return through history a moment after a key would find it a key
+  // behind. Each change is therefore also kept in the tab's session storage,
+  // under an id of its own that this history entry carries (history.state),
+  // and a page that comes back to the entry takes the state from there. A
+  // new visit goes by its URL alone (Chromium keeps history.state when the
+  // same URL is opened again).
+  var ENTRY = "sslBibEntry";
+
+  function entryId() {
+    var state = history.state;
+    if (!state || typeof state[ENTRY] !== "string") {
+      state = {};
+      state[ENTRY] = Date.now().toString(36) + "-" + Math.random().toString(36).slice(2);
+      history.replaceState(state, "");   // the same URL: no cost to speak of
+    }
+    return "ssl-bib:" + state[ENTRY];
+  }
+
+  function rememberSearch(search) {
+    try {
+      sessionStorage.setItem(entryId(), search);
+    } catch (error) {
+      // Storage refused or full: the URL, written soon, still holds the state.
+    }
+  }
+
+  function recalledSearch(cameBack) {
+    try {
+      var search = cameBack && history.state && typeof history.state[ENTRY] === "string"
+        ? sessionStorage.getItem(entryId()) : null;
+      return search === null ? location.search : search;
+    } catch (error) {
+      return location.search;
+    }
+  }
+
+  function cameBackByReloadOrHistory() {
+    var navigation = performance.getEntriesByType &&
+      performance.getEntriesByType("navigation")[0];
+    return !!navigation && (navigation.type === "reload" || navigation.type === "back_forward");
   }
 
   // --- selecting: select.select's rules, with the counts of each facet -----
   // Only papers that match the search can be shown or counted, so the work of
   // a keystroke follows the number of matches: a query that extends the last
-  // one (typing on) only re-checks the papers that matched it.
-  var visible = new Uint8Array(count).fill(1);
-  var shownList = papers.map(function (p, i) { return i; });
+  // one (typing on) only re-checks the papers that matched it. The facets of
+  // each paper are flat typed arrays (a paper's years are yearList[yearStart[i]
+  // .. yearStart[i + 1]]), so counting 10,000 papers is one tight loop.
+  var venueOf = new Int32Array(count);
+  var codeOf = new Uint8Array(count);
+  var yearStart = new Int32Array(count + 1);
+  var catStart = new Int32Array(count + 1);
+  var yearList = [], catList = [];
+  papers.forEach(function (p, i) {
+    p[2].forEach(function (year) { yearList.push(yearIndex[year]); });
+    p[4].forEach(function (category) { catList.push(category); });
+    yearStart[i + 1] = yearList.length;
+    catStart[i + 1] = catList.length;
+    venueOf[i] = p[3];
+    codeOf[i] = p[5];
+  });
+  yearList = Int32Array.from(yearList);
+  catList = Int32Array.from(catList);
+
   var lastTerms = [];
-  var matching = shownList.slice();
-  var updateMs = 0;
+  var matching = papers.map(function (p, i) { return i; });
 
   function refines(terms, before) {
     // Every earlier term is inside a term now: a subset of the earlier matches.
@@ -192,69 +250,162 @@
     return found;
   }
 
-  function show(i, on) {
-    visible[i] = on ? 1 : 0;
-    if (paperElements[i]) { paperElements[i].hidden = !on; }
-    (pointers[i] || []).forEach(function (li) { li.hidden = !on; });
-    (sectionsOf[i] || []).forEach(function (s) {
-      var section = sections[s];
-      section.shown += on ? 1 : -1;
-      if (section.shown === 0 || (on && section.shown === 1)) {
-        section.element.hidden = section.shown === 0;
+  function flags(set, size) {
+    var on = new Uint8Array(size);
+    set.forEach(function (n) { on[n] = 1; });
+    return on;
+  }
+
+  // The papers to show (a 0/1 per paper) and each facet value's count: the
+  // papers every other filter lets through, so the count says what ticking
+  // that value would add.
+  function select(state) {
+    var found = searchMatches(searchTerms(state.q));
+    var yearOn = flags(state.year, data.years.length), anyYear = state.year.size === 0;
+    var venueOn = flags(state.venue, data.venues.length), anyVenue = state.venue.size === 0;
+    var catOn = flags(state.category, data.categories.length);
+    var anyCat = state.category.size === 0, codeOnly = state.code;
+    var counts = {year: new Int32Array(data.years.length),
+                  venue: new Int32Array(data.venues.length),
+                  category: new Int32Array(data.categories.length), code: 0};
+    var shown = new Uint8Array(count), total = 0, i, j, n;
+    for (n = 0; n < found.length; n++) {
+      i = found[n];
+      var y = anyYear, v = anyVenue || (venueOf[i] >= 0 && venueOn[venueOf[i]] === 1);
+      var c = anyCat, k = !codeOnly || codeOf[i] === 1;
+      for (j = yearStart[i]; j < yearStart[i + 1] && !y; j++) { y = yearOn[yearList[j]] === 1; }
+      for (j = catStart[i]; j < catStart[i + 1] && !c; j++) { c = catOn[catList[j]] === 1; }
+      if (v && c && k) {
+        for (j = yearStart[i]; j < yearStart[i + 1]; j++) { counts.year[yearList[j]]++; }
+      }
+      if (y && c && k && venueOf[i] >= 0) { counts.venue[venueOf[i]]++; }
+      if (y && v && k) {
+        for (j = catStart[i]; j < catStart[i + 1]; j++) { counts.category[catList[j]]++; }
+      }
+      if (y && v && c) {
+        if (codeOf[i] === 1) { counts.code++; }
+        if (k) { shown[i] = 1; total++; }
+      }
+    }
+    return {shown: shown, total: total, counts: counts};
+  }
+
+  // --- showing a selection -------------------------------------------------
+  // A slot left out carries the class "off" (site.css). A change writes only
+  // the slots whose state changes, in page order, and the first screenful at
+  // once: when the reader is at the top of the list, the slots up to the
+  // screenful-th one shown are written before the key's frame, the rest (out
+  // of sight below) in slices of a few milliseconds right after it. So a
+  // keystroke that takes 5,000 papers out waits for the handful on screen,
+  // not for the 5,000. The counts and the status line are always whole.
+  var visible = new Uint8Array(count).fill(1);  // the selection: 1 = shown
+  var slotOff = new Uint8Array(slots.length);   // what each slot shows now
+  var drawnTo = slots.length;                   // slots before this one are right
+  var drawTimer = 0;
+  var SLICE_MS = 4;
+
+  // Whether the reader is at the top of the list (not more than half a
+  // window below its start), kept by an observer of the year links just
+  // above it: the browser tells, no layout is read when a key comes.
+  var atTop = true;
+  if (window.IntersectionObserver) {
+    new IntersectionObserver(function (entries) {
+      var last = entries[entries.length - 1];
+      atTop = last.isIntersecting || last.boundingClientRect.top > 0;
+    }, {rootMargin: "50% 0px 0px 0px"}).observe(document.querySelector("nav.year-nav"));
+  }
+
+  function screenful() {
+    // More shown slots than a window holds: none is under 32 px high (a
+    // pointer, the lowest, is about 40), and some to spare.
+    return Math.ceil(innerHeight / 32) + 10;
+  }
+
+  function showSelection(shown) {
+    visible.set(shown);
+    var inSection = new Int32Array(sections.length), n;
+    for (n = 0; n < slots.length; n++) {
+      if (shown[slotPaper[n]]) { inSection[slotSection[n]]++; }
+    }
+    sections.forEach(function (section, s) {
+      if (section.empty !== (inSection[s] === 0)) {
+        section.empty = inSection[s] === 0;
+        section.element.classList.toggle("empty", section.empty);
       }
     });
+    drawnTo = 0;
+    drawSlots(atTop ? screenful() : Infinity, Infinity);
+    clearTimeout(drawTimer);
+    if (drawnTo < slots.length) { drawTimer = setTimeout(drawRest, 0); }
+  }
+
+  // Writes slots from drawnTo on, until `shownLeft` shown slots are passed or
+  // `ms` milliseconds are spent.
+  function drawSlots(shownLeft, ms) {
+    var until = performance.now() + ms, total = slots.length;
+    while (drawnTo < total && shownLeft > 0) {
+      var end = Math.min(total, drawnTo + 256);
+      for (; drawnTo < end && shownLeft > 0; drawnTo++) {
+        var off = visible[slotPaper[drawnTo]] ^ 1;
+        if (slotOff[drawnTo] !== off) {
+          slotOff[drawnTo] = off;
+          slots[drawnTo].classList.toggle("off", off === 1);
+        }
+        if (!off) { shownLeft--; }
+      }
+      if (performance.now() > until) { return; }
+    }
+  }
+
+  function drawRest() {
+    drawSlots(Infinity, SLICE_MS);
+    if (drawnTo < slots.length) { drawTimer = setTimeout(drawRest, 0); }
   }
 
   function update(state, writeState) {
-    var started = performance.now();
-    var found = searchMatches(searchTerms(state.q));
-    var years = state.year, venues = state.venue, cats = state.category;
-    var counts = {
-      year: new Array(facetInputs.year.length).fill(0),
-      venue: new Array(facetInputs.venue.length).fill(0),
-      category: new Array(facetInputs.category.length).fill(0)
-    };
-    var withCode = 0, next = [], j;
-    for (var n = 0; n < found.length; n++) {
-      var i = found[n], p = papers[i];
-      var y = years.size === 0, v = venues.size === 0 || venues.has(p[3]);
-      var c = cats.size === 0, k = !state.code || p[5] === 1;
-      for (j = 0; j < p[2].length && !y; j++) { y = years.has(yearIndex[p[2][j]]); }
-      for (j = 0; j < p[4].length && !c; j++) { c = cats.has(p[4][j]); }
-      // A facet's count: the papers every other filter lets through (so the
-      // count says what ticking that value would add).
-      if (v && c && k) {
-        for (j = 0; j < p[2].length; j++) { counts.year[yearIndex[p[2][j]]]++; }
-      }
-      if (y && c && k && p[3] >= 0) { counts.venue[p[3]]++; }
-      if (y && v && k) {
-        for (j = 0; j < p[4].length; j++) { counts.category[p[4][j]]++; }
-      }
-      if (y && v && c && p[5] === 1) { withCode++; }
-      if (y && v && c && k) { next.push(i); }
-    }
-    // Show and hide only what changed.
-    var keep = new Uint8Array(count);
-    next.forEach(function (i) { keep[i] = 1; });
-    shownList.forEach(function (i) { if (!keep[i]) { show(i, false); } });
-    next.forEach(function (i) { if (!visible[i]) { show(i, true); } });
-    shownList = next;
-    var shown = next.length;
+    var selection = select(state);
+    showSelection(selection.shown);
+    var shown = selection.total, counts = selection.counts;
     ["year", "venue", "category"].forEach(function (name) {
       counts[name].forEach(function (number, m) {
         setText(facetCounts[name][m], "(" + number + ")");
         facetInputs[name][m].parentNode.classList.toggle("empty", number === 0);
       });
     });
-    setText(codeCount, "(" + withCode + ")");
+    setText(codeCount, "(" + counts.code + ")");
     setText(statusLine, shown === count ? count + (count === 1 ? " paper" : " papers")
                                         : "Showing " + shown + " of " + count + " papers");
     setText(downloadCount, String(shown));
     downloadAll.querySelectorAll("button").forEach(function (b) { b.disabled = shown === 0; });
     noResults.hidden = shown !== 0;
-    if (writeState) { writeUrl(state); }
+    if (writeState) { writeUrlSoon(state); }
     document.documentElement.dataset.shown = String(shown);
-    updateMs = performance.now() - started;   // the script's share, for the benchmark
+  }
+
+  // The URL follows the state once typing pauses, not at every key: in
+  // Chromium history.replaceState visits every link of the page when the
+  // query changes (their base URL changed), 5-10 ms at 10,000 papers, which
+  // a keystroke should not wait for. A link followed, the window left (to
+  // copy the address, say) or the page put away writes it at once, so the
+  // URL a reader shares or returns to is the state they see.
+  var URL_DELAY_MS = 300;
+  var urlSearch = null;   // to be written
+  var urlTimer = 0;
+
+  function writeUrlSoon(state) {
+    urlSearch = searchOf(state);
+    rememberSearch(urlSearch);
+    clearTimeout(urlTimer);
+    urlTimer = setTimeout(writePendingUrl, URL_DELAY_MS);
+  }
+
+  function writePendingUrl() {
+    clearTimeout(urlTimer);
+    if (urlSearch !== null) {
+      var search = urlSearch;
+      urlSearch = null;
+      writeUrl(search);
+    }
   }
 
   function setText(element, text) {
@@ -264,10 +415,31 @@
   // --- citations -----------------------------------------------------------
   var chunks = [];   // chunk number -> {promise, resolve, reject, data}
 
-  window.sslBibCite = function (number, texts) {
+  window.sslBibCite = function (number, packedTexts) {
     var chunk = chunks[number];
-    if (chunk) { chunk.data = texts; chunk.resolve(texts); }
+    if (chunk) {
+      chunk.data = packedTexts.map(unpacked);
+      chunk.resolve(chunk.data);
+    }
   };
+
+  // A paper's texts as a citation file carries them (site/packing.py): each
+  // is the text, or {lines}: its lines, a number standing for that line of
+  // the paper's first text, or {json}: CSL-JSON's one item, written back as
+  // the writer writes it. null: no citation.
+  function unpacked(packedTexts) {
+    if (!packedTexts) { return null; }
+    var firstLines = packedTexts[0].split("\n");
+    return packedTexts.map(function (text) {
+      if (typeof text === "string") { return text; }
+      if (text.lines) {
+        return text.lines.map(function (line) {
+          return typeof line === "number" ? firstLines[line] : line;
+        }).join("\n");
+      }
+      return JSON.stringify([text.json], null, 2) + "\n";
+    });
+  }
 
   function loadChunk(number) {
     if (!chunks[number]) {
@@ -436,6 +608,22 @@
   form.addEventListener("change", onChange);
   form.addEventListener("submit", function (event) { event.preventDefault(); });
   form.addEventListener("reset", function () { setTimeout(onChange, 0); });
+  // Before a link is followed (its default action comes after this), when
+  // the window loses focus and when the page is left or put away, the URL
+  // must already hold the state.
+  document.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest("a[href]")) { writePendingUrl(); }
+  }, true);
+  window.addEventListener("blur", writePendingUrl);
+  window.addEventListener("pagehide", writePendingUrl);
+  document.addEventListener("visibilitychange", writePendingUrl);
+  // Back or Forward within the page (to or from a year's anchor) brings the
+  // URL of that entry: show its state.
+  window.addEventListener("popstate", function () {
+    var state = stateFromSearch(recalledSearch(true));
+    showState(state);
+    update(state, false);
+  });
   noResults.querySelector("button").addEventListener("click", function () {
     form.reset();
     searchBox.focus();
@@ -452,9 +640,14 @@
     })[0]);
   });
 
-  var initial = stateFromUrl();
+  var recalled = recalledSearch(cameBackByReloadOrHistory());
+  // The entry's id and its state kept now: the first history.replaceState and
+  // the first write to the session storage each cost a few milliseconds.
+  rememberSearch(recalled);
+  var initial = stateFromSearch(recalled);
   showState(initial);
   update(initial, false);
+  writeUrl(recalled);   // after a reload a moment after a key: the URL catches up
   var filtered = initial.year.size || initial.venue.size || initial.category.size ||
     initial.code;
   if (!filtered && window.matchMedia("(max-width: 48em)").matches) {
@@ -465,9 +658,14 @@
   downloadAll.hidden = false;
   document.querySelectorAll("button.cite").forEach(function (b) { b.hidden = false; });
   document.documentElement.classList.add("js");
-  // For tests and the benchmark: the functions the page uses, and a mark.
+  // For tests and the benchmark: the functions the page uses, whether the URL
+  // is still to be written and the list all drawn, and a mark.
   window.sslBib = {fold: fold, searchTerms: searchTerms,
-                   updateMs: function () { return updateMs; },
+                   pending: function () { return urlSearch !== null; },
+                   drawn: function () { return drawnTo >= slots.length; },
+                   citations: function (keys) {
+                     return citationsOf(keys.map(function (key) { return indexOfKey[key]; }));
+                   },
                    shown: function () { return papers.filter(function (p, n) {
                      return visible[n]; }).map(function (p) { return p[0]; }); }};
   performance.mark("ssl-bib-ready");
