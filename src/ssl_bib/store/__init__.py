@@ -19,18 +19,26 @@ One job per module:
   `edit_session`: editing(), the read-only refusals, keep_storable;
 - `errors`: WriteRefused and EntryUnwritable.
 
-This face names them all, as `ssl_bib.store` always did.
+This face names them all, as `ssl_bib.store` always did. The writing side
+(splice, proofs, head_edit, writing, edit_session, and with them
+toml_render) is imported on first use, so a read-only command (list,
+check, export) never loads it.
 """
 
 from __future__ import annotations
 
-from .edit_session import editing, keep_storable, refuse_unwritable, revert
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from .errors import EntryUnwritable, WriteRefused
 from .loaded import DiskState, LoadedCatalog, entry_state, unchanged
 from .read import SCHEMA_VERSION, load, new_catalog, parse_text
 from .spans import EntrySpan
-from .splice import diff, render
-from .writing import save
+
+if TYPE_CHECKING:
+    from .edit_session import editing, keep_storable, refuse_unwritable, revert
+    from .splice import diff, render
+    from .writing import save
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -52,3 +60,20 @@ __all__ = [
     "save",
     "unchanged",
 ]
+
+# The writing side's names and the module each lives in.
+_ON_FIRST_USE = {
+    "diff": "splice", "render": "splice",
+    "editing": "edit_session", "keep_storable": "edit_session",
+    "refuse_unwritable": "edit_session", "revert": "edit_session",
+    "save": "writing",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _ON_FIRST_USE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value  # once: later lookups are plain attribute reads
+    return value
