@@ -36,6 +36,13 @@ people = st.builds(Person, family=name_part, given=name_part, suffix=name_part,
     st.builds(lambda name, orcid: Person(family=name, orcid=orcid, literal=True),
               name_part.filter(bool), orcids)
 
+# People as the catalog writes them, "Family, Given": no comma in a name, no
+# blank family name, the given name possibly empty.
+plain_names = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters=","),
+                      min_size=1, max_size=20).map(str.strip).filter(bool)
+plain_people = st.builds(Person, family=plain_names, given=st.just("") | plain_names,
+                         orcid=orcids)
+
 keys = st.from_regex(r"[A-Za-z][A-Za-z0-9_:\-]{0,20}", fullmatch=True)
 urls = st.from_regex(r"https://[a-z]{1,10}\.org/[a-z0-9_~%-]{0,8}", fullmatch=True)
 code_links = st.builds(CodeLink, label=any_text, url=urls)

@@ -6,36 +6,11 @@ from pathlib import Path
 
 from ssl_bib.store import load
 from ssl_bib.validate import check
+from tests.catalog_texts import HEAD, entry, line_of, problems_of
 
 REPO = Path(__file__).resolve().parents[1]
 # The uncurated catalog generated from the seed (entries.toml before curation).
 SEED = REPO / "tests" / "fixtures" / "seed-catalog.toml"
-
-HEAD = """\
-schema = 1
-categories = ["Contrastive"]
-
-[venues.MedIA]
-name = "Medical Image Analysis"
-kind = "journal"
-"""
-
-
-def entry(key: str, title: str, extra: str = "") -> str:
-    return (f'\n[[entries]]\nkey = "{key}"\ntitle = "{title}"\nyear = 2021\nvenue = "MedIA"\n'
-            f'categories = ["Contrastive"]\n{extra}')
-
-
-def problems_of(tmp_path: Path, text: str) -> list[str]:
-    path = tmp_path / "entries.toml"
-    path.write_text(text, encoding="utf-8")
-    return [p.format() for p in check(load(path))]
-
-
-def line_of(text: str, fragment: str, nth: int = 0) -> int:
-    hits = [i + 1 for i, line in enumerate(text.splitlines()) if fragment in line]
-    return hits[nth]
-
 
 def test_clean_catalog_has_no_problems(tmp_path: Path) -> None:
     assert problems_of(tmp_path, HEAD + entry("a2021", "Alpha")) == []

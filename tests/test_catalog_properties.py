@@ -14,8 +14,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ssl_bib.model import CodeLink, Correction, Entry, Person
+from ssl_bib.model import CodeLink, Correction, Entry
 from ssl_bib.store import load, save
+from tests.strategies import keys, plain_people
 
 HEAD = """\
 schema = 1
@@ -33,11 +34,7 @@ year = 2020
 """
 
 text = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=40)
-name_text = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters=","),
-                    min_size=1, max_size=20).map(str.strip).filter(bool)
 maybe = st.none() | text
-person = st.builds(Person, family=name_text, given=st.just("") | name_text,
-                   orcid=st.none() | st.just("0000-0002-1825-0097"))
 code = st.builds(CodeLink, label=text, url=st.from_regex(r"https://[a-z]{1,10}\.org/[a-z0-9]{0,8}",
                                                          fullmatch=True))
 
@@ -45,15 +42,14 @@ code = st.builds(CodeLink, label=text, url=st.from_regex(r"https://[a-z]{1,10}\.
 @st.composite
 def entries(draw: st.DrawFn) -> Entry:
     return Entry(
-        key=draw(st.from_regex(r"[A-Za-z][A-Za-z0-9_:\-]{0,20}", fullmatch=True)
-                 .filter(lambda k: k.casefold() != "first2020")),
+        key=draw(keys.filter(lambda k: k.casefold() != "first2020")),
         title=draw(text.filter(str.strip)),
         year=draw(st.integers(1900, 2030)),
         venue=draw(st.none() | st.just("MedIA")),
         categories=draw(st.lists(st.sampled_from(["Contrastive", "MAE"]), unique=True)),
         alt_titles=draw(st.lists(text, max_size=2)),
         sections=draw(st.lists(st.integers(2000, 2030), max_size=2)),
-        authors=draw(st.lists(person, max_size=4)),
+        authors=draw(st.lists(plain_people, max_size=4)),
         doi=draw(maybe), note=draw(maybe), pages=draw(maybe), abstract=draw(maybe),
         month=draw(st.none() | st.integers(1, 12)),
         code=draw(st.lists(code, max_size=3)),

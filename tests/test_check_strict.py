@@ -10,15 +10,11 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from ssl_bib.cli import cli
+from tests.catalog_texts import HEAD as BASE_HEAD
+from tests.catalog_texts import write_catalog
+from tests.cli_helpers import invoke
 
-HEAD = """\
-schema = 1
-categories = ["Contrastive"]
-
-[venues.MedIA]
-name = "Medical Image Analysis"
-kind = "journal"
-
+HEAD = BASE_HEAD + """
 [venues.MICCAI]
 name = "MICCAI"
 kind = "conference"
@@ -45,10 +41,7 @@ doi = "10.1000/ready"
 
 
 def _run(tmp_path: Path, text: str, *args: str) -> tuple[int, str, str]:
-    path = tmp_path / "entries.toml"
-    path.write_text(text, encoding="utf-8")
-    result = CliRunner().invoke(cli, ["--catalog", str(path), "check", *args])
-    return result.exit_code, result.stdout, result.stderr
+    return invoke("check", *args, catalog=write_catalog(tmp_path, text))
 
 
 def test_a_ready_catalog_passes_strict(tmp_path: Path) -> None:

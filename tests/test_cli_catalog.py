@@ -9,24 +9,18 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from ssl_bib import __version__
 from ssl_bib.cli import COMMANDS, cli, main
+from tests.catalog_texts import HEAD
+from tests.cli_helpers import invoke
 
 REPO = Path(__file__).resolve().parents[1]
 BUNDLED = REPO / "entries.toml"
 # The uncurated catalog generated from the seed (entries.toml before curation).
 SEED = REPO / "tests" / "fixtures" / "seed-catalog.toml"
 
-GOOD = """\
-schema = 1
-categories = ["Contrastive"]
-
-[venues.MedIA]
-name = "Medical Image Analysis"
-kind = "journal"
-
+GOOD = HEAD + """
 [[entries]]
 key = "chen2019"
 title = "Self-supervised learning for medical image analysis using image context restoration"
@@ -43,11 +37,6 @@ provenance.authors = "test fixture"
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "ssl_bib", *args], capture_output=True,
                           text=True, cwd=REPO, env={**os.environ, **(env or {})}, timeout=120)
-
-
-def invoke(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, list(args))
-    return result.exit_code, result.stdout, result.stderr
 
 
 def catalog(tmp_path: Path, text: str = GOOD) -> str:

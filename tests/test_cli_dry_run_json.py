@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from ssl_bib.cli import cli
+from tests.cli_helpers import leaf_commands
 
 REPO = Path(__file__).resolve().parents[1]
 BUNDLED = REPO / "entries.toml"
@@ -26,23 +27,6 @@ REPORTS = {"check", "list", "show", "import", "add", "enrich", "zotero status", 
 # Commands that run until they are stopped: a server, which neither changes
 # files the user asked for nor reports.
 SERVES = {"zotero serve-local"}
-
-
-def leaf_commands() -> dict[str, click.Command]:
-    found: dict[str, click.Command] = {}
-
-    def walk(group: click.Group, prefix: str) -> None:
-        ctx = click.Context(group)
-        for name in group.list_commands(ctx):
-            command = group.get_command(ctx, name)
-            assert command is not None
-            if isinstance(command, click.Group):
-                walk(command, f"{prefix}{name} ")
-            else:
-                found[f"{prefix}{name}"] = command
-
-    walk(cli, "")
-    return found
 
 
 COMMANDS = leaf_commands()

@@ -15,7 +15,7 @@ from click.testing import CliRunner, Result
 from ssl_bib.atomic import folder_made
 from ssl_bib.cli import cli
 from ssl_bib.store import load
-from ssl_bib.validate import check
+from tests.catalog_texts import messages, write_catalog
 
 REPO = Path(__file__).resolve().parents[1]
 BUNDLED = REPO / "entries.toml"
@@ -36,9 +36,7 @@ def entry(key: str, *lines: str) -> str:
 
 
 def write(tmp_path: Path, *entries: str) -> Path:
-    path = tmp_path / "entries.toml"
-    path.write_text(HEAD + "".join(entries), encoding="utf-8")
-    return path
+    return write_catalog(tmp_path, HEAD + "".join(entries))
 
 
 def ssl_bib(catalog: Path, *args: str) -> Result:
@@ -46,7 +44,7 @@ def ssl_bib(catalog: Path, *args: str) -> Result:
 
 
 def warnings_of(path: Path) -> list[str]:
-    return [p.format() for p in check(load(path)) if p.severity == "warning"]
+    return messages(path, "warning")
 
 
 # -- render readme --check / render site --check on what is not there ---------

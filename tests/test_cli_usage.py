@@ -11,40 +11,19 @@ import subprocess
 import sys
 from pathlib import Path
 
-import click
 import pytest
 from click.testing import CliRunner
 
 from ssl_bib.cli import cli
+from tests.cli_helpers import command_tree
+from tests.cli_helpers import invoke as run
 
 REPO = Path(__file__).resolve().parents[1]
 
 
-def command_paths() -> list[tuple[str, ...]]:
-    """('check',), ('zotero', 'sync'), ... every command that runs, and every
-    group (a group's own options take mistakes too)."""
-    paths: list[tuple[str, ...]] = []
-
-    def walk(group: click.Group, prefix: tuple[str, ...]) -> None:
-        ctx = click.Context(group)
-        for name in group.list_commands(ctx):
-            command = group.get_command(ctx, name)
-            assert command is not None, name
-            paths.append((*prefix, name))
-            if isinstance(command, click.Group):
-                walk(command, (*prefix, name))
-
-    walk(cli, ())
-    return paths
-
-
-PATHS = command_paths()
-
-
-def run(*args: str, catalog: Path | None = None) -> tuple[int, str, str]:
-    prefix = ["--catalog", str(catalog)] if catalog else []
-    result = CliRunner().invoke(cli, [*prefix, *args])
-    return result.exit_code, result.stdout, result.stderr
+# ('check',), ('zotero', 'sync'), ... every command that runs, and every
+# group (a group's own options take mistakes too).
+PATHS = list(command_tree())
 
 
 def assert_one_line(code: int, out: str, err: str, *needles: str) -> None:

@@ -7,33 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ssl_bib.store import load
-from ssl_bib.validate import check
-
-HEAD = """\
-schema = 1
-categories = ["Contrastive"]
-
-[venues.MedIA]
-name = "Medical Image Analysis"
-kind = "journal"
-"""
-
-
-def entry(key: str, title: str, extra: str = "", year: int = 2021) -> str:
-    return (f'\n[[entries]]\nkey = "{key}"\ntitle = "{title}"\nyear = {year}\n'
-            f'venue = "MedIA"\ncategories = ["Contrastive"]\n{extra}')
-
-
-def problems_of(tmp_path: Path, text: str) -> list[str]:
-    path = tmp_path / "entries.toml"
-    path.write_text(text, encoding="utf-8")
-    return [p.format() for p in check(load(path))]
-
-
-def line_of(text: str, fragment: str, nth: int = 0) -> int:
-    return [i + 1 for i, line in enumerate(text.splitlines()) if fragment in line][nth]
-
+from tests.catalog_texts import HEAD, entry, line_of, problems_of
 
 # -- one DOI, different titles ----------------------------------------------------
 

@@ -15,7 +15,7 @@ import pytest
 from ssl_bib.model import Catalog, Entry
 from ssl_bib.store import load
 from ssl_bib.textnorm import normalize_title
-from ssl_bib.validate import check
+from tests.catalog_texts import messages
 
 REPO = Path(__file__).resolve().parents[1]
 BUNDLED = REPO / "entries.toml"
@@ -153,16 +153,12 @@ def test_curated_catalog_counts_of_corrections_and_doubts() -> None:
         assert entry.note is None  # curation notes are not bibliography text
 
 
-def _messages(path: Path) -> list[str]:
-    return [p.format() for p in check(load(path))]
-
-
 def test_check_reports_the_seed_problems_before_and_not_after() -> None:
     fixed = ["DOI 10.3390/diagnostics12081805 is also given to",
              "listed under more than one year",
              "URL 'https://github.com/ZhangYH0502/TS-SSL.' ends in '.'"]
-    before = "\n".join(_messages(SEED))
-    after_messages = _messages(BUNDLED)
+    before = "\n".join(messages(SEED))
+    after_messages = messages(BUNDLED)
     after = "\n".join(after_messages)
     for text in fixed:
         assert text in before
@@ -173,7 +169,7 @@ def test_check_reports_the_seed_problems_before_and_not_after() -> None:
 
 
 def test_check_still_reports_what_is_unproven() -> None:
-    found = _messages(BUNDLED)
+    found = messages(BUNDLED)
     unverified = [m for m in found if ": warning: unverified: " in m]
     no_record = [m for m in unverified if "unverified: no verified record: " in m]
     # Rows 39 and 51 of the list: no record found anywhere, in either round

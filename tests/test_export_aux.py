@@ -16,19 +16,11 @@ from click.testing import CliRunner
 
 from ssl_bib.auxfile import read_citations
 from ssl_bib.cli import cli
+from tests.catalog_texts import HEAD
+from tests.cli_helpers import invoke
 from tests.tex_tools import compile_folder, document, latex_pass, require
 
 REPO = Path(__file__).resolve().parents[1]
-
-HEAD = """\
-schema = 1
-categories = ["Contrastive"]
-
-[venues.MedIA]
-name = "Medical Image Analysis"
-kind = "journal"
-"""
-
 
 def _entry(key: str, title: str, year: int, aliases: str = "") -> str:
     return (f'\n[[entries]]\nkey = "{key}"\ntitle = "{title}"\nyear = {year}\n'
@@ -47,8 +39,7 @@ def catalog(tmp_path: Path) -> Path:
 
 
 def _run(catalog: Path, *args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, ["--catalog", str(catalog), "export", *args])
-    return result.exit_code, result.stdout, result.stderr
+    return invoke("export", *args, catalog=catalog)
 
 
 def _keys(bib: str) -> list[str]:

@@ -9,12 +9,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from ssl_bib.atomic import write_atomic
-from ssl_bib.cli import cli
 from ssl_bib.codecs.bibtex_write import write_bibtex
 from ssl_bib.store import load
+from tests.cli_helpers import invoke
 from tests.export_fixtures.catalogs import BUNDLED
 
 ALL_FILES = ["references.bib", "references-biblatex.bib", "references.ris", "references.json"]
@@ -29,9 +28,7 @@ def catalog_path(tmp_path: Path) -> Path:
 
 
 def run(catalog: Path, *args: str) -> tuple[int, str, str]:
-    runner = CliRunner()
-    result = runner.invoke(cli, ["--catalog", str(catalog), "export", *args])
-    return result.exit_code, result.stdout, result.stderr
+    return invoke("export", *args, catalog=catalog)
 
 
 def test_stdout_is_the_writer_output(catalog_path: Path) -> None:

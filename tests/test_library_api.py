@@ -163,9 +163,9 @@ def test_export_takes_a_loaded_or_a_plain_catalog() -> None:
 
 
 @pytest.fixture
-def catalog(tmp_path: Path) -> ssl_bib.LoadedCatalog:
-    shutil.copyfile(REPO / "entries.toml", tmp_path / "entries.toml")
-    return ssl_bib.load(tmp_path / "entries.toml")
+def loaded(catalog: Path) -> ssl_bib.LoadedCatalog:
+    """The root conftest's copy of the bundled catalog, loaded."""
+    return ssl_bib.load(catalog)
 
 
 @pytest.mark.parametrize(("options", "message"), [
@@ -178,39 +178,39 @@ def catalog(tmp_path: Path) -> ssl_bib.LoadedCatalog:
     ({"max_wait": float("nan")}, "max_wait: nan is not a number of seconds"),
 ])
 def test_enrich_checks_its_settings_before_any_request(
-        catalog: ssl_bib.LoadedCatalog, options: dict[str, object], message: str) -> None:
-    before = catalog.path.read_bytes()
+        loaded: ssl_bib.LoadedCatalog, options: dict[str, object], message: str) -> None:
+    before = loaded.path.read_bytes()
     with pytest.raises(ssl_bib.UsageError, match=re.escape(message)):
-        ssl_bib.enrich(catalog, crossref_url=options.pop("crossref_url", "http://127.0.0.1:9"),
+        ssl_bib.enrich(loaded, crossref_url=options.pop("crossref_url", "http://127.0.0.1:9"),
                        **options)  # type: ignore[arg-type]
-    assert catalog.path.read_bytes() == before
+    assert loaded.path.read_bytes() == before
 
 
-def test_enrich_checks_the_catalogs_own_address(catalog: ssl_bib.LoadedCatalog) -> None:
-    catalog.settings.crossref_mailto = "not an address"
+def test_enrich_checks_the_catalogs_own_address(loaded: ssl_bib.LoadedCatalog) -> None:
+    loaded.settings.crossref_mailto = "not an address"
     with pytest.raises(ssl_bib.UsageError,
                        match=r"^entries.toml: settings.crossref_mailto: 'not an address' is "
                              "not an e-mail address$"):
-        ssl_bib.enrich(catalog, crossref_url="http://127.0.0.1:9")
+        ssl_bib.enrich(loaded, crossref_url="http://127.0.0.1:9")
 
 
 @pytest.mark.parametrize(("variable", "value", "message"), [
     ("SSL_BIB_CROSSREF_TIMEOUT", "0", "SSL_BIB_CROSSREF_TIMEOUT must be a positive number"),
     ("SSL_BIB_CROSSREF_BACKOFF", "soon", "SSL_BIB_CROSSREF_BACKOFF must be a non-negative"),
 ])
-def test_enrich_checks_the_environment_knobs(catalog: ssl_bib.LoadedCatalog,
+def test_enrich_checks_the_environment_knobs(loaded: ssl_bib.LoadedCatalog,
                                              monkeypatch: pytest.MonkeyPatch, variable: str,
                                              value: str, message: str) -> None:
     monkeypatch.setenv(variable, value)
     with pytest.raises(ssl_bib.UsageError, match=message):
-        ssl_bib.enrich(catalog, mailto="lab@example.org", crossref_url="http://127.0.0.1:9")
+        ssl_bib.enrich(loaded, mailto="lab@example.org", crossref_url="http://127.0.0.1:9")
 
 
-def test_sync_refuses_a_zotero_key_on_two_entries(catalog: ssl_bib.LoadedCatalog) -> None:
-    first, second = catalog.entries[0], catalog.entries[5]
+def test_sync_refuses_a_zotero_key_on_two_entries(loaded: ssl_bib.LoadedCatalog) -> None:
+    first, second = loaded.entries[0], loaded.entries[5]
     first.zotero_key, second.zotero_key = "ABCD2345", "abcd2345"
     with pytest.raises(ssl_bib.InputError) as refused:
-        ssl_bib.sync(catalog, group=1, api_key="k", zotero_url="http://127.0.0.1:9")
+        ssl_bib.sync(loaded, group=1, api_key="k", zotero_url="http://127.0.0.1:9")
     assert refused.value.message == (
         f"entry {second.key}: zotero_key 'abcd2345' is also entry {first.key}'s; remove it "
         "from the copy, and sync gives it its own item")
@@ -235,14 +235,14 @@ def test_sync_refuses_a_catalog_with_errors(tmp_path: Path) -> None:
     ({"group": 1, "api_key": "key", "mode": "merge"}, {}, "unknown sync mode 'merge'"),
 ])
 def test_sync_checks_group_key_and_url_before_any_request(
-        catalog: ssl_bib.LoadedCatalog, monkeypatch: pytest.MonkeyPatch,
+        loaded: ssl_bib.LoadedCatalog, monkeypatch: pytest.MonkeyPatch,
         options: dict[str, object], environ: dict[str, str], message: str) -> None:
     monkeypatch.delenv("ZOTERO_API_KEY", raising=False)
     for name, value in environ.items():
         monkeypatch.setenv(name, value)
     mode = options.pop("mode", "sync")
     with pytest.raises(ssl_bib.UsageError) as refused:
-        ssl_bib.sync(catalog, mode, **options)  # type: ignore[arg-type]
+        ssl_bib.sync(loaded, mode, **options)  # type: ignore[arg-type]
     assert str(refused.value).startswith(message)
     assert "k\u00e9y" not in str(refused.value) and "abc def" not in str(refused.value)
 
@@ -261,7 +261,7 @@ def test_the_api_key_file_is_read_and_checked(tmp_path: Path) -> None:
     assert api_key(None, environ={"ZOTERO_API_KEY": " fromEnv "}) == "fromEnv"
 
 
-def test_import_refuses_what_check_would_reject(catalog: ssl_bib.LoadedCatalog,
+def test_import_refuses_what_check_would_reject(loaded: ssl_bib.LoadedCatalog,
                                                 tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     """The safety net: an importer that produced an invalid entry (here made
@@ -279,18 +279,18 @@ def test_import_refuses_what_check_would_reject(catalog: ssl_bib.LoadedCatalog,
     bib = tmp_path / "refs.bib"
     bib.write_text(REFS_BIB, encoding="utf-8")
     with pytest.raises(api.InvalidImport) as refused:
-        ssl_bib.import_files(catalog, [bib])
+        ssl_bib.import_files(loaded, [bib])
     assert len(refused.value.outcome.added) == 1
     assert [p.key for p in refused.value.problems] == [refused.value.outcome.added[0].key]
     assert "NoSuchVenue" in str(refused.value) and "nothing was written" in str(refused.value)
 
 
-def test_import_reads_formats_it_knows_only(catalog: ssl_bib.LoadedCatalog,
+def test_import_reads_formats_it_knows_only(loaded: ssl_bib.LoadedCatalog,
                                             tmp_path: Path) -> None:
     bib = tmp_path / "refs.bib"
     bib.write_text(REFS_BIB, encoding="utf-8")
     with pytest.raises(ssl_bib.UsageError, match="unknown import format 'docx'"):
-        ssl_bib.import_files(catalog, [bib], fmt="docx")
-    outcome = ssl_bib.import_files(catalog, [os.fspath(bib)], fmt="bibtex")
+        ssl_bib.import_files(loaded, [bib], fmt="docx")
+    outcome = ssl_bib.import_files(loaded, [os.fspath(bib)], fmt="bibtex")
     assert [e.title for e in outcome.added] == [
         "A Made-up Study of Contrastive Pretraining for Retinal Scans"]

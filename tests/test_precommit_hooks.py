@@ -22,22 +22,13 @@ from pathlib import Path
 import pytest
 
 from ssl_bib.cli import main
+from tests.catalog_texts import KEYED_HEAD
 
 REPO = Path(__file__).resolve().parents[1]
 
 pytestmark = pytest.mark.slow  # each try-repo builds a fresh hook environment (~10 s)
 
-CATALOG = """\
-schema = 1
-categories = ["Contrastive"]
-
-[settings]
-key_format = "{author}{Title:3}{year}"
-
-[venues.MedIA]
-name = "Medical Image Analysis"
-kind = "journal"
-
+CATALOG = KEYED_HEAD + """
 [[entries]]
 key = "doeAlphaStudy2021"
 title = "Alpha Study"

@@ -16,6 +16,7 @@ from ssl_bib.model import Catalog, CodeLink, Entry, Person, Venue
 from ssl_bib.problems import InputError
 from ssl_bib.select import Filters, UnknownFilterValue, YearRange, search_text, select
 from ssl_bib.textnorm import search_fold, search_terms
+from tests.cli_helpers import invoke as invoke_cli
 
 REPO = Path(__file__).resolve().parents[1]
 BUNDLED = REPO / "entries.toml"
@@ -206,8 +207,7 @@ def test_describe_and_active() -> None:
 # -- the command line ---------------------------------------------------------
 
 def invoke(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, ["--catalog", str(BUNDLED), *args])
-    return result.exit_code, result.stdout, result.stderr
+    return invoke_cli(*args, catalog=BUNDLED)
 
 
 def listed(*args: str) -> list[str]:

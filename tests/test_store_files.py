@@ -15,15 +15,9 @@ from click.testing import CliRunner
 from ssl_bib import file_lock
 from ssl_bib.atomic import safe_mode, write_atomic, write_through
 from ssl_bib.cli import cli
+from tests.catalog_texts import HEAD
 
-CATALOG = """\
-schema = 1
-categories = ["Contrastive"]
-
-[venues.MedIA]
-name = "Medical Image Analysis"
-kind = "journal"
-
+CATALOG = HEAD + """
 [[entries]]
 key = "first2020"
 title = "The first paper"

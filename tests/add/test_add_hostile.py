@@ -15,6 +15,7 @@ from click.testing import Result
 
 from tests.add.add_helpers import AddRun
 from tests.arxiv.arxiv_server import Fault as ArxivFault
+from tests.cli_helpers import one_line
 from tests.crossref.crossref_server import Fault as CrossrefFault
 
 DOI = "10.1109/CVPR52688.2022.01553"           # MAE, through Crossref
@@ -65,12 +66,6 @@ def timed(add: AddRun, *args: str, env: dict[str, str] | None = None) -> tuple[R
     return result, took
 
 
-def one_line(result: Result) -> str:
-    lines = result.output.strip().splitlines()
-    assert len(lines) == 1, result.output
-    return lines[0]
-
-
 @pytest.mark.parametrize("where", ["refused", "unknown-host", "tls"])
 @pytest.mark.parametrize("service", SERVICES, ids=IDS)
 def test_an_unreachable_service_is_one_line_within_2_s(add: AddRun, service: Service,
@@ -83,7 +78,7 @@ def test_an_unreachable_service_is_one_line_within_2_s(add: AddRun, service: Ser
     before = add.catalog.read_bytes()
     result, took = timed(add, service.paper, "10.1038/s41551-022-00914-1", "--no-category",
                          "--keep-going", env={service.variable: url})
-    line = one_line(result)
+    line = one_line(result.output)
     assert result.exit_code == 1
     assert took < 2.0, f"{where}: {took:.2f} s"
     assert line.startswith(f"ssl-bib: cannot reach {service.name} at {url} ("), line
@@ -98,7 +93,7 @@ def test_a_retry_after_beyond_the_limit_stops_at_once(add: AddRun, service: Serv
     result, took = timed(add, service.paper, "--no-category")
     assert result.exit_code == 1 and took < 2.0
     assert re.fullmatch(rf"ssl-bib: {service.name} asked to wait 299 s \(Retry-After\), "
-                        + RETRY_LINE.format(limit="60"), one_line(result)), result.output
+                        + RETRY_LINE.format(limit="60"), one_line(result.output)), result.output
     assert add.catalog.read_bytes() == before
 
 
@@ -113,7 +108,7 @@ def test_the_wait_limit_is_configurable(add: AddRun, service: Service, args: lis
     result, took = timed(add, service.paper, "--no-category", *args, env=env)
     assert result.exit_code == 1 and took < 3.0
     assert re.fullmatch(rf"ssl-bib: {service.name} asked to wait 5 s \(Retry-After\), "
-                        + RETRY_LINE.format(limit=re.escape(limit)), one_line(result)), \
+                        + RETRY_LINE.format(limit=re.escape(limit)), one_line(result.output)), \
         result.output
 
 
@@ -151,7 +146,7 @@ def test_a_trickling_answer_ends_at_the_exchange_deadline(add: AddRun,
     service.misbehave(add, "slowloris")
     result, took = timed(add, service.paper, "--no-category", env={service.timeout: "1"})
     assert result.exit_code == 1
-    assert one_line(result) == (f"ssl-bib: cannot reach {service.name} at "
+    assert one_line(result.output) == (f"ssl-bib: cannot reach {service.name} at "
                                 f"{getattr(add.servers, service.name.lower()).url} (no "
                                 "complete answer within 1.5 s); nothing was written")
     assert 1.4 <= took < 2.5, f"{took:.2f} s"
@@ -167,7 +162,7 @@ def test_a_gigabyte_answer_is_refused_unread(add: AddRun, service: Service, cap:
     service.misbehave(add, kind)
     result, took = timed(add, service.paper, "--no-category")
     assert result.exit_code == 1 and took < 3.0, f"{took:.2f} s"
-    line = one_line(result)
+    line = one_line(result.output)
     assert line.startswith(f"ssl-bib: {service.paper}: "), line
     assert f"{service.name}'s answer to GET /" in line and f"over the {cap} limit" in line
     assert add.catalog.read_bytes() == before

@@ -343,3 +343,82 @@ def test_the_default_catalog_not_started_yet_points_to_plain_pull(
                                      "SSL_BIB_CATALOG": ""})
     assert result.exit_code == 2
     assert "no such catalog file; run `ssl-bib zotero pull` first" in result.stderr
+
+
+# -- a pull that starts a catalog from a group with no papers ---------------------------
+
+
+def _article(title: str, tag: str) -> dict[str, object]:
+    return {"itemType": "journalArticle", "title": title, "date": "2024-03",
+            "publicationTitle": "Medical Image Analysis", "journalAbbreviation": "MedIA",
+            "creators": [{"creatorType": "author", "firstName": "Jane", "lastName": "Doe"}],
+            "tags": [{"tag": tag}]}
+
+
+def test_pull_of_a_group_with_no_papers_starts_the_catalog(server: FakeZotero,
+                                                           tmp_path: Path) -> None:
+    """Before, the pull wrote only its sync state: the catalog file was never
+    made, so every later status or sync said to run pull first."""
+    catalog = tmp_path / "lab" / "new.toml"
+    catalog.parent.mkdir()
+    code, out, err = _invoke(catalog, server, "pull", "--group", str(GROUP))
+    assert code == 0, err
+    assert out.splitlines() == [
+        f"note: the group has no papers yet: started {catalog} with no entries"]
+    assert load(catalog).catalog.entries == []
+    check = CliRunner().invoke(cli, ["--catalog", str(catalog), "check"])
+    assert (check.exit_code, check.stderr) == (0, "new.toml: 0 entries, 0 errors, 0 warnings\n")
+    code, out, err = _invoke(catalog, server, "status", "--group", str(GROUP))
+    assert (code, out) == (0, ""), err
+    # The papers people add later come in with the next pull, their tags as categories.
+    server.add_item(GROUP, _article("A Paper Added Later", "Contrastive"))
+    code, out, err = _invoke(catalog, server, "pull", "--group", str(GROUP))
+    assert code == 0, err
+    assert "catalog: new: doePaperAddedLater2024" in out.splitlines()
+    assert "note: the group has no papers yet" not in out
+    pulled = load(catalog).catalog
+    assert [e.key for e in pulled.entries] == ["doePaperAddedLater2024"]
+    assert pulled.categories == ["Contrastive"] and "MedIA" in pulled.venues
+    check = CliRunner().invoke(cli, ["--catalog", str(catalog), "check"])
+    assert check.exit_code == 0 and " 0 errors" in check.stderr, check.stderr
+
+
+def test_a_dry_run_pull_of_a_group_with_no_papers_says_it_would_start_the_catalog(
+        server: FakeZotero, tmp_path: Path) -> None:
+    catalog = tmp_path / "new.toml"
+    code, out, err = _invoke(catalog, server, "pull", "--dry-run", "--group", str(GROUP))
+    assert code == 0, err
+    assert out.splitlines() == [
+        f"note: the group has no papers yet: would start {catalog} with no entries"]
+    assert os.listdir(tmp_path) == []                # neither the catalog nor a sync state
+
+
+def test_a_group_with_only_its_catalog_note_starts_a_catalog_with_its_venues(
+        server: FakeZotero, catalog: Path, tmp_path: Path) -> None:
+    from ssl_bib.zotero import catalog_note
+
+    bundled = load(catalog).catalog
+    record = catalog_note.of_catalog(bundled)
+    server.add_item(GROUP, {"itemType": "note", "note": catalog_note.render(record)})
+    fresh = tmp_path / "fresh.toml"
+    code, out, err = _invoke(fresh, server, "pull", "--group", str(GROUP))
+    assert code == 0, err
+    assert out.splitlines()[-1] == (
+        f"note: the group has no papers yet: started {fresh} with no entries")
+    pulled = load(fresh).catalog
+    assert pulled.entries == [] and pulled.categories == bundled.categories
+    assert list(pulled.venues) == list(bundled.venues)
+
+
+def test_a_group_whose_items_cannot_be_entries_says_so(server: FakeZotero,
+                                                       tmp_path: Path) -> None:
+    server.add_item(GROUP, {"itemType": "book", "title": "A Textbook", "date": "2020"})
+    catalog = tmp_path / "new.toml"
+    code, out, err = _invoke(catalog, server, "pull", "--group", str(GROUP))
+    assert code == 0, err
+    assert out.splitlines()[-1] == (
+        f"note: no item of the group became an entry (1 read): started {catalog} with no "
+        "entries")
+    assert any(line.startswith("note: Zotero item ") and "not pulled" in line
+               for line in out.splitlines()), out
+    assert catalog.exists()

@@ -144,9 +144,11 @@ def _edit_both_sides(server: FakeZotero, catalog: Path) -> None:
                             "creators": [{"creatorType": "author", "name": "Consortium"}]})
 
 
-@pytest.mark.slow
-def test_two_way_sync_survives_every_fault(shared_server: FakeZotero, tmp_path: Path) -> None:
-    server, syncer = shared_server, Syncer(shared_server)
+def _both_sides_edited(server: FakeZotero, syncer: Syncer,
+                       tmp_path: Path) -> tuple[Path, Callable[[], None]]:
+    """The bundled catalog synced into an empty group, and `fresh()`, which
+    puts both back as they were after that sync and edits each side
+    (_edit_both_sides): the start of every run of a matrix."""
     catalog = tmp_path / "entries.toml"
     state = state_path(catalog, GROUP)
     server.libraries[GROUP] = Library(GROUP)
@@ -161,6 +163,13 @@ def test_two_way_sync_survives_every_fault(shared_server: FakeZotero, tmp_path: 
         state.write_text(base_state)
         _edit_both_sides(server, catalog)
 
+    return catalog, fresh
+
+
+@pytest.mark.slow
+def test_two_way_sync_survives_every_fault(shared_server: FakeZotero, tmp_path: Path) -> None:
+    server, syncer = shared_server, Syncer(shared_server)
+    catalog, fresh = _both_sides_edited(server, syncer, tmp_path)
     fresh()
     server.clear_log()
     report = syncer.run(catalog, "sync")
@@ -184,13 +193,7 @@ def test_second_user_at_every_request_loses_nothing(shared_server: FakeZotero,
     sync in turn: after the next sync, their edit is on both sides, next to
     every edit of ours and of the first remote user."""
     server, syncer = shared_server, Syncer(shared_server)
-    catalog = tmp_path / "entries.toml"
-    state = state_path(catalog, GROUP)
-    server.libraries[GROUP] = Library(GROUP)
-    shutil.copyfile(BUNDLED, catalog)
-    syncer.run(catalog, "sync")
-    base_library = copy.deepcopy(server.libraries[GROUP])
-    base_catalog, base_state = catalog.read_text(), state.read_text()
+    catalog, fresh = _both_sides_edited(server, syncer, tmp_path)
     # Item 10 is edited here (pages) and there (volume) already: the second
     # user edits it too, in a third field; item 40 only they touch.
     targets = [load(catalog).catalog.entries[i] for i in (10, 40)]
@@ -198,12 +201,6 @@ def test_second_user_at_every_request_loses_nothing(shared_server: FakeZotero,
     def second_user(fake: FakeZotero) -> None:
         for entry in targets:
             fake.edit_item(GROUP, str(entry.zotero_key), {"abstractNote": "second user"})
-
-    def fresh() -> None:
-        server.libraries[GROUP] = copy.deepcopy(base_library)
-        catalog.write_text(base_catalog)
-        state.write_text(base_state)
-        _edit_both_sides(server, catalog)
 
     fresh()
     server.clear_log()

@@ -20,6 +20,7 @@ from click.testing import CliRunner
 from ssl_bib.cli import cli
 from ssl_bib.store import load
 from ssl_bib.zotero.state import state_path
+from tests.cli_helpers import one_line
 from tests.zotero.zotero_fake_server import FakeZotero, LoggedRequest
 from tests.zotero.zotero_helpers import GROUP, KEY
 
@@ -39,12 +40,6 @@ def run(catalog: Path, url: str, *args: str, env: dict[str, str] | None = None
         repr(result.exception)
     assert "Traceback" not in result.output and KEY not in result.output
     return result.exit_code, result.stdout, result.stderr, took
-
-
-def one_line(err: str) -> str:
-    lines = err.strip().splitlines()
-    assert len(lines) == 1, err
-    return lines[0]
 
 
 def refused_url() -> str:

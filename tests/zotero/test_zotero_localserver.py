@@ -260,3 +260,30 @@ def test_a_client_hanging_up_mid_answer_is_not_a_traceback(capfd: pytest.Capture
         assert "a bug in the server" in capfd.readouterr().err
     finally:
         server.close()
+
+
+@pytest.mark.parametrize(("method", "path", "body", "answer"), [
+    ("POST", "/items", b"not json", "Invalid JSON: Expecting value: line 1 column 1 (char 0)"),
+    ("POST", "/items", b"\xff[]", "Invalid JSON: 'utf-8' codec can't decode byte 0xff"),
+    ("POST", "/items", b'{"title": "x"}', "Uploaded data must be a JSON array"),
+    ("POST", "/items", b"", "Uploaded data must be a JSON array"),
+    ("PUT", "/items/ABCD2345", b"[]", "Uploaded data must be a JSON object"),
+    ("PATCH", "/items/ABCD2345", b"{oops", "Invalid JSON: Expecting property name"),
+])
+def test_an_upload_that_is_not_the_json_zotero_wants_is_a_400(
+        method: str, path: str, body: bytes, answer: str) -> None:
+    """As api.zotero.org answers: the reason in plain text, nothing written."""
+    from ssl_bib.zotero.localserver.api import LocalZotero
+
+    zotero = LocalZotero()
+    zotero.add_group(7)
+    zotero.add_key("k" * 24, {7: "rw"})
+    zotero.add_item(7, {"key": "ABCD2345", "itemType": "journalArticle", "title": "A",
+                        "date": "2020"})
+    version = zotero.libraries[7].version
+    reply = zotero.handle(method, f"/groups/7{path}",
+                          {"zotero-api-key": "k" * 24,
+                           "if-unmodified-since-version": str(version)}, body)
+    assert reply.status == 400
+    assert reply.body.decode().startswith(answer), reply.body
+    assert zotero.libraries[7].version == version

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from ssl_bib.model import Entry, Person
 from ssl_bib.store import load, save
 from ssl_bib.zotero.state import state_path
 from tests.zotero.zotero_fake_server import FakeZotero
@@ -117,8 +118,6 @@ def test_categories_added_on_both_sides_are_merged(server: FakeZotero, syncer: S
 def test_additions_on_each_side(server: FakeZotero, syncer: Syncer, catalog: Path) -> None:
     _pushed(server, syncer, catalog)
     loaded = load(catalog)
-    from ssl_bib.model import Entry, Person
-    from ssl_bib.store import save
     loaded.catalog.entries.append(Entry(key="NewLocalPaper2024", title="A New Local Paper",
                                         year=2024, venue="MICCAI",
                                         categories=["Contrastive"]))
@@ -183,17 +182,25 @@ def test_local_removal_moves_the_item_to_the_trash(server: FakeZotero, syncer: S
     assert (catalog.stat().st_mtime_ns, state.stat().st_mtime_ns) == stamps
 
 
-def test_deletion_against_an_edit_is_a_conflict(server: FakeZotero, syncer: Syncer,
-                                                catalog: Path) -> None:
+def _deleted_against_edited(server: FakeZotero, syncer: Syncer,
+                            catalog: Path) -> tuple[Entry, Entry]:
+    """After a push: one entry edited here and its item trashed in Zotero,
+    another removed here and its item edited in Zotero."""
     _pushed(server, syncer, catalog)
     entries = load(catalog).catalog.entries
     edited_here, edited_there = entries[6], entries[7]
-    # Deleted in Zotero, edited here: kept here, reported.
     edit_local(catalog, edited_here.key, pages="5-9")
     server.trash_item(GROUP, str(edited_here.zotero_key))
-    # Removed here, edited in Zotero: not trashed, reported.
     remove_local(catalog, edited_there.key)
     server.edit_item(GROUP, str(edited_there.zotero_key), {"title": "Edited in Zotero"})
+    return edited_here, edited_there
+
+
+def test_deletion_against_an_edit_is_a_conflict(server: FakeZotero, syncer: Syncer,
+                                                catalog: Path) -> None:
+    # Deleted in Zotero, edited here: kept here, reported. Removed here,
+    # edited in Zotero: not trashed, reported.
+    edited_here, edited_there = _deleted_against_edited(server, syncer, catalog)
     report = syncer.run(catalog, "sync")
     assert {(c.key, c.ours, c.theirs) for c in report.conflicts} == {
         (edited_here.key, "edited", "deleted"), (edited_there.key, "removed", "edited")}
@@ -290,8 +297,6 @@ def test_prefer_local_restores_a_deleted_item(server: FakeZotero, syncer: Syncer
 def test_a_paper_added_on_both_sides_is_linked_not_duplicated(
         server: FakeZotero, syncer: Syncer, catalog: Path) -> None:
     _pushed(server, syncer, catalog)
-    from ssl_bib.model import Entry
-    from ssl_bib.store import save
     loaded = load(catalog)
     loaded.catalog.entries.append(Entry(key="BothSides2024", title="On Both Sides", year=2024,
                                         venue="MedIA", doi="10.1016/j.media.2024.7"))
@@ -495,13 +500,7 @@ def test_prefer_says_what_it_resolved_and_counts_it_apart(
 
 def test_prefer_says_how_a_deletion_against_an_edit_ended(
         server: FakeZotero, syncer: Syncer, catalog: Path) -> None:
-    _pushed(server, syncer, catalog)
-    entries = load(catalog).catalog.entries
-    edited_here, edited_there = entries[6], entries[7]
-    edit_local(catalog, edited_here.key, pages="5-9")
-    server.trash_item(GROUP, str(edited_here.zotero_key))
-    remove_local(catalog, edited_there.key)
-    server.edit_item(GROUP, str(edited_there.zotero_key), {"title": "Edited in Zotero"})
+    edited_here, edited_there = _deleted_against_edited(server, syncer, catalog)
     report = syncer.run(catalog, "sync", prefer="local")
     assert report.conflicts == []
     assert sorted(report.resolved) == sorted([

@@ -13,7 +13,7 @@ from typing import Any
 import click
 from click.exceptions import NoSuchCommand
 
-from .. import __version__
+from .. import __version__, interrupts
 from ..errors import SslBibError
 from .common import CatalogContext
 from .output import StdoutFailed, flush_stdout, guard_stdout, silence_stdout
@@ -73,16 +73,23 @@ class LazyGroup(click.Group):
     """Loads a command's module on first use; reports every usage error of
     itself and of the commands and groups below it as one line; and turns
     every error ssl-bib raises (errors.SslBibError) into one line and its exit
-    status: the one place that catches them, so commands only raise."""
+    status: the one place that catches them, so commands only raise. Ctrl-C
+    is caught here too, for every command: one line saying what was written
+    (interrupts.py), exit 130, instead of click's "Aborted!" and exit 1."""
 
     def make_context(self, info_name: str | None, args: list[str],
                      parent: click.Context | None = None, **extra: Any) -> click.Context:
+        if parent is None:
+            interrupts.start()
         try:
             return super().make_context(info_name, args, parent, **extra)
         except click.UsageError as exc:
             if exc.ctx is None:  # click's parser raises some without one
                 exc.ctx = click.Context(self, info_name=info_name, parent=parent)
             raise one_line(exc) from None
+        except KeyboardInterrupt:
+            _say_interrupted()
+            sys.exit(interrupts.EXIT_INTERRUPTED)
 
     def resolve_command(self, ctx: click.Context, args: list[str]
                         ) -> tuple[str | None, click.Command | None, list[str]]:
@@ -104,6 +111,9 @@ class LazyGroup(click.Group):
         except SslBibError as exc:
             click.echo(f"ssl-bib: {exc.format()}", err=True)
             ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            _say_interrupted()
+            ctx.exit(interrupts.EXIT_INTERRUPTED)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return [name for name in COMMANDS
@@ -141,6 +151,11 @@ class LazyGroup(click.Group):
         return command
 
 
+def _say_interrupted() -> None:
+    """The one line for Ctrl-C (a progress bar has cleared its line by now)."""
+    click.echo(f"ssl-bib: {interrupts.message()}", err=True)
+
+
 @click.group("ssl-bib", cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="ssl-bib")
 @click.option("--catalog", "catalog_path", envvar="SSL_BIB_CATALOG", default="entries.toml",
@@ -151,6 +166,7 @@ def cli(ctx: click.Context, catalog_path: str) -> None:
     """Keep the Self-Supervised Learning in Medical Imaging catalog (entries.toml)
     and turn it into BibTeX, biblatex, RIS, CSL-JSON, a README and a Zotero group."""
     ctx.obj = CatalogContext(catalog_path)
+    interrupts.watch(catalog_path)  # every command's Ctrl-C line says if it was written
 
 
 # Whether main() runs: the process is the command line's own, which runs no
@@ -188,3 +204,6 @@ def main(argv: list[str] | None = None) -> Any:
         if not exc.closed_pipe:
             click.echo(f"ssl-bib: {exc.message()}", err=True)
         sys.exit(1)
+    except KeyboardInterrupt:  # after the command (LazyGroup.invoke catches it during)
+        _say_interrupted()
+        sys.exit(interrupts.EXIT_INTERRUPTED)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from .. import interrupts
 from ..exporting import FORMATS, export, export_all
 from ..model import Catalog, Entry
 from ..problems import InputError
@@ -105,6 +106,10 @@ def _write(loaded: LoadedCatalog, entries: list[Entry], fmt: str | None, output:
 
     bar = Progress(len(entries) * (len(FORMATS) if all_dir is not None else 1), "export",
                    delay=quiet_delay())
+    if all_dir is not None:
+        interrupts.watch(*(Path(all_dir) / f.filename for f in FORMATS.values()))
+    else:
+        interrupts.watch(output)
     try:
         if dry_run:
             with bar:

@@ -39,6 +39,7 @@ command.add_command(render_site.site)
 def readme(ctx: CatalogContext, output: str | None, check_path: str | None,
            dry_run: bool) -> None:
     """The venue list and one table per year, newest first, rows in catalog order."""
+    from .. import interrupts
     from ..atomic import folder_made, write_output
     from ..codecs.readme import render as readme_render
 
@@ -80,6 +81,7 @@ def readme(ctx: CatalogContext, output: str | None, check_path: str | None,
         state = "unchanged" if current == text else "a new file" if current is None else "changed"
         click.echo(f"would write {path} ({state})\ndry run: nothing was written", err=True)
         return
+    interrupts.watch(path)
     try:
         with folder_made(path.parent):
             write_output(path, text)

@@ -63,6 +63,7 @@ def site(ctx: CatalogContext, output: str | None, check_dir: str | None, title: 
       ssl-bib render site --check docs/site
       ssl-bib render site -o contrastive --category Contrastive --title "Contrastive SSL"
     """
+    from .. import interrupts
     from ..site import output as site_output
 
     if output and check_dir:
@@ -95,6 +96,9 @@ def site(ctx: CatalogContext, output: str | None, check_dir: str | None, title: 
         state = f"would write {folder}: {diff.summary()}" if diff else f"{folder}: unchanged"
         click.echo(f"{state}\ndry run: nothing was written", err=True)
         return
+    interrupts.watch(*(folder / name for name in built.files))
+    if folder.is_dir():
+        interrupts.watch(*(folder / name for name in site_output.owned_files(folder)))
     try:
         diff = site_output.write(built.files, folder)
     except OSError as exc:

@@ -147,16 +147,22 @@ def serve_local(folder: str, port: int, group: int | None) -> None:
 def _run(loaded: LoadedCatalog, mode: str, group: int | None, url: str, dry_run: bool,
          prefer: str | None, api_key_file: str | None, reset_state: bool,
          max_wait_s: float | None, as_json: bool = False) -> None:
-    from .. import api
+    from .. import api, interrupts
     from ..progress import Bars
     from ..zotero.client import ZoteroError
+    from ..zotero.state import state_path
 
+    known_group = group or loaded.catalog.settings.zotero_group
+    if known_group is not None:
+        interrupts.watch(state_path(loaded.path, known_group))
     with Bars() as bars:
         try:
             report = api.sync(loaded, cast("SyncMode", mode), group=group,
                               api_key_file=api_key_file, zotero_url=url, dry_run=dry_run,
                               prefer=cast("Prefer", prefer), reset_state=reset_state,
                               max_wait=max_wait_s, progress=bars.update)
+        except KeyboardInterrupt:
+            raise interrupts.Interrupted(_sent_before(mode, dry_run)) from None
         except ZoteroError as exc:
             fail(f"{exc}; nothing more was changed", 1)
         except OSError as exc:  # writing the catalog or the state file
@@ -174,3 +180,14 @@ def _run(loaded: LoadedCatalog, mode: str, group: int | None, url: str, dry_run:
     click.echo(report.summary(), err=True)
     unresolved = report.failures or (report.conflicts and prefer is None)
     sys.exit(1 if unresolved and mode != "status" else 0)
+
+
+def _sent_before(mode: str, dry_run: bool) -> str:
+    """What an interrupted run may have left in Zotero. Creates carry keys the
+    catalog saved first and `version: 0`, updates their item's version, and
+    the state is saved last: so a later sync takes what reached Zotero as
+    already agreed, and sends the rest (zotero/sync.py)."""
+    if mode in ("status", "pull") or dry_run:
+        return "nothing was sent to Zotero"
+    return (f"Zotero may already hold some of this {mode}'s changes; run it again to "
+            "send the rest (nothing is duplicated)")

@@ -95,6 +95,7 @@ class SyncEngine:
             by_key = {e.key: place_of.get(id(e), 0) for e in plan.new_entries.values()}
             self.report.catalog["new"].sort(key=lambda k: by_key.get(k, 0))
         self._plan_note(plan)
+        self._say_started(plan)
         if not self.dry_run:
             write_version = self._write(plan, read_version)
             self._take_rejected()
@@ -258,6 +259,21 @@ class SyncEngine:
             self.report.adopted.append(f"new venue: {key}" + (f" ({name})" if name != key
                                                              else ""))
         self.report.adopted += [f"new category: {c}" for c in adopted.categories]
+
+    def _starts_catalog(self) -> bool:
+        """A pull into a catalog file that does not exist yet: it starts the
+        file even when the group gives it no entry, so that `status` and
+        `sync` find a catalog afterwards (the pull said it was done)."""
+        return self.pulls and self.loaded.disk is None
+
+    def _say_started(self, plan: Plan) -> None:
+        if not self._starts_catalog() or plan.new_entries:
+            return
+        items = [d for d in self.planner.fetched.values() if not is_deleted(d)]
+        why = (f"no item of the group became an entry ({len(items)} read)" if items
+               else "the group has no papers yet")
+        self.report.notes.append(f"{why}: {'would start' if self.dry_run else 'started'} "
+                                 f"{self.loaded.path} with no entries")
 
     def _final_entries(self, plan: Plan) -> list[Entry]:
         """The catalog's entries once this run's removals and new entries are in."""
@@ -456,7 +472,7 @@ class SyncEngine:
                             entry.provenance[name] = source  # where the new value came from
             catalog.entries = self._final_entries(plan)
         if (plan.updates or plan.new_entries or plan.removals or self.planner.linked
-                or self._adopted):
+                or self._adopted or self._starts_catalog()):
             # One entry the file cannot hold costs only itself, as in import and enrich.
             _, dropped = keep_storable(self.loaded, lambda: save(self.loaded))
             for unstorable in dropped:

@@ -23,7 +23,7 @@ import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, TypeVar
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from ..dates import year_month
@@ -37,6 +37,7 @@ from .itemtypes import (
     PROPERTIES,
 )
 
+_Doc = TypeVar("_Doc", list[Any], dict[str, Any])  # what an upload must be
 NOW = "2026-11-26T00:00:00Z"  # dateAdded/dateModified of what is written here
 
 
@@ -429,12 +430,7 @@ class LocalZotero:
 
     def _post(self, lib: Library, kind: str, headers: dict[str, str],
               body: bytes) -> tuple[int, dict[str, str], bytes]:
-        try:
-            objects = json.loads(body or b"null")
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise HttpError(400, f"Invalid JSON: {exc}") from None
-        if not isinstance(objects, list):
-            raise HttpError(400, "Uploaded data must be a JSON array")
+        objects = _uploaded(body, list, "array")
         if len(objects) > MAX_WRITE:
             raise HttpError(413, f"Only {MAX_WRITE} objects can be saved in a single request")
         self._check_library_version(lib, headers, required=False)
@@ -580,12 +576,7 @@ class LocalZotero:
             raise HttpError(404, "Not found")
         obj: dict[str, Any] = {}
         if method in ("PUT", "PATCH"):
-            try:
-                obj = json.loads(body or b"{}")
-            except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-                raise HttpError(400, f"Invalid JSON: {exc}") from None
-            if not isinstance(obj, dict):
-                raise HttpError(400, "Uploaded data must be a JSON object")
+            obj = _uploaded(body or b"{}", dict, "object")
         version = obj.get("version", headers.get("if-unmodified-since-version"))
         if item is not None:
             if version is None:
@@ -628,6 +619,18 @@ class LocalZotero:
                 if store.pop(k, None) is not None:
                     deleted[k] = lib.version
         return 204, {"Last-Modified-Version": str(lib.version)}, b""
+
+
+def _uploaded(body: bytes, kind: type[_Doc], what: str) -> _Doc:
+    """A request's JSON document, which must be a `kind` (a JSON `what`);
+    a 400 with Zotero's wording otherwise."""
+    try:
+        doc = json.loads(body or b"null")
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise HttpError(400, f"Invalid JSON: {exc}") from None
+    if not isinstance(doc, kind):
+        raise HttpError(400, f"Uploaded data must be a JSON {what}")
+    return doc
 
 
 def _int_param(query: dict[str, str], name: str, default: int = 0) -> int:
