@@ -16,7 +16,6 @@ class WriteRefused(SslBibError):
         super().__init__(message)
 
 
-
 class EntryUnwritable(InputError):
     """One entry cannot be written as it is: `key` says which, `source`
     where it came from ("in.bib:12", when known), `detail` why."""

@@ -74,8 +74,6 @@ def _parse_text(text: str, path: Path, for_update: bool) -> LoadedCatalog:
                   for_update)
 
 
-
-
 def _build(text: str, path: Path,
            scanned: tuple[list[EntrySpan], dict[str, int], Layout | None],
            doc: dict[str, Any], raw_entries: Any, for_update: bool,
