@@ -22,6 +22,7 @@ import pytest
 
 from ssl_bib import atomic, exporting, interrupts, store
 from ssl_bib.cli import LazyGroup
+from ssl_bib.store import edit_session
 from tests.cli_helpers import invoke, leaf_commands
 
 KEY = "zhouModelsGenesisGeneric2019"
@@ -80,7 +81,10 @@ def test_every_command_that_runs_to_an_end_is_covered() -> None:
 def test_ctrl_c_in_any_command_is_one_line_and_exit_130(
         name: str, here: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     before, files = here.read_bytes(), _folder(here)
-    monkeypatch.setattr(store, "load", _interrupt)   # every command reads the catalog
+    # Every command reads the catalog: through ssl_bib.store, or, to change
+    # it, in the editing session.
+    monkeypatch.setattr(store, "load", _interrupt)
+    monkeypatch.setattr(edit_session, "load", _interrupt)
     code, out, err = invoke(*RUNS[name], catalog=here, env=ENV)
     assert (code, out, err) == (130, "", NOTHING)
     assert here.read_bytes() == before

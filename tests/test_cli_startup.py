@@ -7,6 +7,7 @@ from __future__ import annotations
 import importlib
 import subprocess
 import sys
+from pathlib import Path
 
 import click
 import pytest
@@ -45,3 +46,32 @@ def test_a_command_help_imports_only_that_command() -> None:
     assert "ssl_bib.cli.check" in loaded
     others = {f"ssl_bib.cli.{module}" for name, module in COMMANDS.items() if name != "check"}
     assert not others & loaded
+
+
+_WRITING_SIDE = {"ssl_bib.store.writing", "ssl_bib.store.splice", "ssl_bib.store.proofs",
+                 "ssl_bib.store.head_edit", "ssl_bib.store.edit_session",
+                 "ssl_bib.file_lock", "ssl_bib.rebase", "tomlkit"}
+
+
+@pytest.mark.parametrize("command", [["list"], ["list", "--json"], ["check"]])
+def test_a_read_only_command_loads_no_part_of_the_writing_side(
+        catalog: Path, command: list[str]) -> None:
+    code = ("import sys\nfrom ssl_bib.cli import main\n"
+            f"try:\n    main({['--catalog', str(catalog), *command]!r})\n"
+            "except SystemExit:\n    pass\n"
+            "sys.stderr.write('\\n' + '\\n'.join(sorted(sys.modules)))")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    loaded = set(run.stderr.split("\n"))
+    assert "ssl_bib.store.read" in loaded
+    assert not _WRITING_SIDE & loaded, _WRITING_SIDE & loaded
+
+
+def test_the_store_face_names_the_writing_side_on_first_use() -> None:
+    from ssl_bib import store
+    from ssl_bib.store import edit_session, splice, writing
+
+    assert (store.save, store.editing, store.render, store.diff) == (
+        writing.save, edit_session.editing, splice.render, splice.diff)
+    with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+        _ = store.nothing

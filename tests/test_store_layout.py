@@ -133,8 +133,8 @@ SHAPES = {
 @pytest.mark.parametrize("text", SHAPES.values(), ids=list(SHAPES))
 def test_reading_table_by_table_is_reading_the_whole_document(
         text: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    from ssl_bib import store
     from ssl_bib.problems import InputError
+    from ssl_bib.store import parts
 
     def read(source: str) -> object:
         try:
@@ -145,23 +145,23 @@ def test_reading_table_by_table_is_reading_the_whole_document(
 
     by_table = read(text)
     def whole(_text: str, _spans: object) -> None:
-        raise store._WholeDocumentNeeded
+        raise parts.WholeDocumentNeeded
 
-    monkeypatch.setattr(store, "_parse_head", whole)
+    monkeypatch.setattr(parts, "parse_head", whole)
     assert by_table == read(text)
 
 
 def test_a_catalog_in_the_usual_shape_is_read_table_by_table() -> None:
-    from ssl_bib import store
+    from ssl_bib.store import parts
 
     for name in ("bundled", "comments and blank lines", "CRLF", "an unknown field and a bad year",
                  "a sub-table of an entry"):
-        spans, _, layout = store._entry_spans(SHAPES[name])
-        assert store._only_entries_after_head(layout), name
-        store._parse_head(SHAPES[name], spans)
-        assert len(list(store._parse_tables(SHAPES[name], spans))) == len(spans)
-    spans, _, layout = store._entry_spans(SHAPES["a venue table after the entries"])
-    assert not store._only_entries_after_head(layout)
+        spans, _, layout = parts.entry_spans(SHAPES[name])
+        assert parts.only_entries_after_head(layout), name
+        parts.parse_head(SHAPES[name], spans)
+        assert len(list(parts.parse_tables(SHAPES[name], spans))) == len(spans)
+    spans, _, layout = parts.entry_spans(SHAPES["a venue table after the entries"])
+    assert not parts.only_entries_after_head(layout)
 
 
 # -- the in-place splice -------------------------------------------------------
@@ -184,8 +184,8 @@ def test_the_in_place_splice_writes_what_the_entry_walk_writes(
     """Entries changed where they are (the usual save) are spliced by
     _splice_in_place: the same text, states, spans and refusals as the
     entry-by-entry walk, which still handles every other change."""
-    from ssl_bib import store
     from ssl_bib.problems import InputError
+    from ssl_bib.store import splice
 
     text = SHAPES[shape].rstrip("\r\n") if no_final_newline else SHAPES[shape]
     loaded = parse_text(text, Path("entries.toml"))
@@ -210,7 +210,7 @@ def test_the_in_place_splice_writes_what_the_entry_walk_writes(
 
     def outcome() -> object:
         try:
-            rendered = store._render(loaded)
+            rendered = splice.render_changes(loaded)
         except InputError as exc:
             return exc.format()
         assert rendered.spans is not None
@@ -219,12 +219,12 @@ def test_the_in_place_splice_writes_what_the_entry_walk_writes(
 
     taken: list[bool] = []
     with monkeypatch.context() as patch:
-        splice = store._splice_in_place
-        patch.setattr(store, "_splice_in_place",
-                      lambda *args: taken.append(splice(*args) is not None) or splice(*args))
+        in_place = splice._splice_in_place
+        patch.setattr(splice, "_splice_in_place",
+                      lambda *args: taken.append(in_place(*args) is not None) or in_place(*args))
         quick = outcome()
     if shape in ("bundled", "comments and blank lines", "CRLF") and isinstance(quick, tuple):
         assert taken == [True]
     with monkeypatch.context() as patch:
-        patch.setattr(store, "_splice_in_place", lambda *_args: None)
+        patch.setattr(splice, "_splice_in_place", lambda *_args: None)
         assert quick == outcome()

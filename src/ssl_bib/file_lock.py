@@ -14,11 +14,16 @@ file can be made (read-only) is no lock: writing there fails anyway.
 
 from __future__ import annotations
 
+# datetime and socket at the top, not in describe_self: that runs once the
+# lock file exists, and a Ctrl-C in an import there left the file behind
+# (file_lock itself loads only for commands that write).
 import contextlib
+import datetime as dt
 import errno
 import fcntl
 import math
 import os
+import socket
 import sys
 import threading
 import time
@@ -61,9 +66,6 @@ def timeout_from_env() -> float:
 
 
 def describe_self(command: str) -> str:
-    import datetime as dt  # here: only a writer says who it is
-    import socket
-
     since = dt.datetime.now().astimezone().isoformat(timespec="seconds")
     return f"pid {os.getpid()} on {socket.gethostname()} ({command}) since {since}"
 
@@ -108,11 +110,6 @@ def _command_line() -> str:
 
 
 def _acquire(path: Path, command: str, timeout: float) -> int | None:
-    # describe_self's modules loaded before the lock file exists: a Ctrl-C
-    # while they load must not land between our flock and the release.
-    import datetime  # noqa: F401
-    import socket  # noqa: F401
-
     deadline = time.monotonic() + timeout
     while True:
         try:

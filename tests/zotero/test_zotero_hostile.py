@@ -430,15 +430,15 @@ def unstorable(monkeypatch: pytest.MonkeyPatch) -> None:
     rendered table does not read back as the entry (the check store.save
     makes of every entry before it writes), as a value no TOML could hold
     would. The Zotero items themselves are fine: the wire lets them in."""
-    from ssl_bib import store
+    from ssl_bib.store import proofs
 
-    render = store.render_entry
+    render = proofs.render_entry
 
     def broken(entry: Any) -> str:
         text = render(entry)
         return text.replace(UNSTORABLE, "Something else") if UNSTORABLE in entry.title else text
 
-    monkeypatch.setattr(store, "render_entry", broken)
+    monkeypatch.setattr(proofs, "render_entry", broken)
 
 
 def _new_item(server: FakeZotero, title: str) -> str:
