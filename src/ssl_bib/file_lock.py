@@ -137,8 +137,12 @@ def _acquire(path: Path, command: str, timeout: float) -> int | None:
         if not same:
             os.close(fd)
             continue
-        os.ftruncate(fd, 0)
-        os.write(fd, (describe_self(command) + "\n").encode("utf-8", "replace"))
+        try:
+            os.ftruncate(fd, 0)
+            os.write(fd, (describe_self(command) + "\n").encode("utf-8", "replace"))
+        except BaseException:  # Ctrl-C before the caller holds it: no lock file left
+            _release(path, fd)
+            raise
         return fd
 
 
