@@ -1,0 +1,56 @@
+"""What each command loads, and what it no longer needs to (issue 16: every
+command on the bundled catalog within twice `import click`): each module
+named below was measured as a cost of a command's start, and each test fails
+if the command loads it again. Beside them, the precomputed tables that
+replaced a computation at start-up, held to the live computation."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ssl_bib.cli import main
+
+
+def _modules_after(*args: str) -> set[str]:
+    """The modules a fresh process holds after running the command line."""
+    code = ("import json, sys\nfrom ssl_bib.cli import main\n"
+            f"try:\n    main({list(args)!r})\nexcept SystemExit:\n    pass\n"
+            "sys.stderr.write('\\n@@' + json.dumps(sorted(sys.modules)))\n")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    return set(json.loads(run.stderr.rpartition("\n@@")[2]))
+
+
+@pytest.fixture
+def bib(catalog: Path, tmp_path: Path) -> Path:
+    """The catalog's own BibTeX export, imported once: importing it again
+    finds every paper known and nothing to fill."""
+    path = tmp_path / "refs.bib"
+    with pytest.raises(SystemExit) as done:
+        main(["--catalog", str(catalog), "export", "-f", "bibtex", "-o", str(path)])
+    assert done.value.code in (0, None)
+    with pytest.raises(SystemExit):
+        main(["--catalog", str(catalog), "import", str(path)])
+    return path
+
+
+# -- a write takes the lock without the socket module --------------------------
+
+
+def test_a_writing_command_loads_no_socket_module(catalog: Path, bib: Path) -> None:
+    loaded = _modules_after("--catalog", str(catalog), "import", str(bib))
+    assert "ssl_bib.file_lock" in loaded
+    assert "socket" not in loaded
+
+
+def test_the_lock_holders_host_is_the_socket_modules_host_name() -> None:
+    import socket
+
+    from ssl_bib.file_lock import describe_self
+
+    assert f" on {socket.gethostname()} (ssl-bib x) since " in describe_self("ssl-bib x")
