@@ -54,3 +54,29 @@ def test_the_lock_holders_host_is_the_socket_modules_host_name() -> None:
     from ssl_bib.file_lock import describe_self
 
     assert f" on {socket.gethostname()} (ssl-bib x) since " in describe_self("ssl-bib x")
+
+
+# -- render readme loads the README's writer, not its reader -------------------
+
+
+def test_render_readme_loads_the_renderer_alone(catalog: Path) -> None:
+    loaded = _modules_after("--catalog", str(catalog), "render", "readme")
+    assert "ssl_bib.codecs.readme.render" in loaded
+    unwanted = {"ssl_bib.codecs.readme.reader", "ssl_bib.codecs.readme.tables",
+                "ssl_bib.codecs.readme.bullets", "ssl_bib.codecs.readme.entries",
+                "ssl_bib.codecs.readme.rows", "ssl_bib.codecs.read_result",
+                "ssl_bib.select", "ssl_bib.atomic"}
+    assert not unwanted & loaded, unwanted & loaded
+
+
+def test_the_readme_reader_is_the_registrys_markdown_reader() -> None:
+    from ssl_bib.codecs import registry
+    from ssl_bib.codecs.readme import reader
+
+    markdown = registry.CODECS[-1]
+    assert (markdown.name, markdown.reads_with) == ("markdown", "readme.reader:read")
+    text = ("| Paper title | Journal/Conference | Category | Paper link | Code link |\n"
+            "|---|---|---|---|---|\n| A Paper | MICCAI | Contrastive | "
+            "[Link](https://doi.org/10.1/x) | NA |\n")
+    assert registry.read(text, "README.md", "markdown").records[0].entry.title == "A Paper"
+    assert reader.read(text, "README.md").records[0].entry.title == "A Paper"
