@@ -80,3 +80,19 @@ def test_the_readme_reader_is_the_registrys_markdown_reader() -> None:
             "[Link](https://doi.org/10.1/x) | NA |\n")
     assert registry.read(text, "README.md", "markdown").records[0].entry.title == "A Paper"
     assert reader.read(text, "README.md").records[0].entry.title == "A Paper"
+
+
+# -- an import that finds only known papers ------------------------------------
+
+
+def test_an_import_of_known_papers_checks_nothing_and_loads_no_readme_reader(
+        catalog: Path, bib: Path) -> None:
+    loaded = _modules_after("--catalog", str(catalog), "import", str(bib))
+    assert "ssl_bib.importer" in loaded and "bibtexparser" in loaded
+    unwanted = {
+        "ssl_bib.validate",  # no entry added or merged: none can have become invalid
+        "ssl_bib.codecs.readme.reader", "ssl_bib.codecs.readme.tables",
+        "ssl_bib.codecs.readme.bullets", "ssl_bib.codecs.readme.entries",
+        "ssl_bib.codecs.readme.rows",
+    }
+    assert not unwanted & loaded, unwanted & loaded

@@ -138,12 +138,15 @@ def import_inputs(catalog: LoadedCatalog, inputs: Sequence[Input], *,
     (`outcome.errors` counts the malformed ones). Raises InvalidImport when
     the result would not pass `check`."""
     from .importer import import_texts
-    from .validate import check as check_catalog
 
     outcome = import_texts(catalog.catalog, [(i.name, i.text, i.fmt) for i in inputs],
                            on_duplicate=on_duplicate, keep_keys=keep_keys,
                            bootstrap=catalog.disk is None, stages=stages)
     touched = {e.key for e in outcome.added} | {e.key for e, _ in outcome.merged}
+    if not touched:
+        return outcome  # no entry changed: none can have become invalid
+    from .validate import check as check_catalog
+
     if stages is not None:
         stages(f"checking {catalog.name}", 1, False)
     invalid = [p for p in check_catalog(catalog) if p.severity == "error" and p.key in touched]

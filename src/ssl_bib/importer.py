@@ -20,7 +20,6 @@ from typing import Any, Literal
 
 from .codecs import registry
 from .codecs.read_result import OnProgress, ReadResult, Record
-from .codecs.readme.entries import split_categories
 from .codecs.readme.venues import guess_venue_kind, split_name_abbr
 from .dedup import Index, find_probable, find_same
 from .gcpause import paused_gc
@@ -165,6 +164,8 @@ class Importer:
         if record.from_readme and any("/" in c for c in incoming.categories):
             # "MAE/Contrastive" is two of the catalog's categories even when the
             # README never uses them alone.
+            from .codecs.readme.entries import split_categories
+
             known = set(self.catalog.categories) | {c for c in result.categories if "/" not in c}
             incoming.categories = list(dict.fromkeys(
                 part for c in incoming.categories for part in split_categories(c, known)))
