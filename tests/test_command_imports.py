@@ -96,3 +96,34 @@ def test_an_import_of_known_papers_checks_nothing_and_loads_no_readme_reader(
         "ssl_bib.codecs.readme.rows",
     }
     assert not unwanted & loaded, unwanted & loaded
+
+
+# -- check: the catalog stack without the rich-text reader or the writer -------
+
+
+def test_check_loads_neither_the_rich_text_reader_nor_the_writers_quoting(
+        catalog: Path) -> None:
+    loaded = _modules_after("--catalog", str(catalog), "check")
+    assert "ssl_bib.validate" in loaded and "ssl_bib.keys" in loaded
+    assert not {"ssl_bib.richtext", "ssl_bib.toml_render"} & loaded
+
+
+def test_the_proceedings_series_table_is_normalize_titles_output() -> None:
+    from ssl_bib.textnorm import normalize_title
+    from ssl_bib.validate import PROCEEDINGS_SERIES, SERIES_FORMS
+
+    assert {normalize_title(name): name for name in PROCEEDINGS_SERIES} == SERIES_FORMS
+
+
+def test_a_name_written_without_a_comma_is_still_shown_quoted_as_toml(tmp_path: Path) -> None:
+    from ssl_bib import store
+    from ssl_bib.validate import check
+
+    path = tmp_path / "entries.toml"
+    path.write_text('schema = 1\ncategories = ["A"]\n\n[[entries]]\nkey = "k2020"\n'
+                    'title = "T"\nyear = 2020\ncategories = ["A"]\n'
+                    'authors = ["Jane \\"JD\\" Doe"]\n', encoding="utf-8")
+    messages = [p.message for p in check(store.load(path)) if "no comma" in p.message]
+    assert messages == ["author 1 'Jane \"JD\" Doe' has no comma, so it is read as one family "
+                        "name: write a person as \"Doe, Jane \\\"JD\\\"\" (family, given), an "
+                        "organisation as { literal = \"Jane \\\"JD\\\" Doe\" }"]
