@@ -127,3 +127,36 @@ def test_a_name_written_without_a_comma_is_still_shown_quoted_as_toml(tmp_path: 
     assert messages == ["author 1 'Jane \"JD\" Doe' has no comma, so it is read as one family "
                         "name: write a person as \"Doe, Jane \\\"JD\\\"\" (family, given), an "
                         "organisation as { literal = \"Jane \\\"JD\\\" Doe\" }"]
+
+
+# -- enrich --dry-run ------------------------------------------------------------
+
+
+def test_a_dry_run_parses_the_catalog_once_and_still_shows_its_diff(
+        catalog: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ssl_bib.cli.common import CatalogContext
+    from ssl_bib.store import diff, read
+
+    parses: list[int] = []
+    real = read.parse_text
+
+    def counted(*args: object, **kwargs: object) -> object:
+        parses.append(1)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(read, "parse_text", counted)
+    with CatalogContext(str(catalog)).writing("ssl-bib enrich", False, dry_run=True) as loaded:
+        assert diff(loaded) == ""
+        loaded.catalog.entries[0].pages = "1-9"
+        shown = diff(loaded)
+    assert len(parses) == 1
+    assert '+pages = "1-9"\n' in shown and shown.startswith("--- a/entries.toml\n")
+
+
+def test_crossref_text_loads_html_only_for_an_entity() -> None:
+    code = ("import sys\nfrom ssl_bib.crossref.fields import clean_text\n"
+            "assert clean_text('<i>Deep</i>  learning, <b>again</b>') == 'Deep learning, again'\n"
+            "assert 'html' not in sys.modules\n"
+            "assert clean_text('R&amp;amp;D &#x27;x&#x27;') == \"R&D 'x'\"\n"
+            "assert 'html' in sys.modules\n")
+    subprocess.run([sys.executable, "-c", code], check=True)

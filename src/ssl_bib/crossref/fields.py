@@ -10,7 +10,6 @@ and never raises on a record that is merely incomplete.
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -52,8 +51,11 @@ def clean_text(value: Any) -> str:
     if not isinstance(value, str):
         return ""
     text = _TAG_RE.sub(" ", _INLINE_TAG_RE.sub("", value))
-    # Twice: some deposits double-escape ("&amp;amp;").
-    text = html.unescape(html.unescape(text))
+    if "&" in text:  # else unescape changes nothing, and html need not load
+        import html
+
+        # Twice: some deposits double-escape ("&amp;amp;").
+        text = html.unescape(html.unescape(text))
     text = _SPACE_RE.sub(" ", text).strip()
     # Markup removal leaves a space before punctuation ("<i>x</i>, y").
     return re.sub(r" ([,.;:!?)])", r"\1", text).replace("( ", "(")
