@@ -138,7 +138,17 @@ def decode(value: str, rich: bool = False) -> str:
 
 @lru_cache(maxsize=1)
 def symbols() -> dict[str, str]:
-    """Symbol macro -> what it prints: ours, then pylatexenc's tables."""
+    """Symbol macro -> what it prints: ours, then pylatexenc's tables (as
+    written out in latex_symbols: building them live cost 3.5 ms)."""
+    from .latex_symbols import PYLATEXENC_SYMBOLS
+
+    return {**PYLATEXENC_SYMBOLS, **_TEXT_SYMBOLS}
+
+
+def live_pylatexenc_symbols() -> dict[str, str]:
+    """The symbol macros of pylatexenc's default tables and what each prints
+    (its simplified replacement text): what tools/make_latex_symbols.py
+    writes into latex_symbols, and tests/test_latex_symbols.py compares."""
     from pylatexenc.latex2text import get_default_latex_context_db
 
     table: dict[str, str] = {}
@@ -148,7 +158,6 @@ def symbols() -> dict[str, str]:
             repl = getattr(spec, "simplify_repl", None)
             if isinstance(repl, str) and repl and "%" not in repl and name != "today":
                 table.setdefault(name, repl)
-    table.update(_TEXT_SYMBOLS)
     return table
 
 
