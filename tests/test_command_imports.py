@@ -6,7 +6,6 @@ replaced a computation at start-up, held to the live computation."""
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from pathlib import Path
@@ -18,12 +17,12 @@ from ssl_bib.cli import main
 
 def _modules_after(*args: str) -> set[str]:
     """The modules a fresh process holds after running the command line."""
-    code = ("import json, sys\nfrom ssl_bib.cli import main\n"
+    code = ("import sys\nfrom ssl_bib.cli import main\n"
             f"try:\n    main({list(args)!r})\nexcept SystemExit:\n    pass\n"
-            "sys.stderr.write('\\n@@' + json.dumps(sorted(sys.modules)))\n")
+            "sys.stderr.write('\\n@@' + ' '.join(sorted(sys.modules)))\n")
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
-    return set(json.loads(run.stderr.rpartition("\n@@")[2]))
+    return set(run.stderr.rpartition("\n@@")[2].split())
 
 
 @pytest.fixture
@@ -160,3 +159,20 @@ def test_crossref_text_loads_html_only_for_an_entity() -> None:
             "assert clean_text('R&amp;amp;D &#x27;x&#x27;') == \"R&D 'x'\"\n"
             "assert 'html' in sys.modules\n")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+# -- list and show ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", [["list"], ["list", "--json"]])
+def test_list_loads_shutil_only_for_a_terminals_table(catalog: Path,
+                                                       command: list[str]) -> None:
+    loaded = _modules_after("--catalog", str(catalog), *command)
+    assert "ssl_bib.cli.listing" in loaded
+    assert "shutil" not in loaded
+
+
+def test_show_loads_json_only_for_json(catalog: Path) -> None:
+    key = "zhouModelsGenesisGeneric2019"
+    assert "json" not in _modules_after("--catalog", str(catalog), "show", key)
+    assert "json" in _modules_after("--catalog", str(catalog), "show", "--json", key)
