@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from .errors import UsageError
 from .model import Catalog, Entry
+from .records import FrozenDataMethods, set_field
 from .textnorm import ascii_fold
 
 DEFAULT_KEY_FORMAT = "{author}{Title:3}{year}"
@@ -150,11 +151,16 @@ def follows_format(entry: Entry, key_format: str = DEFAULT_KEY_FORMAT) -> bool:
         and base[-1:].isdigit()
 
 
-@dataclass(frozen=True)
-class KeyChange:
+@dataclass(frozen=True, init=False, repr=False, eq=False)
+class KeyChange(FrozenDataMethods):
     entry: Entry
     old: str
     new: str
+
+    def __init__(self, entry: Entry, old: str, new: str) -> None:
+        set_field(self, "entry", entry)
+        set_field(self, "old", old)
+        set_field(self, "new", new)
 
 
 def plan_refresh(catalog: Catalog, entries: Sequence[Entry]) -> list[KeyChange]:

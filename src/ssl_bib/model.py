@@ -4,64 +4,19 @@ Every other module speaks in these types. Field names here are the field names
 of entries.toml and of `ssl-bib list --json`, so a reader can map one to the
 other without a table.
 
-Their `__init__`, `__repr__`, `__eq__` (and `__hash__` of the frozen ones) are
-written out instead of generated (`init=False, repr=False, eq=False`): the
-dataclass decorator compiles each method it makes, and for these seven
-classes that took 2.5 ms of the start of every command that reads a catalog.
-They stay dataclasses (fields(), replace(), asdict() work as before), and
-tests/test_model_methods.py holds each written method to the one the
-decorator generates.
+Their `__init__` is written out and their repr, equality and hash come from
+records.py: the dataclass decorator generating them took 3.5 ms of the start
+of every command that reads a catalog (see records.py).
 """
 
 from __future__ import annotations
 
-import operator
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Literal
 
-# The default of a field whose value is made per instance (a dataclass's
-# default_factory): `[]` or `{}` made in __init__, never shared.
-_FACTORY: Any = type("_Factory", (), {"__repr__": lambda self: "<factory>"})()
-_set = object.__setattr__  # how a frozen instance's __init__ sets its fields
-
-
-class _Record:
-    """repr and equality as a dataclass makes them: the class name and each
-    field, and equal when of the same class with equal fields (compared in
-    field order). The fields are the class's annotations, in order."""
-
-    __slots__ = ()
-    _fields: tuple[str, ...] = ()
-    _values: Any = None
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        cls._fields = tuple(cls.__dict__.get("__annotations__", {}))
-        if not cls._fields:
-            return
-        getter = operator.attrgetter(*cls._fields)
-        cls._values = getter if len(cls._fields) > 1 else (lambda obj: (getter(obj),))
-
-    def __repr__(self) -> str:
-        shown = ", ".join(f"{name}={value!r}"
-                          for name, value in zip(self._fields, self._values(self), strict=True))
-        return f"{self.__class__.__qualname__}({shown})"
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is self.__class__:
-            return bool(self._values(self) == self._values(other))
-        return NotImplemented
-
-    # Defining __eq__ leaves __hash__ None: a mutable record is unhashable, as a dataclass.
-
-
-class _Value(_Record):
-    """A frozen record: hashable by its fields, as a frozen dataclass."""
-
-    __slots__ = ()
-
-    def __hash__(self) -> int:
-        return hash(self._values(self))
+from .records import FACTORY as _FACTORY
+from .records import DataMethods, FrozenDataMethods
+from .records import set_field as _set
 
 VenueKind = Literal["journal", "conference", "preprint", "workshop"]
 VENUE_KINDS: tuple[VenueKind, ...] = ("journal", "conference", "preprint", "workshop")
@@ -83,7 +38,7 @@ NAME_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "v", "vi
 
 
 @dataclass(frozen=True, slots=True, init=False, repr=False, eq=False)
-class Person(_Value):
+class Person(FrozenDataMethods):
     """An author: a person (family, given, suffix such as "Jr.") or, with
     `literal`, an organisation or any name never to be split ("Acme, Inc.",
     "Council on X, Y"), held whole in `family`. `given` is empty for
@@ -166,7 +121,7 @@ def _tidy(text: str) -> str:
 
 
 @dataclass(frozen=True, slots=True, init=False, repr=False, eq=False)
-class CodeLink(_Value):
+class CodeLink(FrozenDataMethods):
     """A code repository of a paper, labelled by framework as the list does."""
 
     label: str
@@ -178,7 +133,7 @@ class CodeLink(_Value):
 
 
 @dataclass(frozen=True, slots=True, init=False, repr=False, eq=False)
-class Correction(_Value):
+class Correction(FrozenDataMethods):
     """A change curation made to what the list said, kept visible in the entry:
     which field, what the list said, what it says now, and why."""
 
@@ -195,7 +150,7 @@ class Correction(_Value):
 
 
 @dataclass(init=False, repr=False, eq=False)
-class Venue(_Record):
+class Venue(DataMethods):
     """A journal or conference, keyed by the abbreviation the list's tables use."""
 
     key: str
@@ -220,7 +175,7 @@ class Venue(_Record):
 
 
 @dataclass(slots=True, init=False, repr=False, eq=False)
-class Entry(_Record):
+class Entry(DataMethods):
     """One paper. Only `key`, `title` and `year` are required."""
 
     key: str
@@ -349,7 +304,7 @@ def plausible_year(year: int, this_year: int) -> bool:
 
 
 @dataclass(init=False, repr=False, eq=False)
-class Settings(_Record):
+class Settings(DataMethods):
     """The catalog's [settings] table. Never holds secrets."""
 
     key_format: str = "{author}{Title:3}{year}"
@@ -371,7 +326,7 @@ class Settings(_Record):
 
 
 @dataclass(init=False, repr=False, eq=False)
-class Catalog(_Record):
+class Catalog(DataMethods):
     """Everything entries.toml holds, in file order."""
 
     entries: list[Entry] = field(default_factory=list)

@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .. import richtext
+from ..records import FACTORY, DataMethods
 from .latex import brace_depth
 from .read_result import TooDeep
 
@@ -161,8 +162,8 @@ def live_pylatexenc_symbols() -> dict[str, str]:
     return table
 
 
-@dataclass
-class _Frame:
+@dataclass(init=False, repr=False, eq=False)
+class _Frame(DataMethods):
     """An open brace group: what to write when it closes."""
 
     start: int                       # where its output starts in `out`
@@ -172,6 +173,17 @@ class _Frame:
     drop: bool = False               # its content is not printed
     fallback: str = ""               # printed when the group prints nothing
     switches: list[str] = field(default_factory=list)  # tags {\\em ...} opened inside
+
+    def __init__(self, start: int, close: str = "", accent: str | None = None,
+                 case: str | None = None, drop: bool = False, fallback: str = "",
+                 switches: list[str] = FACTORY) -> None:
+        self.start = start
+        self.close = close
+        self.accent = accent
+        self.case = case
+        self.drop = drop
+        self.fallback = fallback
+        self.switches = [] if switches is FACTORY else switches
 
 
 class _Decoder:
