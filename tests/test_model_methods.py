@@ -15,17 +15,33 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ssl_bib import dedup, identifiers, importer, keys, merge, model, problems, richtext, toml_read
+from ssl_bib import (
+    api,
+    dedup,
+    identifiers,
+    importer,
+    keys,
+    merge,
+    model,
+    problems,
+    richtext,
+    toml_read,
+)
 from ssl_bib.codecs import bibtex_values, latex_decode, read_result
+from ssl_bib.crossref import enrich as crossref_enrich
+from ssl_bib.crossref import fields as crossref_fields
+from ssl_bib.crossref import match
 from ssl_bib.records import DataMethods, FrozenDataMethods
-from ssl_bib.store import spans
+from ssl_bib.store import spans, splice
 
 CLASSES = [model.Person, model.CodeLink, model.Correction, model.Venue, model.Entry,
            model.Settings, model.Catalog, problems.Problem, keys.KeyChange,
            identifiers.LinkIds, toml_read.Conversion, spans.EntrySpan, richtext.Token,
            richtext._MathItem, importer.Outcome, read_result.ReadResult, read_result.Record,
            bibtex_values.Macros, latex_decode._Frame, merge.Conflict, merge.MergeResult,
-           merge.ThreeWay, dedup.Sameness]
+           merge.ThreeWay, dedup.Sameness, api.Input, splice.Rendered, crossref_fields.Work,
+           match.Wanted, match.Scored, match.Decision, crossref_enrich.Resolution,
+           crossref_enrich.EntryReport, crossref_enrich.Summary, crossref_enrich.Checkpointed]
 
 
 def test_every_class_on_the_written_out_methods_is_held_here() -> None:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Literal
 from .errors import SslBibError, UsageError
 from .model import Catalog, Entry
 from .problems import Problem
+from .records import FrozenDataMethods, set_field
 from .store import LoadedCatalog
 
 if TYPE_CHECKING:
@@ -87,13 +88,18 @@ def export(catalog: LoadedCatalog | Catalog, fmt: str,
 # -- import ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Input:
+@dataclass(frozen=True, init=False, repr=False, eq=False)
+class Input(FrozenDataMethods):
     """One file to import, read and its format decided."""
 
     name: str
     text: str
     fmt: str  # a reader's name in codecs.registry
+
+    def __init__(self, name: str, text: str, fmt: str) -> None:
+        set_field(self, "name", name)
+        set_field(self, "text", text)
+        set_field(self, "fmt", fmt)
 
 
 class InvalidImport(SslBibError):

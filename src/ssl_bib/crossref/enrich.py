@@ -32,6 +32,7 @@ from ..errors import UsageError
 from ..identifiers import ids_from_url, invalid_identifiers, pii_key
 from ..merge import drop_corrected, fill, shown
 from ..model import Catalog, Entry
+from ..records import FACTORY, DataMethods
 from .client import CircuitOpen, CrossrefClient, CrossrefError
 from .fields import PUBLISHED_TYPES, Work, parse_work
 from .match import ID_TITLE_MIN, Decision, Scored, Wanted, decide, score
@@ -57,8 +58,8 @@ def check_fields(asked: Iterable[str]) -> tuple[str, ...]:
 Status = Literal["matched", "upgrade", "ambiguous", "not-found", "error", "complete"]
 
 
-@dataclass
-class Resolution:
+@dataclass(init=False, repr=False, eq=False)
+class Resolution(DataMethods):
     """What Crossref says about one entry; no catalog change yet."""
 
     key: str
@@ -69,9 +70,20 @@ class Resolution:
     notes: list[str] = field(default_factory=list)
     reason: str = ""
 
+    def __init__(self, key: str, status: Status, via: str = "", work: Work | None = None,
+                 candidates: list[Scored] = FACTORY, notes: list[str] = FACTORY,
+                 reason: str = "") -> None:
+        self.key = key
+        self.status = status
+        self.via = via
+        self.work = work
+        self.candidates = [] if candidates is FACTORY else candidates
+        self.notes = [] if notes is FACTORY else notes
+        self.reason = reason
 
-@dataclass
-class EntryReport:
+
+@dataclass(init=False, repr=False, eq=False)
+class EntryReport(DataMethods):
     key: str
     status: Status
     via: str = ""
@@ -81,15 +93,37 @@ class EntryReport:
     reason: str = ""
     work: str = ""
 
+    def __init__(self, key: str, status: Status, via: str = "",
+                 filled: list[str] = FACTORY, notes: list[str] = FACTORY,
+                 candidates: list[str] = FACTORY, reason: str = "", work: str = "") -> None:
+        self.key = key
+        self.status = status
+        self.via = via
+        self.filled = [] if filled is FACTORY else filled
+        self.notes = [] if notes is FACTORY else notes
+        self.candidates = [] if candidates is FACTORY else candidates
+        self.reason = reason
+        self.work = work
 
-@dataclass
-class Summary:
+
+@dataclass(init=False, repr=False, eq=False)
+class Summary(DataMethods):
     reports: list[EntryReport] = field(default_factory=list)
     stopped: str | None = None
     interrupted: bool = False
     requests: int = 0
     cache_hits: int = 0
     saved: bool = False
+
+    def __init__(self, reports: list[EntryReport] = FACTORY, stopped: str | None = None,
+                 interrupted: bool = False, requests: int = 0, cache_hits: int = 0,
+                 saved: bool = False) -> None:
+        self.reports = [] if reports is FACTORY else reports
+        self.stopped = stopped
+        self.interrupted = interrupted
+        self.requests = requests
+        self.cache_hits = cache_hits
+        self.saved = saved
 
     def count(self, status: Status) -> int:
         return sum(r.status == status for r in self.reports)
@@ -239,13 +273,17 @@ def apply(entry: Entry, resolution: Resolution, source: str, fields: tuple[str, 
     return report
 
 
-@dataclass
-class Checkpointed:
+@dataclass(init=False, repr=False, eq=False)
+class Checkpointed(DataMethods):
     """What a checkpoint did: whether it wrote, and the entries it could not
     store (key -> why), which it put back as they were."""
 
     saved: bool
     dropped: dict[str, str] = field(default_factory=dict)
+
+    def __init__(self, saved: bool, dropped: dict[str, str] = FACTORY) -> None:
+        self.saved = saved
+        self.dropped = {} if dropped is FACTORY else dropped
 
 
 # Called as accepted results pile up, and at the end: the caller keeps them
