@@ -9,6 +9,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -93,6 +94,8 @@ def test_an_import_of_known_papers_checks_nothing_and_loads_no_readme_reader(
         "ssl_bib.codecs.readme.reader", "ssl_bib.codecs.readme.tables",
         "ssl_bib.codecs.readme.bullets", "ssl_bib.codecs.readme.entries",
         "ssl_bib.codecs.readme.rows",
+        "ssl_bib.store.writing", "ssl_bib.store.splice",  # nothing to save
+        "ssl_bib.toml_render", "ssl_bib.atomic",
     }
     assert not unwanted & loaded, unwanted & loaded
 
@@ -176,3 +179,61 @@ def test_show_loads_json_only_for_json(catalog: Path) -> None:
     key = "zhouModelsGenesisGeneric2019"
     assert "json" not in _modules_after("--catalog", str(catalog), "show", key)
     assert "json" in _modules_after("--catalog", str(catalog), "show", "--json", key)
+
+
+# -- nothing to save -------------------------------------------------------------
+
+
+def _edits() -> dict[str, object]:
+    from ssl_bib.model import Entry, Venue
+
+    def field_in_place(c: Any) -> None:
+        c.entries[3].pages = "1-2"
+
+    def list_in_place(c: Any) -> None:
+        c.entries[0].categories.append(c.categories[0])
+
+    def appended(c: Any) -> None:
+        c.entries.append(Entry(key="newKey2024", title="New", year=2024))
+
+    def removed(c: Any) -> None:
+        del c.entries[5]
+
+    def moved(c: Any) -> None:
+        c.entries.insert(0, c.entries.pop(7))
+
+    def venue_added(c: Any) -> None:
+        c.venues["NEW"] = Venue(key="NEW", name="A New Venue", kind="journal")
+
+    def category_added(c: Any) -> None:
+        c.categories.append("Brand-new")
+
+    def setting(c: Any) -> None:
+        c.settings.crossref_mailto = "lab@example.org"
+
+    return {"nothing": lambda c: None, "field in place": field_in_place,
+            "list in place": list_in_place, "appended": appended, "removed": removed,
+            "moved": moved, "venue added": venue_added, "category added": category_added,
+            "setting": setting}
+
+
+@pytest.mark.parametrize("edit", list(_edits()))
+def test_nothing_to_save_is_what_a_save_finds(catalog: Path, edit: str) -> None:
+    from ssl_bib import store
+    from ssl_bib.store.splice import render_changes
+
+    loaded = store.load(catalog, for_update=True)
+    _edits()[edit](loaded.catalog)  # type: ignore[operator]
+    assert loaded.nothing_to_save() == (not render_changes(loaded).changed)
+    assert loaded.nothing_to_save() == (edit == "nothing")
+    before = catalog.read_bytes()
+    assert store.save(loaded) == (edit != "nothing")
+    assert (catalog.read_bytes() == before) == (edit == "nothing")
+
+
+def test_a_catalog_read_only_or_not_on_disk_is_never_said_to_need_no_save(
+        catalog: Path, tmp_path: Path) -> None:
+    from ssl_bib import store
+
+    assert not store.load(catalog).nothing_to_save()  # no snapshots: the save decides
+    assert not store.new_catalog(tmp_path / "new.toml").nothing_to_save()

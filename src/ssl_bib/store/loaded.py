@@ -101,6 +101,19 @@ class LoadedCatalog:
             self.snapshots = parse_text(self.text, self.path).states()
         return self.snapshots
 
+    def nothing_to_save(self) -> bool:
+        """Whether a save would write nothing, told without the writing side:
+        the file is on disk, its entries are the ones read, in their order,
+        each as read (its snapshot), and the head as read. (A save finds the
+        same; this spares a command that changed nothing, such as an import
+        of papers the catalog has, loading the splice and the writers.)"""
+        entries, loaded = self.catalog.entries, self.loaded_entries
+        return (self.disk is not None and self.snapshots is not None
+                and len(entries) == len(loaded) == len(self.snapshots)
+                and all(map(operator.is_, entries, loaded))
+                and all(map(unchanged, entries, self.snapshots))
+                and head_state(self.catalog) == self.pristine_head)
+
     @property
     def raw_entries(self) -> Sequence[dict[str, Any]]:
         """The entry tables of the text as last read or written, aligned with
