@@ -96,6 +96,7 @@ def test_an_import_of_known_papers_checks_nothing_and_loads_no_readme_reader(
         "ssl_bib.codecs.readme.rows",
         "ssl_bib.store.writing", "ssl_bib.store.splice",  # nothing to save
         "ssl_bib.toml_render", "ssl_bib.atomic",
+        "ssl_bib.richtext",  # no title with formatting or math in it
     }
     assert not unwanted & loaded, unwanted & loaded
 
@@ -237,3 +238,13 @@ def test_a_catalog_read_only_or_not_on_disk_is_never_said_to_need_no_save(
 
     assert not store.load(catalog).nothing_to_save()  # no snapshots: the save decides
     assert not store.new_catalog(tmp_path / "new.toml").nothing_to_save()
+
+
+def test_latex_decoding_loads_rich_text_only_for_formatting_or_math() -> None:
+    code = ("import sys\nfrom ssl_bib.codecs.latex_decode import decode\n"
+            "assert decode('{M}odels {G}enesis -- 3{D}', rich=True) == 'Models Genesis \u2013 3D'\n"
+            "assert 'ssl_bib.richtext' not in sys.modules\n"
+            "assert decode('A \\\\emph{deep} $x^2$ net', rich=True) == 'A <i>deep</i> $x^2$ net'\n"
+            "assert decode('$\\\\alpha$') == '\u03b1'\n"
+            "assert 'ssl_bib.richtext' in sys.modules\n")
+    subprocess.run([sys.executable, "-c", code], check=True)

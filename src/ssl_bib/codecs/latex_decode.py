@@ -35,11 +35,17 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from .. import richtext
 from ..records import FACTORY, DataMethods
 from .latex import brace_depth
 from .read_result import TooDeep
+
+# richtext (1.2 ms to load) is imported where a value's formatting or math
+# needs it: most BibTeX values have none.
+if TYPE_CHECKING:
+    from .. import richtext
+
 
 # No title nests braces this deep; deeper is surely no bibliography data.
 MAX_BRACE_DEPTH = 100
@@ -283,6 +289,8 @@ class _Decoder:
         if name == "ensuremath":
             # How BibTeX writers (ours too) spell a symbol in text: the
             # character it stands for, math only when there is none.
+            from .. import richtext
+
             src = " ".join(self.raw_argument().split())
             self.out.append(richtext.math_to_unicode(src) or (f"${src}$" if src else ""))
             return
@@ -295,6 +303,8 @@ class _Decoder:
             self.out.append(name)
         elif name in _SWITCHES:
             if self.rich:
+                from .. import richtext
+
                 kind = _SWITCHES[name]
                 self.out.append(richtext.OPEN_TAG[kind])
                 self.frames[-1].switches.append(richtext.CLOSE_TAGS[kind])
@@ -323,6 +333,8 @@ class _Decoder:
         else:
             kind = _WRAPPERS[name]
             if kind is not None and self.rich:
+                from .. import richtext
+
                 self.out.append(richtext.OPEN_TAG[kind])
                 frame.start = len(self.out)
                 frame.close = richtext.CLOSE_TAGS[kind]
@@ -467,6 +479,8 @@ class _Decoder:
             tag = "sub" if script.group(1) == "_" else "sup"
             return f"<{tag}>{script.group(2)}</{tag}>"
         if not self.rich:
+            from .. import richtext
+
             converted = richtext.math_to_unicode(src)
             if converted is not None:
                 return converted
