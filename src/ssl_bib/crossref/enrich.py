@@ -10,7 +10,10 @@ Resolution order per entry:
    crossref.match, which writes nothing unless it is sure.
 
 Resolving (network, matching) runs in worker threads and touches no catalog
-state; applying runs in the calling thread. Nothing here writes a file: the
+state; applying runs in the calling thread. An entry whose questions are all
+answered by the cache (a rerun's) is resolved in the calling thread first:
+it makes no request, and a thread with a future per entry cost more than
+resolving it; only entries that must ask Crossref go to the workers. Nothing here writes a file: the
 caller's checkpoint keeps accepted results as the run goes (at most every
 `save_interval` seconds, and always at the end, on Ctrl-C, on a crash and
 when the circuit breaker stops the run), so an interrupted run keeps
@@ -24,9 +27,9 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from functools import partial
+from typing import TYPE_CHECKING, Any, Literal
 
 from ..errors import UsageError
 from ..identifiers import ids_from_url, invalid_identifiers, pii_key
@@ -36,6 +39,9 @@ from ..records import FACTORY, DataMethods
 from .client import CircuitOpen, CrossrefClient, CrossrefError
 from .fields import PUBLISHED_TYPES, Work, parse_work
 from .match import ID_TITLE_MIN, Decision, Scored, Wanted, decide, score
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 # The fields enrichment may fill (`--fields` picks among them).
 ENRICH_FIELDS: tuple[str, ...] = (
@@ -313,29 +319,49 @@ def run(catalog: Catalog, entries: list[Entry], client: CrossrefClient,
                 on_done(entry.key)
     dirty = False
     last_save = time.monotonic()
-    executor = ThreadPoolExecutor(max_workers=max(1, concurrency),
-                                  thread_name_prefix="crossref")
+
+    def accept(entry: Entry, resolution: Resolution) -> None:
+        nonlocal dirty, last_save
+        report = apply(entry, resolution, source, fields, upgrade_preprints)
+        summary.reports.append(report)
+        if on_done:
+            on_done(entry.key)
+        if report.filled and checkpoint is not None:
+            dirty = True
+            if time.monotonic() - last_save >= save_interval:
+                _checkpoint(checkpoint, summary)
+                last_save, dirty = time.monotonic(), False
+
+    executor = None
     try:
-        futures: dict[Future[Resolution], Entry] = {
-            executor.submit(resolve, e, wanted_for(e, catalog), client): e for e in todo}
-        for future in as_completed(futures):
-            entry = futures[future]
-            try:
-                resolution = future.result()
-            except CircuitOpen as exc:
-                summary.stopped = str(exc)
-                break
-            except CrossrefError as exc:
-                resolution = Resolution(entry.key, "error", reason=str(exc))
-            report = apply(entry, resolution, source, fields, upgrade_preprints)
-            summary.reports.append(report)
-            if on_done:
-                on_done(entry.key)
-            if report.filled and checkpoint is not None:
-                dirty = True
-                if time.monotonic() - last_save >= save_interval:
-                    _checkpoint(checkpoint, summary)
-                    last_save, dirty = time.monotonic(), False
+        # An entry whose questions the cache answers (a rerun's) is resolved
+        # here: no request, so no worker (a thread and a future per entry cost
+        # more than resolving it). The others go to the workers, in order.
+        asking: list[Entry] = []
+        for entry in todo:
+            known = client.from_cache(partial(_resolve_with, entry, catalog))
+            if known is None:
+                asking.append(entry)
+            else:
+                accept(entry, known)
+        if asking:
+            from concurrent.futures import ThreadPoolExecutor, as_completed
+
+            executor = ThreadPoolExecutor(max_workers=max(1, concurrency),
+                                          thread_name_prefix="crossref")
+            futures: dict[Future[Resolution], Entry] = {
+                executor.submit(resolve, e, wanted_for(e, catalog), client): e
+                for e in asking}
+            for future in as_completed(futures):
+                entry = futures[future]
+                try:
+                    resolution = future.result()
+                except CircuitOpen as exc:
+                    summary.stopped = str(exc)
+                    break
+                except CrossrefError as exc:
+                    resolution = Resolution(entry.key, "error", reason=str(exc))
+                accept(entry, resolution)
     except KeyboardInterrupt:
         summary.interrupted = True
         client.cancel()
@@ -343,13 +369,18 @@ def run(catalog: Catalog, entries: list[Entry], client: CrossrefClient,
         client.cancel()
         raise
     finally:
-        executor.shutdown(wait=False, cancel_futures=True)
+        if executor is not None:
+            executor.shutdown(wait=False, cancel_futures=True)
         if dirty and checkpoint is not None:
             _checkpoint(checkpoint, summary)
     summary.reports.sort(key=lambda r: order.get(r.key, 0))
     summary.requests = client.requests
     summary.cache_hits = client.cache.hits if client.cache is not None else 0
     return summary
+
+
+def _resolve_with(entry: Entry, catalog: Catalog, client: CrossrefClient) -> Resolution:
+    return resolve(entry, wanted_for(entry, catalog), client)
 
 
 def _checkpoint(checkpoint: Checkpoint, summary: Summary) -> None:
