@@ -6,6 +6,7 @@ requests and the same count of answers from the cache."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -87,3 +88,21 @@ def test_a_rerun_from_the_cache_starts_no_thread(server: CrossrefServer, catalog
             "assert 'concurrent.futures' not in sys.modules\n")
     subprocess.run([sys.executable, "-c", code, str(catalog), server.url,
                     str(tmp_path / "cache")], check=True)
+
+
+def test_a_dry_rerun_that_fills_nothing_loads_no_writing_side(
+        server: CrossrefServer, catalog: Path, cache_dir: Path) -> None:
+    from tests.crossref.crossref_helpers import invoke_enrich
+
+    assert invoke_enrich(server.url, catalog, cache_dir).exit_code == 0  # fills what it can
+    dry = invoke_enrich(server.url, catalog, cache_dir, "--dry-run")
+    assert dry.exit_code == 0 and "--- a/" not in dry.stdout, dry.output
+    code = ("import sys\nfrom ssl_bib.cli import main\n"
+            f"try:\n    main(['--catalog', {str(catalog)!r}, 'enrich', '--dry-run', "
+            f"'--crossref-url', {server.url!r}])\nexcept SystemExit:\n    pass\n"
+            "sys.stderr.write('\\n@@' + ' '.join(sorted(sys.modules)))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True, env={**os.environ, "SSL_BIB_CACHE_DIR": str(cache_dir)})
+    loaded = set(done.stderr.rpartition("\n@@")[2].split())
+    assert "ssl_bib.crossref.enrich" in loaded
+    assert not {"ssl_bib.store.splice", "ssl_bib.toml_render", "difflib"} & loaded
