@@ -32,7 +32,7 @@ from ssl_bib.crossref import enrich as crossref_enrich
 from ssl_bib.crossref import fields as crossref_fields
 from ssl_bib.crossref import match
 from ssl_bib.records import DataMethods, FrozenDataMethods
-from ssl_bib.store import spans, splice
+from ssl_bib.store import loaded, spans, splice
 
 CLASSES = [model.Person, model.CodeLink, model.Correction, model.Venue, model.Entry,
            model.Settings, model.Catalog, problems.Problem, keys.KeyChange,
@@ -41,7 +41,8 @@ CLASSES = [model.Person, model.CodeLink, model.Correction, model.Venue, model.En
            bibtex_values.Macros, latex_decode._Frame, merge.Conflict, merge.MergeResult,
            merge.ThreeWay, dedup.Sameness, api.Input, splice.Rendered, crossref_fields.Work,
            match.Wanted, match.Scored, match.Decision, crossref_enrich.Resolution,
-           crossref_enrich.EntryReport, crossref_enrich.Summary, crossref_enrich.Checkpointed]
+           crossref_enrich.EntryReport, crossref_enrich.Summary, crossref_enrich.Checkpointed,
+           loaded.LoadedCatalog, loaded.DiskState]
 
 
 def test_every_class_on_the_written_out_methods_is_held_here() -> None:
@@ -66,12 +67,12 @@ def _reference(cls: type) -> type:
     params = cls.__dataclass_params__  # type: ignore[attr-defined]
     specs = []
     for f in dataclasses.fields(cls):
+        options = {"repr": f.repr, "compare": f.compare}
         if f.default is not dataclasses.MISSING:
-            specs.append((f.name, f.type, dataclasses.field(default=f.default)))
+            options["default"] = f.default
         elif f.default_factory is not dataclasses.MISSING:
-            specs.append((f.name, f.type, dataclasses.field(default_factory=f.default_factory)))
-        else:
-            specs.append((f.name, f.type))
+            options["default_factory"] = f.default_factory
+        specs.append((f.name, f.type, dataclasses.field(**options)))  # type: ignore[call-overload]
     return dataclasses.make_dataclass(cls.__name__, specs, frozen=params.frozen,
                                       slots="__slots__" in cls.__dict__)
 
@@ -102,7 +103,9 @@ def test_the_signature_and_fields_are_the_generated_ones(cls: type) -> None:
     assert [(f.name, f.default, f.default_factory) for f in dataclasses.fields(cls)] == \
         [(f.name, f.default, f.default_factory) for f in dataclasses.fields(reference)]
     assert cls.__match_args__ == reference.__match_args__  # type: ignore[attr-defined]
-    assert cls._fields == tuple(f.name for f in dataclasses.fields(cls))  # type: ignore[attr-defined]
+    fields = dataclasses.fields(cls)
+    assert cls._shown == tuple(f.name for f in fields if f.repr)  # type: ignore[attr-defined]
+    assert cls._compared == tuple(f.name for f in fields if f.compare)  # type: ignore[attr-defined]
     assert ("__slots__" in cls.__dict__) == ("__slots__" in reference.__dict__)
     assert (cls.__hash__ is None) == (reference.__hash__ is None)  # type: ignore[comparison-overlap]
 

@@ -13,6 +13,7 @@ decorator makes from the same fields and flags.
 from __future__ import annotations
 
 import operator
+from dataclasses import Field
 from typing import Any
 
 # The default of a field whose value is made per instance (a dataclass's
@@ -25,33 +26,55 @@ set_field = object.__setattr__
 
 class DataMethods:
     """repr and equality as a dataclass makes them: the class name and each
-    field, and equal when of the same class with equal fields (compared in
-    field order). The fields are the class's own annotations, in order.
-    Defining __eq__ leaves __hash__ None: mutable ones are unhashable, as
-    dataclasses are."""
+    field shown (not those declared `field(repr=False)`), and equal when of
+    the same class with equal fields, compared in field order (not those
+    declared `field(compare=False)`). The fields are the class's own
+    annotations, in order. Defining __eq__ leaves __hash__ None: mutable
+    ones are unhashable, as dataclasses are."""
 
     __slots__ = ()
-    _fields: tuple[str, ...] = ()
+    _shown: tuple[str, ...] = ()
+    _compared: tuple[str, ...] = ()
+    _shown_values: Any = None
     _values: Any = None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        cls._fields = tuple(cls.__dict__.get("__annotations__", {}))
-        if not cls._fields:
+        if "_values" in cls.__dict__:
+            return  # a slotted dataclass made again from this one: already known
+        names = tuple(cls.__dict__.get("__annotations__", {}))
+        if not names:
             return
-        getter = operator.attrgetter(*cls._fields)  # one name: the value, not a tuple
-        cls._values = getter if len(cls._fields) > 1 else staticmethod(
-            lambda obj: (getter(obj),))
+
+        def declared(name: str, option: str) -> bool:
+            value = cls.__dict__.get(name)  # a Field until the decorator runs
+            return bool(getattr(value, option, True)) if isinstance(value, Field) else True
+
+        cls._shown = tuple(name for name in names if declared(name, "repr"))
+        cls._compared = tuple(name for name in names if declared(name, "compare"))
+        cls._shown_values = _getter(cls._shown)
+        cls._values = _getter(cls._compared)
 
     def __repr__(self) -> str:
-        shown = ", ".join(f"{name}={value!r}"
-                          for name, value in zip(self._fields, self._values(self), strict=True))
+        shown = ", ".join(f"{name}={value!r}" for name, value in
+                          zip(self._shown, self._shown_values(self), strict=True))
         return f"{self.__class__.__qualname__}({shown})"
 
     def __eq__(self, other: object) -> bool:
         if other.__class__ is self.__class__:
             return bool(self._values(self) == self._values(other))
         return NotImplemented
+
+
+def _getter(names: tuple[str, ...]) -> Any:
+    """The values of these attributes, as a tuple (a static method: a plain
+    function stored on a class would bind)."""
+    if len(names) > 1:
+        return operator.attrgetter(*names)
+    if names:
+        one = operator.attrgetter(names[0])
+        return staticmethod(lambda obj: (one(obj),))
+    return staticmethod(lambda obj: ())
 
 
 class FrozenDataMethods(DataMethods):
