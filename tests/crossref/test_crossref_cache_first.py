@@ -97,12 +97,31 @@ def test_a_dry_rerun_that_fills_nothing_loads_no_writing_side(
     assert invoke_enrich(server.url, catalog, cache_dir).exit_code == 0  # fills what it can
     dry = invoke_enrich(server.url, catalog, cache_dir, "--dry-run")
     assert dry.exit_code == 0 and "--- a/" not in dry.stdout, dry.output
+    loaded = _modules_after_a_dry_run(server, catalog, cache_dir)
+    assert "ssl_bib.crossref.enrich" in loaded
+    assert not {"ssl_bib.store.splice", "ssl_bib.toml_render", "difflib"} & loaded
+
+
+def test_a_rerun_from_the_cache_loads_no_openssl_no_random_and_no_idna_codec(
+        server: CrossrefServer, catalog: Path, cache_dir: Path) -> None:
+    """Cache names are SHA-256 digests made by CPython's own implementation
+    (hashlib, with OpenSSL, only where it is not built), the backoff's random
+    source loads at a first retry, and an ASCII host is judged without the
+    IDNA codec: a rerun answered from the cache loads none of them."""
+    from tests.crossref.crossref_helpers import invoke_enrich
+
+    assert invoke_enrich(server.url, catalog, cache_dir).exit_code == 0
+    loaded = _modules_after_a_dry_run(server, catalog, cache_dir)
+    assert "ssl_bib.crossref.cache" in loaded
+    assert not {"hashlib", "_hashlib", "random", "encodings.idna", "stringprep"} & loaded
+
+
+def _modules_after_a_dry_run(server: CrossrefServer, catalog: Path, cache_dir: Path) -> set[str]:
+    """The modules a fresh `ssl-bib enrich --dry-run` process has loaded at its end."""
     code = ("import sys\nfrom ssl_bib.cli import main\n"
             f"try:\n    main(['--catalog', {str(catalog)!r}, 'enrich', '--dry-run', "
             f"'--crossref-url', {server.url!r}])\nexcept SystemExit:\n    pass\n"
             "sys.stderr.write('\\n@@' + ' '.join(sorted(sys.modules)))\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True, env={**os.environ, "SSL_BIB_CACHE_DIR": str(cache_dir)})
-    loaded = set(done.stderr.rpartition("\n@@")[2].split())
-    assert "ssl_bib.crossref.enrich" in loaded
-    assert not {"ssl_bib.store.splice", "ssl_bib.toml_render", "difflib"} & loaded
+    return set(done.stderr.rpartition("\n@@")[2].split())

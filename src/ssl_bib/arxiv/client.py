@@ -23,7 +23,6 @@ so a mirror or a local test server can stand in.
 
 from __future__ import annotations
 
-import random
 import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -40,6 +39,7 @@ from ..conduct import (
     RequestFailed,
     Stopped,
     Unreachable,
+    jitter,
 )
 from ..crossref.cache import MISS, ResponseCache, request_key
 from ..errors import SslBibError
@@ -93,7 +93,7 @@ class ArxivClient:
                  refresh: bool = False, pacer: Pacer | None = None,
                  policy: Policy | None = None, clock: Clock | None = None,
                  transport: httpx2.BaseTransport | None = None,
-                 rand: Callable[[], float] = random.random, mailto: str | None = None) -> None:
+                 rand: Callable[[], float] = jitter, mailto: str | None = None) -> None:
         from .. import __version__
 
         self.base_url = base_url.rstrip("/")

@@ -41,11 +41,11 @@ from .errors import (
     Unreachable,
     WaitTooLong,
 )
-from .policy import MB, Clock, Policy, RealClock, parse_retry_after
+from .policy import MB, Clock, Policy, RealClock, jitter, parse_retry_after
 from .session import Conduct
 
 __all__ = [
     "MB", "Answer", "BadAnswer", "BadRequest", "Clock", "Conduct", "GaveUp", "Policy", "RealClock",
     "RequestFailed", "ServiceError", "Stopped", "TooLarge", "Unreachable", "WaitTooLong",
-    "parse_retry_after",
+    "jitter", "parse_retry_after",
 ]

@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
-import random
 import sys
 import threading
 import time
@@ -38,7 +37,7 @@ from .errors import (
     Unreachable,
     WaitTooLong,
 )
-from .policy import Clock, Policy, RealClock, parse_backoff, parse_retry_after
+from .policy import Clock, Policy, RealClock, jitter, parse_backoff, parse_retry_after
 
 if TYPE_CHECKING:
     import ssl
@@ -131,7 +130,7 @@ class Conduct:
     """One service's HTTP client. Thread-safe: enrich's workers share one."""
 
     def __init__(self, service: str, base_url: str, *, policy: Policy | None = None,
-                 clock: Clock | None = None, rand: Callable[[], float] = random.random,
+                 clock: Clock | None = None, rand: Callable[[], float] = jitter,
                  transport: httpx2.BaseTransport | None = None,
                  headers: Mapping[str, str] | None = None, secrets: Iterable[str] = (),
                  max_in_flight: int = 0,

@@ -16,7 +16,6 @@ conduct's failures into CrossrefError (this entry failed) and CircuitOpen
 
 from __future__ import annotations
 
-import random
 import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -32,6 +31,7 @@ from ..conduct import (
     RealClock,
     RequestFailed,
     Stopped,
+    jitter,
 )
 from ..errors import SslBibError
 from .cache import MISS, ResponseCache, request_key
@@ -81,7 +81,7 @@ class CrossrefClient:
                  cache: ResponseCache | None = None, refresh: bool = False,
                  policy: Policy | None = None, max_in_flight: int = 1,
                  sleep: Callable[[float], object] | None = None,
-                 rand: Callable[[], float] = random.random, clock: Clock | None = None,
+                 rand: Callable[[], float] = jitter, clock: Clock | None = None,
                  transport: Any = None) -> None:
         self.base_url = base_url.rstrip("/")
         self.cache = cache

@@ -15,11 +15,10 @@ scrubbed from every message this module raises."""
 
 from __future__ import annotations
 
-import random
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from ..conduct import MB, Answer, BadAnswer, Clock, Conduct, Policy, ServiceError
+from ..conduct import MB, Answer, BadAnswer, Clock, Conduct, Policy, ServiceError, jitter
 from ..errors import SslBibError, UsageError
 from ..service_settings import ZOTERO_URL
 from . import wire
@@ -60,7 +59,7 @@ class ZoteroClient:
     def __init__(self, group: int, api_key: str, base_url: str = DEFAULT_URL, *,
                  transport: httpx2.BaseTransport | None = None, clock: Clock | None = None,
                  max_attempts: int = 5, timeout: float = 20.0, policy: Policy | None = None,
-                 rand: Callable[[], float] = random.random) -> None:
+                 rand: Callable[[], float] = jitter) -> None:
         if isinstance(group, bool) or not isinstance(group, int) or group < 1:
             raise UsageError(f"a Zotero group id is a positive integer, not {group!r}")
         checked_key(api_key, "the Zotero API key")
