@@ -1,6 +1,6 @@
 """Export: the catalog's entries in one format, or in every format into a
 folder. The formats, their writers and their conventional file names are
-codecs.registry's; the writers are imported only when used (rispy, pylatexenc).
+codecs.registry's; the writers are imported only when used (RIS's loads rispy).
 
 Output is deterministic: entries in catalog order, fields in a fixed order,
 no dates or versions in the text, so an unchanged catalog exports byte for

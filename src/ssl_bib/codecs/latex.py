@@ -23,15 +23,19 @@ Choices that keep every consumer happy:
   Greek letters that look Latin (`\\Alpha` is no LaTeX command), and symbols
   only amssymb and the like define. biber, pandoc, bibtexparser, pybtex and
   XeLaTeX/LuaLaTeX read UTF-8; a missing package would stop a LaTeX run.
+  The export reads these forms from a table (codecs.latex_chars) that
+  tools/make_latex_chars.py makes with the rule itself (live_latex_for_char),
+  so it loads no part of pylatexenc; a test holds the two equal.
 """
 
 from __future__ import annotations
 
-import logging
 import re
 import unicodedata
 from functools import lru_cache
 from typing import Any
+
+from .latex_chars import LATEX_FOR_CHAR
 
 # The ten ASCII characters LaTeX treats specially.
 _ASCII_ESCAPES: dict[str, str] = {
@@ -224,11 +228,19 @@ _MACRO_RE = re.compile(r"\\([A-Za-z]+|.)")
 _DOTLESS_I_RE = re.compile(r"(\\[`'^\"])\\i\b\s*")
 
 
-@lru_cache(maxsize=4096)
 def latex_for_char(ch: str) -> str:
     """LaTeX for one non-ASCII character, braced, when every consumer reads it
     back as that character; otherwise the character itself (UTF-8 stays).
-    Cached: a catalog uses few distinct characters."""
+    From the table live_latex_for_char made (codecs.latex_chars, which a test
+    holds equal to it), so an export loads no part of pylatexenc."""
+    return LATEX_FOR_CHAR.get(ch, ch)
+
+
+def live_latex_for_char(ch: str) -> str:
+    """latex_for_char's rule itself: pylatexenc's form (or ssl-bib's
+    preferred one), kept only when pandoc and LaTeX's kernel know its macros
+    and pylatexenc reads it back as `ch`. tools/make_latex_chars.py tables
+    it; the export reads the table."""
     if ch not in _PREFERRED:
         script = script_latex(ch)
         if script is not None:
@@ -260,6 +272,8 @@ def _encoder() -> Any:
 
 @lru_cache(maxsize=1)
 def _decoder() -> Any:
+    import logging
+
     from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
     # pylatexenc logs a warning for some of its own macros; an export must not.
