@@ -223,9 +223,10 @@ _PREFERRED = {
 # Kernel math pandoc prints as another character (measured with pandoc 3.9:
 # ς as 𝜍, ϱ as 𝜚, ∙ as •, ≇ as ≆, ⊥ as ⟂): these stay UTF-8.
 _PANDOC_MISREADS = frozenset("\u03c2\u03f1\u2219\u2247\u22a5")
-_MACRO_RE = re.compile(r"\\([A-Za-z]+|.)")
+# (Patterns of the live rule only, compiled when it runs: the export reads the table.)
+_MACRO = r"\\([A-Za-z]+|.)"
 # `\\'\\i` (dotless i under an accent) reads back as "ı́" in pandoc; `\\'i` as "í".
-_DOTLESS_I_RE = re.compile(r"(\\[`'^\"])\\i\b\s*")
+_DOTLESS_I = r"(\\[`'^\"])\\i\b\s*"
 
 
 def latex_for_char(ch: str) -> str:
@@ -248,8 +249,8 @@ def live_latex_for_char(ch: str) -> str:
     latex: str = _PREFERRED.get(ch) or _encoder().unicode_to_latex(ch)
     if latex == ch or ch in _PANDOC_MISREADS:
         return ch
-    latex = _DOTLESS_I_RE.sub(r"\1i", latex)
-    macros = set(_MACRO_RE.findall(latex))
+    latex = re.sub(_DOTLESS_I, r"\1i", latex)
+    macros = set(re.findall(_MACRO, latex))
     if "ensuremath" in macros:
         if not macros - {"ensuremath"} <= _KERNEL_MATH:
             return ch
