@@ -4,7 +4,9 @@ particles, organisations, empty optional fields) survive every format."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -205,6 +207,35 @@ def test_facts_shared_by_the_formats_of_one_export_change_no_text(items: list[En
     with shared():
         assert texts() == alone
         assert texts() == alone  # and again, every fact now kept
+
+
+def test_one_export_of_every_format_validates_each_identifier_once_per_entry(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The facts keep each entry's DOI, link and arXiv id as written: the
+    four formats of export --all check and encode each once, not once each."""
+    from collections import Counter
+
+    from ssl_bib.codecs.facts import shared
+    from ssl_bib.exporting import FORMATS, export
+    from ssl_bib.store import load
+    from tests.export_fixtures.catalogs import BUNDLED
+
+    calls: Counter[tuple[str, str, str]] = Counter()
+
+    def counted(name: str, real: Any) -> Any:
+        def counting(entry: Entry, *args: Any, **kwargs: Any) -> Any:
+            calls[name, entry.key, repr((args, kwargs))] += 1
+            return real(entry, *args, **kwargs)
+        return counting
+
+    for name in ("doi", "url", "identifier"):
+        monkeypatch.setattr(f, name, counted(name, getattr(f, name)))
+    catalog = load(BUNDLED).catalog
+    with shared():
+        for fmt in FORMATS:
+            export(catalog, catalog.entries, fmt)
+    assert {name for name, _, _ in calls} == {"doi", "url", "identifier"}
+    assert max(calls.values()) == 1, calls.most_common(3)
 
 
 title_pieces = st.lists(st.one_of(st.sampled_from(["<i>", "</i>", "<sub>", "</sub>", "$",

@@ -46,27 +46,63 @@ def facts(catalog: Catalog, entry: Entry) -> Facts:
 
 
 class Facts:
-    """One entry's values as every format writes them (codecs.fields), and
-    its title's and authors' LaTeX, which BibTeX makes and biblatex may
-    reuse (`latex`, `names`)."""
+    """One entry's values as every format writes them (codecs.fields): its
+    text fields as one clean line each (made once here, not by each writer
+    for each field), the identifiers as written (validated or encoded on
+    first use, so each writer still meets a bad one where it did), and its
+    title's and authors' LaTeX, which BibTeX makes and biblatex may reuse
+    (`latex`, `names`)."""
 
     __slots__ = ("catalog", "entry", "kind", "title", "persons", "venue", "container",
-                 "keywords", "note", "notes", "pages", "latex", "names")
+                 "container_title", "series", "volume", "issue", "pages_text", "pages",
+                 "article_number", "publisher", "issn", "isbn", "abstract",
+                 "keywords", "note", "notes", "latex", "names", "_written")
 
     def __init__(self, catalog: Catalog, entry: Entry) -> None:
         self.catalog, self.entry = catalog, entry
         self.kind: EntryType = catalog.entry_type(entry)
-        self.title = f.clean(entry.title)
+        clean = f.clean
+        self.title = clean(entry.title)
         self.persons: list[Person] = f.people(entry)
         self.venue = f.venue_name(catalog, entry)
-        self.container = f.clean(entry.container_title) or self.venue
-        self.keywords = [c for c in map(f.clean, entry.categories) if c]
+        self.container_title = clean(entry.container_title)
+        self.container = self.container_title or self.venue
+        # Every other text field, cleaned ("" for none).
+        self.series, self.volume, self.issue, self.pages_text, self.article_number, \
+            self.publisher, self.issn, self.isbn, self.abstract = map(clean, (
+                entry.series, entry.volume, entry.issue, entry.pages, entry.article_number,
+                entry.publisher, entry.issn, entry.isbn, entry.abstract))
+        self.keywords = [c for c in map(clean, entry.categories) if c]
         code = f.code_notes(entry) if entry.code else []
-        note = f.clean(entry.note)
+        note = clean(entry.note)
         self.notes = [n for n in (note, *code) if n]
         self.note = "; ".join(self.notes)
-        self.pages = f.page_range(entry.pages) if entry.pages else ("", "")
+        self.pages = f.page_range(self.pages_text) if self.pages_text else ("", "")
         # The title's LaTeX, by ascii_only (None: the same for both).
         self.latex: dict[bool | None, str] = {}
         # The authors' LaTeX as a writer made it, and for which ascii_only.
         self.names: tuple[str, bool] | None = None
+        # Identifiers as written, by what was asked (see written()).
+        self._written: dict[str, str] = {}
+
+    def doi(self) -> str:
+        """fields.doi: the bare DOI, or ""; ExportError for a bad one."""
+        known = self._written.get("doi")
+        if known is None:
+            known = self._written["doi"] = f.doi(self.entry)
+        return known
+
+    def url(self, ascii_only: bool = False) -> str:
+        """fields.url: the link as written; ExportError for a bad one."""
+        name = "url-ascii" if ascii_only else "url"
+        known = self._written.get(name)
+        if known is None:
+            known = self._written[name] = f.url(self.entry, ascii_only=ascii_only)
+        return known
+
+    def identifier(self, name: str) -> str:
+        """fields.identifier (arxiv, arxiv_class...); ExportError for a bad one."""
+        known = self._written.get(name)
+        if known is None:
+            known = self._written[name] = f.identifier(self.entry, name)
+        return known

@@ -142,38 +142,48 @@ def ris_record(catalog: Catalog, entry: Entry) -> dict[str, Any]:
     # RIS has no markup: the title's formatting goes, its math and sub- and
     # superscripts become Unicode where they can (richtext.to_unicode).
     put("title", to_unicode(entry.title))
-    venue = fx.venue
+    # The facts' values are clean already; a record holds only those with a value.
+    venue, container_title = fx.venue, fx.container_title
     if kind == "inproceedings":
         # Zotero reads T2 as the conference name and C3 as the proceedings title.
-        put("secondary_title", venue or entry.container_title)
-        if entry.container_title and f.clean(entry.container_title) != venue:
-            put("custom3", entry.container_title)
-    else:
-        put("secondary_title", fx.container)
-    put("tertiary_title", entry.series)
+        if venue or container_title:
+            record["secondary_title"] = venue or container_title
+        if container_title and container_title != venue:
+            record["custom3"] = container_title
+    elif fx.container:
+        record["secondary_title"] = fx.container
+    if fx.series:
+        record["tertiary_title"] = fx.series
     record["year"] = str(entry.year)
     if entry.month and 1 <= entry.month <= 12:
         record["date"] = f"{entry.year:04d}/{entry.month:02d}/"
-    put("volume", entry.volume)
-    put("number", entry.issue)
+    if fx.volume:
+        record["volume"] = fx.volume
+    if fx.issue:
+        record["number"] = fx.issue
     first, last = fx.pages
     if not first:
-        first = f.clean(entry.article_number)
+        first = fx.article_number
     if first:
         record["start_page"] = first
     if last:
         record["end_page"] = last
-    if kind == "preprint" and entry.arxiv and not f.clean(entry.publisher):
+    if fx.publisher:
+        record["publisher"] = fx.publisher
+    elif kind == "preprint" and entry.arxiv:
         record["publisher"] = "arXiv"
-    put("publisher", entry.publisher)
-    put("issn", entry.issn or entry.isbn)
-    put("doi", f.doi(entry))
-    link = f.clean(f.url(entry))
+    issn = fx.issn if entry.issn else fx.isbn
+    if issn:
+        record["issn"] = issn
+    if entry.doi:
+        put("doi", fx.doi())
+    link = clean(fx.url())
     if link:
         record["urls"] = [link]
     if fx.keywords:
         record["keywords"] = list(fx.keywords)
     if fx.notes:
         record["notes"] = list(fx.notes)
-    put("abstract", entry.abstract)
+    if fx.abstract:
+        record["abstract"] = fx.abstract
     return record
