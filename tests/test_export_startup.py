@@ -5,6 +5,7 @@ well under 0.1 s, of which Python and click are half)."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -45,3 +46,37 @@ def test_the_formats_are_fixed_values() -> None:
     assert [c.name for c in registry.writers().values()] == ["bibtex", "biblatex", "ris",
                                                              "csljson"]
     assert registry.get("ris").filename == "references.ris" and codec.window == 5000
+
+
+@pytest.mark.parametrize("args", [["-f", "ris"], ["--all", "OUT"], ["-f", "bibtex", "--dry-run"]])
+def test_the_cycle_collector_is_off_from_the_load_to_the_last_write_and_back_after(
+        catalog: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        args: list[str]) -> None:
+    import gc
+
+    from ssl_bib import atomic, exporting, validate
+    from ssl_bib.cli import common
+    from ssl_bib.cli import export as command_module
+    from tests.cli_helpers import invoke
+
+    seen: list[tuple[str, bool]] = []
+
+    def watching(name: str, real: Any) -> Any:
+        def call(*a: Any, **k: Any) -> Any:
+            seen.append((name, gc.isenabled()))
+            return real(*a, **k)
+        return call
+
+    monkeypatch.setattr(common.CatalogContext, "load",
+                        watching("load", common.CatalogContext.load))
+    monkeypatch.setattr(validate, "output_errors", watching("check", validate.output_errors))
+    for module in (exporting, command_module):  # export_all's calls, the command's own
+        monkeypatch.setattr(module, "export", watching("write", exporting.export))
+    monkeypatch.setattr(exporting, "write_atomic", watching("file", atomic.write_atomic))
+    args = [str(tmp_path / "out") if arg == "OUT" else arg for arg in args]
+    assert gc.isenabled()
+    code, _, err = invoke("export", *args, catalog=catalog)
+    assert code == 0, err
+    assert {name for name, _ in seen} >= {"load", "check", "write"}
+    assert [name for name, enabled in seen if enabled] == []
+    assert gc.isenabled()
