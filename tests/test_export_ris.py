@@ -100,3 +100,17 @@ def test_the_quicker_line_formatting_writes_what_rispy_writes() -> None:
                 warnings.simplefilter("always")
                 assert quick(mapping=TAG_KEY_MAPPING, **settings).formats(some) == expected
             assert [str(w.message) for w in ours] == [str(w.message) for w in theirs]
+
+
+def test_an_authors_listed_name_is_remembered_per_person() -> None:
+    from ssl_bib.codecs.ris_write import _listed_name
+    from ssl_bib.model import Person
+
+    people = [Person("Doe", "Jane"), Person("Doe", "Jane", suffix="Jr."), Person("Plato"),
+              Person("Doe", suffix="III"), Person("Acme, Inc.", literal=True)]
+    assert [_listed_name(p) for p in people] == [
+        "Doe, Jane", "Doe, Jane, Jr.", "Plato", "Doe, III", "Acme, Inc."]
+    _listed_name.cache_clear()
+    for person in people * 3:
+        _listed_name(person)
+    assert _listed_name.cache_info().misses == len(people)

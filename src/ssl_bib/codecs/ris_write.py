@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import Any
 
-from ..model import Catalog, Entry
+from ..model import Catalog, Entry, Person
 from ..richtext import to_unicode
 from . import fields as f
 from .facts import facts
@@ -138,7 +138,7 @@ def ris_record(catalog: Catalog, entry: Entry) -> dict[str, Any]:
     if persons:
         # "Last, First, Suffix" (the RIS specification's AU form); a single
         # or organisation name alone.
-        record["authors"] = [p.family if p.literal else p.display() for p in persons]
+        record["authors"] = [_listed_name(p) for p in persons]
     # RIS has no markup: the title's formatting goes, its math and sub- and
     # superscripts become Unicode where they can (richtext.to_unicode).
     put("title", to_unicode(entry.title))
@@ -187,3 +187,8 @@ def ris_record(catalog: Catalog, entry: Entry) -> dict[str, Any]:
     if fx.abstract:
         record["abstract"] = fx.abstract
     return record
+
+
+@lru_cache(maxsize=1 << 16)  # authors recur across a catalog (display joins its parts)
+def _listed_name(person: Person) -> str:
+    return person.family if person.literal else person.display()
