@@ -68,3 +68,16 @@ def test_protect_title(title: str, latex: str) -> None:
 ])
 def test_is_balanced_counts_like_bibtex(text: str, balanced: bool) -> None:
     assert is_balanced(text) is balanced
+
+
+def test_paper_titles_pass_by_the_cache_kept_for_container_titles() -> None:
+    # A title is protected once an export; container titles and series recur.
+    from ssl_bib.codecs.latex import _protect_title, latex_title
+
+    _protect_title.cache_clear()
+    assert latex_title("Models Genesis for MRI") == "Models {Genesis} for {MRI}"
+    assert latex_title("A Über-Study of CT") == 'A {{\\"U}ber-Study} of {CT}'
+    assert _protect_title.cache_info().currsize == 0
+    for _ in range(3):
+        assert protect_title("Medical Image Analysis") == "Medical {Image Analysis}"
+    assert _protect_title.cache_info().hits == 2

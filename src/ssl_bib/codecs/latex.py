@@ -340,14 +340,18 @@ def protect_title(text: str, *, ascii_only: bool = True, first: bool = True,
     return _protect_title(text, ascii_only, first, tuple(pieces or ()))
 
 
-# Container titles and series recur across a catalog: remember them (titles
-# pass through once; the cache only bounds what is kept).
-@lru_cache(maxsize=1 << 12)
-def _protect_title(text: str, ascii_only: bool, first: bool, pieces: tuple[str, ...]) -> str:
+def _protect(text: str, ascii_only: bool, first: bool, pieces: tuple[str, ...]) -> str:
     if not (pieces or (ascii_only and not text.isascii()) or _SPECIAL_OR_PLACEHOLDER_RE.search(text)
             or _MAY_BE_LIGATURE_RE.search(text)):
         return _protect_as_is(text, first)
     return _protect_words(text, ascii_only, first, pieces)
+
+
+# Container titles and series recur across a catalog: remembered. A paper's
+# title is protected once an export (latex_title; biblatex reuses BibTeX's
+# where they agree), so latex_title does not pass through the cache: keeping
+# 10,000 titles cost more than it saved (a quarter of the title's time).
+_protect_title = lru_cache(maxsize=1 << 12)(_protect)
 
 
 def _protect_as_is(text: str, first: bool) -> str:
@@ -463,10 +467,10 @@ def latex_title(text: str, *, ascii_only: bool = True) -> str:
     from .. import richtext
 
     if not richtext.has_markup(text):
-        return protect_title(text, ascii_only=ascii_only)
+        return _protect(text, ascii_only, True, ())
     tokens = richtext.tokens(text)
     if all(t.kind == "text" for t in tokens):
-        return protect_title(text, ascii_only=ascii_only)
+        return _protect(text, ascii_only, True, ())
     pieces: list[str] = []
     top: list[str] = []
     # Open spans: (kind, what is written inside so far).
@@ -492,7 +496,7 @@ def latex_title(text: str, *, ascii_only: bool = True) -> str:
         else:
             top.append(chr(_PLACEHOLDER + len(pieces)))
             pieces.append(written)
-    return protect_title("".join(top), ascii_only=ascii_only, pieces=pieces)
+    return _protect("".join(top), ascii_only, True, tuple(pieces))
 
 
 def _span(kind: str, inner: str, ascii_only: bool) -> str:
