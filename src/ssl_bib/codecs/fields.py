@@ -183,6 +183,11 @@ def check_unique_keys(entries: list[Entry], aliases: bool = False) -> None:
     """Citation keys must differ case-insensitively: BibTeX, biber and
     citeproc-py all fold case, so two keys differing only in case collide.
     With `aliases` (biblatex's `ids`), an entry's old keys count as its keys."""
+    names = [entry.key for entry in entries]
+    if aliases:
+        names += [alias for entry in entries for alias in entry.key_aliases]
+    if len({name.casefold() for name in names}) == len(names):
+        return  # no two alike (the rule, checked in C); else find and name the first clash
     seen: dict[str, str] = {}
     for entry in entries:
         for name in (entry.key, *(entry.key_aliases if aliases else ())):
