@@ -65,17 +65,24 @@ class Facts:
         self.title = clean(entry.title)
         self.persons: list[Person] = f.people(entry)
         self.venue = f.venue_name(catalog, entry)
-        self.container_title = clean(entry.container_title)
+        # Every text field as one clean line, "" for none (most are none: no call).
+        self.container_title = clean(entry.container_title) if entry.container_title else ""
         self.container = self.container_title or self.venue
-        # Every other text field, cleaned ("" for none).
-        self.series, self.volume, self.issue, self.pages_text, self.article_number, \
-            self.publisher, self.issn, self.isbn, self.abstract = map(clean, (
-                entry.series, entry.volume, entry.issue, entry.pages, entry.article_number,
-                entry.publisher, entry.issn, entry.isbn, entry.abstract))
+        self.series = clean(entry.series) if entry.series else ""
+        self.volume = clean(entry.volume) if entry.volume else ""
+        self.issue = clean(entry.issue) if entry.issue else ""
+        self.pages_text = clean(entry.pages) if entry.pages else ""
+        self.article_number = clean(entry.article_number) if entry.article_number else ""
+        self.publisher = clean(entry.publisher) if entry.publisher else ""
+        self.issn = clean(entry.issn) if entry.issn else ""
+        self.isbn = clean(entry.isbn) if entry.isbn else ""
+        self.abstract = clean(entry.abstract) if entry.abstract else ""
         self.keywords = [c for c in map(clean, entry.categories) if c]
-        code = f.code_notes(entry) if entry.code else []
-        note = clean(entry.note)
-        self.notes = [n for n in (note, *code) if n]
+        note = clean(entry.note) if entry.note else ""
+        if entry.code:
+            self.notes = [n for n in (note, *f.code_notes(entry)) if n]
+        else:
+            self.notes = [note] if note else []
         self.note = "; ".join(self.notes)
         self.pages = f.page_range(self.pages_text) if self.pages_text else ("", "")
         # The title's LaTeX, by ascii_only (None: the same for both).
