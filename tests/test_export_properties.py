@@ -238,6 +238,23 @@ def test_one_export_of_every_format_validates_each_identifier_once_per_entry(
     assert max(calls.values()) == 1, calls.most_common(3)
 
 
+def test_per_object_makes_once_per_object_holds_it_and_starts_over_past_its_limit() -> None:
+    made: list[Person] = []
+    cache = f.PerObject(lambda p: made.append(p) or p.family.upper(), limit=3)
+    one, same_spelling = Person("Doe", "J"), Person("Doe", "J")
+    assert [cache.get(p) for p in (one, one, same_spelling, one)] == ["DOE"] * 4
+    assert made == [one, same_spelling]  # by identity: an equal person is another object
+    assert [cache.get(Person(str(n))) for n in range(3)] == ["0", "1", "2"]  # past 3: over
+    made.clear()
+    cache.get(one)
+    assert made == [one]
+    # A remembered object is held, so no other object can take its id: each
+    # temporary person below would otherwise be freed after its call and the
+    # next one (CPython reuses the memory at once) met as the same object.
+    names = f.PerObject(lambda p: p.family, limit=1000)
+    assert [names.get(Person(str(n))) for n in range(200)] == [str(n) for n in range(200)]
+
+
 title_pieces = st.lists(st.one_of(st.sampled_from(["<i>", "</i>", "<sub>", "</sub>", "$",
                                                     "\\alpha", "x^2", " "]), title_chars),
                         max_size=20).map("".join)

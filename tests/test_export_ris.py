@@ -5,8 +5,11 @@ from __future__ import annotations
 import re
 import warnings
 
+import pytest
+
 from benchmarks.synth import synth_catalog
 from ssl_bib.codecs.ris_write import write_ris
+from ssl_bib.model import Catalog, Entry
 from ssl_bib.store import load
 from tests.export_fixtures.catalogs import BUNDLED, rich_catalog
 from tests.export_fixtures.roundtrip import check_ris
@@ -102,15 +105,19 @@ def test_the_quicker_line_formatting_writes_what_rispy_writes() -> None:
             assert [str(w.message) for w in ours] == [str(w.message) for w in theirs]
 
 
-def test_an_authors_listed_name_is_remembered_per_person() -> None:
-    from ssl_bib.codecs.ris_write import _listed_name
+def test_an_authors_listed_name_is_remembered_per_person(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from ssl_bib.codecs import ris_write
     from ssl_bib.model import Person
 
     people = [Person("Doe", "Jane"), Person("Doe", "Jane", suffix="Jr."), Person("Plato"),
               Person("Doe", suffix="III"), Person("Acme, Inc.", literal=True)]
-    assert [_listed_name(p) for p in people] == [
+    assert [ris_write._LISTED_NAMES.get(p) for p in people] == [
         "Doe, Jane", "Doe, Jane, Jr.", "Plato", "Doe, III", "Acme, Inc."]
-    _listed_name.cache_clear()
-    for person in people * 3:
-        _listed_name(person)
-    assert _listed_name.cache_info().misses == len(people)
+    made: list[Person] = []
+    monkeypatch.setattr(ris_write, "_LISTED_NAMES", ris_write.f.PerObject(
+        lambda p: made.append(p) or ris_write._listed_name(p)))
+    catalog = Catalog(entries=[Entry(key=f"k{n}", title="T", year=2020, authors=people)
+                               for n in range(3)])
+    assert write_ris(catalog, catalog.entries).count("AU  - Doe, Jane, Jr.") == 3
+    assert made == people

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from functools import lru_cache, partial
+from functools import partial
 
 from ..model import Catalog, Entry, Person
 from ..richtext import plain
@@ -295,7 +295,7 @@ def _names_latex(fx: Facts, ascii_only: bool) -> str:
     known = fx.names
     if known is not None and (known[1] == ascii_only or same_latex_in_both(known[0])):
         return known[0]
-    latex = " and ".join(_name(p, ascii_only) for p in fx.persons)
+    latex = " and ".join(map(_NAMES[ascii_only].get, fx.persons))
     fx.names = (latex, ascii_only)
     return latex
 
@@ -312,7 +312,6 @@ def _title_latex(fx: Facts, ascii_only: bool) -> str:
     return latex
 
 
-@lru_cache(maxsize=1 << 16)  # authors recur across a catalog
 def _name(person: Person, ascii_only: bool) -> str:
     """One name in BibTeX's "von Last, Jr, First" form. Braces keep a single
     name or organisation whole, and keep a comma or a word "and" from
@@ -327,6 +326,11 @@ def _name(person: Person, ascii_only: bool) -> str:
         text = escape(part, ascii_only=ascii_only, name=True)
         parts.append("{" + text + "}" if _NAME_SPLITTER_RE.search(part) else text)
     return ", ".join(parts)
+
+
+# Authors recur across a catalog: each one's LaTeX, by ascii_only, made once.
+_NAMES = {ascii_only: f.PerObject(partial(_name, ascii_only=ascii_only))
+          for ascii_only in (True, False)}
 
 
 def _keyword(category: str, ascii_only: bool) -> str:

@@ -138,7 +138,7 @@ def ris_record(catalog: Catalog, entry: Entry) -> dict[str, Any]:
     if persons:
         # "Last, First, Suffix" (the RIS specification's AU form); a single
         # or organisation name alone.
-        record["authors"] = [_listed_name(p) for p in persons]
+        record["authors"] = list(map(_LISTED_NAMES.get, persons))
     # RIS has no markup: the title's formatting goes, its math and sub- and
     # superscripts become Unicode where they can (richtext.to_unicode).
     put("title", to_unicode(entry.title))
@@ -189,6 +189,9 @@ def ris_record(catalog: Catalog, entry: Entry) -> dict[str, Any]:
     return record
 
 
-@lru_cache(maxsize=1 << 16)  # authors recur across a catalog (display joins its parts)
 def _listed_name(person: Person) -> str:
     return person.family if person.literal else person.display()
+
+
+# Authors recur across a catalog (display joins its parts): made once each.
+_LISTED_NAMES = f.PerObject(_listed_name)
