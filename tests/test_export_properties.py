@@ -304,3 +304,17 @@ def test_csl_items_keep_the_schema_order_of_keys(items: list[Entry]) -> None:
         except f.ExportError:
             continue
         assert list(item) == [key for key in CSL_KEYS if key in item]
+
+
+def test_the_note_is_one_clean_line_even_when_a_code_link_hides_a_control_character() -> None:
+    """A code link's URL is only stripped; the note BibTeX, biblatex and
+    CSL-JSON write from it is cleaned like every value (RIS keeps one N1 per
+    link as it is)."""
+    entry = Entry(key="k", title="T", year=2020, note="see  also",
+                  code=[CodeLink("pytorch", " https://x.org/a\x01b ")])
+    catalog = Catalog(entries=[entry])
+    for fmt in (write_bibtex, write_biblatex):
+        assert "  note = {see also; Code (pytorch): https://x.org/ab}" in fmt(catalog, [entry])
+    item = json.loads(write_csljson(catalog, [entry]))[0]
+    assert item["note"] == "see also; Code (pytorch): https://x.org/ab"
+    assert "N1  - Code (pytorch): https://x.org/a\x01b\n" in write_ris(catalog, [entry])

@@ -83,7 +83,8 @@ class Facts:
             self.notes = [n for n in (note, *f.code_notes(entry)) if n]
         else:
             self.notes = [note] if note else []
-        self.note = "; ".join(self.notes)
+        # One clean line (a code link's URL is only stripped in `notes`, as RIS writes it).
+        self.note = clean("; ".join(self.notes))
         self.pages = f.page_range(self.pages_text) if self.pages_text else ("", "")
         # The title's LaTeX, by ascii_only (None: the same for both).
         self.latex: dict[bool | None, str] = {}
