@@ -265,8 +265,8 @@ def _identifiers(out: _Lines) -> None:
     each was validated (f.doi, f.identifier) or percent-encoded (f.url) so
     that no TeX can ride in them."""
     fx = out.fx
-    if fx.entry.doi:
-        out.raw("doi", fx.doi())
+    if fx.entry.doi and (doi := fx.doi()):
+        out.put("doi", doi)
     if fx.entry.arxiv:
         out.raw("eprint", fx.identifier("arxiv"))
         if out.biblatex:
@@ -275,7 +275,8 @@ def _identifiers(out: _Lines) -> None:
         else:
             out.put("archivePrefix", "arXiv")
             out.raw("primaryClass", fx.identifier("arxiv_class"))
-    out.raw("url", fx.url(ascii_only=True))
+    if url := fx.url(ascii_only=True):
+        out.put("url", url)
 
 
 def _sort_key(title: str) -> str:

@@ -87,16 +87,18 @@ def csl_item(catalog: Catalog, entry: Entry) -> dict[str, Any]:
         item["ISSN"] = fx.issn
     if fx.isbn:
         item["ISBN"] = fx.isbn
-    if entry.doi:
-        put("DOI", fx.doi())
-    put("URL", fx.url())
+    if entry.doi and (doi := fx.doi()):
+        item["DOI"] = doi
+    if url := fx.url():
+        item["URL"] = url
     if fx.keywords:
         item["keyword"] = ", ".join(fx.keywords)
     if fx.abstract:
         item["abstract"] = fx.abstract
     # Code links also go into `note`: pandoc and Zotero drop `custom` on import
     # but keep the note, so the links survive every consumer.
-    put("note", fx.note)
+    if fx.note:
+        item["note"] = fx.note
     custom: dict[str, Any] = {}
     if entry.code:
         custom["code"] = [{"label": f.clean(c.label), "url": c.url.strip()}

@@ -94,18 +94,20 @@ class Facts:
         self._written: dict[str, str] = {}
 
     def doi(self) -> str:
-        """fields.doi: the bare DOI, or ""; ExportError for a bad one."""
+        """fields.doi as one clean line: the bare DOI, or ""; ExportError
+        for a bad one."""
         known = self._written.get("doi")
         if known is None:
-            known = self._written["doi"] = f.doi(self.entry)
+            known = self._written["doi"] = f.clean(f.doi(self.entry))
         return known
 
     def url(self, ascii_only: bool = False) -> str:
-        """fields.url: the link as written; ExportError for a bad one."""
+        """fields.url as one clean line: the link as written, or "";
+        ExportError for a bad one."""
         name = "url-ascii" if ascii_only else "url"
         known = self._written.get(name)
         if known is None:
-            known = self._written[name] = f.url(self.entry, ascii_only=ascii_only)
+            known = self._written[name] = f.clean(f.url(self.entry, ascii_only=ascii_only))
         return known
 
     def identifier(self, name: str) -> str:

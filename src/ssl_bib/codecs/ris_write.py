@@ -175,9 +175,9 @@ def ris_record(catalog: Catalog, entry: Entry) -> dict[str, Any]:
     issn = fx.issn if entry.issn else fx.isbn
     if issn:
         record["issn"] = issn
-    if entry.doi:
-        put("doi", fx.doi())
-    link = clean(fx.url())
+    if entry.doi and (doi := fx.doi()):
+        record["doi"] = doi
+    link = fx.url()
     if link:
         record["urls"] = [link]
     if fx.keywords:
