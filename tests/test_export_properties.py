@@ -318,3 +318,27 @@ def test_the_note_is_one_clean_line_even_when_a_code_link_hides_a_control_charac
     item = json.loads(write_csljson(catalog, [entry]))[0]
     assert item["note"] == "see also; Code (pytorch): https://x.org/ab"
     assert "N1  - Code (pytorch): https://x.org/a\x01b\n" in write_ris(catalog, [entry])
+
+
+@common
+@given(entries())
+@example(LISTED)
+def test_the_files_of_export_all_are_each_formats_text_in_utf8(items: list[Entry]) -> None:
+    """export --all writes each format's text as UTF-8, CSL-JSON's from
+    orjson's bytes without a text in between (Codec.bytes_writer)."""
+    import tempfile
+    from pathlib import Path
+
+    from ssl_bib.exporting import FORMATS, export, export_all
+
+    catalog = catalog_of(items)
+    try:
+        texts = {fmt.filename: export(catalog, catalog.entries, fmt.name)
+                 for fmt in FORMATS.values()}
+    except f.ExportError:
+        return
+    for fmt in FORMATS.values():
+        assert fmt.bytes_writer()(catalog, catalog.entries) == texts[fmt.filename].encode()
+    with tempfile.TemporaryDirectory() as folder:
+        for path in export_all(catalog, catalog.entries, Path(folder)):
+            assert path.read_bytes() == texts[path.name].encode("utf-8")

@@ -72,6 +72,7 @@ def test_the_cycle_collector_is_off_from_the_load_to_the_last_write_and_back_aft
     monkeypatch.setattr(validate, "output_errors", watching("check", validate.output_errors))
     for module in (exporting, command_module):  # export_all's calls, the command's own
         monkeypatch.setattr(module, "export", watching("write", exporting.export))
+    monkeypatch.setattr(exporting, "_export_bytes", watching("write", exporting._export_bytes))
     monkeypatch.setattr(exporting, "write_atomic", watching("file", atomic.write_atomic))
     args = [str(tmp_path / "out") if arg == "OUT" else arg for arg in args]
     assert gc.isenabled()

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from ..json_out import dumps
+from ..json_out import dumps, dumps_line_bytes
 from ..model import Catalog, Entry, Person
 from ..richtext import to_csl
 from . import fields as f
@@ -33,10 +33,20 @@ CSL_KEYS = ("id", "type", "title", "author", "container-title",
 
 def write_csljson(catalog: Catalog, entries: Iterable[Entry],
                   on_entry: Callable[[], None] | None = None) -> str:
+    return dumps(_items(catalog, entries, on_entry)) + "\n"
+
+
+def write_csljson_bytes(catalog: Catalog, entries: Iterable[Entry],
+                        on_entry: Callable[[], None] | None = None) -> bytes:
+    """write_csljson's text as UTF-8, for a file (exporting.export_all)."""
+    return dumps_line_bytes(_items(catalog, entries, on_entry))
+
+
+def _items(catalog: Catalog, entries: Iterable[Entry],
+           on_entry: Callable[[], None] | None) -> list[dict[str, Any]]:
     entries = list(entries)
     f.check_unique_keys(entries)
-    items = f.written(csl_item, catalog, entries, on_entry)
-    return dumps(items) + "\n"
+    return f.written(csl_item, catalog, entries, on_entry)
 
 
 def csl_item(catalog: Catalog, entry: Entry) -> dict[str, Any]:
