@@ -70,3 +70,52 @@ def test_the_store_face_names_the_writing_side_on_first_use() -> None:
         writing.save, edit_session.editing, splice.render, splice.diff)
     with pytest.raises(AttributeError, match="no attribute 'nothing'"):
         _ = store.nothing
+
+
+@pytest.mark.parametrize("columns", [None, "0", "-3", "abc", "30", "60", "79", "80", "81", "200"])
+@pytest.mark.parametrize("terminal", [None, 40, 72, 132])
+def test_the_help_width_is_the_one_click_takes_from_shutil(
+        monkeypatch: pytest.MonkeyPatch, columns: str | None, terminal: int | None) -> None:
+    """The root context's width (which keeps shutil from loading at --help)
+    is what click's formatter computes itself, whatever COLUMNS and the
+    terminal (a pseudo-terminal of that many columns, or none) say."""
+    import os
+    import pty
+
+    from ssl_bib.cli import help_width
+
+    if columns is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", columns)
+    monkeypatch.setattr(click.formatting, "FORCED_WIDTH", None)
+    opened: list[int] = []
+    if terminal is not None:
+        import fcntl
+        import struct
+        import termios
+
+        leader, follower = pty.openpty()
+        opened += [leader, follower]
+        fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, terminal, 0, 0))
+        monkeypatch.setattr(sys, "__stdout__", os.fdopen(os.dup(follower), "w"))
+    try:
+        assert help_width() == click.HelpFormatter().width
+    finally:
+        if terminal is not None:
+            sys.__stdout__.close()
+        for fd in opened:
+            os.close(fd)
+
+
+def test_help_loads_no_shutil_and_keeps_clicks_test_width() -> None:
+    loaded = _modules_after("--help")
+    assert "shutil" not in loaded
+    from click.testing import CliRunner
+
+    from ssl_bib.cli import cli
+
+    # click's test runner forces 80 columns; the root context must not
+    # override it with the 50 that COLUMNS=40 gives.
+    result = CliRunner().invoke(cli, ["--help"], env={"COLUMNS": "40"})
+    assert 50 < max(len(line) for line in result.output.splitlines()) <= 80

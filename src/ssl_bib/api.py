@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Literal
 from .errors import SslBibError, UsageError
 from .model import Catalog, Entry
 from .problems import Problem
+from .records import FrozenDataMethods, set_field
 from .store import LoadedCatalog
 
 if TYPE_CHECKING:
@@ -87,13 +88,18 @@ def export(catalog: LoadedCatalog | Catalog, fmt: str,
 # -- import ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Input:
+@dataclass(frozen=True, init=False, repr=False, eq=False)
+class Input(FrozenDataMethods):
     """One file to import, read and its format decided."""
 
     name: str
     text: str
     fmt: str  # a reader's name in codecs.registry
+
+    def __init__(self, name: str, text: str, fmt: str) -> None:
+        set_field(self, "name", name)
+        set_field(self, "text", text)
+        set_field(self, "fmt", fmt)
 
 
 class InvalidImport(SslBibError):
@@ -138,12 +144,15 @@ def import_inputs(catalog: LoadedCatalog, inputs: Sequence[Input], *,
     (`outcome.errors` counts the malformed ones). Raises InvalidImport when
     the result would not pass `check`."""
     from .importer import import_texts
-    from .validate import check as check_catalog
 
     outcome = import_texts(catalog.catalog, [(i.name, i.text, i.fmt) for i in inputs],
                            on_duplicate=on_duplicate, keep_keys=keep_keys,
                            bootstrap=catalog.disk is None, stages=stages)
     touched = {e.key for e in outcome.added} | {e.key for e, _ in outcome.merged}
+    if not touched:
+        return outcome  # no entry changed: none can have become invalid
+    from .validate import check as check_catalog
+
     if stages is not None:
         stages(f"checking {catalog.name}", 1, False)
     invalid = [p for p in check_catalog(catalog) if p.severity == "error" and p.key in touched]

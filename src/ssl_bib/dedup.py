@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from .identifiers import doi_key, strip_arxiv_version
 from .keys import FUNCTION_WORDS
 from .model import Entry
+from .records import FACTORY, DataMethods
 from .textnorm import normalize_title
 
 # A title this similar (0-100) to an entry's is the same paper listed twice.
@@ -126,8 +127,8 @@ def probable_same(a: str, b: str) -> bool:
     return len(words) >= 3 and (long_.startswith(short + " ") or long_.endswith(" " + short))
 
 
-@dataclass
-class Sameness:
+@dataclass(init=False, repr=False, eq=False)
+class Sameness(DataMethods):
     """Which catalog entry an incoming paper is, by identifier and title."""
 
     entry: Entry | None = None
@@ -136,6 +137,12 @@ class Sameness:
     # entries sharing an identifier (DOI, arXiv id, link) whose title clearly
     # differs: taken as other papers (one of the two carries a wrong identifier)
     other_titles: list[Entry] = field(default_factory=list)
+
+    def __init__(self, entry: Entry | None = None, several: list[Entry] = FACTORY,
+                 other_titles: list[Entry] = FACTORY) -> None:
+        self.entry = entry
+        self.several = [] if several is FACTORY else several
+        self.other_titles = [] if other_titles is FACTORY else other_titles
 
 
 def find_same(index: Index, entry: Entry, norm: str | None = None) -> Sameness:

@@ -14,16 +14,18 @@ file can be made (read-only) is no lock: writing there fails anyway.
 
 from __future__ import annotations
 
-# datetime and socket at the top, not in describe_self: that runs once the
-# lock file exists, and a Ctrl-C in an import there left the file behind
-# (file_lock itself loads only for commands that write).
+# datetime at the top, not in describe_self: that runs once the lock file
+# exists, and a Ctrl-C in an import there left the file behind (file_lock
+# itself loads only for commands that write). The host name is os.uname()'s,
+# the name socket.gethostname() gives on POSIX (glibc reads it from uname; flock
+# makes this module POSIX-only anyway): the socket module took 3 ms of every write.
 import contextlib
 import datetime as dt
 import errno
 import fcntl
 import math
 import os
-import socket
+import signal
 import sys
 import threading
 import time
@@ -67,7 +69,7 @@ def timeout_from_env() -> float:
 
 def describe_self(command: str) -> str:
     since = dt.datetime.now().astimezone().isoformat(timespec="seconds")
-    return f"pid {os.getpid()} on {socket.gethostname()} ({command}) since {since}"
+    return f"pid {os.getpid()} on {os.uname().nodename} ({command}) since {since}"
 
 
 @contextlib.contextmanager
@@ -92,14 +94,18 @@ def locked(target: Path, command: str | None = None,
         return
     if timeout is None:
         timeout = timeout_from_env()
-    fd = _acquire(path, command or _command_line(), timeout)
-    with _held_guard:
-        _held[path] = 1
+    # _acquire returns with Ctrl-C held back (see _Deferred): it is let in
+    # only here, inside the block whose end removes the lock file again.
+    fd, deferred = _acquire(path, command or _command_line(), timeout)
     try:
+        with _held_guard:
+            _held[path] = 1
+        deferred.let_in()
         yield
     finally:
+        deferred.let_in()
         with _held_guard:
-            del _held[path]
+            _held.pop(path, None)
         if fd is not None:
             _release(path, fd)
 
@@ -109,19 +115,48 @@ def _command_line() -> str:
     return " ".join(a for a in args if a)
 
 
-def _acquire(path: Path, command: str, timeout: float) -> int | None:
+class _Deferred:
+    """Ctrl-C (SIGINT) held back by this thread from the moment the lock file
+    may be created until the caller holds the lock inside its try/finally:
+    a KeyboardInterrupt raised in between (even right after the file is made,
+    before its descriptor is kept) would leave the lock file behind. A Ctrl-C
+    that comes meanwhile is held pending by the kernel and raised once let in,
+    a few microseconds later; waiting for another holder lets it in at once.
+    Where signals cannot be masked, or SIGINT was already blocked, nothing
+    changes."""
+
+    def __init__(self) -> None:
+        self.holding = False
+        try:
+            was = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        except (AttributeError, OSError, ValueError):  # no masks here
+            return
+        self.holding = signal.SIGINT not in was
+
+    def let_in(self) -> None:
+        if self.holding:
+            self.holding = False
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+def _acquire(path: Path, command: str, timeout: float) -> tuple[int | None, _Deferred]:
+    """The lock file's descriptor, locked and holding this process's line
+    (None: no lock file can be made there), and Ctrl-C still held back."""
     deadline = time.monotonic() + timeout
     while True:
+        deferred = _Deferred()
         try:
             fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
         except OSError as exc:
             if exc.errno in (errno.EACCES, errno.EROFS, errno.EPERM, errno.ENOENT, errno.ENOTDIR):
-                return None   # no folder, or one we cannot write: the write itself will say so
+                return None, deferred   # no folder, or one we cannot write: the write says so
+            deferred.let_in()
             raise
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as exc:
             os.close(fd)
+            deferred.let_in()   # another holder: a Ctrl-C while we wait ends the wait
             if exc.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
                 raise
             if time.monotonic() >= deadline:
@@ -136,14 +171,16 @@ def _acquire(path: Path, command: str, timeout: float) -> int | None:
             same = False
         if not same:
             os.close(fd)
+            deferred.let_in()
             continue
         try:
             os.ftruncate(fd, 0)
             os.write(fd, (describe_self(command) + "\n").encode("utf-8", "replace"))
-        except BaseException:  # Ctrl-C before the caller holds it: no lock file left
+        except BaseException:  # a write that failed: no lock file left
             _release(path, fd)
+            deferred.let_in()
             raise
-        return fd
+        return fd, deferred
 
 
 def _release(path: Path, fd: int) -> None:

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from .records import DataMethods
+
 # "10." + a registrant code (digits, subdivisions allowed: 10.1000.10) + "/" +
 # a suffix. The DOI Handbook allows any printable character in the suffix; we
 # refuse whitespace and the characters TeX acts on wherever a style prints the
@@ -177,8 +179,8 @@ def strip_arxiv_version(arxiv_id: str) -> str:
     return re.sub(r"v\d+$", "", arxiv_id)
 
 
-@dataclass
-class LinkIds:
+@dataclass(init=False, repr=False, eq=False)
+class LinkIds(DataMethods):
     """The identifiers found in one link. Empty fields were not there."""
 
     doi: str | None = None
@@ -187,6 +189,16 @@ class LinkIds:
     ieee: str | None = None
     pmlr: str | None = None
     openreview: str | None = None
+
+    def __init__(self, doi: str | None = None, arxiv: str | None = None,
+                 pii: str | None = None, ieee: str | None = None, pmlr: str | None = None,
+                 openreview: str | None = None) -> None:
+        self.doi = doi
+        self.arxiv = arxiv
+        self.pii = pii
+        self.ieee = ieee
+        self.pmlr = pmlr
+        self.openreview = openreview
 
     def as_dict(self) -> dict[str, str]:
         return {k: v for k, v in vars(self).items() if v}

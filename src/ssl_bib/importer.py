@@ -20,7 +20,6 @@ from typing import Any, Literal
 
 from .codecs import registry
 from .codecs.read_result import OnProgress, ReadResult, Record
-from .codecs.readme.entries import split_categories
 from .codecs.readme.venues import guess_venue_kind, split_name_abbr
 from .dedup import Index, find_probable, find_same
 from .gcpause import paused_gc
@@ -28,6 +27,7 @@ from .keys import KeyPool
 from .merge import MERGEABLE, Conflict, drop_corrected, fill
 from .model import FIRST_YEAR, Catalog, Entry, EntryType, Venue, VenueKind, plausible_year
 from .problems import InputError, Problem
+from .records import FACTORY, DataMethods
 from .textnorm import normalize_title
 
 OnDuplicate = Literal["merge", "skip", "add"]
@@ -47,8 +47,8 @@ def read_text(path: Path) -> str:
         raise InputError(str(path), line, "not UTF-8 text") from None
 
 
-@dataclass
-class Outcome:
+@dataclass(init=False, repr=False, eq=False)
+class Outcome(DataMethods):
     added: list[Entry] = field(default_factory=list)
     merged: list[tuple[Entry, list[str]]] = field(default_factory=list)
     unchanged: int = 0
@@ -57,6 +57,19 @@ class Outcome:
     problems: list[Problem] = field(default_factory=list)
     # Inputs in which no record was found: (file, the format it was read as).
     empty: list[tuple[str, str]] = field(default_factory=list)
+
+    def __init__(self, added: list[Entry] = FACTORY,
+                 merged: list[tuple[Entry, list[str]]] = FACTORY, unchanged: int = 0,
+                 skipped: int = 0, conflicts: list[Conflict] = FACTORY,
+                 problems: list[Problem] = FACTORY,
+                 empty: list[tuple[str, str]] = FACTORY) -> None:
+        self.added = [] if added is FACTORY else added
+        self.merged = [] if merged is FACTORY else merged
+        self.unchanged = unchanged
+        self.skipped = skipped
+        self.conflicts = [] if conflicts is FACTORY else conflicts
+        self.problems = [] if problems is FACTORY else problems
+        self.empty = [] if empty is FACTORY else empty
 
     @property
     def errors(self) -> int:
@@ -165,6 +178,8 @@ class Importer:
         if record.from_readme and any("/" in c for c in incoming.categories):
             # "MAE/Contrastive" is two of the catalog's categories even when the
             # README never uses them alone.
+            from .codecs.readme.entries import split_categories
+
             known = set(self.catalog.categories) | {c for c in result.categories if "/" not in c}
             incoming.categories = list(dict.fromkeys(
                 part for c in incoming.categories for part in split_categories(c, known)))

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from .errors import UsageError
 from .model import Catalog, Entry
-from .richtext import plain
+from .records import FrozenDataMethods, set_field
 from .textnorm import ascii_fold
 
 DEFAULT_KEY_FORMAT = "{author}{Title:3}{year}"
@@ -65,6 +65,10 @@ def validate_format(key_format: str) -> None:
 def meaningful_words(title: str) -> list[str]:
     """The title's words a key takes: function words skipped, rich text and
     math read as their text ("CO<sub>2</sub>" is "CO2")."""
+    # Loaded here, not at the top: check, and an import of papers the catalog
+    # already has, make no key, and the rich-text reader takes 2 ms to load.
+    from .richtext import plain
+
     # "Rubik's" is one word, as Better BibTeX reads it.
     words = _WORD_RE.findall(ascii_fold(plain(title)).replace("'", ""))
     return [w for w in words if w.lower() not in FUNCTION_WORDS]
@@ -147,11 +151,16 @@ def follows_format(entry: Entry, key_format: str = DEFAULT_KEY_FORMAT) -> bool:
         and base[-1:].isdigit()
 
 
-@dataclass(frozen=True)
-class KeyChange:
+@dataclass(frozen=True, init=False, repr=False, eq=False)
+class KeyChange(FrozenDataMethods):
     entry: Entry
     old: str
     new: str
+
+    def __init__(self, entry: Entry, old: str, new: str) -> None:
+        set_field(self, "entry", entry)
+        set_field(self, "old", old)
+        set_field(self, "new", new)
 
 
 def plan_refresh(catalog: Catalog, entries: Sequence[Entry]) -> list[KeyChange]:

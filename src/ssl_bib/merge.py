@@ -21,6 +21,7 @@ from typing import Any, Literal
 
 from .identifiers import doi_key, ids_from_url, strip_arxiv_version
 from .model import ENTRY_FIELDS, CodeLink, Correction, Entry, Person
+from .records import FACTORY, DataMethods, FrozenDataMethods, set_field
 from .textnorm import ascii_fold, normalize_title
 
 # Fields a merge never touches: identity, bookkeeping, and the catalog's own
@@ -34,8 +35,8 @@ UNION_FIELDS = frozenset({"categories", "alt_titles", "code", "sections"})
 Prefer = Literal["local", "remote"] | None
 
 
-@dataclass(frozen=True)
-class Conflict:
+@dataclass(frozen=True, init=False, repr=False, eq=False)
+class Conflict(FrozenDataMethods):
     """A field whose value differs between the catalog and another source."""
 
     key: str
@@ -43,6 +44,13 @@ class Conflict:
     ours: Any
     theirs: Any
     source: str
+
+    def __init__(self, key: str, field: str, ours: Any, theirs: Any, source: str) -> None:
+        set_field(self, "key", key)
+        set_field(self, "field", field)
+        set_field(self, "ours", ours)
+        set_field(self, "theirs", theirs)
+        set_field(self, "source", source)
 
     def describe(self, with_key: bool = True, source: str | None = None) -> str:
         """`entry KEY: FIELD: catalog has X, SOURCE has Y`, the values cut
@@ -54,10 +62,14 @@ class Conflict:
                 f"{source or self.source} has {shown(self.theirs)}")
 
 
-@dataclass
-class MergeResult:
+@dataclass(init=False, repr=False, eq=False)
+class MergeResult(DataMethods):
     filled: list[str] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
+
+    def __init__(self, filled: list[str] = FACTORY, conflicts: list[Conflict] = FACTORY) -> None:
+        self.filled = [] if filled is FACTORY else filled
+        self.conflicts = [] if conflicts is FACTORY else conflicts
 
     @property
     def changed(self) -> bool:
@@ -220,13 +232,20 @@ def fill(entry: Entry, incoming: dict[str, Any], source: str,
     return result
 
 
-@dataclass
-class ThreeWay:
+@dataclass(init=False, repr=False, eq=False)
+class ThreeWay(DataMethods):
     merged: dict[str, Any]
     conflicts: list[Conflict] = field(default_factory=list)
     # fields whose merged value differs from ours / from theirs
     changed_ours: list[str] = field(default_factory=list)
     changed_theirs: list[str] = field(default_factory=list)
+
+    def __init__(self, merged: dict[str, Any], conflicts: list[Conflict] = FACTORY,
+                 changed_ours: list[str] = FACTORY, changed_theirs: list[str] = FACTORY) -> None:
+        self.merged = merged
+        self.conflicts = [] if conflicts is FACTORY else conflicts
+        self.changed_ours = [] if changed_ours is FACTORY else changed_ours
+        self.changed_theirs = [] if changed_theirs is FACTORY else changed_theirs
 
 
 def same_exact(field_name: str, a: Any, b: Any) -> bool:

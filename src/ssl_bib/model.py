@@ -3,12 +3,20 @@
 Every other module speaks in these types. Field names here are the field names
 of entries.toml and of `ssl-bib list --json`, so a reader can map one to the
 other without a table.
+
+Their `__init__` is written out and their repr, equality and hash come from
+records.py: the dataclass decorator generating them took 3.5 ms of the start
+of every command that reads a catalog (see records.py).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Literal
+
+from .records import FACTORY as _FACTORY
+from .records import DataMethods, FrozenDataMethods
+from .records import set_field as _set
 
 VenueKind = Literal["journal", "conference", "preprint", "workshop"]
 VENUE_KINDS: tuple[VenueKind, ...] = ("journal", "conference", "preprint", "workshop")
@@ -29,8 +37,8 @@ NAME_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "v", "vi
                            "3rd", "4th", "esq", "esq."})
 
 
-@dataclass(frozen=True, slots=True)
-class Person:
+@dataclass(frozen=True, slots=True, init=False, repr=False, eq=False)
+class Person(FrozenDataMethods):
     """An author: a person (family, given, suffix such as "Jr.") or, with
     `literal`, an organisation or any name never to be split ("Acme, Inc.",
     "Council on X, Y"), held whole in `family`. `given` is empty for
@@ -41,6 +49,14 @@ class Person:
     orcid: str | None = None
     suffix: str = ""
     literal: bool = False
+
+    def __init__(self, family: str, given: str = "", orcid: str | None = None,
+                 suffix: str = "", literal: bool = False) -> None:
+        _set(self, "family", family)
+        _set(self, "given", given)
+        _set(self, "orcid", orcid)
+        _set(self, "suffix", suffix)
+        _set(self, "literal", literal)
 
     @classmethod
     def parse(cls, text: str) -> Person:
@@ -104,16 +120,20 @@ def _tidy(text: str) -> str:
     return " ".join(text.split())
 
 
-@dataclass(frozen=True, slots=True)
-class CodeLink:
+@dataclass(frozen=True, slots=True, init=False, repr=False, eq=False)
+class CodeLink(FrozenDataMethods):
     """A code repository of a paper, labelled by framework as the list does."""
 
     label: str
     url: str
 
+    def __init__(self, label: str, url: str) -> None:
+        _set(self, "label", label)
+        _set(self, "url", url)
 
-@dataclass(frozen=True, slots=True)
-class Correction:
+
+@dataclass(frozen=True, slots=True, init=False, repr=False, eq=False)
+class Correction(FrozenDataMethods):
     """A change curation made to what the list said, kept visible in the entry:
     which field, what the list said, what it says now, and why."""
 
@@ -122,9 +142,15 @@ class Correction:
     now: str
     why: str
 
+    def __init__(self, field: str, was: str, now: str, why: str) -> None:
+        _set(self, "field", field)
+        _set(self, "was", was)
+        _set(self, "now", now)
+        _set(self, "why", why)
 
-@dataclass
-class Venue:
+
+@dataclass(init=False, repr=False, eq=False)
+class Venue(DataMethods):
     """A journal or conference, keyed by the abbreviation the list's tables use."""
 
     key: str
@@ -136,9 +162,20 @@ class Venue:
     aliases: list[str] = field(default_factory=list)
     issn: str | None = None
 
+    def __init__(self, key: str, name: str, kind: VenueKind, url: str | None = None,
+                 listed: bool = True, aliases: list[str] = _FACTORY,
+                 issn: str | None = None) -> None:
+        self.key = key
+        self.name = name
+        self.kind = kind
+        self.url = url
+        self.listed = listed
+        self.aliases = [] if aliases is _FACTORY else aliases
+        self.issn = issn
 
-@dataclass(slots=True)
-class Entry:
+
+@dataclass(slots=True, init=False, repr=False, eq=False)
+class Entry(DataMethods):
     """One paper. Only `key`, `title` and `year` are required."""
 
     key: str
@@ -184,6 +221,58 @@ class Entry:
     # field name -> where its value came from ("seed README row 12", "crossref 2026-11-26").
     provenance: dict[str, str] = field(default_factory=dict)
 
+    def __init__(
+            self, key: str, title: str, year: int, venue: str | None = None,
+            key_aliases: list[str] = _FACTORY, entry_type: EntryType | None = None,
+            categories: list[str] = _FACTORY, alt_titles: list[str] = _FACTORY,
+            sections: list[int] = _FACTORY, authors: list[Person] = _FACTORY,
+            url: str | None = None, doi: str | None = None, arxiv: str | None = None,
+            arxiv_class: str | None = None, pii: str | None = None, ieee: str | None = None,
+            pmlr: str | None = None, openreview: str | None = None,
+            code: list[CodeLink] = _FACTORY, month: int | None = None,
+            volume: str | None = None, issue: str | None = None, pages: str | None = None,
+            article_number: str | None = None, publisher: str | None = None,
+            container_title: str | None = None, series: str | None = None,
+            issn: str | None = None, isbn: str | None = None, abstract: str | None = None,
+            note: str | None = None, zotero_key: str | None = None,
+            corrections: list[Correction] = _FACTORY, doubts: list[str] = _FACTORY,
+            provenance: dict[str, str] = _FACTORY) -> None:
+        self.key = key
+        self.title = title
+        self.year = year
+        self.venue = venue
+        self.key_aliases = [] if key_aliases is _FACTORY else key_aliases
+        self.entry_type = entry_type
+        self.categories = [] if categories is _FACTORY else categories
+        self.alt_titles = [] if alt_titles is _FACTORY else alt_titles
+        self.sections = [] if sections is _FACTORY else sections
+        self.authors = [] if authors is _FACTORY else authors
+        self.url = url
+        self.doi = doi
+        self.arxiv = arxiv
+        self.arxiv_class = arxiv_class
+        self.pii = pii
+        self.ieee = ieee
+        self.pmlr = pmlr
+        self.openreview = openreview
+        self.code = [] if code is _FACTORY else code
+        self.month = month
+        self.volume = volume
+        self.issue = issue
+        self.pages = pages
+        self.article_number = article_number
+        self.publisher = publisher
+        self.container_title = container_title
+        self.series = series
+        self.issn = issn
+        self.isbn = isbn
+        self.abstract = abstract
+        self.note = note
+        self.zotero_key = zotero_key
+        self.corrections = [] if corrections is _FACTORY else corrections
+        self.doubts = [] if doubts is _FACTORY else doubts
+        self.provenance = {} if provenance is _FACTORY else provenance
+
     def listed_sections(self) -> list[int]:
         """The README year sections this entry appears in."""
         return self.sections or [self.year]
@@ -214,8 +303,8 @@ def plausible_year(year: int, this_year: int) -> bool:
     return FIRST_YEAR <= year <= this_year + 1
 
 
-@dataclass
-class Settings:
+@dataclass(init=False, repr=False, eq=False)
+class Settings(DataMethods):
     """The catalog's [settings] table. Never holds secrets."""
 
     key_format: str = "{author}{Title:3}{year}"
@@ -226,9 +315,18 @@ class Settings:
     # The longest Retry-After/Backoff wait (seconds) a run waits out; None: 60.
     max_wait: float | None = None
 
+    def __init__(self, key_format: str = "{author}{Title:3}{year}",
+                 crossref_mailto: str | None = None, crossref_concurrency: int | None = None,
+                 zotero_group: int | None = None, max_wait: float | None = None) -> None:
+        self.key_format = key_format
+        self.crossref_mailto = crossref_mailto
+        self.crossref_concurrency = crossref_concurrency
+        self.zotero_group = zotero_group
+        self.max_wait = max_wait
 
-@dataclass
-class Catalog:
+
+@dataclass(init=False, repr=False, eq=False)
+class Catalog(DataMethods):
     """Everything entries.toml holds, in file order."""
 
     entries: list[Entry] = field(default_factory=list)
@@ -236,6 +334,15 @@ class Catalog:
     categories: list[str] = field(default_factory=list)
     settings: Settings = field(default_factory=Settings)
     schema: int = 1
+
+    def __init__(self, entries: list[Entry] = _FACTORY, venues: dict[str, Venue] = _FACTORY,
+                 categories: list[str] = _FACTORY, settings: Settings = _FACTORY,
+                 schema: int = 1) -> None:
+        self.entries = [] if entries is _FACTORY else entries
+        self.venues = {} if venues is _FACTORY else venues
+        self.categories = [] if categories is _FACTORY else categories
+        self.settings = Settings() if settings is _FACTORY else settings
+        self.schema = schema
 
     def by_key(self) -> dict[str, Entry]:
         return {e.key: e for e in self.entries}

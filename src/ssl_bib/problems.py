@@ -6,12 +6,13 @@ from dataclasses import dataclass
 from typing import Literal
 
 from .errors import SslBibError
+from .records import FrozenDataMethods, set_field
 
 Severity = Literal["error", "warning"]
 
 
-@dataclass(frozen=True)
-class Problem:
+@dataclass(frozen=True, init=False, repr=False, eq=False)
+class Problem(FrozenDataMethods):
     """One thing wrong with an input, at a file and line."""
 
     file: str
@@ -20,6 +21,15 @@ class Problem:
     message: str
     key: str | None = None
     venue: str | None = None
+
+    def __init__(self, file: str, line: int, severity: Severity, message: str,
+                 key: str | None = None, venue: str | None = None) -> None:
+        set_field(self, "file", file)
+        set_field(self, "line", line)
+        set_field(self, "severity", severity)
+        set_field(self, "message", message)
+        set_field(self, "key", key)
+        set_field(self, "venue", venue)
 
     def format(self) -> str:
         """`entries.toml:12: entry KEY: warning: message` (one line, no traceback)."""

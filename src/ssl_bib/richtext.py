@@ -30,6 +30,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
+from .records import DataMethods, FrozenDataMethods, set_field
+
 Kind = Literal["i", "b", "sup", "sub", "nocase", "sc"]
 
 # The tags of CSL rich text, as written, and what each one is.
@@ -50,13 +52,17 @@ _TOKEN_RE = re.compile(
 _SMALL_CAPS_RE = re.compile(r'<span style="font-variant:\s*+small-caps;?+">')
 
 
-@dataclass(frozen=True)
-class Token:
+@dataclass(frozen=True, init=False, repr=False, eq=False)
+class Token(FrozenDataMethods):
     """One piece of a title: `text`, `math` (the TeX between the dollars),
     `open` or `close` (value: the kind of span)."""
 
     kind: Literal["text", "math", "open", "close"]
     value: str
+
+    def __init__(self, kind: Literal["text", "math", "open", "close"], value: str) -> None:
+        set_field(self, "kind", kind)
+        set_field(self, "value", value)
 
 
 def has_markup(text: str) -> bool:
@@ -263,13 +269,19 @@ def math_symbols() -> dict[str, str]:
     return table
 
 
-@dataclass
-class _MathItem:
+@dataclass(init=False, repr=False, eq=False)
+class _MathItem(DataMethods):
     """One printed piece of math: plain text, or a sub/superscript of items."""
 
     text: str = ""
     script: Literal["sub", "sup"] | None = None
     inner: list[_MathItem] | None = None
+
+    def __init__(self, text: str = "", script: Literal["sub", "sup"] | None = None,
+                 inner: list[_MathItem] | None = None) -> None:
+        self.text = text
+        self.script = script
+        self.inner = inner
 
 
 def _math_items(src: str) -> list[_MathItem] | None:

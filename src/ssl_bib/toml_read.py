@@ -24,15 +24,20 @@ from .model import (
     VenueKind,
 )
 from .problems import Problem
+from .records import FACTORY, DataMethods
 
 # Where things are in the file: filled by the store's line scan.
 LineOf = Callable[[str], int]
 
 
-@dataclass
-class Conversion:
+@dataclass(init=False, repr=False, eq=False)
+class Conversion(DataMethods):
     catalog: Catalog
     problems: list[Problem] = field(default_factory=list)
+
+    def __init__(self, catalog: Catalog, problems: list[Problem] = FACTORY) -> None:
+        self.catalog = catalog
+        self.problems = [] if problems is FACTORY else problems
 
 
 class ProblemLog:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from collections.abc import Callable
-from functools import lru_cache
 
 from .gcpause import paused_gc
 from .identifiers import (
@@ -28,7 +27,6 @@ from .model import NAME_SUFFIXES, Entry, Person, plausible_year
 from .problems import Problem, Severity
 from .store import LoadedCatalog
 from .textnorm import normalize_title
-from .toml_render import toml_string
 
 _KEY_RE = re.compile(r"^[A-Za-z0-9_:\-]+$")
 _ZOTERO_KEY_RE = re.compile(r"^[23456789ABCDEFGHIJKLMNPQRSTUVWXYZ]{8}$")
@@ -48,11 +46,30 @@ PROCEEDINGS_SERIES: tuple[str, ...] = (
 )
 
 
-@lru_cache(maxsize=1)
-def _series() -> dict[str, str]:
-    """The series' names as titles are compared (made on first use: one of
-    them needs the html module)."""
-    return {normalize_title(name): name for name in PROCEEDINGS_SERIES}
+# The series' names as titles are compared (normalize_title(name) -> name),
+# written out: computing them at each check loaded the html module for
+# "W&CP" (2 ms of every start). tests/test_command_imports.py holds this
+# table to normalize_title's output on PROCEEDINGS_SERIES.
+SERIES_FORMS: dict[str, str] = {
+    "proceedings of machine learning research": "Proceedings of Machine Learning Research",
+    "pmlr": "PMLR",
+    "lecture notes in computer science": "Lecture Notes in Computer Science",
+    "lncs": "LNCS",
+    "lecture notes in artificial intelligence": "Lecture Notes in Artificial Intelligence",
+    "lnai": "LNAI",
+    "lecture notes in bioinformatics": "Lecture Notes in Bioinformatics",
+    "lnbi": "LNBI",
+    "communications in computer and information science":
+        "Communications in Computer and Information Science",
+    "ccis": "CCIS",
+    "ceur workshop proceedings": "CEUR Workshop Proceedings",
+    "ceur ws": "CEUR-WS",
+    "acm international conference proceeding series":
+        "ACM International Conference Proceeding Series",
+    "icps": "ICPS",
+    "jmlr workshop and conference proceedings": "JMLR Workshop and Conference Proceedings",
+    "jmlr w cp": "JMLR W&CP",
+}
 
 # Only links to these hosts carry a DOI or an arXiv id (identifiers.ids_from_url):
 # other links need no parsing.
@@ -106,8 +123,8 @@ def _check(loaded: LoadedCatalog) -> list[Problem]:
         if not venue.listed:
             out.venue("warning", venue.key,
                       "used by the tables but missing from the list's venue list")
-        series = next((_series()[n] for n in map(normalize_title, (venue.name, venue.key))
-                       if n in _series()), None)
+        series = next((SERIES_FORMS[n] for n in map(normalize_title, (venue.name, venue.key))
+                       if n in SERIES_FORMS), None)
         if series is not None:
             out.venue("warning", venue.key,
                       f"names the proceedings series {series!r}, not a venue: give its "
@@ -190,6 +207,8 @@ def _unsplit(person: Person) -> bool:
 
 
 def _unsplit_message(number: int, person: Person) -> str:
+    from .toml_render import toml_string  # the writer's quoting, for the rare name
+
     name = " ".join(person.family.split())
     words = name.split()
     suffix = ""

@@ -53,7 +53,9 @@ class CatalogContext:
             if bootstrap and not self.path.exists():
                 yield store.new_catalog(self.path)
             else:
-                yield load(self.path)
+                # Snapshots now, as for a real run: the dry run's diff needs
+                # them, and taking them from the text later parses it again.
+                yield load(self.path, for_update=True)
             return
         with store.editing(self.path, command, force_write, bootstrap) as loaded:
             yield loaded

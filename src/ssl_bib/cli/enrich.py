@@ -11,7 +11,7 @@ import click
 from ..errors import UsageError
 from ..model import Entry
 from ..select import Filters
-from ..store import LoadedCatalog, diff
+from ..store import LoadedCatalog
 from .common import (
     CatalogContext,
     fail,
@@ -86,13 +86,23 @@ def command(ctx: CatalogContext, keys: tuple[str, ...], filters: Filters, dry_ru
         if as_json:
             from ..jsonview import enrich_to_json
 
-            click.echo(json.dumps(enrich_to_json(summary, diff(loaded) if dry_run else None),
+            click.echo(json.dumps(enrich_to_json(summary, _diff(loaded) if dry_run else None),
                                   indent=2, ensure_ascii=False))
         else:
             _print_reports(summary)
             if dry_run:
-                sys.stdout.write(diff(loaded))
+                sys.stdout.write(_diff(loaded))
         _finish(summary, dry_run)
+
+
+def _diff(loaded: LoadedCatalog) -> str:
+    """The dry run's diff; none, without loading the writing side, when
+    nothing was filled."""
+    if loaded.nothing_to_save():
+        return ""
+    from ..store import diff
+
+    return diff(loaded)
 
 
 def _enrich(loaded: LoadedCatalog, entries: list[Entry], dry_run: bool,

@@ -118,6 +118,8 @@ def _write(loaded: LoadedCatalog, outcome: Outcome, stages: Stages, dry_run: boo
             if dry_run or (errors and not keep_going):
                 # Renders everything: finds every record that cannot be stored.
                 text, dropped = store.keep_storable(loaded, lambda: store.diff(loaded))
+            elif loaded.nothing_to_save():
+                dropped = []  # every paper known, nothing filled: the file stays
             else:
                 wrote, dropped = store.keep_storable(loaded, lambda: store.save(loaded))
     except OSError as exc:

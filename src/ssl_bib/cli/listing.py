@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import sys
 
 import click
@@ -46,6 +45,8 @@ def command(ctx: CatalogContext, filters: Filters, as_json: bool) -> None:
         for row in rows:
             click.echo("\t".join(row))
         return
+    import shutil  # only a terminal's table needs it (with bz2, lzma, zlib: 2.5 ms)
+
     width = shutil.get_terminal_size((120, 24)).columns
     key_w = max([3, *(len(r[0]) for r in rows)])
     venue_w = max([5, *(len(r[2]) for r in rows)])

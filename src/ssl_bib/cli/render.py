@@ -40,7 +40,6 @@ def readme(ctx: CatalogContext, output: str | None, check_path: str | None,
            dry_run: bool) -> None:
     """The venue list and one table per year, newest first, rows in catalog order."""
     from .. import interrupts
-    from ..atomic import folder_made, write_output
     from ..codecs.readme import render as readme_render
 
     if output and check_path:
@@ -82,6 +81,8 @@ def readme(ctx: CatalogContext, output: str | None, check_path: str | None,
         click.echo(f"would write {path} ({state})\ndry run: nothing was written", err=True)
         return
     interrupts.watch(path)
+    from ..atomic import folder_made, write_output  # only a README written needs it
+
     try:
         with folder_made(path.parent):
             write_output(path, text)

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ..select import Filters
 from .common import (
     CatalogContext,
     export_failure,
@@ -20,8 +19,9 @@ from .common import (
     selected,
 )
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # `render readme` loads this module too, and needs no filters
     from ..model import Entry
+    from ..select import Filters
     from ..site.build import SiteBuild
     from ..store import LoadedCatalog
 

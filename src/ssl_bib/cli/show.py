@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
 from .common import CatalogContext, fail, pass_catalog
@@ -27,6 +25,8 @@ def command(ctx: CatalogContext, key: str, as_json: bool) -> None:
         click.echo(f"ssl-bib: {key} is an old key of {entry.key} (key_aliases)", err=True)
     data = entry_to_json(entry, loaded.catalog)
     if as_json:
+        import json
+
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
     click.echo(f"{loaded.name}:{loaded.line_of(entry)}")

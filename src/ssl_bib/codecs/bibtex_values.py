@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..records import FACTORY, DataMethods
+
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
 _MONTH_MACROS = {name[:3].lower(): name for name in MONTHS}
@@ -23,11 +25,14 @@ _PART_RE = re.compile(r'[{}"#]|[^{}"#]++')
 _NAME_RE = re.compile(r"[^\s\"#%'(),={}]++")
 
 
-@dataclass
-class Macros:
+@dataclass(init=False, repr=False, eq=False)
+class Macros(DataMethods):
     """The @string macros a file has defined so far (names folded to lower case)."""
 
     values: dict[str, str] = field(default_factory=dict)
+
+    def __init__(self, values: dict[str, str] = FACTORY) -> None:
+        self.values = {} if values is FACTORY else values
 
     def define(self, name: str, raw: str) -> list[str]:
         """Define `name` from its raw value; the undefined macros it used."""

@@ -35,10 +35,17 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from .. import richtext
+from ..records import FACTORY, DataMethods
 from .latex import brace_depth
 from .read_result import TooDeep
+
+# richtext (1.2 ms to load) is imported where a value's formatting or math
+# needs it: most BibTeX values have none.
+if TYPE_CHECKING:
+    from .. import richtext
+
 
 # No title nests braces this deep; deeper is surely no bibliography data.
 MAX_BRACE_DEPTH = 100
@@ -138,7 +145,17 @@ def decode(value: str, rich: bool = False) -> str:
 
 @lru_cache(maxsize=1)
 def symbols() -> dict[str, str]:
-    """Symbol macro -> what it prints: ours, then pylatexenc's tables."""
+    """Symbol macro -> what it prints: ours, then pylatexenc's tables (as
+    written out in latex_symbols: building them live cost 3.5 ms)."""
+    from .latex_symbols import PYLATEXENC_SYMBOLS
+
+    return {**PYLATEXENC_SYMBOLS, **_TEXT_SYMBOLS}
+
+
+def live_pylatexenc_symbols() -> dict[str, str]:
+    """The symbol macros of pylatexenc's default tables and what each prints
+    (its simplified replacement text): what tools/make_latex_symbols.py
+    writes into latex_symbols, and tests/test_latex_symbols.py compares."""
     from pylatexenc.latex2text import get_default_latex_context_db
 
     table: dict[str, str] = {}
@@ -148,12 +165,11 @@ def symbols() -> dict[str, str]:
             repl = getattr(spec, "simplify_repl", None)
             if isinstance(repl, str) and repl and "%" not in repl and name != "today":
                 table.setdefault(name, repl)
-    table.update(_TEXT_SYMBOLS)
     return table
 
 
-@dataclass
-class _Frame:
+@dataclass(init=False, repr=False, eq=False)
+class _Frame(DataMethods):
     """An open brace group: what to write when it closes."""
 
     start: int                       # where its output starts in `out`
@@ -163,6 +179,17 @@ class _Frame:
     drop: bool = False               # its content is not printed
     fallback: str = ""               # printed when the group prints nothing
     switches: list[str] = field(default_factory=list)  # tags {\\em ...} opened inside
+
+    def __init__(self, start: int, close: str = "", accent: str | None = None,
+                 case: str | None = None, drop: bool = False, fallback: str = "",
+                 switches: list[str] = FACTORY) -> None:
+        self.start = start
+        self.close = close
+        self.accent = accent
+        self.case = case
+        self.drop = drop
+        self.fallback = fallback
+        self.switches = [] if switches is FACTORY else switches
 
 
 class _Decoder:
@@ -262,6 +289,8 @@ class _Decoder:
         if name == "ensuremath":
             # How BibTeX writers (ours too) spell a symbol in text: the
             # character it stands for, math only when there is none.
+            from .. import richtext
+
             src = " ".join(self.raw_argument().split())
             self.out.append(richtext.math_to_unicode(src) or (f"${src}$" if src else ""))
             return
@@ -274,6 +303,8 @@ class _Decoder:
             self.out.append(name)
         elif name in _SWITCHES:
             if self.rich:
+                from .. import richtext
+
                 kind = _SWITCHES[name]
                 self.out.append(richtext.OPEN_TAG[kind])
                 self.frames[-1].switches.append(richtext.CLOSE_TAGS[kind])
@@ -302,6 +333,8 @@ class _Decoder:
         else:
             kind = _WRAPPERS[name]
             if kind is not None and self.rich:
+                from .. import richtext
+
                 self.out.append(richtext.OPEN_TAG[kind])
                 frame.start = len(self.out)
                 frame.close = richtext.CLOSE_TAGS[kind]
@@ -446,6 +479,8 @@ class _Decoder:
             tag = "sub" if script.group(1) == "_" else "sup"
             return f"<{tag}>{script.group(2)}</{tag}>"
         if not self.rich:
+            from .. import richtext
+
             converted = richtext.math_to_unicode(src)
             if converted is not None:
                 return converted

@@ -10,13 +10,14 @@ from dataclasses import dataclass, field
 from ..errors import SslBibError
 from ..model import CodeLink, Entry, EntryType, Venue
 from ..problems import Problem
+from ..records import FACTORY, DataMethods
 
 # Readers of long files call it with how many characters they have read.
 OnProgress = Callable[[int], None]
 
 
-@dataclass
-class Record:
+@dataclass(init=False, repr=False, eq=False)
+class Record(DataMethods):
     """One paper as an input file gives it.
 
     `entry.key` is empty: keys are the catalog's business. `source_id` is the
@@ -33,14 +34,31 @@ class Record:
     # `entry.year` / `entry.sections` are the year sections it is listed under.
     from_readme: bool = False
 
+    def __init__(self, entry: Entry, line: int, source_id: str | None = None,
+                 venue_name: str | None = None, kind: EntryType | None = None,
+                 from_readme: bool = False) -> None:
+        self.entry = entry
+        self.line = line
+        self.source_id = source_id
+        self.venue_name = venue_name
+        self.kind = kind
+        self.from_readme = from_readme
 
-@dataclass
-class ReadResult:
+
+@dataclass(init=False, repr=False, eq=False)
+class ReadResult(DataMethods):
     records: list[Record] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     # Venues and categories the input names on its own (an awesome list's venue list).
     venues: dict[str, Venue] = field(default_factory=dict)
     categories: list[str] = field(default_factory=list)
+
+    def __init__(self, records: list[Record] = FACTORY, problems: list[Problem] = FACTORY,
+                 venues: dict[str, Venue] = FACTORY, categories: list[str] = FACTORY) -> None:
+        self.records = [] if records is FACTORY else records
+        self.problems = [] if problems is FACTORY else problems
+        self.venues = {} if venues is FACTORY else venues
+        self.categories = [] if categories is FACTORY else categories
 
     def error(self, file: str, line: int, message: str) -> None:
         self.problems.append(Problem(file, line, "error", message))

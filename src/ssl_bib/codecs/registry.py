@@ -135,7 +135,7 @@ CODECS: tuple[Codec, ...] = (
     Codec("markdown", "an awesome-list README (tables or bullet lists)",
           extensions=(".md", ".markdown"),
           hint=re.compile(r"^[ \t]*+(?:#{1,6}\s|\|.*\|)", re.MULTILINE), window=20000,
-          family="markdown", reads_with="readme:read"),
+          family="markdown", reads_with="readme.reader:read"),
 )
 _BY_NAME = {codec.name: codec for codec in CODECS}
 

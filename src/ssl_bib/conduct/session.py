@@ -14,6 +14,8 @@ would only delay saying that the URL is wrong or the network is down.
 from __future__ import annotations
 
 import contextlib
+import functools
+import os
 import random
 import sys
 import threading
@@ -39,6 +41,8 @@ from .errors import (
 from .policy import Clock, Policy, RealClock, parse_backoff, parse_retry_after
 
 if TYPE_CHECKING:
+    import ssl
+
     import httpx2
 
 # Characters a path may carry as they are (RFC 3986 pchar, percent escapes).
@@ -86,6 +90,43 @@ def _load_sync_transport() -> None:
                 del sys.modules[name]
 
 
+def _tls_context(scheme: str) -> ssl.SSLContext:
+    """The TLS context for a conduct whose requests go to `scheme` URLs.
+
+    Loading the system's certificate authorities costs 20-40 ms of CPU per
+    context (httpx2 loads them for every client it makes): an https service
+    shares one context per process. A plain-http origin (`zotero
+    serve-local`, a test server) with no proxy in the environment never
+    negotiates TLS, since a conduct follows no redirect and sends nothing
+    off its origin (`_url`, `on_origin`): its context loads no authority at
+    all and still verifies, so a TLS handshake it were ever asked for would
+    fail closed instead of trusting an unknown server."""
+    import ssl
+
+    if scheme == "http" and not _environment_proxies():
+        return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # verifies; trusts no one
+    return _verified_context(os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR"))
+
+
+@functools.cache
+def _verified_context(_cert_file: str | None, _cert_dir: str | None) -> ssl.SSLContext:
+    """httpx2's own default context (`verify=True`: SSL_CERT_FILE or
+    SSL_CERT_DIR, else the system's authorities), made once per process and
+    per value of those two variables."""
+    import httpcore2
+
+    context: ssl.SSLContext = httpcore2.default_ssl_context()
+    return context
+
+
+def _environment_proxies() -> bool:
+    """Whether httpx2 would route any request through a proxy of the
+    environment (HTTP_PROXY, ALL_PROXY...; their TLS needs the authorities)."""
+    import urllib.request  # httpx2 reads the environment's proxies with it
+
+    return any(urllib.request.getproxies().values())
+
+
 class Conduct:
     """One service's HTTP client. Thread-safe: enrich's workers share one."""
 
@@ -114,7 +155,8 @@ class Conduct:
         timeout = httpx2.Timeout(connect=p.connect_timeout, read=p.read_timeout,
                                  write=p.read_timeout, pool=p.connect_timeout)
         self._http = httpx2.Client(transport=transport, timeout=timeout,
-                                   headers=dict(headers or {}), follow_redirects=False)
+                                   headers=dict(headers or {}), follow_redirects=False,
+                                   verify=_tls_context(self._origin[0]))
         if transport is None:
             _bound_transports(self._http)
         self._slots = threading.BoundedSemaphore(max_in_flight) if max_in_flight > 0 else None

@@ -60,6 +60,16 @@ class ResponseCache:
         """The cached answer (None means "not found"), or MISS. An answer
         older than `max_age` seconds is a miss (arXiv's change once a day at
         most; Crossref's are kept until --refresh)."""
+        value = self.peek(key, max_age)
+        with self._lock:
+            if value is MISS:
+                self.misses += 1
+            else:
+                self.hits += 1
+        return value
+
+    def peek(self, key: str, max_age: float | None = None) -> Any:
+        """As `get`, counting neither a hit nor a miss."""
         try:
             raw = json.loads(self._path(key).read_text(encoding="utf-8"))
             if not isinstance(raw, dict) or raw.get("format") != _FORMAT:
@@ -68,12 +78,13 @@ class ResponseCache:
             if max_age is not None and not time.time() - float(raw.get("saved", 0)) <= max_age:
                 raise ValueError("expired")
         except (OSError, ValueError, KeyError, TypeError):
-            with self._lock:
-                self.misses += 1
             return MISS
-        with self._lock:
-            self.hits += 1
         return value
+
+    def count_hits(self, count: int) -> None:
+        """Count answers taken with `peek` as hits."""
+        with self._lock:
+            self.hits += count
 
     def has(self, key: str) -> bool:
         """Whether an answer is stored (a file), without counting a hit or miss."""

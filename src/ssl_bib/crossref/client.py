@@ -19,7 +19,7 @@ from __future__ import annotations
 import random
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 from ..conduct import (
@@ -49,6 +49,15 @@ DEFAULT_URL = "https://api.crossref.org"
 
 class CrossrefError(SslBibError):
     """A request that failed for good (after retries, or a 4xx)."""
+
+
+class NeedsRequest(SslBibError):
+    """A question the cache cannot answer, met while answering from the cache
+    alone (CrossrefClient.from_cache): the question goes to Crossref later.
+    Never reaches a caller: from_cache turns it into None."""
+
+
+T = TypeVar("T")
 
 
 class CircuitOpen(CrossrefError):
@@ -83,6 +92,8 @@ class CrossrefClient:
         self._conduct: Conduct | None = None
         self._made = threading.Lock()
         self._cancelled = False
+        # Set in a thread answering from the cache alone (from_cache).
+        self._cache_only = threading.local()
 
     @property
     def conduct(self) -> Conduct:
@@ -102,6 +113,24 @@ class CrossrefClient:
                         conduct.cancel()
                     self._conduct = conduct
         return self._conduct
+
+    def from_cache(self, ask: Callable[[CrossrefClient], T]) -> T | None:
+        """`ask(self)` answered from the cache alone, in this thread: None,
+        with nothing counted, as soon as it asks what the cache does not hold
+        (or with no cache, or --refresh); else its result, each cached answer
+        it used counted as a hit, as if it had been asked normally."""
+        if self.cache is None or self.refresh:
+            return None
+        state = self._cache_only
+        state.active, state.used = True, 0
+        try:
+            result = ask(self)
+        except NeedsRequest:
+            return None
+        finally:
+            state.active = False
+        self.cache.count_hits(state.used)
+        return result
 
     # -- the three questions we ask Crossref ---------------------------------
 
@@ -201,6 +230,12 @@ class CrossrefClient:
         (habanero makes it, and a run answered from the cache needs none)."""
         key = request_key(route, cache_params)
         if self.cache is not None and not self.refresh:
+            if getattr(self._cache_only, "active", False):
+                cached = self.cache.peek(key)
+                if cached is MISS:
+                    raise NeedsRequest(route)
+                self._cache_only.used += 1
+                return cached
             cached = self.cache.get(key)
             if cached is not MISS:
                 return cached

@@ -10,7 +10,10 @@ Resolution order per entry:
    crossref.match, which writes nothing unless it is sure.
 
 Resolving (network, matching) runs in worker threads and touches no catalog
-state; applying runs in the calling thread. Nothing here writes a file: the
+state; applying runs in the calling thread. An entry whose questions are all
+answered by the cache (a rerun's) is resolved in the calling thread first:
+it makes no request, and a thread with a future per entry cost more than
+resolving it; only entries that must ask Crossref go to the workers. Nothing here writes a file: the
 caller's checkpoint keeps accepted results as the run goes (at most every
 `save_interval` seconds, and always at the end, on Ctrl-C, on a crash and
 when the circuit breaker stops the run), so an interrupted run keeps
@@ -24,17 +27,21 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from functools import partial
+from typing import TYPE_CHECKING, Any, Literal
 
 from ..errors import UsageError
 from ..identifiers import ids_from_url, invalid_identifiers, pii_key
 from ..merge import drop_corrected, fill, shown
 from ..model import Catalog, Entry
+from ..records import FACTORY, DataMethods
 from .client import CircuitOpen, CrossrefClient, CrossrefError
 from .fields import PUBLISHED_TYPES, Work, parse_work
 from .match import ID_TITLE_MIN, Decision, Scored, Wanted, decide, score
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 # The fields enrichment may fill (`--fields` picks among them).
 ENRICH_FIELDS: tuple[str, ...] = (
@@ -57,8 +64,8 @@ def check_fields(asked: Iterable[str]) -> tuple[str, ...]:
 Status = Literal["matched", "upgrade", "ambiguous", "not-found", "error", "complete"]
 
 
-@dataclass
-class Resolution:
+@dataclass(init=False, repr=False, eq=False)
+class Resolution(DataMethods):
     """What Crossref says about one entry; no catalog change yet."""
 
     key: str
@@ -69,9 +76,20 @@ class Resolution:
     notes: list[str] = field(default_factory=list)
     reason: str = ""
 
+    def __init__(self, key: str, status: Status, via: str = "", work: Work | None = None,
+                 candidates: list[Scored] = FACTORY, notes: list[str] = FACTORY,
+                 reason: str = "") -> None:
+        self.key = key
+        self.status = status
+        self.via = via
+        self.work = work
+        self.candidates = [] if candidates is FACTORY else candidates
+        self.notes = [] if notes is FACTORY else notes
+        self.reason = reason
 
-@dataclass
-class EntryReport:
+
+@dataclass(init=False, repr=False, eq=False)
+class EntryReport(DataMethods):
     key: str
     status: Status
     via: str = ""
@@ -81,15 +99,37 @@ class EntryReport:
     reason: str = ""
     work: str = ""
 
+    def __init__(self, key: str, status: Status, via: str = "",
+                 filled: list[str] = FACTORY, notes: list[str] = FACTORY,
+                 candidates: list[str] = FACTORY, reason: str = "", work: str = "") -> None:
+        self.key = key
+        self.status = status
+        self.via = via
+        self.filled = [] if filled is FACTORY else filled
+        self.notes = [] if notes is FACTORY else notes
+        self.candidates = [] if candidates is FACTORY else candidates
+        self.reason = reason
+        self.work = work
 
-@dataclass
-class Summary:
+
+@dataclass(init=False, repr=False, eq=False)
+class Summary(DataMethods):
     reports: list[EntryReport] = field(default_factory=list)
     stopped: str | None = None
     interrupted: bool = False
     requests: int = 0
     cache_hits: int = 0
     saved: bool = False
+
+    def __init__(self, reports: list[EntryReport] = FACTORY, stopped: str | None = None,
+                 interrupted: bool = False, requests: int = 0, cache_hits: int = 0,
+                 saved: bool = False) -> None:
+        self.reports = [] if reports is FACTORY else reports
+        self.stopped = stopped
+        self.interrupted = interrupted
+        self.requests = requests
+        self.cache_hits = cache_hits
+        self.saved = saved
 
     def count(self, status: Status) -> int:
         return sum(r.status == status for r in self.reports)
@@ -239,13 +279,17 @@ def apply(entry: Entry, resolution: Resolution, source: str, fields: tuple[str, 
     return report
 
 
-@dataclass
-class Checkpointed:
+@dataclass(init=False, repr=False, eq=False)
+class Checkpointed(DataMethods):
     """What a checkpoint did: whether it wrote, and the entries it could not
     store (key -> why), which it put back as they were."""
 
     saved: bool
     dropped: dict[str, str] = field(default_factory=dict)
+
+    def __init__(self, saved: bool, dropped: dict[str, str] = FACTORY) -> None:
+        self.saved = saved
+        self.dropped = {} if dropped is FACTORY else dropped
 
 
 # Called as accepted results pile up, and at the end: the caller keeps them
@@ -275,29 +319,49 @@ def run(catalog: Catalog, entries: list[Entry], client: CrossrefClient,
                 on_done(entry.key)
     dirty = False
     last_save = time.monotonic()
-    executor = ThreadPoolExecutor(max_workers=max(1, concurrency),
-                                  thread_name_prefix="crossref")
+
+    def accept(entry: Entry, resolution: Resolution) -> None:
+        nonlocal dirty, last_save
+        report = apply(entry, resolution, source, fields, upgrade_preprints)
+        summary.reports.append(report)
+        if on_done:
+            on_done(entry.key)
+        if report.filled and checkpoint is not None:
+            dirty = True
+            if time.monotonic() - last_save >= save_interval:
+                _checkpoint(checkpoint, summary)
+                last_save, dirty = time.monotonic(), False
+
+    executor = None
     try:
-        futures: dict[Future[Resolution], Entry] = {
-            executor.submit(resolve, e, wanted_for(e, catalog), client): e for e in todo}
-        for future in as_completed(futures):
-            entry = futures[future]
-            try:
-                resolution = future.result()
-            except CircuitOpen as exc:
-                summary.stopped = str(exc)
-                break
-            except CrossrefError as exc:
-                resolution = Resolution(entry.key, "error", reason=str(exc))
-            report = apply(entry, resolution, source, fields, upgrade_preprints)
-            summary.reports.append(report)
-            if on_done:
-                on_done(entry.key)
-            if report.filled and checkpoint is not None:
-                dirty = True
-                if time.monotonic() - last_save >= save_interval:
-                    _checkpoint(checkpoint, summary)
-                    last_save, dirty = time.monotonic(), False
+        # An entry whose questions the cache answers (a rerun's) is resolved
+        # here: no request, so no worker (a thread and a future per entry cost
+        # more than resolving it). The others go to the workers, in order.
+        asking: list[Entry] = []
+        for entry in todo:
+            known = client.from_cache(partial(_resolve_with, entry, catalog))
+            if known is None:
+                asking.append(entry)
+            else:
+                accept(entry, known)
+        if asking:
+            from concurrent.futures import ThreadPoolExecutor, as_completed
+
+            executor = ThreadPoolExecutor(max_workers=max(1, concurrency),
+                                          thread_name_prefix="crossref")
+            futures: dict[Future[Resolution], Entry] = {
+                executor.submit(resolve, e, wanted_for(e, catalog), client): e
+                for e in asking}
+            for future in as_completed(futures):
+                entry = futures[future]
+                try:
+                    resolution = future.result()
+                except CircuitOpen as exc:
+                    summary.stopped = str(exc)
+                    break
+                except CrossrefError as exc:
+                    resolution = Resolution(entry.key, "error", reason=str(exc))
+                accept(entry, resolution)
     except KeyboardInterrupt:
         summary.interrupted = True
         client.cancel()
@@ -305,13 +369,18 @@ def run(catalog: Catalog, entries: list[Entry], client: CrossrefClient,
         client.cancel()
         raise
     finally:
-        executor.shutdown(wait=False, cancel_futures=True)
+        if executor is not None:
+            executor.shutdown(wait=False, cancel_futures=True)
         if dirty and checkpoint is not None:
             _checkpoint(checkpoint, summary)
     summary.reports.sort(key=lambda r: order.get(r.key, 0))
     summary.requests = client.requests
     summary.cache_hits = client.cache.hits if client.cache is not None else 0
     return summary
+
+
+def _resolve_with(entry: Entry, catalog: Catalog, client: CrossrefClient) -> Resolution:
+    return resolve(entry, wanted_for(entry, catalog), client)
 
 
 def _checkpoint(checkpoint: Checkpoint, summary: Summary) -> None:

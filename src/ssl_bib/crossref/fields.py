@@ -10,12 +10,12 @@ and never raises on a record that is merely incomplete.
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..model import EntryType, Person
+from ..records import FACTORY, DataMethods
 
 # `[^<>]`: from each `<` of a run with no `>`, `[^>]` would scan to the end.
 _TAG_RE = re.compile(r"<[^<>]++>")
@@ -52,8 +52,11 @@ def clean_text(value: Any) -> str:
     if not isinstance(value, str):
         return ""
     text = _TAG_RE.sub(" ", _INLINE_TAG_RE.sub("", value))
-    # Twice: some deposits double-escape ("&amp;amp;").
-    text = html.unescape(html.unescape(text))
+    if "&" in text:  # else unescape changes nothing, and html need not load
+        import html
+
+        # Twice: some deposits double-escape ("&amp;amp;").
+        text = html.unescape(html.unescape(text))
     text = _SPACE_RE.sub(" ", text).strip()
     # Markup removal leaves a space before punctuation ("<i>x</i>, y").
     return re.sub(r" ([,.;:!?)])", r"\1", text).replace("( ", "(")
@@ -132,8 +135,8 @@ def _pick_typed(work: dict[str, Any], typed: str, plain: str) -> str | None:
     return values[0] if values else None
 
 
-@dataclass
-class Work:
+@dataclass(init=False, repr=False, eq=False)
+class Work(DataMethods):
     """The parts of a Crossref work that matching and filling need."""
 
     doi: str | None
@@ -156,6 +159,35 @@ class Work:
     isbn: str | None = None
     alternative_ids: list[str] = field(default_factory=list)
     score: float | None = None
+
+    def __init__(self, doi: str | None, type: str, title: str, subtitle: str = "",
+                 year: int | None = None, month: int | None = None,
+                 authors: list[Person] = FACTORY, container_title: str | None = None,
+                 series: str | None = None, venue_names: list[str] = FACTORY,
+                 volume: str | None = None, issue: str | None = None,
+                 pages: str | None = None, article_number: str | None = None,
+                 publisher: str | None = None, issn: str | None = None,
+                 isbn: str | None = None, alternative_ids: list[str] = FACTORY,
+                 score: float | None = None) -> None:
+        self.doi = doi
+        self.type = type
+        self.title = title
+        self.subtitle = subtitle
+        self.year = year
+        self.month = month
+        self.authors = [] if authors is FACTORY else authors
+        self.container_title = container_title
+        self.series = series
+        self.venue_names = [] if venue_names is FACTORY else venue_names
+        self.volume = volume
+        self.issue = issue
+        self.pages = pages
+        self.article_number = article_number
+        self.publisher = publisher
+        self.issn = issn
+        self.isbn = isbn
+        self.alternative_ids = [] if alternative_ids is FACTORY else alternative_ids
+        self.score = score
 
     @property
     def entry_type(self) -> EntryType | None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from ..records import FACTORY, DataMethods, FrozenDataMethods, set_field
 from ..textnorm import ascii_fold, normalize_title
 from .fields import PUBLISHED_TYPES, Work
 
@@ -45,8 +46,8 @@ _KIND_NAMES = {"article": "a journal entry", "inproceedings": "a conference entr
                "preprint": "a preprint's published version"}
 
 
-@dataclass(frozen=True)
-class Wanted:
+@dataclass(frozen=True, init=False, repr=False, eq=False)
+class Wanted(FrozenDataMethods):
     """What the catalog knows about an entry, as the matcher needs it."""
 
     key: str
@@ -57,12 +58,27 @@ class Wanted:
     # venue abbreviation, full name, aliases; empty when unknown or arXiv
     venue_names: tuple[str, ...] = ()
 
+    def __init__(self, key: str, titles: tuple[str, ...], years: tuple[int, ...],
+                 families: tuple[str, ...] = (), kind: Kind = "article",
+                 venue_names: tuple[str, ...] = ()) -> None:
+        set_field(self, "key", key)
+        set_field(self, "titles", titles)
+        set_field(self, "years", years)
+        set_field(self, "families", families)
+        set_field(self, "kind", kind)
+        set_field(self, "venue_names", venue_names)
 
-@dataclass
-class Scored:
+
+@dataclass(init=False, repr=False, eq=False)
+class Scored(DataMethods):
     work: Work
     title_sim: float
     problems: list[str] = field(default_factory=list)
+
+    def __init__(self, work: Work, title_sim: float, problems: list[str] = FACTORY) -> None:
+        self.work = work
+        self.title_sim = title_sim
+        self.problems = [] if problems is FACTORY else problems
 
     @property
     def ok(self) -> bool:
@@ -73,12 +89,19 @@ class Scored:
         return f"[{self.title_sim:.2f}] {self.work.describe()} -- {verdict}"
 
 
-@dataclass
-class Decision:
+@dataclass(init=False, repr=False, eq=False)
+class Decision(DataMethods):
     outcome: Outcome
     best: Scored | None = None
     candidates: list[Scored] = field(default_factory=list)
     reason: str = ""
+
+    def __init__(self, outcome: Outcome, best: Scored | None = None,
+                 candidates: list[Scored] = FACTORY, reason: str = "") -> None:
+        self.outcome = outcome
+        self.best = best
+        self.candidates = [] if candidates is FACTORY else candidates
+        self.reason = reason
 
 
 def family_key(name: str) -> str:

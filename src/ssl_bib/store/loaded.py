@@ -16,11 +16,12 @@ from typing import Any
 from .. import toml_parse
 from ..model import Catalog, Entry, Settings, Venue
 from ..problems import Problem
+from ..records import FACTORY, DataMethods, FrozenDataMethods, set_field
 from .spans import EntrySpan
 
 
-@dataclass(frozen=True)
-class DiskState:
+@dataclass(frozen=True, init=False, repr=False, eq=False)
+class DiskState(FrozenDataMethods):
     """What the catalog file held when this process last read or wrote it,
     which a save compares with the file before replacing it: its size, its
     mtime and its text, whose UTF-8 is exactly the file's bytes (the text
@@ -31,6 +32,11 @@ class DiskState:
     mtime_ns: int
     text: str = field(repr=False)
 
+    def __init__(self, size: int, mtime_ns: int, text: str) -> None:
+        set_field(self, "size", size)
+        set_field(self, "mtime_ns", mtime_ns)
+        set_field(self, "text", text)
+
     def holds(self, data: bytes, info: os.stat_result) -> bool:
         """Whether the file, read now as `data`, is still this. Size and
         mtime tell a change at once; equal ones are confirmed by the content
@@ -39,8 +45,8 @@ class DiskState:
                 and data == self.text.encode("utf-8"))
 
 
-@dataclass
-class LoadedCatalog:
+@dataclass(init=False, repr=False, eq=False)
+class LoadedCatalog(DataMethods):
     """A catalog with what is needed to report on it and splice it back."""
 
     path: Path
@@ -65,6 +71,28 @@ class LoadedCatalog:
     _lines: list[str] | None = field(default=None, repr=False, compare=False)
     _by_id: dict[int, EntrySpan] | None = field(default=None, repr=False, compare=False)
     _by_key: dict[str, EntrySpan] | None = field(default=None, repr=False, compare=False)
+
+    def __init__(self, path: Path, text: str, catalog: Catalog, spans: list[EntrySpan],
+                 venue_lines: dict[str, int], problems: list[Problem],
+                 snapshots: list[tuple[Any, ...]] | None = None,
+                 pristine_head: tuple[Any, ...] = (), loaded_entries: list[Entry] = FACTORY,
+                 disk: DiskState | None = None, force: bool = False,
+                 _lines: list[str] | None = None, _by_id: dict[int, EntrySpan] | None = None,
+                 _by_key: dict[str, EntrySpan] | None = None) -> None:
+        self.path = path
+        self.text = text
+        self.catalog = catalog
+        self.spans = spans
+        self.venue_lines = venue_lines
+        self.problems = problems
+        self.snapshots = snapshots
+        self.pristine_head = pristine_head
+        self.loaded_entries = [] if loaded_entries is FACTORY else loaded_entries
+        self.disk = disk
+        self.force = force
+        self._lines = _lines
+        self._by_id = _by_id
+        self._by_key = _by_key
 
     @property
     def name(self) -> str:
@@ -100,6 +128,19 @@ class LoadedCatalog:
 
             self.snapshots = parse_text(self.text, self.path).states()
         return self.snapshots
+
+    def nothing_to_save(self) -> bool:
+        """Whether a save would write nothing, told without the writing side:
+        the file is on disk, its entries are the ones read, in their order,
+        each as read (its snapshot), and the head as read. (A save finds the
+        same; this spares a command that changed nothing, such as an import
+        of papers the catalog has, loading the splice and the writers.)"""
+        entries, loaded = self.catalog.entries, self.loaded_entries
+        return (self.disk is not None and self.snapshots is not None
+                and len(entries) == len(loaded) == len(self.snapshots)
+                and all(map(operator.is_, entries, loaded))
+                and all(map(unchanged, entries, self.snapshots))
+                and head_state(self.catalog) == self.pristine_head)
 
     @property
     def raw_entries(self) -> Sequence[dict[str, Any]]:

@@ -7,9 +7,11 @@ import functools
 import re
 from dataclasses import dataclass
 
+from ..records import DataMethods
 
-@dataclass
-class EntrySpan:
+
+@dataclass(init=False, repr=False, eq=False)
+class EntrySpan(DataMethods):
     """Where one entry sits. Character offsets: its table is text[start_at:
     end_at], and text[lead_at:start_at] are the comments and blank lines just
     before it. `start` is the 0-based line of its [[entries]] header."""
@@ -18,6 +20,12 @@ class EntrySpan:
     start_at: int
     end_at: int
     start: int
+
+    def __init__(self, lead_at: int, start_at: int, end_at: int, start: int) -> None:
+        self.lead_at = lead_at
+        self.start_at = start_at
+        self.end_at = end_at
+        self.start = start
 
     def field_line(self, text: str, field_name: str) -> int:
         """0-based line of a field's first line; the table's header line if absent.

@@ -13,6 +13,7 @@ from typing import Any
 
 from ..gcpause import paused_gc
 from ..model import Entry
+from ..records import DataMethods
 from ..toml_render import render_catalog
 from .head_edit import edit_head
 from .loaded import (
@@ -47,8 +48,8 @@ def render(loaded: LoadedCatalog) -> str:
         return render_changes(loaded).text
 
 
-@dataclass
-class Rendered:
+@dataclass(init=False, repr=False, eq=False)
+class Rendered(DataMethods):
     text: str
     changed: bool
     # Each entry's state (entry_state) and where it sits, aligned with
@@ -57,6 +58,15 @@ class Rendered:
     spans: list[EntrySpan] | None = None
     # Whether settings, categories or venues changed (the head is rewritten).
     head_changed: bool = True
+
+    def __init__(self, text: str, changed: bool,
+                 states: list[tuple[Any, ...]] | None = None,
+                 spans: list[EntrySpan] | None = None, head_changed: bool = True) -> None:
+        self.text = text
+        self.changed = changed
+        self.states = states
+        self.spans = spans
+        self.head_changed = head_changed
 
 
 def render_changes(loaded: LoadedCatalog) -> Rendered:
