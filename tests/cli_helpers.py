@@ -1,9 +1,12 @@
 """Running the command line in process, shared by the CLI tests: one way to
 invoke it and read its exit status and output, and one walk of its command
-tree (so a test over "every command" meets a new command without an edit)."""
+tree (so a test over "every command" meets a new command without an edit);
+and in a fresh process, to see which modules a command loads."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import click
@@ -18,6 +21,18 @@ def invoke(*args: str, catalog: Path | str | None = None,
     prefix = ["--catalog", str(catalog)] if catalog is not None else []
     result = CliRunner().invoke(cli, [*prefix, *args], env=env)
     return result.exit_code, result.stdout, result.stderr
+
+
+def modules_loaded(*args: str) -> tuple[set[str], str]:
+    """`ssl-bib ARGS...` in a fresh process, which must succeed: the modules
+    it had loaded by its end, and its standard output."""
+    code = ("import sys\nfrom ssl_bib.cli import main\n"
+            f"try:\n    main({list(args)!r})\n"
+            "except SystemExit as exc:\n    assert not exc.code, exc.code\n"
+            "sys.stderr.write('\\n' + '\\n'.join(sorted(sys.modules)))")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    return set(run.stderr.split("\n")), run.stdout
 
 
 def one_line(text: str) -> str:

@@ -13,6 +13,7 @@ import click
 import pytest
 
 from ssl_bib.cli import COMMANDS, SUMMARIES
+from tests.cli_helpers import modules_loaded
 
 
 @pytest.mark.parametrize("name", list(COMMANDS))
@@ -56,13 +57,7 @@ _WRITING_SIDE = {"ssl_bib.store.writing", "ssl_bib.store.splice", "ssl_bib.store
 @pytest.mark.parametrize("command", [["list"], ["list", "--json"], ["check"]])
 def test_a_read_only_command_loads_no_part_of_the_writing_side(
         catalog: Path, command: list[str]) -> None:
-    code = ("import sys\nfrom ssl_bib.cli import main\n"
-            f"try:\n    main({['--catalog', str(catalog), *command]!r})\n"
-            "except SystemExit:\n    pass\n"
-            "sys.stderr.write('\\n' + '\\n'.join(sorted(sys.modules)))")
-    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True)
-    loaded = set(run.stderr.split("\n"))
+    loaded, _ = modules_loaded("--catalog", str(catalog), *command)
     assert "ssl_bib.store.read" in loaded
     assert not _WRITING_SIDE & loaded, _WRITING_SIDE & loaded
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ssl_bib.codecs.latex import decode, escape, is_balanced, latex_for_char, protect_title
 
@@ -68,3 +70,34 @@ def test_protect_title(title: str, latex: str) -> None:
 ])
 def test_is_balanced_counts_like_bibtex(text: str, balanced: bool) -> None:
     assert is_balanced(text) is balanced
+
+
+def _depth_walk(text: str) -> bool:
+    """BibTeX's count, brace by brace: the depth never below zero, zero at the end."""
+    depth = 0
+    for ch in text:
+        if ch in "{}":
+            depth += 1 if ch == "{" else -1
+            if depth < 0:
+                return False
+    return depth == 0
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(st.sampled_from("{}{}{}a\\ é中😀\ud800\u00fb\u207d"), max_size=24))
+def test_is_balanced_agrees_with_the_depth_walk(text: str) -> None:
+    # Any text: non-ASCII letters and a lone surrogate beside the braces.
+    assert is_balanced(text) is _depth_walk(text)
+
+
+def test_paper_titles_pass_by_the_cache_kept_for_container_titles() -> None:
+    # A title is protected once an export; container titles and series recur.
+    from ssl_bib.codecs.latex import _protect_title, latex_title
+
+    _protect_title.cache_clear()
+    assert latex_title("Models Genesis for MRI") == "Models {Genesis} for {MRI}"
+    assert latex_title("A Über-Study of CT") == 'A {{\\"U}ber-Study} of {CT}'
+    assert _protect_title.cache_info().currsize == 0
+    for _ in range(3):
+        assert protect_title("Medical Image Analysis") == "Medical {Image Analysis}"
+    assert _protect_title.cache_info().hits == 2

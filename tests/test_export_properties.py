@@ -4,7 +4,9 @@ particles, organisations, empty optional fields) survive every format."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -207,6 +209,52 @@ def test_facts_shared_by_the_formats_of_one_export_change_no_text(items: list[En
         assert texts() == alone  # and again, every fact now kept
 
 
+def test_one_export_of_every_format_validates_each_identifier_once_per_entry(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The facts keep each entry's DOI, link and arXiv id as written: the
+    four formats of export --all check and encode each once, not once each."""
+    from collections import Counter
+
+    from ssl_bib.codecs.facts import shared
+    from ssl_bib.exporting import FORMATS, export
+    from ssl_bib.store import load
+    from tests.export_fixtures.catalogs import BUNDLED
+
+    calls: Counter[tuple[str, str, str]] = Counter()
+
+    def counted(name: str, real: Any) -> Any:
+        def counting(entry: Entry, *args: Any, **kwargs: Any) -> Any:
+            calls[name, entry.key, repr((args, kwargs))] += 1
+            return real(entry, *args, **kwargs)
+        return counting
+
+    for name in ("doi", "url", "identifier"):
+        monkeypatch.setattr(f, name, counted(name, getattr(f, name)))
+    catalog = load(BUNDLED).catalog
+    with shared():
+        for fmt in FORMATS:
+            export(catalog, catalog.entries, fmt)
+    assert {name for name, _, _ in calls} == {"doi", "url", "identifier"}
+    assert max(calls.values()) == 1, calls.most_common(3)
+
+
+def test_per_object_makes_once_per_object_holds_it_and_starts_over_past_its_limit() -> None:
+    made: list[Person] = []
+    cache = f.PerObject(lambda p: made.append(p) or p.family.upper(), limit=3)
+    one, same_spelling = Person("Doe", "J"), Person("Doe", "J")
+    assert [cache.get(p) for p in (one, one, same_spelling, one)] == ["DOE"] * 4
+    assert made == [one, same_spelling]  # by identity: an equal person is another object
+    assert [cache.get(Person(str(n))) for n in range(3)] == ["0", "1", "2"]  # past 3: over
+    made.clear()
+    cache.get(one)
+    assert made == [one]
+    # A remembered object is held, so no other object can take its id: each
+    # temporary person below would otherwise be freed after its call and the
+    # next one (CPython reuses the memory at once) met as the same object.
+    names = f.PerObject(lambda p: p.family, limit=1000)
+    assert [names.get(Person(str(n))) for n in range(200)] == [str(n) for n in range(200)]
+
+
 title_pieces = st.lists(st.one_of(st.sampled_from(["<i>", "</i>", "<sub>", "</sub>", "$",
                                                     "\\alpha", "x^2", " "]), title_chars),
                         max_size=20).map("".join)
@@ -256,3 +304,41 @@ def test_csl_items_keep_the_schema_order_of_keys(items: list[Entry]) -> None:
         except f.ExportError:
             continue
         assert list(item) == [key for key in CSL_KEYS if key in item]
+
+
+def test_the_note_is_one_clean_line_even_when_a_code_link_hides_a_control_character() -> None:
+    """A code link's URL is only stripped; the note BibTeX, biblatex and
+    CSL-JSON write from it is cleaned like every value (RIS keeps one N1 per
+    link as it is)."""
+    entry = Entry(key="k", title="T", year=2020, note="see  also",
+                  code=[CodeLink("pytorch", " https://x.org/a\x01b ")])
+    catalog = Catalog(entries=[entry])
+    for fmt in (write_bibtex, write_biblatex):
+        assert "  note = {see also; Code (pytorch): https://x.org/ab}" in fmt(catalog, [entry])
+    item = json.loads(write_csljson(catalog, [entry]))[0]
+    assert item["note"] == "see also; Code (pytorch): https://x.org/ab"
+    assert "N1  - Code (pytorch): https://x.org/a\x01b\n" in write_ris(catalog, [entry])
+
+
+@common
+@given(entries())
+@example(LISTED)
+def test_the_files_of_export_all_are_each_formats_text_in_utf8(items: list[Entry]) -> None:
+    """export --all writes each format's text as UTF-8, CSL-JSON's from
+    orjson's bytes without a text in between (Codec.bytes_writer)."""
+    import tempfile
+    from pathlib import Path
+
+    from ssl_bib.exporting import FORMATS, export, export_all
+
+    catalog = catalog_of(items)
+    try:
+        texts = {fmt.filename: export(catalog, catalog.entries, fmt.name)
+                 for fmt in FORMATS.values()}
+    except f.ExportError:
+        return
+    for fmt in FORMATS.values():
+        assert fmt.bytes_writer()(catalog, catalog.entries) == texts[fmt.filename].encode()
+    with tempfile.TemporaryDirectory() as folder:
+        for path in export_all(catalog, catalog.entries, Path(folder)):
+            assert path.read_bytes() == texts[path.name].encode("utf-8")

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import re
+import warnings
 
+import pytest
+
+from benchmarks.synth import synth_catalog
 from ssl_bib.codecs.ris_write import write_ris
+from ssl_bib.model import Catalog, Entry
 from ssl_bib.store import load
 from tests.export_fixtures.catalogs import BUNDLED, rich_catalog
 from tests.export_fixtures.roundtrip import check_ris
@@ -75,7 +80,44 @@ def test_the_quicker_line_formatting_writes_what_rispy_writes() -> None:
         def set_header(self, count: int) -> str:
             return ""
 
-    for catalog in (load(BUNDLED).catalog, rich_catalog()):
+    for catalog in (load(BUNDLED).catalog, rich_catalog(), synth_catalog(300)):
         records = [ris_record(catalog, entry) for entry in catalog.entries]
         assert _writer().formats(records) == Stock(mapping=TAG_KEY_MAPPING).formats(records)
     assert Stock.PATTERN == "{tag}  - {value}"
+    # Every branch of rispy's record loop, under every setting of the writer:
+    # list, delimited, unknown ("UK") and ignored tags, and a label with no tag.
+    records = [{"type_of_reference": "JOUR", "id": "a", "authors": ["X, Y", "Z"],
+                "urls": ["https://a.org", "https://b.org"], "title": "T", "year": "2020",
+                "unknown_tag": {"ZZ": ["one", "two"]}, "notes": ["n"], "no_such_label": "v",
+                "keywords": []},
+               {"id": "b", "title": "U", "no_such_label": "w"}, {}]
+    quick = type(_writer())
+    for settings in ({}, {"list_tags": ["AU", "N1"], "delimiter_tags_mapping": {"UR": " ; "}},
+                     {"ignore": ["TI", "N1"]}, {"skip_unknown_tags": True},
+                     {"enforce_list_tags": False, "list_tags": ["AU"]}):
+        for some in (records, records[:1], []):
+            with warnings.catch_warnings(record=True) as theirs:
+                warnings.simplefilter("always")
+                expected = Stock(mapping=TAG_KEY_MAPPING, **settings).formats(some)
+            with warnings.catch_warnings(record=True) as ours:
+                warnings.simplefilter("always")
+                assert quick(mapping=TAG_KEY_MAPPING, **settings).formats(some) == expected
+            assert [str(w.message) for w in ours] == [str(w.message) for w in theirs]
+
+
+def test_an_authors_listed_name_is_remembered_per_person(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from ssl_bib.codecs import ris_write
+    from ssl_bib.model import Person
+
+    people = [Person("Doe", "Jane"), Person("Doe", "Jane", suffix="Jr."), Person("Plato"),
+              Person("Doe", suffix="III"), Person("Acme, Inc.", literal=True)]
+    assert [ris_write._LISTED_NAMES.get(p) for p in people] == [
+        "Doe, Jane", "Doe, Jane, Jr.", "Plato", "Doe, III", "Acme, Inc."]
+    made: list[Person] = []
+    monkeypatch.setattr(ris_write, "_LISTED_NAMES", ris_write.f.PerObject(
+        lambda p: made.append(p) or ris_write._listed_name(p)))
+    catalog = Catalog(entries=[Entry(key=f"k{n}", title="T", year=2020, authors=people)
+                               for n in range(3)])
+    assert write_ris(catalog, catalog.entries).count("AU  - Doe, Jane, Jr.") == 3
+    assert made == people

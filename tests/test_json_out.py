@@ -23,6 +23,8 @@ values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=4)
 @given(value=values)
 def test_the_same_text_as_the_standard_library(value: Any) -> None:
     assert json_out.dumps(value) == json.dumps(value, indent=2, ensure_ascii=False)
+    assert json_out.dumps_line_bytes(value) == \
+        (json.dumps(value, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
 @pytest.mark.parametrize("value", [
@@ -36,5 +38,9 @@ def test_the_same_text_as_the_standard_library(value: Any) -> None:
 def test_the_corner_cases(value: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     expected = json.dumps(value, indent=2, ensure_ascii=False)
     assert json_out.dumps(value) == expected
+    if "\ud800" not in expected:  # a lone surrogate has no UTF-8 (orjson refuses it too)
+        assert json_out.dumps_line_bytes(value) == (expected + "\n").encode("utf-8")
     monkeypatch.setattr(json_out, "_ORJSON", None)
     assert json_out.dumps(value) == expected
+    if "\ud800" not in expected:
+        assert json_out.dumps_line_bytes(value) == (expected + "\n").encode("utf-8")

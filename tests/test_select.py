@@ -204,6 +204,19 @@ def test_describe_and_active() -> None:
                                   "--category MAE --search 'it'\"'\"'s' --has-code")
 
 
+def test_a_year_range_is_a_value_and_filters_hold_the_lists_given() -> None:
+    years = YearRange(2019, 2021)
+    assert years == YearRange.parse("2019..2021") and hash(years) == hash(YearRange(2019, 2021))
+    with pytest.raises(AttributeError):
+        years.first = 2000  # type: ignore[misc]
+    keys: list[str] = []
+    filters = Filters(keys=keys)
+    keys.append("k")  # the list given, not a copy (enrich sets its keys)
+    assert filters.keys == ["k"] and Filters().keys == [] and Filters().keys is not Filters().keys
+    filters.keys = ["a", "b"]
+    assert filters.keys == ["a", "b"]
+
+
 # -- the command line ---------------------------------------------------------
 
 def invoke(*args: str) -> tuple[int, str, str]:

@@ -46,16 +46,17 @@ def safe_mode(old_mode: int | None) -> int:
     return stat.S_IMODE(old_mode) & ~_SPECIAL_BITS & ~(umask & 0o022)
 
 
-def write_atomic(path: Path, text: str, encoding: str = "utf-8") -> None:
-    """Write `text` to `path` atomically: a temp file beside it, fsync,
-    rename over it, fsync the folder so the rename itself survives a crash.
+def write_atomic(path: Path, text: str | bytes, encoding: str = "utf-8") -> None:
+    """Write `text` (encoded; bytes as they are) to `path` atomically: a
+    temp file beside it, fsync, rename over it, fsync the folder so the rename
+    itself survives a crash.
 
     `path` itself is replaced: a symbolic link there is replaced by a file,
     never followed (an output folder's planted link cannot redirect the
     write). Refuses a folder, device, pipe or socket at `path`."""
     path = Path(path)
     old_mode = _regular_mode(path, follow=False)
-    _write_replacing(path, text.encode(encoding), old_mode)
+    _write_replacing(path, text.encode(encoding) if isinstance(text, str) else text, old_mode)
 
 
 def write_through(path: Path, text: str | bytes, encoding: str = "utf-8",

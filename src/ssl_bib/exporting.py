@@ -1,6 +1,6 @@
 """Export: the catalog's entries in one format, or in every format into a
 folder. The formats, their writers and their conventional file names are
-codecs.registry's; the writers are imported only when used (rispy, pylatexenc).
+codecs.registry's; the writers are imported only when used (RIS's loads rispy).
 
 Output is deterministic: entries in catalog order, fields in a fixed order,
 no dates or versions in the text, so an unchanged catalog exports byte for
@@ -32,6 +32,14 @@ def export(catalog: Catalog, entries: Sequence[Entry], fmt: str,
         return writer(catalog, entries, on_entry)
 
 
+def _export_bytes(catalog: Catalog, entries: Sequence[Entry], fmt: Codec,
+                  on_entry: OnEntry | None) -> bytes:
+    """export()'s text as UTF-8, for a file."""
+    writer = fmt.bytes_writer()
+    with paused_gc():
+        return writer(catalog, entries, on_entry)
+
+
 def export_all(catalog: Catalog, entries: Sequence[Entry], folder: Path,
                per_format: Callable[[str], Sequence[Entry]] | None = None,
                on_entry: OnEntry | None = None) -> list[Path]:
@@ -45,8 +53,9 @@ def export_all(catalog: Catalog, entries: Sequence[Entry], folder: Path,
     from .codecs.facts import shared
 
     with shared():  # what the formats derive alike is derived once per entry
-        texts = {fmt.filename: export(catalog, per_format(fmt.name) if per_format else entries,
-                                      fmt.name, on_entry) for fmt in FORMATS.values()}
+        texts = {fmt.filename: _export_bytes(
+            catalog, per_format(fmt.name) if per_format else entries, fmt, on_entry)
+            for fmt in FORMATS.values()}
     targets = [folder / filename for filename in texts]
     # Refused before anything is written: a folder, device or pipe where a
     # file goes. A link is replaced, never followed, so its target's mode

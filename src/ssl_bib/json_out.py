@@ -33,3 +33,17 @@ def dumps(value: Any) -> str:
         except TypeError:  # what only the standard library writes (an int beyond 64 bits)
             pass
     return json.dumps(value, indent=2, ensure_ascii=False)
+
+
+def dumps_line_bytes(value: Any) -> bytes:
+    """`dumps(value)` and a final newline, as UTF-8: for a file, without
+    orjson's bytes decoded to text and encoded back (a 10 MB CSL-JSON export
+    spent 25 ms on that)."""
+    if _ORJSON is not None:
+        try:
+            data: bytes = _ORJSON.dumps(
+                value, option=_ORJSON.OPT_INDENT_2 | _ORJSON.OPT_APPEND_NEWLINE)
+            return data
+        except TypeError:
+            pass
+    return (json.dumps(value, indent=2, ensure_ascii=False) + "\n").encode("utf-8")

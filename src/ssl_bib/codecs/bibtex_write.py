@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from functools import lru_cache, partial
+from functools import partial
 
 from ..model import Catalog, Entry, Person
 from ..richtext import plain
@@ -153,6 +153,11 @@ class _Lines:
         if value and (value := f.clean(value)):
             self.put(name, escape(value, ascii_only=self.ascii_only))
 
+    def escaped(self, name: str, value: str) -> None:
+        """A clean value (the entry's facts) escaped as text, when there is one."""
+        if value:
+            self.put(name, escape(value, ascii_only=self.ascii_only))
+
     def raw(self, name: str, value: str | None) -> None:
         """A field written as it is (validated or encoded before), when it has a value."""
         if value and (value := f.clean(value)):
@@ -182,8 +187,8 @@ def _field_lines(fx: Facts, biblatex: bool, entry_type: str) -> list[str]:
     _identifiers(out)
     if fx.keywords:
         out.put("keywords", ", ".join(_keyword(c, out.ascii_only) for c in fx.keywords))
-    out.text("note", fx.note)
-    out.text("abstract", entry.abstract)
+    out.escaped("note", fx.note)
+    out.escaped("abstract", fx.abstract)
     if not biblatex and not fx.persons and fx.title:
         # Styles sort and label by author; without one, plain and plainnat
         # warn "to sort, need author or key" and natbib's label is empty.
@@ -196,16 +201,16 @@ def _container(out: _Lines) -> None:
     fx, entry, biblatex = out.fx, out.entry, out.biblatex
     venue, container = fx.venue, fx.container
     if fx.kind == "article":
-        out.text("journaltitle" if biblatex else "journal", container)
+        out.escaped("journaltitle" if biblatex else "journal", container)
     elif fx.kind == "inproceedings":
         # Braced like titles: pandoc turns booktitle into sentence case otherwise.
         if container:
             out.put("booktitle", protect_title(container, ascii_only=out.ascii_only))
-        if biblatex and entry.container_title and venue and venue != container:
+        if biblatex and fx.container_title and venue and venue != container:
             out.put("eventtitle", protect_title(venue, ascii_only=out.ascii_only))
     elif not entry.arxiv and venue:
         # A preprint elsewhere than arXiv: name the server.
-        out.text("organization" if biblatex else "howpublished", venue)
+        out.escaped("organization" if biblatex else "howpublished", venue)
         out.organization = biblatex
 
 
@@ -221,57 +226,57 @@ def _date(out: _Lines) -> None:
 
 def _numbers(out: _Lines) -> None:
     """Series, volume, number, pages or article number, publisher, ISSN, ISBN."""
-    entry = out.entry
-    series = f.clean(entry.series)
-    if series:
-        out.put("series", protect_title(series, ascii_only=out.ascii_only))
-    out.text("volume", entry.volume)
-    out.text("number", entry.issue)
-    pages = f.clean(entry.pages)
+    fx = out.fx
+    if fx.series:
+        out.put("series", protect_title(fx.series, ascii_only=out.ascii_only))
+    out.escaped("volume", fx.volume)
+    out.escaped("number", fx.issue)
+    pages = fx.pages_text
     if pages:
         out.put("pages", escape(_PAGE_DASH_RE.sub("--", pages), ascii_only=out.ascii_only)
                 .replace("-{}-", "--"))
-    if entry.article_number:
-        if out.biblatex:
-            out.text("eid", entry.article_number)
-        elif not pages:
-            # Crossref and publishers put an article number in `pages` for BibTeX.
-            out.text("pages", entry.article_number)
-    if out.fx.kind != "article" or not out.biblatex:
+    if out.biblatex:
+        out.escaped("eid", fx.article_number)
+    elif not pages:
+        # Crossref and publishers put an article number in `pages` for BibTeX.
+        out.escaped("pages", fx.article_number)
+    if fx.kind != "article" or not out.biblatex:
         _publisher(out)
-    out.text("issn", entry.issn)
-    out.text("isbn", entry.isbn)
+    out.escaped("issn", fx.issn)
+    out.escaped("isbn", fx.isbn)
 
 
 def _publisher(out: _Lines) -> None:
     """The publisher; for biblatex's @online, which has no `publisher`, a
     preprint server's name as its `organization`, unless the entry already
     names one (arXiv needs none: eprinttype names it)."""
-    publisher = f.clean(out.entry.publisher)
+    publisher = out.fx.publisher
     allowed = out.allowed
     if (publisher and allowed is not None and "publisher" not in allowed
             and "organization" in allowed and not out.organization
             and publisher.casefold() != "arxiv"):
-        out.text("organization", publisher)
+        out.escaped("organization", publisher)
     else:
-        out.text("publisher", publisher)
+        out.escaped("publisher", publisher)
 
 
 def _identifiers(out: _Lines) -> None:
     """DOI, arXiv eprint and class, URL. Identifiers are written as they are:
     each was validated (f.doi, f.identifier) or percent-encoded (f.url) so
     that no TeX can ride in them."""
-    entry = out.entry
-    out.raw("doi", f.doi(entry))
-    if entry.arxiv:
-        out.raw("eprint", f.identifier(entry, "arxiv"))
+    fx = out.fx
+    if fx.entry.doi and (doi := fx.doi()):
+        out.put("doi", doi)
+    if fx.entry.arxiv:
+        out.raw("eprint", fx.identifier("arxiv"))
         if out.biblatex:
             out.put("eprinttype", "arxiv")
-            out.raw("eprintclass", f.identifier(entry, "arxiv_class"))
+            out.raw("eprintclass", fx.identifier("arxiv_class"))
         else:
             out.put("archivePrefix", "arXiv")
-            out.raw("primaryClass", f.identifier(entry, "arxiv_class"))
-    out.raw("url", f.url(entry, ascii_only=True))
+            out.raw("primaryClass", fx.identifier("arxiv_class"))
+    if url := fx.url(ascii_only=True):
+        out.put("url", url)
 
 
 def _sort_key(title: str) -> str:
@@ -291,7 +296,7 @@ def _names_latex(fx: Facts, ascii_only: bool) -> str:
     known = fx.names
     if known is not None and (known[1] == ascii_only or same_latex_in_both(known[0])):
         return known[0]
-    latex = " and ".join(_name(p, ascii_only) for p in fx.persons)
+    latex = " and ".join(map(_NAMES[ascii_only].get, fx.persons))
     fx.names = (latex, ascii_only)
     return latex
 
@@ -308,7 +313,6 @@ def _title_latex(fx: Facts, ascii_only: bool) -> str:
     return latex
 
 
-@lru_cache(maxsize=1 << 16)  # authors recur across a catalog
 def _name(person: Person, ascii_only: bool) -> str:
     """One name in BibTeX's "von Last, Jr, First" form. Braces keep a single
     name or organisation whole, and keep a comma or a word "and" from
@@ -325,7 +329,12 @@ def _name(person: Person, ascii_only: bool) -> str:
     return ", ".join(parts)
 
 
+# Authors recur across a catalog: each one's LaTeX, by ascii_only, made once.
+_NAMES = {ascii_only: f.PerObject(partial(_name, ascii_only=ascii_only))
+          for ascii_only in (True, False)}
+
+
 def _keyword(category: str, ascii_only: bool) -> str:
-    value = escape(f.clean(category), ascii_only=ascii_only)
+    value = escape(category, ascii_only=ascii_only)  # clean already (the facts' keywords)
     # Keywords are comma-separated: keep a comma inside one category.
     return "{" + value + "}" if "," in category else value

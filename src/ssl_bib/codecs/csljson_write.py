@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from ..json_out import dumps
+from ..json_out import dumps, dumps_line_bytes
 from ..model import Catalog, Entry, Person
 from ..richtext import to_csl
 from . import fields as f
@@ -33,10 +33,20 @@ CSL_KEYS = ("id", "type", "title", "author", "container-title",
 
 def write_csljson(catalog: Catalog, entries: Iterable[Entry],
                   on_entry: Callable[[], None] | None = None) -> str:
+    return dumps(_items(catalog, entries, on_entry)) + "\n"
+
+
+def write_csljson_bytes(catalog: Catalog, entries: Iterable[Entry],
+                        on_entry: Callable[[], None] | None = None) -> bytes:
+    """write_csljson's text as UTF-8, for a file (exporting.export_all)."""
+    return dumps_line_bytes(_items(catalog, entries, on_entry))
+
+
+def _items(catalog: Catalog, entries: Iterable[Entry],
+           on_entry: Callable[[], None] | None) -> list[dict[str, Any]]:
     entries = list(entries)
     f.check_unique_keys(entries)
-    items = f.written(csl_item, catalog, entries, on_entry)
-    return dumps(items) + "\n"
+    return f.written(csl_item, catalog, entries, on_entry)
 
 
 def csl_item(catalog: Catalog, entry: Entry) -> dict[str, Any]:
@@ -55,43 +65,56 @@ def csl_item(catalog: Catalog, entry: Entry) -> dict[str, Any]:
     if persons:
         item["author"] = [_name(p) for p in persons]
     # Keys are put in CSL_KEYS's order (the schema's), so no pass reorders them.
+    # The facts' values are clean already; an item holds only those with a value.
     venue = fx.venue
-    if kind != "preprint":
-        put("container-title", fx.container)
-    put("collection-title", entry.series)
-    if kind == "inproceedings" and entry.container_title and venue != f.clean(
-            entry.container_title):
-        put("event-title", venue)
+    if kind != "preprint" and fx.container:
+        item["container-title"] = fx.container
+    if fx.series:
+        item["collection-title"] = fx.series
+    if kind == "inproceedings" and entry.container_title and venue and \
+            venue != fx.container_title:
+        item["event-title"] = venue
     parts = [entry.year, entry.month] if entry.month and 1 <= entry.month <= 12 else [entry.year]
     item["issued"] = {"date-parts": [parts]}
-    put("volume", entry.volume)
-    put("issue", entry.issue)
+    if fx.volume:
+        item["volume"] = fx.volume
+    if fx.issue:
+        item["issue"] = fx.issue
     first, last = fx.pages
     if first:
         item["page"] = f"{first}-{last}" if last else first
     if kind == "preprint" and entry.arxiv:
         # Zotero's form for a preprint: the server as publisher, its id as number.
-        item["number"] = f"arXiv:{f.identifier(entry, 'arxiv')}"
-        item["publisher"] = f.clean(entry.publisher) or "arXiv"
+        item["number"] = f"arXiv:{fx.identifier('arxiv')}"
+        item["publisher"] = fx.publisher or "arXiv"
     else:
-        put("number", entry.article_number)
-        put("publisher", entry.publisher or venue if kind == "preprint" else entry.publisher)
-    put("ISSN", entry.issn)
-    put("ISBN", entry.isbn)
-    put("DOI", f.doi(entry))
-    put("URL", f.url(entry))
+        if fx.article_number:
+            item["number"] = fx.article_number
+        publisher = fx.publisher if entry.publisher or kind != "preprint" else venue
+        if publisher:
+            item["publisher"] = publisher
+    if fx.issn:
+        item["ISSN"] = fx.issn
+    if fx.isbn:
+        item["ISBN"] = fx.isbn
+    if entry.doi and (doi := fx.doi()):
+        item["DOI"] = doi
+    if url := fx.url():
+        item["URL"] = url
     if fx.keywords:
         item["keyword"] = ", ".join(fx.keywords)
-    put("abstract", entry.abstract)
+    if fx.abstract:
+        item["abstract"] = fx.abstract
     # Code links also go into `note`: pandoc and Zotero drop `custom` on import
     # but keep the note, so the links survive every consumer.
-    put("note", fx.note)
+    if fx.note:
+        item["note"] = fx.note
     custom: dict[str, Any] = {}
     if entry.code:
         custom["code"] = [{"label": f.clean(c.label), "url": c.url.strip()}
                           for c in entry.code if c.url.strip()]
     if entry.arxiv:
-        custom["arxiv"] = f.identifier(entry, "arxiv")
+        custom["arxiv"] = fx.identifier("arxiv")
     if custom:
         item["custom"] = custom
     return item

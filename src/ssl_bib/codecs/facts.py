@@ -46,27 +46,73 @@ def facts(catalog: Catalog, entry: Entry) -> Facts:
 
 
 class Facts:
-    """One entry's values as every format writes them (codecs.fields), and
-    its title's and authors' LaTeX, which BibTeX makes and biblatex may
-    reuse (`latex`, `names`)."""
+    """One entry's values as every format writes them (codecs.fields): its
+    text fields as one clean line each (made once here, not by each writer
+    for each field), the identifiers as written (validated or encoded on
+    first use, so each writer still meets a bad one where it did), and its
+    title's and authors' LaTeX, which BibTeX makes and biblatex may reuse
+    (`latex`, `names`)."""
 
     __slots__ = ("catalog", "entry", "kind", "title", "persons", "venue", "container",
-                 "keywords", "note", "notes", "pages", "latex", "names")
+                 "container_title", "series", "volume", "issue", "pages_text", "pages",
+                 "article_number", "publisher", "issn", "isbn", "abstract",
+                 "keywords", "note", "notes", "latex", "names", "_written")
 
     def __init__(self, catalog: Catalog, entry: Entry) -> None:
         self.catalog, self.entry = catalog, entry
         self.kind: EntryType = catalog.entry_type(entry)
-        self.title = f.clean(entry.title)
+        clean = f.clean
+        self.title = clean(entry.title)
         self.persons: list[Person] = f.people(entry)
         self.venue = f.venue_name(catalog, entry)
-        self.container = f.clean(entry.container_title) or self.venue
-        self.keywords = [c for c in map(f.clean, entry.categories) if c]
-        code = f.code_notes(entry) if entry.code else []
-        note = f.clean(entry.note)
-        self.notes = [n for n in (note, *code) if n]
-        self.note = "; ".join(self.notes)
-        self.pages = f.page_range(entry.pages) if entry.pages else ("", "")
+        # Every text field as one clean line, "" for none (most are none: no call).
+        self.container_title = clean(entry.container_title) if entry.container_title else ""
+        self.container = self.container_title or self.venue
+        self.series = clean(entry.series) if entry.series else ""
+        self.volume = clean(entry.volume) if entry.volume else ""
+        self.issue = clean(entry.issue) if entry.issue else ""
+        self.pages_text = clean(entry.pages) if entry.pages else ""
+        self.article_number = clean(entry.article_number) if entry.article_number else ""
+        self.publisher = clean(entry.publisher) if entry.publisher else ""
+        self.issn = clean(entry.issn) if entry.issn else ""
+        self.isbn = clean(entry.isbn) if entry.isbn else ""
+        self.abstract = clean(entry.abstract) if entry.abstract else ""
+        self.keywords = [c for c in map(clean, entry.categories) if c]
+        note = clean(entry.note) if entry.note else ""
+        if entry.code:
+            self.notes = [n for n in (note, *f.code_notes(entry)) if n]
+        else:
+            self.notes = [note] if note else []
+        # One clean line (a code link's URL is only stripped in `notes`, as RIS writes it).
+        self.note = clean("; ".join(self.notes))
+        self.pages = f.page_range(self.pages_text) if self.pages_text else ("", "")
         # The title's LaTeX, by ascii_only (None: the same for both).
         self.latex: dict[bool | None, str] = {}
         # The authors' LaTeX as a writer made it, and for which ascii_only.
         self.names: tuple[str, bool] | None = None
+        # Identifiers as written, by what was asked (see written()).
+        self._written: dict[str, str] = {}
+
+    def doi(self) -> str:
+        """fields.doi as one clean line: the bare DOI, or ""; ExportError
+        for a bad one."""
+        known = self._written.get("doi")
+        if known is None:
+            known = self._written["doi"] = f.clean(f.doi(self.entry))
+        return known
+
+    def url(self, ascii_only: bool = False) -> str:
+        """fields.url as one clean line: the link as written, or "";
+        ExportError for a bad one."""
+        name = "url-ascii" if ascii_only else "url"
+        known = self._written.get(name)
+        if known is None:
+            known = self._written[name] = f.clean(f.url(self.entry, ascii_only=ascii_only))
+        return known
+
+    def identifier(self, name: str) -> str:
+        """fields.identifier (arxiv, arxiv_class...); ExportError for a bad one."""
+        known = self._written.get(name)
+        if known is None:
+            known = self._written[name] = f.identifier(self.entry, name)
+        return known

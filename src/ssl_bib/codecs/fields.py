@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from functools import lru_cache
 from itertools import repeat
-from typing import TypeVar
+from typing import Any, Generic, TypeVar
 
 from ..errors import SslBibError
 from ..identifiers import IDENTIFIER_FIELDS, encode_url, is_doi, is_url, normalize_doi
@@ -73,14 +73,42 @@ def _category(ch: str) -> str:
     return unicodedata.category(ch)
 
 
+R = TypeVar("R")
+
+
+class PerObject(Generic[R]):
+    """`make(obj)`, remembered per object, for what recurs across a catalog
+    as the same object: an author, whom the catalog reader makes once per
+    spelling (toml_read) and who is immutable. Keyed by identity, not by
+    value: a person's hash runs the dataclass's __hash__ over its five fields
+    in Python, which cost more than what an lru_cache saved. Each object is
+    held while remembered, so its id cannot be reused meanwhile; past
+    `limit` objects the memory starts over."""
+
+    __slots__ = ("_make", "_known", "_limit")
+
+    def __init__(self, make: Callable[[Any], R], limit: int = 1 << 16) -> None:
+        self._make, self._limit = make, limit
+        self._known: dict[int, tuple[Any, R]] = {}
+
+    def get(self, obj: Any) -> R:
+        known = self._known.get(id(obj))
+        if known is None:
+            if len(self._known) >= self._limit:
+                self._known.clear()
+            known = self._known[id(obj)] = (obj, self._make(obj))
+        return known[1]
+
+    def clear(self) -> None:
+        self._known.clear()
+
+
 def people(entry: Entry) -> list[Person]:
     """The entry's authors as clean one-line names; nameless ones dropped, a
     given name alone becomes a single name so it is never lost."""
-    return [p for p in map(_clean_person, entry.authors) if p is not None]
+    return [p for p in map(_CLEAN_PEOPLE.get, entry.authors) if p is not None]
 
 
-# People recur across a catalog, and each export format asks for them again.
-@lru_cache(maxsize=1 << 16)
 def _clean_person(person: Person) -> Person | None:
     family, given = clean(person.family), clean(person.given)
     suffix = clean(person.suffix)
@@ -91,6 +119,10 @@ def _clean_person(person: Person) -> Person | None:
             return None
         family, given = given, ""
     return replace(person, family=family, given=given, suffix=suffix)
+
+
+# People recur across a catalog, and each export format asks for them again.
+_CLEAN_PEOPLE = PerObject(_clean_person)
 
 
 def venue_name(catalog: Catalog, entry: Entry) -> str:
@@ -183,6 +215,11 @@ def check_unique_keys(entries: list[Entry], aliases: bool = False) -> None:
     """Citation keys must differ case-insensitively: BibTeX, biber and
     citeproc-py all fold case, so two keys differing only in case collide.
     With `aliases` (biblatex's `ids`), an entry's old keys count as its keys."""
+    names = [entry.key for entry in entries]
+    if aliases:
+        names += [alias for entry in entries for alias in entry.key_aliases]
+    if len({name.casefold() for name in names}) == len(names):
+        return  # no two alike (the rule, checked in C); else find and name the first clash
     seen: dict[str, str] = {}
     for entry in entries:
         for name in (entry.key, *(entry.key_aliases if aliases else ())):

@@ -23,15 +23,19 @@ Choices that keep every consumer happy:
   Greek letters that look Latin (`\\Alpha` is no LaTeX command), and symbols
   only amssymb and the like define. biber, pandoc, bibtexparser, pybtex and
   XeLaTeX/LuaLaTeX read UTF-8; a missing package would stop a LaTeX run.
+  The export reads these forms from a table (codecs.latex_chars) that
+  tools/make_latex_chars.py makes with the rule itself (live_latex_for_char),
+  so it loads no part of pylatexenc; a test holds the two equal.
 """
 
 from __future__ import annotations
 
-import logging
 import re
 import unicodedata
 from functools import lru_cache
 from typing import Any
+
+from .latex_chars import LATEX_FOR_CHAR
 
 # The ten ASCII characters LaTeX treats specially.
 _ASCII_ESCAPES: dict[str, str] = {
@@ -219,16 +223,25 @@ _PREFERRED = {
 # Kernel math pandoc prints as another character (measured with pandoc 3.9:
 # ς as 𝜍, ϱ as 𝜚, ∙ as •, ≇ as ≆, ⊥ as ⟂): these stay UTF-8.
 _PANDOC_MISREADS = frozenset("\u03c2\u03f1\u2219\u2247\u22a5")
-_MACRO_RE = re.compile(r"\\([A-Za-z]+|.)")
+# (Patterns of the live rule only, compiled when it runs: the export reads the table.)
+_MACRO = r"\\([A-Za-z]+|.)"
 # `\\'\\i` (dotless i under an accent) reads back as "ı́" in pandoc; `\\'i` as "í".
-_DOTLESS_I_RE = re.compile(r"(\\[`'^\"])\\i\b\s*")
+_DOTLESS_I = r"(\\[`'^\"])\\i\b\s*"
 
 
-@lru_cache(maxsize=4096)
 def latex_for_char(ch: str) -> str:
     """LaTeX for one non-ASCII character, braced, when every consumer reads it
     back as that character; otherwise the character itself (UTF-8 stays).
-    Cached: a catalog uses few distinct characters."""
+    From the table live_latex_for_char made (codecs.latex_chars, which a test
+    holds equal to it), so an export loads no part of pylatexenc."""
+    return LATEX_FOR_CHAR.get(ch, ch)
+
+
+def live_latex_for_char(ch: str) -> str:
+    """latex_for_char's rule itself: pylatexenc's form (or ssl-bib's
+    preferred one), kept only when pandoc and LaTeX's kernel know its macros
+    and pylatexenc reads it back as `ch`. tools/make_latex_chars.py tables
+    it; the export reads the table."""
     if ch not in _PREFERRED:
         script = script_latex(ch)
         if script is not None:
@@ -236,8 +249,8 @@ def latex_for_char(ch: str) -> str:
     latex: str = _PREFERRED.get(ch) or _encoder().unicode_to_latex(ch)
     if latex == ch or ch in _PANDOC_MISREADS:
         return ch
-    latex = _DOTLESS_I_RE.sub(r"\1i", latex)
-    macros = set(_MACRO_RE.findall(latex))
+    latex = re.sub(_DOTLESS_I, r"\1i", latex)
+    macros = set(re.findall(_MACRO, latex))
     if "ensuremath" in macros:
         if not macros - {"ensuremath"} <= _KERNEL_MATH:
             return ch
@@ -260,6 +273,8 @@ def _encoder() -> Any:
 
 @lru_cache(maxsize=1)
 def _decoder() -> Any:
+    import logging
+
     from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
     # pylatexenc logs a warning for some of its own macros; an export must not.
@@ -325,14 +340,18 @@ def protect_title(text: str, *, ascii_only: bool = True, first: bool = True,
     return _protect_title(text, ascii_only, first, tuple(pieces or ()))
 
 
-# Container titles and series recur across a catalog: remember them (titles
-# pass through once; the cache only bounds what is kept).
-@lru_cache(maxsize=1 << 12)
-def _protect_title(text: str, ascii_only: bool, first: bool, pieces: tuple[str, ...]) -> str:
+def _protect(text: str, ascii_only: bool, first: bool, pieces: tuple[str, ...]) -> str:
     if not (pieces or (ascii_only and not text.isascii()) or _SPECIAL_OR_PLACEHOLDER_RE.search(text)
             or _MAY_BE_LIGATURE_RE.search(text)):
         return _protect_as_is(text, first)
     return _protect_words(text, ascii_only, first, pieces)
+
+
+# Container titles and series recur across a catalog: remembered. A paper's
+# title is protected once an export (latex_title; biblatex reuses BibTeX's
+# where they agree), so latex_title does not pass through the cache: keeping
+# 10,000 titles cost more than it saved (a quarter of the title's time).
+_protect_title = lru_cache(maxsize=1 << 12)(_protect)
 
 
 def _protect_as_is(text: str, first: bool) -> str:
@@ -448,10 +467,10 @@ def latex_title(text: str, *, ascii_only: bool = True) -> str:
     from .. import richtext
 
     if not richtext.has_markup(text):
-        return protect_title(text, ascii_only=ascii_only)
+        return _protect(text, ascii_only, True, ())
     tokens = richtext.tokens(text)
     if all(t.kind == "text" for t in tokens):
-        return protect_title(text, ascii_only=ascii_only)
+        return _protect(text, ascii_only, True, ())
     pieces: list[str] = []
     top: list[str] = []
     # Open spans: (kind, what is written inside so far).
@@ -477,7 +496,7 @@ def latex_title(text: str, *, ascii_only: bool = True) -> str:
         else:
             top.append(chr(_PLACEHOLDER + len(pieces)))
             pieces.append(written)
-    return protect_title("".join(top), ascii_only=ascii_only, pieces=pieces)
+    return _protect("".join(top), ascii_only, True, tuple(pieces))
 
 
 def _span(kind: str, inner: str, ascii_only: bool) -> str:
@@ -509,18 +528,21 @@ def brace_depth(text: str) -> int:
     return deepest
 
 
+# Every byte but the braces'. In UTF-8 a brace is one byte that no other
+# character's bytes contain (those of a multibyte character are all >= 0x80).
+_NOT_BRACE_BYTES = bytes(b for b in range(256) if b not in b"{}")
+
+
 def is_balanced(text: str) -> bool:
     """Braces balanced the way BibTeX counts them: every brace counts,
-    backslash or not, and the depth never goes below zero."""
+    backslash or not, and the depth never goes below zero.
+
+    Checked in C (every written value with a brace is checked: titles,
+    booktitles, series): the braces alone, as bytes, with each innermost
+    pair `{}` removed until none is left; balanced text leaves nothing."""
     if "{" not in text and "}" not in text:
         return True
-    depth = 0
-    # Only the braces matter: drop everything else at C speed first.
-    for ch in _NOT_BRACES_RE.sub("", text):
-        if ch == "{":
-            depth += 1
-        else:
-            depth -= 1
-            if depth < 0:
-                return False
-    return depth == 0
+    braces = text.encode("utf-8", "surrogatepass").translate(None, _NOT_BRACE_BYTES)
+    while b"{}" in braces:
+        braces = braces.replace(b"{}", b"")
+    return not braces
