@@ -171,21 +171,25 @@ def temp_folder(folder: Path, prefix: str) -> Path:
 
 def _write_replacing(path: Path, data: bytes, old_mode: int | None,
                      before_replace: Callable[[], None] | None = None) -> None:
+    from .ctrl_c import HeldBack  # signal: only for a command that writes
+
     folder = path.parent if str(path.parent) else Path(".")
-    fd, tmp_name = temp_file(folder, f".{path.name}.", ".tmp")
-    try:
-        with os.fdopen(fd, "wb") as tmp:
-            tmp.write(data)
-            tmp.flush()
-            os.fsync(tmp.fileno())
-        os.chmod(tmp_name, safe_mode(old_mode))
-        if before_replace is not None:
-            before_replace()
-        os.replace(tmp_name, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp_name)
-        raise
+    with HeldBack() as held:  # a Ctrl-C before the try below would leave the file
+        fd, tmp_name = temp_file(folder, f".{path.name}.", ".tmp")
+        try:
+            held.let_in()
+            with os.fdopen(fd, "wb") as tmp:
+                tmp.write(data)
+                tmp.flush()
+                os.fsync(tmp.fileno())
+            os.chmod(tmp_name, safe_mode(old_mode))
+            if before_replace is not None:
+                before_replace()
+            os.replace(tmp_name, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp_name)
+            raise
     with contextlib.suppress(OSError):
         dir_fd = os.open(folder, os.O_RDONLY)
         try:

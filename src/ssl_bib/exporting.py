@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .atomic import folder_made, regular_mode, safe_mode, temp_folder, write_atomic
 from .codecs.registry import Codec, OnEntry, writers
+from .ctrl_c import HeldBack
 from .gcpause import paused_gc
 from .model import Catalog, Entry
 
@@ -61,10 +62,12 @@ def export_all(catalog: Catalog, entries: Sequence[Entry], folder: Path,
     # file goes. A link is replaced, never followed, so its target's mode
     # (setuid, world-writable...) is never copied.
     modes = {target: regular_mode(target) for target in targets}
-    with folder_made(folder):
-        # Beside the targets, so each rename stays on one file system.
+    # Beside the targets, so each rename stays on one file system; Ctrl-C
+    # held back until the try below would remove the staging folder again.
+    with folder_made(folder), HeldBack() as held:
         staging = temp_folder(folder, ".ssl-bib-export.")
         try:
+            held.let_in()
             for target, text in zip(targets, texts.values(), strict=True):
                 write_atomic(staging / target.name, text)
                 os.chmod(staging / target.name, safe_mode(modes[target]))

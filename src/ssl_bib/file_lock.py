@@ -25,13 +25,13 @@ import errno
 import fcntl
 import math
 import os
-import signal
 import sys
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from .ctrl_c import HeldBack
 from .errors import SslBibError, UsageError
 
 DEFAULT_TIMEOUT = 30.0
@@ -94,7 +94,7 @@ def locked(target: Path, command: str | None = None,
         return
     if timeout is None:
         timeout = timeout_from_env()
-    # _acquire returns with Ctrl-C held back (see _Deferred): it is let in
+    # _acquire returns with Ctrl-C held back (ctrl_c.HeldBack): it is let in
     # only here, inside the block whose end removes the lock file again.
     fd, deferred = _acquire(path, command or _command_line(), timeout)
     try:
@@ -115,36 +115,12 @@ def _command_line() -> str:
     return " ".join(a for a in args if a)
 
 
-class _Deferred:
-    """Ctrl-C (SIGINT) held back by this thread from the moment the lock file
-    may be created until the caller holds the lock inside its try/finally:
-    a KeyboardInterrupt raised in between (even right after the file is made,
-    before its descriptor is kept) would leave the lock file behind. A Ctrl-C
-    that comes meanwhile is held pending by the kernel and raised once let in,
-    a few microseconds later; waiting for another holder lets it in at once.
-    Where signals cannot be masked, or SIGINT was already blocked, nothing
-    changes."""
-
-    def __init__(self) -> None:
-        self.holding = False
-        try:
-            was = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-        except (AttributeError, OSError, ValueError):  # no masks here
-            return
-        self.holding = signal.SIGINT not in was
-
-    def let_in(self) -> None:
-        if self.holding:
-            self.holding = False
-            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
-
-
-def _acquire(path: Path, command: str, timeout: float) -> tuple[int | None, _Deferred]:
+def _acquire(path: Path, command: str, timeout: float) -> tuple[int | None, HeldBack]:
     """The lock file's descriptor, locked and holding this process's line
     (None: no lock file can be made there), and Ctrl-C still held back."""
     deadline = time.monotonic() + timeout
     while True:
-        deferred = _Deferred()
+        deferred = HeldBack()
         try:
             fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
         except OSError as exc:
