@@ -15,7 +15,6 @@ from pathlib import Path
 
 from .atomic import folder_made, regular_mode, safe_mode, temp_folder, write_atomic
 from .codecs.registry import Codec, OnEntry, writers
-from .ctrl_c import HeldBack
 from .gcpause import paused_gc
 from .model import Catalog, Entry
 
@@ -52,6 +51,7 @@ def export_all(catalog: Catalog, entries: Sequence[Entry], folder: Path,
     format its own entries (BibTeX writes them under the names a document cited);
     `on_entry` is told of each entry written, in every format."""
     from .codecs.facts import shared
+    from .ctrl_c import HeldBack  # signal: only for --all
 
     with shared():  # what the formats derive alike is derived once per entry
         texts = {fmt.filename: _export_bytes(

@@ -23,7 +23,6 @@ import contextlib
 import datetime as dt
 import errno
 import fcntl
-import math
 import os
 import sys
 import threading
@@ -32,10 +31,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from .ctrl_c import HeldBack
-from .errors import SslBibError, UsageError
+from .errors import SslBibError
+from .lock_timeout import TIMEOUT_ENV, timeout_from_env
 
-DEFAULT_TIMEOUT = 30.0
-TIMEOUT_ENV = "SSL_BIB_LOCK_TIMEOUT"
 _POLL = 0.05
 
 _held: dict[Path, int] = {}        # lock file -> how many times this process holds it
@@ -51,20 +49,6 @@ def lock_path(target: Path) -> Path:
     to one catalog share one lock."""
     real = Path(os.path.realpath(target))
     return real.with_name(f".{real.name}.lock")
-
-
-def timeout_from_env() -> float:
-    """SSL_BIB_LOCK_TIMEOUT in seconds (0: do not wait); UsageError (a ValueError) if malformed."""
-    raw = os.environ.get(TIMEOUT_ENV, "").strip()
-    if not raw:
-        return DEFAULT_TIMEOUT
-    try:
-        value = float(raw)
-    except ValueError:
-        value = math.nan
-    if not value >= 0 or value == float("inf"):
-        raise UsageError(f"{TIMEOUT_ENV} must be a number of seconds, not {raw!r}")
-    return value
 
 
 def describe_self(command: str) -> str:

@@ -44,10 +44,10 @@ class CatalogContext:
         must fail where the real run would). Errors reach the entry point:
         WriteRefused (exit 1), InputError (exit 2, the catalog does not read),
         UsageError (exit 2, a malformed SSL_BIB_LOCK_TIMEOUT)."""
-        from .. import file_lock, store
+        from .. import lock_timeout, store
         from ..store import load
 
-        file_lock.timeout_from_env()
+        lock_timeout.timeout_from_env()
         if dry_run:
             store.refuse_unwritable(self.path, force_write)
             if bootstrap and not self.path.exists():
