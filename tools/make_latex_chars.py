@@ -21,8 +21,12 @@ import unicodedata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # run as a script: tools/ alone is on the path
+    sys.path.insert(0, str(ROOT))
 if str(ROOT / "src") not in sys.path:
     sys.path.insert(0, str(ROOT / "src"))
+
+from tools.py_literals import ascii_literal  # noqa: E402
 
 TARGET = ROOT / "src" / "ssl_bib" / "codecs" / "latex_chars.py"
 
@@ -64,23 +68,10 @@ def table() -> dict[str, str]:
     return {ch: latex for ch, latex in forms.items() if latex != ch}
 
 
-def _literal(text: str) -> str:
-    """`text` as a double-quoted ASCII Python literal."""
-    out = []
-    for ch in text:
-        if ch in '\\"':
-            out.append("\\" + ch)
-        elif " " <= ch <= "~":
-            out.append(ch)
-        else:
-            out.append(f"\\u{ord(ch):04x}" if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08x}")
-    return '"' + "".join(out) + '"'
-
-
 def render() -> str:
     lines = [_HEAD]
     for ch, latex in table().items():
-        line = f"    {_literal(ch)}: {_literal(latex)},"
+        line = f"    {ascii_literal(ch)}: {ascii_literal(latex)},"
         name = unicodedata.name(ch, "").lower()
         if len(line) + 3 + len(name) > 100:  # the project's line length
             name = name[:100 - len(line) - 6] + "..."

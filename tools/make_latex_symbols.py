@@ -15,6 +15,10 @@ import unicodedata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # run as a script: tools/ alone is on the path
+    sys.path.insert(0, str(ROOT))
+from tools.py_literals import ascii_literal  # noqa: E402
+
 TARGET = ROOT / "src" / "ssl_bib" / "codecs" / "latex_symbols.py"
 
 HEADER = '''"""The symbol macros of pylatexenc's LaTeX tables (latex-base, then
@@ -32,21 +36,6 @@ PYLATEXENC_SYMBOLS: dict[str, str] = {{
 '''
 
 
-def literal(text: str) -> str:
-    """A double-quoted Python literal: printable ASCII as is, the rest escaped."""
-    out = []
-    for ch in text:
-        if ch in '"\\':
-            out.append("\\" + ch)
-        elif " " <= ch <= "~":
-            out.append(ch)
-        elif ord(ch) <= 0xFFFF:
-            out.append(f"\\u{ord(ch):04x}")
-        else:
-            out.append(f"\\U{ord(ch):08x}")
-    return '"' + "".join(out) + '"'
-
-
 def main() -> None:
     sys.path.insert(0, str(ROOT / "src"))
     import pylatexenc
@@ -57,7 +46,7 @@ def main() -> None:
     for name, printed in live_pylatexenc_symbols().items():
         names = ", ".join(unicodedata.name(ch, f"U+{ord(ch):04X}") for ch in printed
                           if not ch.isascii()).lower()
-        line = f"    {literal(name)}: {literal(printed)},"
+        line = f"    {ascii_literal(name)}: {ascii_literal(printed)},"
         if names and len(line) + len(names) + 4 <= 100:
             line += f"  # {names}"
         lines.append(line + "\n")
