@@ -119,3 +119,25 @@ def test_help_loads_no_shutil_and_keeps_clicks_test_width() -> None:
     # override it with the 50 that COLUMNS=40 gives.
     result = CliRunner().invoke(cli, ["--help"], env={"COLUMNS": "40"})
     assert 50 < max(len(line) for line in result.output.splitlines()) <= 80
+
+
+def test_the_command_process_freezes_its_objects_at_exit_and_a_library_user_does_not(
+        tmp_path: Path) -> None:
+    """The command's process skips CPython's last cycle collections (gc.freeze
+    at exit); a process that only imports ssl_bib keeps its exit as it was.
+    The command's output and exit status are as before."""
+    catalog = tmp_path / "entries.toml"
+    catalog.write_text((Path(__file__).parents[1] / "entries.toml").read_text("utf-8"),
+                       encoding="utf-8")
+    probe = ("import atexit, gc, sys\n"
+             "atexit.register(lambda: print('frozen', gc.get_freeze_count() > 0))\n"
+             "from ssl_bib.cli import main\n")
+    command = subprocess.run(
+        [sys.executable, "-c", probe + f"main(['--catalog', {str(catalog)!r}, 'check'])"],
+        capture_output=True, text=True)
+    assert command.returncode == 0, command.stderr
+    assert command.stdout.splitlines()[-1] == "frozen True"
+    assert "62 entries, 0 errors" in command.stderr + command.stdout
+    library = subprocess.run([sys.executable, "-c", probe + "import ssl_bib.store"],
+                             capture_output=True, text=True, check=True)
+    assert library.stdout.splitlines() == ["frozen False"]
