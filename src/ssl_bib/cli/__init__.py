@@ -5,6 +5,7 @@ load bibtexparser, habanero or the HTTP stack."""
 from __future__ import annotations
 
 import atexit
+import contextlib
 import gc
 import importlib
 import importlib.util
@@ -17,6 +18,7 @@ from click.exceptions import NoSuchCommand
 
 from .. import __version__, interrupts
 from ..errors import SslBibError
+from ..gcpause import loading_for_good
 from .common import CatalogContext
 from .output import StdoutFailed, flush_stdout, guard_stdout, silence_stdout
 from .usage import one_line
@@ -146,7 +148,10 @@ class LazyGroup(click.Group):
             return None
         qualified = f"{__name__}.{module_name}"
         try:
-            module = importlib.import_module(qualified)
+            # In the command's own process, the command's code loads as the
+            # command line's did (gcpause.loading_for_good).
+            with loading_for_good() if MAIN_RUNNING else contextlib.nullcontext():
+                module = importlib.import_module(qualified)
         except ModuleNotFoundError as exc:
             if exc.name == qualified:  # a command not built yet in this checkout
                 return None
