@@ -119,3 +119,69 @@ def test_help_loads_no_shutil_and_keeps_clicks_test_width() -> None:
     # override it with the 50 that COLUMNS=40 gives.
     result = CliRunner().invoke(cli, ["--help"], env={"COLUMNS": "40"})
     assert 50 < max(len(line) for line in result.output.splitlines()) <= 80
+
+
+def test_the_command_process_freezes_its_objects_at_exit_and_a_library_user_does_not(
+        tmp_path: Path) -> None:
+    """The command's process skips CPython's last cycle collections (gc.freeze
+    at exit); a process that only imports ssl_bib keeps its exit as it was.
+    The command's output and exit status are as before."""
+    catalog = tmp_path / "entries.toml"
+    catalog.write_text((Path(__file__).parents[1] / "entries.toml").read_text("utf-8"),
+                       encoding="utf-8")
+    probe = ("import atexit, gc, sys\n"
+             "atexit.register(lambda: print('frozen', gc.get_freeze_count() > 0))\n"
+             "from ssl_bib.cli import main\n")
+    command = subprocess.run(
+        [sys.executable, "-c", probe + f"main(['--catalog', {str(catalog)!r}, 'check'])"],
+        capture_output=True, text=True)
+    assert command.returncode == 0, command.stderr
+    assert command.stdout.splitlines()[-1] == "frozen True"
+    assert "62 entries, 0 errors" in command.stderr + command.stdout
+    library = subprocess.run([sys.executable, "-c", probe + "import ssl_bib.store"],
+                             capture_output=True, text=True, check=True)
+    assert library.stdout.splitlines() == ["frozen False"]
+
+
+def test_the_program_loads_its_code_with_the_collector_paused_and_runs_with_it_on(
+        tmp_path: Path) -> None:
+    """ssl_bib.entry (the `ssl-bib` script): click, the command line and the
+    command's module load with the cycle collector paused and are frozen
+    after; the command itself runs with the collector on."""
+    catalog = tmp_path / "entries.toml"
+    catalog.write_text((Path(__file__).parents[1] / "entries.toml").read_text("utf-8"),
+                       encoding="utf-8")
+    probe = ("import gc, sys\n"
+             "from ssl_bib import store\n"
+             "real = store.load\n"
+             "def load(*a, **k):\n"
+             "    print('load', gc.isenabled(), gc.get_freeze_count() > 0,\n"
+             "          'click' in sys.modules, 'ssl_bib.cli.check' in sys.modules)\n"
+             "    return real(*a, **k)\n"
+             "store.load = load\n"
+             "print('start', gc.isenabled(), gc.get_freeze_count())\n"
+             "from ssl_bib.entry import main\n"
+             f"sys.argv = ['ssl-bib', '--catalog', {str(catalog)!r}, 'check']\n"
+             "main()\n")
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines()[:2] == ["start True 0", "load True True True True"]
+
+
+def test_loading_for_good_restores_the_collector_as_it_found_it() -> None:
+    import gc
+
+    from ssl_bib.gcpause import loading_for_good
+
+    assert gc.isenabled()
+    try:
+        with loading_for_good():
+            assert not gc.isenabled()
+        assert gc.isenabled() and gc.get_freeze_count() > 0
+        gc.disable()
+        with loading_for_good():
+            pass
+        assert not gc.isenabled()  # left off, as it was
+    finally:
+        gc.enable()
+        gc.unfreeze()

@@ -206,6 +206,9 @@ def _edits() -> dict[str, object]:
     def venue_added(c: Any) -> None:
         c.venues["NEW"] = Venue(key="NEW", name="A New Venue", kind="journal")
 
+    def venue_in_place(c: Any) -> None:
+        next(iter(c.venues.values())).name = "A Renamed Venue"
+
     def category_added(c: Any) -> None:
         c.categories.append("Brand-new")
 
@@ -214,7 +217,8 @@ def _edits() -> dict[str, object]:
 
     return {"nothing": lambda c: None, "field in place": field_in_place,
             "list in place": list_in_place, "appended": appended, "removed": removed,
-            "moved": moved, "venue added": venue_added, "category added": category_added,
+            "moved": moved, "venue added": venue_added, "venue in place": venue_in_place,
+            "category added": category_added,
             "setting": setting}
 
 

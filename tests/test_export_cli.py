@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from ssl_bib.atomic import write_atomic
+from ssl_bib.atomic import write_new
 from ssl_bib.codecs.bibtex_write import write_bibtex
 from ssl_bib.store import load
 from tests.cli_helpers import invoke
@@ -145,13 +145,13 @@ def test_all_is_all_or_nothing(catalog_path: Path, tmp_path: Path,
 
     calls = []
 
-    def failing(path: Path, text: str) -> None:
+    def failing(path: Path, data: bytes, mode: int) -> None:
         calls.append(path)
         if len(calls) == 3:
             raise OSError(28, "No space left on device", str(path))
-        write_atomic(path, text)
+        write_new(path, data, mode)
 
-    monkeypatch.setattr(export_module, "write_atomic", failing)
+    monkeypatch.setattr(export_module, "write_new", failing)
     code, _, err = run(catalog_path, "--all", str(out))
     assert code == 1 and "No space left on device; nothing written" in err
     assert sorted(p.name for p in out.iterdir()) == ["references.bib"]

@@ -73,7 +73,7 @@ def test_the_cycle_collector_is_off_from_the_load_to_the_last_write_and_back_aft
     for module in (exporting, command_module):  # export_all's calls, the command's own
         monkeypatch.setattr(module, "export", watching("write", exporting.export))
     monkeypatch.setattr(exporting, "_export_bytes", watching("write", exporting._export_bytes))
-    monkeypatch.setattr(exporting, "write_atomic", watching("file", atomic.write_atomic))
+    monkeypatch.setattr(exporting, "write_new", watching("file", atomic.write_new))
     args = [str(tmp_path / "out") if arg == "OUT" else arg for arg in args]
     assert gc.isenabled()
     code, _, err = invoke("export", *args, catalog=catalog)

@@ -335,3 +335,51 @@ def test_a_write_leaves_no_temporary_file_behind(tmp_path: Path) -> None:
     write_through(path, "two")
     assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
     assert path.read_text(encoding="utf-8") == "two"
+
+
+def test_write_new_makes_a_new_file_with_the_mode_asked(tmp_path: Path) -> None:
+    from ssl_bib.atomic import write_new
+
+    old = os.umask(0o077)  # the mode asked is the mode had, whatever the umask
+    try:
+        write_new(tmp_path / "a.bib", b"@misc{a}\n", 0o644)
+    finally:
+        os.umask(old)
+    assert (tmp_path / "a.bib").read_bytes() == b"@misc{a}\n"
+    assert stat.S_IMODE((tmp_path / "a.bib").stat().st_mode) == 0o644
+    with pytest.raises(FileExistsError):  # never onto what is there
+        write_new(tmp_path / "a.bib", b"other", 0o644)
+    (tmp_path / "elsewhere").write_bytes(b"kept")
+    (tmp_path / "link.bib").symlink_to(tmp_path / "elsewhere")
+    with pytest.raises(FileExistsError):  # nor through a link
+        write_new(tmp_path / "link.bib", b"other", 0o644)
+    assert (tmp_path / "elsewhere").read_bytes() == b"kept"
+
+
+def test_export_all_syncs_each_file_and_then_the_folder_it_renamed_them_into(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = _catalog(tmp_path)
+    folder = tmp_path / "out"
+    events: list[tuple[str, str]] = []
+    real_fsync, real_replace = os.fsync, os.replace
+
+    def fsync(fd: int) -> None:
+        info = os.fstat(fd)
+        kind = "folder" if stat.S_ISDIR(info.st_mode) else "file"
+        events.append((f"fsync {kind}", str(info.st_ino)))
+        real_fsync(fd)
+
+    def replace(src: str, dst: str) -> None:
+        events.append(("replace", os.path.basename(dst)))
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "replace", replace)
+    assert _run("--catalog", str(path), "export", "--all", str(folder))[0] == 0
+    names = sorted(p.name for p in folder.iterdir())
+    assert len(names) == 4
+    replaced = [i for i, (kind, _) in enumerate(events) if kind == "replace"]
+    assert sorted(events[i][1] for i in replaced) == names  # one rename per file
+    synced_files = [i for i, (kind, _) in enumerate(events) if kind == "fsync file"]
+    assert len(synced_files) == 4 and max(synced_files) < min(replaced)
+    assert ("fsync folder", str(folder.stat().st_ino)) in events[max(replaced):]

@@ -190,6 +190,24 @@ def _write_replacing(path: Path, data: bytes, old_mode: int | None,
             with contextlib.suppress(OSError):
                 os.unlink(tmp_name)
             raise
+    sync_folder(folder)
+
+
+def write_new(path: Path, data: bytes, mode: int) -> None:
+    """A new file at `path` (none may be there; no link followed) holding
+    `data`, fsynced, with `mode`: for a file in a folder no one else writes
+    (export --all's staging folder), to be renamed into place."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+    with os.fdopen(os.open(path, flags, 0o600), "wb") as file:
+        file.write(data)
+        file.flush()
+        os.fsync(file.fileno())
+        os.fchmod(file.fileno(), mode)
+
+
+def sync_folder(folder: Path) -> None:
+    """fsync a folder, so that the renames made in it survive a crash (best
+    effort: some file systems refuse to sync a folder)."""
     with contextlib.suppress(OSError):
         dir_fd = os.open(folder, os.O_RDONLY)
         try:
@@ -202,10 +220,10 @@ def _umask() -> int:
     """The process's umask. Read from /proc where there is one: setting it to
     read it back would, for an instant, leave other threads creating files
     with no umask at all."""
-    with contextlib.suppress(OSError, ValueError), \
-            open("/proc/self/status", encoding="ascii", errors="replace") as status:
+    # Read as bytes: a text reader would load the ASCII codec (0.3 ms) to read it.
+    with contextlib.suppress(OSError, ValueError), open("/proc/self/status", "rb") as status:
         for line in status:
-            if line.startswith("Umask:"):
+            if line.startswith(b"Umask:"):
                 return int(line.split()[1], 8)
     mask = os.umask(0o022)
     os.umask(mask)

@@ -16,23 +16,23 @@ them against the catalog is the caller's job.
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .lazy_re import compiled
 from .problems import InputError
 
 ALL = "*"
 # A braced argument without nested braces: keys hold none.
-_CITATION_RE = re.compile(r"\\citation\{([^{}]*)\}")
-_ABX_CITE_RE = re.compile(r"\\abx@aux@cite(?:\{[^{}]*\})?\{([^{}]*)\}")
-_NOCITE_ALL_RE = re.compile(r"\\abx@aux@nociteall\b")
-_INPUT_RE = re.compile(r"\\@input\{([^{}]+)\}")
+_CITATION_RE = compiled(r"\\citation\{([^{}]*)\}")
+_ABX_CITE_RE = compiled(r"\\abx@aux@cite(?:\{[^{}]*\})?\{([^{}]*)\}")
+_NOCITE_ALL_RE = compiled(r"\\abx@aux@nociteall\b")
+_INPUT_RE = compiled(r"\\@input\{([^{}]+)\}")
 # A citekey element's text. Inside one tag (`<`...`>`), so each search ends at
 # the next bracket: from every "citekey" of a long line, `[^>]*` rescanned
 # the rest of the line (35 KB: 0.2 s, 350 KB: 20 s).
-_CITEKEY_RE = re.compile(r"<[^<>]*?citekey[^<>]*+>([^<]*+)<")
+_CITEKEY_RE = compiled(r"<[^<>]*?citekey[^<>]*+>([^<]*+)<")
 # Nested \@input chains deeper than this are a loop the file names differently.
 _MAX_DEPTH = 32
 

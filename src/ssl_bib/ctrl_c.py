@@ -16,8 +16,22 @@ already blocked, nothing changes.
 
 from __future__ import annotations
 
-import signal
+import importlib
 import threading
+from typing import Any
+
+
+def _signals() -> Any:
+    """The signal module's C half, `_signal`: `signal` itself only adds enums
+    over it, and building them is 0.5 ms of every command that writes a
+    file. `signal` where there is no such half."""
+    try:
+        return importlib.import_module("_signal")
+    except ImportError:
+        return importlib.import_module("signal")
+
+
+_signal = _signals()
 
 
 class HeldBack:
@@ -26,10 +40,10 @@ class HeldBack:
         if threading.current_thread() is not threading.main_thread():
             return
         try:
-            was = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+            was = _signal.pthread_sigmask(_signal.SIG_BLOCK, {_signal.SIGINT})
         except (AttributeError, OSError, ValueError):  # no masks here
             return
-        self.holding = signal.SIGINT not in was
+        self.holding = _signal.SIGINT not in was
 
     def __enter__(self) -> HeldBack:
         return self
@@ -41,4 +55,4 @@ class HeldBack:
         """Let a held Ctrl-C in (raised here, as KeyboardInterrupt); idempotent."""
         if self.holding:
             self.holding = False
-            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+            _signal.pthread_sigmask(_signal.SIG_UNBLOCK, {_signal.SIGINT})

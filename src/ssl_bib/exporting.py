@@ -13,7 +13,7 @@ import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from .atomic import folder_made, regular_mode, safe_mode, temp_folder, write_atomic
+from .atomic import folder_made, regular_mode, safe_mode, sync_folder, temp_folder, write_new
 from .codecs.registry import Codec, OnEntry, writers
 from .gcpause import paused_gc
 from .model import Catalog, Entry
@@ -68,11 +68,13 @@ def export_all(catalog: Catalog, entries: Sequence[Entry], folder: Path,
         staging = temp_folder(folder, ".ssl-bib-export.")
         try:
             held.let_in()
+            # The staging folder is ours alone (mode 0700, a fresh name): each
+            # file is written there under its final name, then all are renamed.
             for target, text in zip(targets, texts.values(), strict=True):
-                write_atomic(staging / target.name, text)
-                os.chmod(staging / target.name, safe_mode(modes[target]))
+                write_new(staging / target.name, text, safe_mode(modes[target]))
             for target in targets:
                 os.replace(staging / target.name, target)
+            sync_folder(folder)  # the renames themselves survive a crash
         except BaseException:
             import shutil  # only on failure: it imports three compressors
 

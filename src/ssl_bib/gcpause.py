@@ -21,3 +21,19 @@ def paused_gc() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+@contextlib.contextmanager
+def loading_for_good() -> Iterator[None]:
+    """The collector paused while a program loads its code (modules, classes,
+    functions: nothing of it is ever garbage), and what is loaded then frozen
+    (gc.freeze) so that no later pass walks it again. Only for the command
+    line's own process: freezing a library user's objects is not ours to do."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if was_enabled:
+            gc.enable()

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from .lazy_re import compiled
 from .records import DataMethods
 
 # "10." + a registrant code (digits, subdivisions allowed: 10.1000.10) + "/" +
@@ -26,19 +27,19 @@ from .records import DataMethods
 # DOI as text: backslash and braces. "^^" is refused too: TeX reads "^^5c" as a
 # backslash. What is left (`%`, `#`, `_`, `&`, `~`, `<`, `>`...) occurs in
 # real DOIs and is inert inside `\url`/`\doi`, where the styles put a DOI.
-DOI_RE = re.compile(r"10\.\d{4,9}(?:\.\d+)*+/[^\s\\{}]++")
+DOI_RE = compiled(r"10\.\d{4,9}(?:\.\d+)*+/[^\s\\{}]++")
 # New-style (2007+) arXiv ids with optional version, and old-style "math.GT/0309136".
-ARXIV_NEW_RE = re.compile(r"^\d{4}\.\d{4,5}(v\d+)?$")
-ARXIV_OLD_RE = re.compile(r"^[a-z\-]+(\.[A-Z]{2})?/\d{7}(v\d+)?$")
+ARXIV_NEW_RE = compiled(r"^\d{4}\.\d{4,5}(v\d+)?$")
+ARXIV_OLD_RE = compiled(r"^[a-z\-]+(\.[A-Z]{2})?/\d{7}(v\d+)?$")
 # An arXiv subject class: cs.CV, eess.IV, q-bio.QM, physics.med-ph, astro-ph.
-ARXIV_CLASS_RE = re.compile(r"[a-z]++(?:-[a-z]++)*+(?:\.[A-Za-z]++(?:-[a-z]++)*+)?+")
-PII_RE = re.compile(r"^[SB]\d{4}-?\d{3}[\dX]\(?\d{2}\)?\d{5}-?[\dX]$|^[SB]\d{15}[\dX]$")
-IEEE_RE = re.compile(r"\d{1,12}")
-PMLR_RE = re.compile(r"v\d{1,4}/[A-Za-z0-9_.-]{1,100}")
-OPENREVIEW_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
-ISSN_RE = re.compile(r"\d{4}-?\d{3}[\dXx]")
-_ISBN_RE = re.compile(r"\d{9}[\dXx]|\d{13}")
-URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*+$", re.IGNORECASE)
+ARXIV_CLASS_RE = compiled(r"[a-z]++(?:-[a-z]++)*+(?:\.[A-Za-z]++(?:-[a-z]++)*+)?+")
+PII_RE = compiled(r"^[SB]\d{4}-?\d{3}[\dX]\(?\d{2}\)?\d{5}-?[\dX]$|^[SB]\d{15}[\dX]$")
+IEEE_RE = compiled(r"\d{1,12}")
+PMLR_RE = compiled(r"v\d{1,4}/[A-Za-z0-9_.-]{1,100}")
+OPENREVIEW_RE = compiled(r"[A-Za-z0-9_-]{1,64}")
+ISSN_RE = compiled(r"\d{4}-?\d{3}[\dXx]")
+_ISBN_RE = compiled(r"\d{9}[\dXx]|\d{13}")
+URL_RE = compiled(r"^https?://[^\s/$.?#][^\s]*+$", re.IGNORECASE)
 
 
 def is_doi(text: str) -> bool:
@@ -101,7 +102,7 @@ _URL_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123
 _HEX = frozenset("0123456789abcdefABCDEF")
 # A URL encode_url leaves as it is: allowed characters and percent-encodings
 # only, and at most one `#`.
-_AS_IS_URL_RE = re.compile(r"(?:[A-Za-z0-9\-._~:/?\[\]@!$&'()*+,;=]++|%[0-9A-Fa-f]{2})*+"
+_AS_IS_URL_RE = compiled(r"(?:[A-Za-z0-9\-._~:/?\[\]@!$&'()*+,;=]++|%[0-9A-Fa-f]{2})*+"
                            r"(?:#(?:[A-Za-z0-9\-._~:/?\[\]@!$&'()*+,;=]++|%[0-9A-Fa-f]{2})*+)?")
 
 
@@ -154,7 +155,7 @@ def arxiv_doi(arxiv_id: str) -> str:
     return f"10.48550/arXiv.{strip_arxiv_version(arxiv_id)}"
 
 
-_ARXIV_DOI_RE = re.compile(r"^10\.48550/arxiv\.(.+)$", re.IGNORECASE)
+_ARXIV_DOI_RE = compiled(r"^10\.48550/arxiv\.(.+)$", re.IGNORECASE)
 
 
 def read_doi(text: str) -> tuple[str | None, str | None]:
@@ -204,11 +205,11 @@ class LinkIds(DataMethods):
         return {k: v for k, v in vars(self).items() if v}
 
 
-_SPRINGER_RE = re.compile(r"^/(?:chapter|article)/(10\.\d{4,9}/.+?)/?$")
-_ARXIV_PATH_RE = re.compile(r"^/(?:abs|pdf)/(.+?)(?:\.pdf)?/?$")
-_PII_PATH_RE = re.compile(r"^/science/article/(?:abs/)?pii/([A-Z0-9]+)/?$", re.IGNORECASE)
-_IEEE_PATH_RE = re.compile(r"^/(?:abstract/)?document/(\d+)/?$")
-_PMLR_PATH_RE = re.compile(r"^/(v\d+/[^/]+?)(?:\.html|\.pdf)?/?$")
+_SPRINGER_RE = compiled(r"^/(?:chapter|article)/(10\.\d{4,9}/.+?)/?$")
+_ARXIV_PATH_RE = compiled(r"^/(?:abs|pdf)/(.+?)(?:\.pdf)?/?$")
+_PII_PATH_RE = compiled(r"^/science/article/(?:abs/)?pii/([A-Z0-9]+)/?$", re.IGNORECASE)
+_IEEE_PATH_RE = compiled(r"^/(?:abstract/)?document/(\d+)/?$")
+_PMLR_PATH_RE = compiled(r"^/(v\d+/[^/]+?)(?:\.html|\.pdf)?/?$")
 
 
 def ids_from_url(url: str) -> LinkIds:

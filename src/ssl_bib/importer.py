@@ -24,6 +24,7 @@ from .codecs.readme.venues import guess_venue_kind, split_name_abbr
 from .dedup import Index, find_probable, find_same
 from .gcpause import paused_gc
 from .keys import KeyPool
+from .lazy_re import compiled
 from .merge import MERGEABLE, Conflict, drop_corrected, fill
 from .model import FIRST_YEAR, Catalog, Entry, EntryType, Venue, VenueKind, plausible_year
 from .problems import InputError, Problem
@@ -91,7 +92,7 @@ class Outcome(DataMethods):
 # "AAAI-20", "ECML PKDD 2021", "ICCV'21". It starts only where a run of spaces
 # starts, and takes the run whole: tried at every space of a long run, `\s*`
 # rescanned the rest of the run from each (20 KB of spaces: over 10 minutes).
-_YEAR_SUFFIX_RE = re.compile(r"(?<!\s)\s*+(?:[-'’]\s*+\d{2}|[-'’]?\s*+(?:19|20)\d{2})$")
+_YEAR_SUFFIX_RE = compiled(r"(?<!\s)\s*+(?:[-'’]\s*+\d{2}|[-'’]?\s*+(?:19|20)\d{2})$")
 
 
 class VenueMap:

@@ -25,6 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from .errors import UsageError
+from .lazy_re import compiled
 from .model import Catalog, Entry
 from .records import FrozenDataMethods, set_field
 from .textnorm import ascii_fold
@@ -45,9 +46,9 @@ without yet zu zum
     .split()
 )
 
-_FIELD_RE = re.compile(r"\{(author|Author|title|Title|year)(?::(\d+))?\}")
-_KEY_CHARS_RE = re.compile(r"[^A-Za-z0-9_:\-]")
-_WORD_RE = re.compile(r"[A-Za-z0-9]+")
+_FIELD_RE = compiled(r"\{(author|Author|title|Title|year)(?::(\d+))?\}")
+_KEY_CHARS_RE = compiled(r"[^A-Za-z0-9_:\-]")
+_WORD_RE = compiled(r"[A-Za-z0-9]+")
 
 
 class KeyFormatError(UsageError, ValueError):
@@ -137,7 +138,7 @@ def assign_key(entry: Entry, taken: Iterable[str], key_format: str = DEFAULT_KEY
     return KeyPool(taken, key_format).assign(entry)
 
 
-_CLASH_SUFFIX_RE = re.compile(r"[a-z]+")
+_CLASH_SUFFIX_RE = compiled(r"[a-z]+")
 
 
 def follows_format(entry: Entry, key_format: str = DEFAULT_KEY_FORMAT) -> bool:

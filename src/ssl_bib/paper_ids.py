@@ -17,6 +17,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from .errors import UsageError
 from .identifiers import ids_from_url, read_doi, strip_arxiv_version
+from .lazy_re import compiled
 
 Kind = Literal["doi", "arxiv", "pii", "ieee", "mdpi", "pmlr", "openreview"]
 
@@ -27,20 +28,20 @@ EXPECTED = (
     "(pii), ieeexplore.ieee.org (document), mdpi.com, openreview.net or proceedings.mlr.press"
 )
 
-_ARXIV_PREFIX_RE = re.compile(r"^arxiv:\s*", re.IGNORECASE)
-_ARXIV_NEW_RE = re.compile(r"^(?P<yy>\d{2})(?P<mm>\d{2})\.(?P<num>\d{4,5})(?:v(?P<v>\d+))?$")
-_ARXIV_OLD_RE = re.compile(
+_ARXIV_PREFIX_RE = compiled(r"^arxiv:\s*", re.IGNORECASE)
+_ARXIV_NEW_RE = compiled(r"^(?P<yy>\d{2})(?P<mm>\d{2})\.(?P<num>\d{4,5})(?:v(?P<v>\d+))?$")
+_ARXIV_OLD_RE = compiled(
     r"^(?P<archive>[a-z][a-z\-]*(?:\.[A-Z]{2})?)/(?P<yy>\d{2})(?P<mm>\d{2})(?P<num>\d{3})"
     r"(?:v(?P<v>\d+))?$")
 # Publishers whose paths carry the DOI after /doi/ (Wiley, ACM, SAGE, T&F, IOP...).
-_DOI_PATH_RE = re.compile(r"/doi/(?:abs/|full/|pdf/|epdf/|book/)?(10\.\d{4,9}/.+?)/?$")
-_MDPI_PATH_RE = re.compile(
+_DOI_PATH_RE = compiled(r"/doi/(?:abs/|full/|pdf/|epdf/|book/)?(10\.\d{4,9}/.+?)/?$")
+_MDPI_PATH_RE = compiled(
     r"^/(?P<issn>\d{4}-\d{3}[\dX])/(?P<volume>\d+)/(?P<issue>\d+)/(?P<article>\d+)"
     r"(?:/(?:htm|pdf|xml|s\d+))?/?$", re.IGNORECASE)
 # The paper page (.html) and its PDF (vNNN/NAME/NAME.pdf, or vNNN/NAME.pdf).
-_PMLR_PATH_RE = re.compile(
+_PMLR_PATH_RE = compiled(
     r"^/(?P<volume>v\d+)/(?P<name>[A-Za-z0-9_\-]+)(?:\.html|\.pdf|/(?P=name)\.pdf)?/?$")
-_PUBMED_RE = re.compile(r"^(pmid:\s*\d+|\d{6,9})$", re.IGNORECASE)
+_PUBMED_RE = compiled(r"^(pmid:\s*\d+|\d{6,9})$", re.IGNORECASE)
 
 
 class BadId(UsageError, ValueError):

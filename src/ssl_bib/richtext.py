@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
+from .lazy_re import compiled
 from .records import DataMethods, FrozenDataMethods, set_field
 
 Kind = Literal["i", "b", "sup", "sub", "nocase", "sc"]
@@ -46,10 +47,10 @@ CLOSE_TAGS: dict[Kind, str] = {
 OPEN_TAG: dict[Kind, str] = {kind: tag for tag, kind in OPEN_TAGS.items()}
 # One token of a title: a tag (CSL's spellings, and the small-caps span with
 # or without its final semicolon), a dollar, or a run of anything else.
-_TOKEN_RE = re.compile(
+_TOKEN_RE = compiled(
     r'<(?:/?(?:i|b|sup|sub)|/span|span class="nocase"|'
     r'span style="font-variant:\s*+small-caps;?+")>|\$|[^<$]++|<')
-_SMALL_CAPS_RE = re.compile(r'<span style="font-variant:\s*+small-caps;?+">')
+_SMALL_CAPS_RE = compiled(r'<span style="font-variant:\s*+small-caps;?+">')
 
 
 @dataclass(frozen=True, init=False, repr=False, eq=False)
@@ -233,7 +234,7 @@ def to_script(text: str, superscript: bool) -> str | None:
 
 # -- math ----------------------------------------------------------------------
 
-_MATH_TOKEN_RE = re.compile(r"\\[A-Za-z]++|\\.|\s++|.", re.DOTALL)
+_MATH_TOKEN_RE = compiled(r"\\[A-Za-z]++|\\.|\s++|.", re.DOTALL)
 # Macros whose argument is printed as it is (fonts, text inside math).
 _MATH_FONTS = frozenset({"mathrm", "mathit", "mathbf", "mathsf", "mathtt", "mathnormal",
                          "text", "textrm", "textit", "textbf", "textup", "mbox",
@@ -426,7 +427,7 @@ _SAFE_MATH_MACROS = frozenset({
     "ensuremath", "cdot", "circ", "sum", "prod", "int", "oint", "infty", "partial",
     "rm", "bf", "it", "cal",
 }) | _MATH_FONTS | frozenset(_MATH_SPACES) | _MATH_OPERATORS
-_SAFE_MATH_TOKEN_RE = re.compile(
+_SAFE_MATH_TOKEN_RE = compiled(
     r"\\([A-Za-z]++)|\\([,;:! {}|_%#&$])|([A-Za-z0-9\s+\-*/=<>()\[\].,;:!?'|^_{}~])|(.)",
     re.DOTALL)
 

@@ -11,10 +11,12 @@ import functools
 import re
 import unicodedata
 
+from .lazy_re import compiled
+
 # `[^<>]`: from each of 5,000 `<` with no `>`, `[^>]+` scanned to the end.
-_TAG_RE = re.compile(r"<[^<>]++>")
-_LATEX_CMD_RE = re.compile(r"\\[a-zA-Z]+\*?\s*|\\.")
-_NON_WORD_RE = re.compile(r"[^0-9a-z]+")
+_TAG_RE = compiled(r"<[^<>]++>")
+_LATEX_CMD_RE = compiled(r"\\[a-zA-Z]+\*?\s*|\\.")
+_NON_WORD_RE = compiled(r"[^0-9a-z]+")
 
 # Letters that NFKD does not decompose into an ASCII base letter.
 _ASCII_EXTRA = str.maketrans({
@@ -99,11 +101,11 @@ _SEARCH_EXTRA = str.maketrans({
 })
 # Everything that is not a letter or a digit, in any script (\w is letters,
 # digits and "_"; "_" goes too).
-_SEARCH_DROP_RE = re.compile(r"[\W_]+")
+_SEARCH_DROP_RE = compiled(r"[\W_]+")
 # What separates search terms: an explicit list, the same in site.js, so that
 # Python's and JavaScript's different ideas of "whitespace" cannot disagree.
 SEARCH_SPACE = " \t\n\r\f\v\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
-_SEARCH_SPLIT_RE = re.compile(f"[{SEARCH_SPACE}]+")
+_SEARCH_SPLIT_RE = compiled(f"[{SEARCH_SPACE}]+")
 
 
 def search_fold(text: str) -> str:

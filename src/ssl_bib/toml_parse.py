@@ -17,10 +17,11 @@ a text that only tomllib accepts (an integer beyond 64 bits) reads as before.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from itertools import accumulate
 from typing import TYPE_CHECKING, Any
+
+from .lazy_re import compiled
 
 if TYPE_CHECKING:
     import tomllib
@@ -60,7 +61,7 @@ COMPILED, READER = find_compiled()
 # process. Deeper than this goes to tomllib, which raises RecursionError (the
 # store reports it). No catalog comes near it.
 _MAX_DEPTH = 500
-_NOT_BRACKETS_RE = re.compile(r"[^\[\]{}]+")
+_NOT_BRACKETS_RE = compiled(r"[^\[\]{}]+")
 _DEPTH_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
 
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 
+from .lazy_re import compiled
 from .model import ENTRY_FIELDS, Catalog, CodeLink, Correction, Entry, Person, Settings, Venue
 
-_BARE_KEY_RE = re.compile(r"^[A-Za-z0-9_-]+$")
+_BARE_KEY_RE = compiled(r"^[A-Za-z0-9_-]+$")
 _ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f",
             "\r": "\\r"}
 # Escaped besides quotes and backslashes: every control character (C0, DEL,
@@ -19,7 +20,7 @@ _ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f
 # isolates, LRM/RLM, zero-width space, BOM). TOML allows most of them raw,
 # but a file with them raw reads differently to every tool that splits lines
 # its own way (str.splitlines does, at U+2028 and U+0085).
-_NEEDS_ESCAPE_RE = re.compile(
+_NEEDS_ESCAPE_RE = compiled(
     '["\\\\\x00-\x1f\x7f-\x9f\u200b\u200e\u200f\u2028\u2029\u202a-\u202e'
     '\u2066-\u2069\ufeff]')
 # Arrays longer than this go one item a line, so a changed author is a one-line diff.

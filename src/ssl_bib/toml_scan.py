@@ -21,11 +21,11 @@ need to be structurally right, not to validate.
 
 from __future__ import annotations
 
-import re
 import tomllib
 from dataclasses import dataclass
 
 from .errors import SslBibError
+from .lazy_re import compiled
 
 _WS = r"[ \t]*+"
 _COMMENT = r"\#[^\n]*+"
@@ -64,12 +64,12 @@ _HEADER = rf"{_WS}(?P<header>\[\[?){_WS}(?P<path>{_KEY}){_WS}\]\]?{_EOL}"
 
 # Statements up to the next table header: everything before it that is not a
 # run of blank and comment lines right before it is "body", that run is "lead".
-_SEGMENT_RE = re.compile(
+_SEGMENT_RE = compiled(
     rf"(?>(?:{_QUIET})*+{_KEYVAL_NOGROUP})*+(?P<lead>(?:{_QUIET})*+)(?:{_HEADER}|\Z)")
-_STATEMENT_RE = re.compile(rf"{_QUIET}|{_KEYVAL}|{_HEADER}")
-_HEADER_RE = re.compile(_HEADER)
-_BARE_KEY_RE = re.compile(r"[A-Za-z0-9_-]+")
-_BARE_DOTTED_RE = re.compile(r"[A-Za-z0-9_-]+(?:[ \t]*\.[ \t]*[A-Za-z0-9_-]+)+")
+_STATEMENT_RE = compiled(rf"{_QUIET}|{_KEYVAL}|{_HEADER}")
+_HEADER_RE = compiled(_HEADER)
+_BARE_KEY_RE = compiled(r"[A-Za-z0-9_-]+")
+_BARE_DOTTED_RE = compiled(r"[A-Za-z0-9_-]+(?:[ \t]*\.[ \t]*[A-Za-z0-9_-]+)+")
 
 
 @dataclass
@@ -150,7 +150,7 @@ def _scan_fast(text: str) -> Layout:
         pos = m.end()
 
 
-_TOKEN_RE = re.compile(rf"{_STRING}|{_COMMENT}|[\[\]{{}}\n]|[^\[\]{{}}\"'\#\n]++")
+_TOKEN_RE = compiled(rf"{_STRING}|{_COMMENT}|[\[\]{{}}\n]|[^\[\]{{}}\"'\#\n]++")
 
 
 def _scan_exact(text: str) -> Layout:

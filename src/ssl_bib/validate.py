@@ -23,14 +23,15 @@ from .identifiers import (
     strip_arxiv_version,
 )
 from .keys import KeyFormatError, validate_format
+from .lazy_re import compiled
 from .model import NAME_SUFFIXES, Entry, Person, plausible_year
 from .problems import Problem, Severity
 from .store import LoadedCatalog
 from .textnorm import normalize_title
 
-_KEY_RE = re.compile(r"^[A-Za-z0-9_:\-]+$")
-_ZOTERO_KEY_RE = re.compile(r"^[23456789ABCDEFGHIJKLMNPQRSTUVWXYZ]{8}$")
-_TRAILING_PUNCT_RE = re.compile(r"[.,;:!?)\]'\"]$")
+_KEY_RE = compiled(r"^[A-Za-z0-9_:\-]+$")
+_ZOTERO_KEY_RE = compiled(r"^[23456789ABCDEFGHIJKLMNPQRSTUVWXYZ]{8}$")
+_TRAILING_PUNCT_RE = compiled(r"[.,;:!?)\]'\"]$")
 # Names of proceedings series and publishers' book series: a series holds the
 # papers of many venues, so as an entry's venue it hides where the paper was
 # given (the seed's "PMLR" stood for MIDL, MLHC and ML4H papers alike).
@@ -73,7 +74,7 @@ SERIES_FORMS: dict[str, str] = {
 
 # Only links to these hosts carry a DOI or an arXiv id (identifiers.ids_from_url):
 # other links need no parsing.
-_MAY_HOLD_IDS_RE = re.compile(r"doi\.org|link\.springer\.com|arxiv\.org", re.IGNORECASE)
+_MAY_HOLD_IDS_RE = compiled(r"doi\.org|link\.springer\.com|arxiv\.org", re.IGNORECASE)
 
 
 class _Collector:

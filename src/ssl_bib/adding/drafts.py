@@ -11,15 +11,16 @@ import re
 from ..arxiv.feed import ArxivRecord
 from ..crossref.fields import Work
 from ..identifiers import is_doi
+from ..lazy_re import compiled
 from ..model import Entry, Person
 from ..paper_ids import PaperId
 
 # Author "names" that are groups, kept whole as one name ("H1 Collaboration").
-_GROUP_RE = re.compile(
+_GROUP_RE = compiled(
     r"\b(collaboration|consortium|group|team|initiative|committee|project|network|alliance|"
     r"association|society|organi[sz]ation|institute|laboratory|council|investigators)\b",
     re.IGNORECASE)
-_SUFFIX_RE = re.compile(r"^(jr|sr|ii|iii|iv)\.?,?$", re.IGNORECASE)
+_SUFFIX_RE = compiled(r"^(jr|sr|ii|iii|iv)\.?,?$", re.IGNORECASE)
 
 
 def provenance_label(service: str, today: dt.date | None = None) -> str:

@@ -25,15 +25,16 @@ from typing import Any
 from ..crossref.fields import clean_text, is_series
 from ..errors import SslBibError
 from ..identifiers import is_issn
+from ..lazy_re import compiled
 from ..model import Catalog, Venue, VenueKind
 from ..textnorm import normalize_title
 
 # Words in venue names that name an organiser, not a venue.
 _NOT_ACRONYMS = frozenset({"IEEE", "ACM", "CVF", "SPIE", "IAPR", "IFIP", "SIAM", "ISCA", "IET",
                            "LNCS", "LNAI", "CCIS", "MDPI", "PMLR", "JMLR", "USA", "UK"})
-_YEAR_RE = re.compile(r"(?<![\d.])(?:19|20)\d{2}(?![\d.])")
+_YEAR_RE = compiled(r"(?<![\d.])(?:19|20)\d{2}(?![\d.])")
 # An edition's number: "17th", and the words ("Fourth", "Twenty-Second").
-_ORDINAL_RE = re.compile(
+_ORDINAL_RE = compiled(
     r"\b(?:\d++(?:st|nd|rd|th)|(?:(?:twenty|thirty|forty|fifty)[- ]?)?(?:first|second|third|"
     r"fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|"
     r"fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth)|twentieth|"
@@ -41,10 +42,10 @@ _ORDINAL_RE = re.compile(
 # Each starts only where a run of spaces starts (`(?<!\s)`) and takes the run
 # whole: tried at every space of a long run, `\s*` rescanned the run from each
 # (50 KB of spaces in a container title: 20 s).
-_TRAILING_ABBR_RE = re.compile(r"(?<!\s)\s*+\(([^()]{2,30})\)\s*+$")
-_DASH_TAIL_RE = re.compile(
+_TRAILING_ABBR_RE = compiled(r"(?<!\s)\s*+\(([^()]{2,30})\)\s*+$")
+_DASH_TAIL_RE = compiled(
     r"(?<!\s)\s++[–—-]\s++[A-Z][A-Za-z]++(?:\s++(?:19|20)\d{2})?\b.*$")
-_TOKEN_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-]*")
+_TOKEN_RE = compiled(r"[A-Za-z0-9][A-Za-z0-9\-]*")
 NAME_SIMILARITY = 0.92
 
 KIND_OF_TYPE: dict[str, VenueKind] = {

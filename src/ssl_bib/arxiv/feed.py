@@ -15,17 +15,17 @@ The feed has traps (the API user's manual documents the first ones):
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..crossref.fields import clean_text
 from ..errors import SslBibError
 from ..identifiers import normalize_doi, strip_arxiv_version
+from ..lazy_re import compiled
 
 ARXIV_NS = "http://arxiv.org/schemas/atom"
-_ID_RE = re.compile(r"^https?://(?:export\.)?arxiv\.org/abs/(?P<id>.+?)(?:v(?P<v>\d+))?/?$")
-_ERROR_ID_RE = re.compile(r"/api/errors\b")
+_ID_RE = compiled(r"^https?://(?:export\.)?arxiv\.org/abs/(?P<id>.+?)(?:v(?P<v>\d+))?/?$")
+_ERROR_ID_RE = compiled(r"/api/errors\b")
 
 
 class FeedProblem(SslBibError):

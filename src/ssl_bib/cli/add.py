@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from ..paper_ids import PaperId
     from ..store import LoadedCatalog
 from ..identifiers import strip_arxiv_version
+from ..lazy_re import compiled
 from ..model import CodeLink
 from ..problems import InputError
 from .common import CatalogContext, fail, fail_input, force_write_option, pass_catalog
@@ -33,7 +34,7 @@ from .services import (
     max_wait_option,
 )
 
-_KEY_RE = re.compile(r"^[A-Za-z0-9_:\-]+$")
+_KEY_RE = compiled(r"^[A-Za-z0-9_:\-]+$")
 
 
 def code_link(text: str) -> CodeLink:

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from ..identifiers import is_arxiv
+from ..lazy_re import compiled
 from ..model import Entry, EntryType, Person
 from .bibtex_values import Macros, split_top_level
 from .latex_decode import decode
@@ -38,9 +39,9 @@ _PREPRINT_TYPES = frozenset({"misc", "online", "unpublished", "preprint", "techr
                              "electronic", "www"})
 # Identifier fields hold data, not LaTeX; a .bib written by hand may still
 # escape their `_` or `%` (`10.1000/a\_b`), which stand for the character.
-_ESCAPED_RE = re.compile(r"\\([_%#&$~])")
-_URL_MACRO_RE = re.compile(r"^\\(?:url|href)\s*+\{([^{}]*+)\}")
-_HTTP_RE = re.compile(r"^https?://\S++$")
+_ESCAPED_RE = compiled(r"\\([_%#&$~])")
+_URL_MACRO_RE = compiled(r"^\\(?:url|href)\s*+\{([^{}]*+)\}")
+_HTTP_RE = compiled(r"^https?://\S++$")
 
 
 # The file is parsed a block-aligned piece at a time: progress can be shown,
@@ -51,7 +52,7 @@ CHUNK = 1 << 18
 # block start at a line start) ends any block still open there, as
 # bibtexparser's error recovery does: cutting the text before such a line
 # changes nothing (tests/test_reader_robustness.py fuzzes this).
-_BLOCK_START_RE = re.compile(r"\n(?=[^\S\n]*+@\w*+[ \t]*+[{(])")
+_BLOCK_START_RE = compiled(r"\n(?=[^\S\n]*+@\w*+[ \t]*+[{(])")
 
 
 def read(text: str, file: str, progress: OnProgress | None = None,
@@ -304,7 +305,7 @@ def _whole_braced(name: str) -> bool:
 
 # biblatex's extended name format: `family=Goethe, given=Johann Wolfgang,
 # prefix=von, useprefix=true` (biber's documentation, "Extended name format").
-_EXTENDED_PART_RE = re.compile(r"\s*+([A-Za-z-]++)\s*+=\s*+(.*)", re.DOTALL)
+_EXTENDED_PART_RE = compiled(r"\s*+([A-Za-z-]++)\s*+=\s*+(.*)", re.DOTALL)
 _EXTENDED_KEYS = frozenset({"family", "given", "prefix", "suffix", "useprefix", "family-i",
                             "given-i", "prefix-i", "suffix-i", "sortingnamekeytemplatename"})
 

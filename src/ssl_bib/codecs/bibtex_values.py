@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..lazy_re import compiled
 from ..records import FACTORY, DataMethods
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -21,8 +22,8 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
 _MONTH_MACROS = {name[:3].lower(): name for name in MONTHS}
 # One piece of a value between `#`s, at the top level: the scanner keeps the
 # depth of braces itself.
-_PART_RE = re.compile(r'[{}"#]|[^{}"#]++')
-_NAME_RE = re.compile(r"[^\s\"#%'(),={}]++")
+_PART_RE = compiled(r'[{}"#]|[^{}"#]++')
+_NAME_RE = compiled(r"[^\s\"#%'(),={}]++")
 
 
 @dataclass(init=False, repr=False, eq=False)

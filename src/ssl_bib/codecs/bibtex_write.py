@@ -24,6 +24,7 @@ import re
 from collections.abc import Callable, Iterable
 from functools import partial
 
+from ..lazy_re import compiled
 from ..model import Catalog, Entry, Person
 from ..richtext import plain
 from . import fields as f
@@ -33,10 +34,10 @@ from .latex import escape, is_balanced, latex_title, protect_title, same_latex_i
 MONTH_MACROS = ("jan", "feb", "mar", "apr", "may", "jun",
                 "jul", "aug", "sep", "oct", "nov", "dec")
 # What BibTeX, biber and pandoc all accept as a citation key.
-_KEY_RE = re.compile(r"^[A-Za-z0-9_:.+/-]+$")
+_KEY_RE = compiled(r"^[A-Za-z0-9_:.+/-]+$")
 # A name part BibTeX would split: a comma, or the word "and" on its own.
-_NAME_SPLITTER_RE = re.compile(r",|(?:^|\s)and(?:\s|$)", re.IGNORECASE)
-_PAGE_DASH_RE = re.compile(r"(?<=\w)\s*(?:-+|–|—)\s*(?=\w)")
+_NAME_SPLITTER_RE = compiled(r",|(?:^|\s)and(?:\s|$)", re.IGNORECASE)
+_PAGE_DASH_RE = compiled(r"(?<=\w)\s*(?:-+|–|—)\s*(?=\w)")
 
 _BIBTEX_TYPES = {"article": "article", "inproceedings": "inproceedings", "preprint": "misc"}
 _BIBLATEX_TYPES = {"article": "article", "inproceedings": "inproceedings", "preprint": "online"}

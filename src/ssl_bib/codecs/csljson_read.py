@@ -16,6 +16,7 @@ from typing import Any
 
 from .. import richtext
 from ..identifiers import is_arxiv
+from ..lazy_re import compiled
 from ..model import CodeLink, Entry, EntryType, Person
 from .read_result import (
     LineCounter,
@@ -30,10 +31,10 @@ from .read_result import (
 
 _JOURNAL_TYPES = frozenset({"article-journal", "article-magazine", "article-newspaper"})
 _CONFERENCE_TYPES = frozenset({"paper-conference", "chapter"})
-_ARXIV_NUMBER_RE = re.compile(r"^arxiv:\s*(\S+)$", re.IGNORECASE)
-_WS_RE = re.compile(r"\s*")
-_SURROGATE_RE = re.compile("[\ud800-\udfff]")
-_SURROGATE_ESCAPE_RE = re.compile(r"\\u[dD][89a-fA-F]")
+_ARXIV_NUMBER_RE = compiled(r"^arxiv:\s*(\S+)$", re.IGNORECASE)
+_WS_RE = compiled(r"\s*")
+_SURROGATE_RE = compiled("[\ud800-\udfff]")
+_SURROGATE_ESCAPE_RE = compiled(r"\\u[dD][89a-fA-F]")
 
 
 def _not_an_array(body: str, file: str, out: ReadResult) -> None:
@@ -112,7 +113,7 @@ def _skip_ws(text: str, pos: int) -> int:
 
 
 # A JSON string (escapes included), or one bracket: all value_end needs to see.
-_JSON_TOKEN_RE = re.compile(r'"(?:[^"\\]|\\.)*+"|[\[\]{}]')
+_JSON_TOKEN_RE = compiled(r'"(?:[^"\\]|\\.)*+"|[\[\]{}]')
 
 
 def value_end(text: str, pos: int) -> int | None:

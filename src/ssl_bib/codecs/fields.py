@@ -6,7 +6,6 @@ Writers call these so BibTeX, biblatex, RIS and CSL-JSON agree on every value.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import replace
@@ -16,10 +15,11 @@ from typing import Any, Generic, TypeVar
 
 from ..errors import SslBibError
 from ..identifiers import IDENTIFIER_FIELDS, encode_url, is_doi, is_url, normalize_doi
+from ..lazy_re import compiled
 from ..model import Catalog, Entry, Person
 
 # Only where a run of spaces starts: split tries every position.
-_PAGE_SPLIT_RE = re.compile(r"(?<!\s)\s*+(?:-++|–|—)\s*+")
+_PAGE_SPLIT_RE = compiled(r"(?<!\s)\s*+(?:-++|–|—)\s*+")
 
 
 class ExportError(SslBibError):

@@ -35,6 +35,7 @@ import unicodedata
 from functools import lru_cache
 from typing import Any
 
+from ..lazy_re import compiled
 from .latex_chars import LATEX_FOR_CHAR
 
 # The ten ASCII characters LaTeX treats specially.
@@ -72,20 +73,20 @@ _TABLES = {  # (ascii_only, paired, name) -> table
     (False, False, True): str.maketrans(_BIBER_ESCAPES),
     (False, True, True): str.maketrans({**_BIBER_ESCAPES, **_PAIRED}),
 }
-_SPECIAL_RE = re.compile(r"[\\{}&%$#_~^]")
+_SPECIAL_RE = compiled(r"[\\{}&%$#_~^]")
 # TeX ligatures that would change the text: -- --- `` '' ?` !`
-_LIGATURE_RE = re.compile(r"(?<=-)(?=-)|(?<=`)(?=`)|(?<=')(?=')|(?<=[?!])(?=`)")
-_LIGATURE_HINT_RE = re.compile(r"--|``|''|[?!]`")
-_NON_ASCII_RE = re.compile(r"[^\x00-\x7f]")
+_LIGATURE_RE = compiled(r"(?<=-)(?=-)|(?<=`)(?=`)|(?<=')(?=')|(?<=[?!])(?=`)")
+_LIGATURE_HINT_RE = compiled(r"--|``|''|[?!]`")
+_NON_ASCII_RE = compiled(r"[^\x00-\x7f]")
 # Two characters that may make a TeX ligature (a superset of
 # _LIGATURE_HINT_RE's pairs: one character class is searched much faster
 # than its alternation, and hyphens are common).
-_MAY_BE_LIGATURE_RE = re.compile(r"[-`'?!][-`']")
+_MAY_BE_LIGATURE_RE = compiled(r"[-`'?!][-`']")
 
 
 # The characters BibTeX and biblatex escape differently (lone braces; ~ and ^
 # in names), besides non-ASCII ones, which only BibTeX turns into LaTeX.
-_ESCAPED_APART_RE = re.compile(r"[{}~^]")
+_ESCAPED_APART_RE = compiled(r"[{}~^]")
 
 
 def same_latex_in_both(text: str) -> bool:
@@ -131,8 +132,8 @@ def _escape(text: str, ascii_only: bool, paired: bool | None, name: bool = False
 _MARK_ACCENTS = {"\u0301": "'", "\u0300": "`", "\u0302": "^", "\u0308": '"', "\u0303": "~",
                  "\u0304": "=", "\u0307": ".", "\u0306": "u", "\u030c": "v", "\u030b": "H",
                  "\u0327": "c", "\u0328": "k", "\u030a": "r", "\u0323": "d", "\u0331": "b"}
-_MARK_RE = re.compile("[\u0300-\u036f]")
-_MARKED_RE = re.compile("(.)([\u0300-\u036f]++)", re.DOTALL)
+_MARK_RE = compiled("[\u0300-\u036f]")
+_MARKED_RE = compiled("(.)([\u0300-\u036f]++)", re.DOTALL)
 
 
 def _marked(match: re.Match[str]) -> str:
@@ -445,13 +446,13 @@ def _protect_words(text: str, ascii_only: bool, first: bool, pieces: tuple[str, 
 # Math and formatting in a title stand in the text as characters of the
 # Private Use Area while its words are braced, and are written in after.
 _PLACEHOLDER = 0xF0000
-_PLACEHOLDER_RE = re.compile("[\U000F0000-\U000FFFFD]")
+_PLACEHOLDER_RE = compiled("[\U000F0000-\U000FFFFD]")
 # What makes a title need escaping or the placeholder walk, in two quick
 # searches of one character class each: a special character or a
 # placeholder; a pair that may be a TeX ligature.
-_SPECIAL_OR_PLACEHOLDER_RE = re.compile("[\\\\{}&%$#_~^\U000F0000-\U000FFFFD]")
+_SPECIAL_OR_PLACEHOLDER_RE = compiled("[\\\\{}&%$#_~^\U000F0000-\U000FFFFD]")
 # A sub- or superscript written as math: digits and signs.
-_SCRIPT_MATH_RE = re.compile(r"[0-9+\-=()]++")
+_SCRIPT_MATH_RE = compiled(r"[0-9+\-=()]++")
 _WRAP = {"i": "\\emph{", "b": "\\textbf{", "sc": "\\textsc{", "nocase": "{",
          "sup": "\\textsuperscript{", "sub": "\\textsubscript{"}
 
@@ -514,7 +515,7 @@ def _math(src: str, ascii_only: bool) -> str:
     return escape(f"${src}$", ascii_only=ascii_only)
 
 
-_NOT_BRACES_RE = re.compile(r"[^{}]+")
+_NOT_BRACES_RE = compiled(r"[^{}]+")
 
 
 def brace_depth(text: str) -> int:

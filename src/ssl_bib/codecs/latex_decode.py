@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from ..lazy_re import compiled
 from ..records import FACTORY, DataMethods
 from .latex import brace_depth
 from .read_result import TooDeep
@@ -120,7 +121,7 @@ _DROP_FIRST = frozenset({"hspace", "vspace", "hspace*", "vspace*", "kern", "hski
 _LIGATURES = {"---": "\u2014", "--": "\u2013", "``": "\u201c", "''": "\u201d",
               "?`": "\u00bf", "!`": "\u00a1"}
 
-_TOKEN_RE = re.compile(
+_TOKEN_RE = compiled(
     r"\\(?:[A-Za-z]++\*?+|.|$)"          # a control word or symbol
     r"|---|--|``|''|\?`|!`"              # ligatures
     r"|\$\$|[{}$~]"                      # groups, math, ties
@@ -128,7 +129,7 @@ _TOKEN_RE = re.compile(
     r"|[^\\{}$~\s\-`'?!]++"              # a run of plain text
     r"|.", re.DOTALL)
 # Whether a value needs more than whitespace tidying.
-_WORK_RE = re.compile(r"[\\{}$~]|--|``|''|[?!]`")
+_WORK_RE = compiled(r"[\\{}$~]|--|``|''|[?!]`")
 
 
 def decode(value: str, rich: bool = False) -> str:
@@ -496,9 +497,9 @@ def _accented(accent: str, text: str) -> str:
     return unicodedata.normalize("NFC", first + mark) + text[1:]
 
 
-_TAG_RE = re.compile(r"(<[^<>]*+>)")
-_SCRIPT_MATH_RE = re.compile(r"([_^])\{([0-9+\-=()]++)\}")
-_URL_ESCAPE_RE = re.compile(r"\\([%#&_])")
+_TAG_RE = compiled(r"(<[^<>]*+>)")
+_SCRIPT_MATH_RE = compiled(r"([_^])\{([0-9+\-=()]++)\}")
+_URL_ESCAPE_RE = compiled(r"\\([%#&_])")
 
 
 def _changed_case(change: Callable[[str], str], text: str) -> str:

@@ -22,12 +22,13 @@ from __future__ import annotations
 import re
 
 from ..identifiers import ids_from_url, invalid_identifiers, is_url, read_doi
+from ..lazy_re import compiled
 from ..model import STRING_FIELDS
 from .read_result import ReadResult, Record, normalize_pages
 
 # What a citation key (and so an old key) may hold.
-KEY_RE = re.compile(r"[A-Za-z0-9_:\-]+")
-_ARXIV_PREFIX_RE = re.compile(r"^arxiv:\s*", re.IGNORECASE)
+KEY_RE = compiled(r"[A-Za-z0-9_:\-]+")
+_ARXIV_PREFIX_RE = compiled(r"^arxiv:\s*", re.IGNORECASE)
 # Identifier fields: their whitespace is never collapsed (a space inside is an error).
 _IDENTIFIERS = frozenset({"doi", "arxiv", "arxiv_class", "pii", "ieee", "pmlr", "openreview",
                           "issn", "isbn", "url", "zotero_key"})

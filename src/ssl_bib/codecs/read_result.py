@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..errors import SslBibError
+from ..lazy_re import compiled
 from ..model import CodeLink, Entry, EntryType, Venue
 from ..problems import Problem
 from ..records import FACTORY, DataMethods
@@ -140,11 +141,11 @@ def month_of(text: str) -> int | None:
 # ISO 8601 / EDTF as biblatex and CSL's `raw` write dates: 2019, 2019-03,
 # 2019-03-05, with EDTF's ?, ~ or % for uncertain, approximate, both, and
 # XX for an unspecified month. biblatex's months 21-24 are seasons.
-_ISO_DATE_RE = re.compile(r"(\d{4})(?:-(\d{2}|XX))?+(?:-(?:\d{2}|XX))?+[?~%]?+"
+_ISO_DATE_RE = compiled(r"(\d{4})(?:-(\d{2}|XX))?+(?:-(?:\d{2}|XX))?+[?~%]?+"
                           r"(?:T[\d:.]*+(?:Z|[+-][\d:]++)?+)?+")
 # A year standing alone in free text ("Spring 2019", "May 3, 2020").
-_FREE_YEAR_RE = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
-_MONTH_WORD_RE = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*+\.?",
+_FREE_YEAR_RE = compiled(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
+_MONTH_WORD_RE = compiled(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*+\.?",
                             re.IGNORECASE)
 
 
@@ -197,7 +198,7 @@ def normalize_pages(text: str) -> str:
 
 
 # How our exporters (and people) write a code link as a note: "Code (pytorch): https://...".
-_CODE_NOTE_RE = re.compile(r"^code(?:\s*\((?P<label>[^)]*)\))?\s*:\s*(?P<url>https?://\S+)$",
+_CODE_NOTE_RE = compiled(r"^code(?:\s*\((?P<label>[^)]*)\))?\s*:\s*(?P<url>https?://\S+)$",
                            re.IGNORECASE)
 
 

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
+from ..lazy_re import compiled
 from ..problems import InputError
 
 OnEntry = Callable[[], None]
@@ -102,8 +103,8 @@ def _load(target: str) -> Any:
     return getattr(importlib.import_module(f"ssl_bib.codecs.{module}"), function)
 
 
-_BIBTEX_START = re.compile(r"@")
-_BIBTEX_HINT = re.compile(r"^[ \t]*+@[A-Za-z]++\s*+[{(]", re.MULTILINE)
+_BIBTEX_START = compiled(r"@")
+_BIBTEX_HINT = compiled(r"^[ \t]*+@[A-Za-z]++\s*+[{(]", re.MULTILINE)
 
 CODECS: tuple[Codec, ...] = (
     Codec("bibtex", "BibTeX (ASCII, LaTeX-escaped) for bibtex and natbib",
@@ -119,13 +120,13 @@ CODECS: tuple[Codec, ...] = (
     # RIS tags are "TY  - " by the specification; Zotero and others also read
     # one space or three before the dash, and so do we.
     Codec("ris", "RIS for Zotero, EndNote, Mendeley",
-          extensions=(".ris",), starts=re.compile(r"TY {1,3}- "),
-          hint=re.compile(r"^TY {1,3}- ", re.MULTILINE), family="ris",
+          extensions=(".ris",), starts=compiled(r"TY {1,3}- "),
+          hint=compiled(r"^TY {1,3}- ", re.MULTILINE), family="ris",
           reads_with="ris_read:read", writes_with="ris_write:write_ris",
           filename="references.ris"),
     # A JSON array or object, not a Markdown "[![badge]".
     Codec("csljson", "CSL-JSON for pandoc, Quarto, Zotero",
-          extensions=(".json", ".csljson"), starts=re.compile(r"\[\s*[{\]]|\{\s*[\"}]"),
+          extensions=(".json", ".csljson"), starts=compiled(r"\[\s*[{\]]|\{\s*[\"}]"),
           family="csljson", reads_with="csljson_read:read",
           writes_with="csljson_write:write_csljson",
           filename="references.json", writes_bytes_with="csljson_write:write_csljson_bytes"),
@@ -134,7 +135,7 @@ CODECS: tuple[Codec, ...] = (
     # line after it (16 s). It is written by `render readme`, not `export`.
     Codec("markdown", "an awesome-list README (tables or bullet lists)",
           extensions=(".md", ".markdown"),
-          hint=re.compile(r"^[ \t]*+(?:#{1,6}\s|\|.*\|)", re.MULTILINE), window=20000,
+          hint=compiled(r"^[ \t]*+(?:#{1,6}\s|\|.*\|)", re.MULTILINE), window=20000,
           family="markdown", reads_with="readme.reader:read"),
 )
 _BY_NAME = {codec.name: codec for codec in CODECS}

@@ -15,12 +15,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ..lazy_re import compiled
 from ..model import Entry, EntryType, Person
 from .read_result import OnProgress, ReadResult, Record, code_from_note, ris_date, split_lines
 
 # A tag line as the specification writes it, and as other tools also do.
-_TAG_RE = re.compile(r"^([A-Z][A-Z0-9])  -(?: |$)")
-_LOOSE_TAG_RE = re.compile(r"^([A-Z][A-Z0-9]) {0,3}-(?: *+|$)")
+_TAG_RE = compiled(r"^([A-Z][A-Z0-9])  -(?: |$)")
+_LOOSE_TAG_RE = compiled(r"^([A-Z][A-Z0-9]) {0,3}-(?: *+|$)")
 _JOURNAL_TYPES = frozenset({"JOUR", "JFULL", "EJOUR", "MGZN", "NEWS"})
 _CONFERENCE_TYPES = frozenset({"CONF", "CPAPER", "CHAP"})
 
@@ -156,7 +157,7 @@ def _record(item: dict[str, Any], line: int, file: str, out: ReadResult) -> Reco
                   kind=kind)
 
 
-_ARXIV_URL_RE = re.compile(r"^https?://(?:www\.)?arxiv\.org/(?:abs|pdf)/([^/?#]+?)(?:\.pdf)?/?$")
+_ARXIV_URL_RE = compiled(r"^https?://(?:www\.)?arxiv\.org/(?:abs|pdf)/([^/?#]+?)(?:\.pdf)?/?$")
 
 
 def _date(item: dict[str, Any]) -> tuple[int | None, int | None]:

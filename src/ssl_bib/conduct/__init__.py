@@ -25,27 +25,55 @@ needs and what is easy to get subtly wrong once per copy:
 
 Modules: `policy` (the numbers, the clock, Retry-After), `errors`, `answer`
 (a fully read response), `deadline` (the transport that enforces deadlines),
-`session` (the `Conduct` itself). httpx2 is imported only when a Conduct is
-built, so importing this package costs nothing at CLI start-up.
+`session` (the `Conduct` itself). Importing this package loads none of them:
+each name loads its module when first used, and httpx2 is imported only when
+a Conduct is built, so a command that sends no request pays for neither.
 """
 
-from .answer import Answer
-from .errors import (
-    BadAnswer,
-    BadRequest,
-    GaveUp,
-    RequestFailed,
-    ServiceError,
-    Stopped,
-    TooLarge,
-    Unreachable,
-    WaitTooLong,
-)
-from .policy import MB, Clock, Policy, RealClock, jitter, parse_retry_after
-from .session import Conduct
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .answer import Answer
+    from .errors import (
+        BadAnswer,
+        BadRequest,
+        GaveUp,
+        RequestFailed,
+        ServiceError,
+        Stopped,
+        TooLarge,
+        Unreachable,
+        WaitTooLong,
+    )
+    from .policy import MB, Clock, Policy, RealClock, jitter, parse_retry_after
+    from .session import Conduct
+
+# Each public name and the module that defines it. They load when first asked
+# for (PEP 562): a run answered from the Crossref cache needs the errors and
+# the policy, never the session, the deadline transport or the answer reader.
+_HOMES = {
+    "Answer": "answer", "Conduct": "session",
+    "MB": "policy", "Clock": "policy", "Policy": "policy", "RealClock": "policy",
+    "jitter": "policy", "parse_retry_after": "policy",
+    **dict.fromkeys(("BadAnswer", "BadRequest", "GaveUp", "RequestFailed", "ServiceError",
+                     "Stopped", "TooLarge", "Unreachable", "WaitTooLong"), "errors"),
+}
 
 __all__ = [
     "MB", "Answer", "BadAnswer", "BadRequest", "Clock", "Conduct", "GaveUp", "Policy", "RealClock",
     "RequestFailed", "ServiceError", "Stopped", "TooLarge", "Unreachable", "WaitTooLong",
     "jitter", "parse_retry_after",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(f".{home}", __name__), name)
+    globals()[name] = value
+    return value

@@ -5,16 +5,16 @@ one-line `BadAnswer`, text, integer headers and Link relations."""
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from typing import Any
 
+from ..lazy_re import compiled
 from .errors import BadAnswer
 
 # A JSON escape of a UTF-16 surrogate: only then can a decoded string hold a
 # lone surrogate (valid pairs are joined; raw UTF-8 cannot encode one).
-_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_ESCAPE = compiled(rb"\\u[dD][89a-fA-F]")
+_SURROGATE = compiled("[\ud800-\udfff]")
 
 
 class Answer:

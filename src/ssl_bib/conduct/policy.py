@@ -7,10 +7,11 @@ from __future__ import annotations
 import math
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Protocol
 
 from ..errors import UsageError
+from ..records import FrozenDataMethods, set_field
 
 # Statuses that say "not now" rather than "no": retried with backoff.
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -48,9 +49,11 @@ class RealClock:
         self._cancelled.set()
 
 
-@dataclass(frozen=True)
-class Policy:
-    """How one service is asked. Every wait below is bounded by one of these."""
+@dataclass(frozen=True, init=False, repr=False, eq=False)
+class Policy(FrozenDataMethods):
+    """How one service is asked. Every wait below is bounded by one of these.
+    Its methods are written out (records.py): every command that may ask a
+    service makes one at its start."""
 
     attempts: int = 5            # tries per request, the first one included
     backoff: float = 0.5         # the first backoff step, seconds
@@ -71,7 +74,26 @@ class Policy:
     max_bytes: int = 5 * MB       # the largest answer read; a larger one is refused
     # Requests failed for good in a row (after their retries) that stop the run.
     breaker_limit: int = 3
-    retry_statuses: frozenset[int] = field(default=RETRY_STATUSES)
+    retry_statuses: frozenset[int] = RETRY_STATUSES
+
+    def __init__(self, attempts: int = 5, backoff: float = 0.5, backoff_cap: float = 8.0,
+                 max_wait: float = 60.0, connect_timeout: float = 5.0,
+                 read_timeout: float = 20.0, deadline: float = 30.0, timeouts: int = 2,
+                 budget: float = 90.0, max_bytes: int = 5 * MB, breaker_limit: int = 3,
+                 retry_statuses: frozenset[int] = RETRY_STATUSES) -> None:
+        set_field(self, "attempts", attempts)
+        set_field(self, "backoff", backoff)
+        set_field(self, "backoff_cap", backoff_cap)
+        set_field(self, "max_wait", max_wait)
+        set_field(self, "connect_timeout", connect_timeout)
+        set_field(self, "read_timeout", read_timeout)
+        set_field(self, "deadline", deadline)
+        set_field(self, "timeouts", timeouts)
+        set_field(self, "budget", budget)
+        set_field(self, "max_bytes", max_bytes)
+        set_field(self, "breaker_limit", breaker_limit)
+        set_field(self, "retry_statuses", retry_statuses)
+        self.__post_init__()
 
     def __post_init__(self) -> None:
         numbers = (self.backoff, self.backoff_cap, self.max_wait, self.connect_timeout,

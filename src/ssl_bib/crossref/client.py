@@ -18,23 +18,17 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote
 
-from ..conduct import (
-    Answer,
-    BadAnswer,
-    Clock,
-    Conduct,
-    GaveUp,
-    Policy,
-    RealClock,
-    RequestFailed,
-    Stopped,
-    jitter,
-)
+from ..conduct.errors import BadAnswer, GaveUp, RequestFailed, Stopped
+from ..conduct.policy import Clock, Policy, RealClock, jitter
 from ..errors import SslBibError
 from .cache import MISS, ResponseCache, request_key
+
+if TYPE_CHECKING:
+    from ..conduct.answer import Answer
+    from ..conduct.session import Conduct
 
 # Fields our matcher and filler read; asking only for them keeps search
 # responses small (a full record with references can be 100 kB).
@@ -104,6 +98,8 @@ class CrossrefClient:
             with self._made:
                 if self._conduct is None:
                     from habanero.habanero_utils import make_ua
+
+                    from ..conduct.session import Conduct
 
                     conduct = Conduct(
                         "Crossref", self.base_url, policy=self._policy, clock=self._clock,

@@ -14,21 +14,22 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..lazy_re import compiled
 from ..model import EntryType, Person
 from ..records import FACTORY, DataMethods
 
 # `[^<>]`: from each `<` of a run with no `>`, `[^>]` would scan to the end.
-_TAG_RE = re.compile(r"<[^<>]++>")
+_TAG_RE = compiled(r"<[^<>]++>")
 # Inline formatting never stands for a space ("H<sub>2</sub>O"); other tags may.
-_INLINE_TAG_RE = re.compile(
+_INLINE_TAG_RE = compiled(
     r"</?(i|b|em|strong|sub|sup|scp|sc|u|italic|bold|span|tt|monospace|small)\b[^<>]*+>",
     re.IGNORECASE)
-_SPACE_RE = re.compile(r"\s+")
-_ORCID_RE = re.compile(r"(\d{4}-\d{4}-\d{4}-\d{3}[\dX])$", re.IGNORECASE)
+_SPACE_RE = compiled(r"\s+")
+_ORCID_RE = compiled(r"(\d{4}-\d{4}-\d{4}-\d{3}[\dX])$", re.IGNORECASE)
 
 # Book series that Crossref puts in `container-title` next to the volume's own
 # title. The proceedings are the venue; the series is kept apart.
-_SERIES_RE = re.compile(
+_SERIES_RE = compiled(
     r"^(lecture notes (in|of)\b|communications in computer and information science"
     r"|studies in (computational intelligence|health technology|big data)"
     r"|advances in intelligent systems and computing|smart innovation"

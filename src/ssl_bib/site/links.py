@@ -5,12 +5,13 @@ character) is shown as text instead, whatever the catalog holds."""
 
 from __future__ import annotations
 
-import re
 from urllib.parse import quote, urlsplit
+
+from ..lazy_re import compiled
 
 # Whitespace of any kind and control characters (C0, DEL, C1): a browser
 # strips or reinterprets them, so a URL holding one is not what it seems.
-_UNSAFE_RE = re.compile(r"[\s\x00-\x1f\x7f-\x9f]")
+_UNSAFE_RE = compiled(r"[\s\x00-\x1f\x7f-\x9f]")
 
 
 def web_url(url: str | None) -> str | None:

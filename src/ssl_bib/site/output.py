@@ -12,16 +12,16 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..atomic import write_atomic
+from ..lazy_re import compiled
 
 # What `render site` writes: the page, its hashed assets, the citation chunks.
-OWNED = re.compile(r"^(?:index\.html|assets/site-[0-9a-f]{10}\.(?:css|js)|cite/[0-9a-f]{10}\.js)$")
+OWNED = compiled(r"^(?:index\.html|assets/site-[0-9a-f]{10}\.(?:css|js)|cite/[0-9a-f]{10}\.js)$")
 
 
 @dataclass

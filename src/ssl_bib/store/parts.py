@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import toml_parse
 from ..errors import SslBibError
+from ..lazy_re import compiled
 from .spans import EntrySpan
 
 if TYPE_CHECKING:
@@ -52,9 +53,9 @@ def entry_spans(text: str) -> tuple[list[EntrySpan], dict[str, int], Layout]:
 # The quick scan (see quick_spans): an [[entries]] header from its brackets to
 # the end of its line, found by its literal "[[" at C speed, and any other line
 # whose first non-blank character is "[", matched from the newline before it.
-_ENTRY_HEADER_RE = re.compile(r"\[\[[ \t]*entries[ \t]*\]\][ \t]*(?:#[^\n]*)?\r?$",
+_ENTRY_HEADER_RE = compiled(r"\[\[[ \t]*entries[ \t]*\]\][ \t]*(?:#[^\n]*)?\r?$",
                               re.MULTILINE)
-_OTHER_BRACKET_LINE_RE = re.compile(
+_OTHER_BRACKET_LINE_RE = compiled(
     r"\n[ \t]*\[(?![ \t]*\[[ \t]*entries[ \t]*\]\][ \t]*(?:#[^\n]*)?\r?$)", re.MULTILINE)
 
 

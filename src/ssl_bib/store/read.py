@@ -7,7 +7,6 @@ the file has the usual shape (parts), else the whole document."""
 from __future__ import annotations
 
 import os
-import re
 import stat
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -15,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import toml_parse
 from ..gcpause import paused_gc
+from ..lazy_re import compiled
 from ..model import Catalog, Entry, Settings, Venue
 from ..problems import InputError, Problem
 from ..toml_read import ProblemLog, convert_entry, convert_settings, convert_venue
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 SCHEMA_VERSION = 1
 
 
-_TOML_ERROR_LINE_RE = re.compile(r"\(at line (\d+), column \d+\)")
+_TOML_ERROR_LINE_RE = compiled(r"\(at line (\d+), column \d+\)")
 
 
 def parse_text(text: str, path: Path, *, for_update: bool = True) -> LoadedCatalog:

@@ -7,6 +7,7 @@ import functools
 import re
 from dataclasses import dataclass
 
+from ..lazy_re import compiled
 from ..records import DataMethods
 
 
@@ -86,7 +87,7 @@ class EntrySpan(DataMethods):
 _FIELD_LINES: tuple[EntrySpan | None, dict[str, int]] = (None, {})
 # A line whose first non-blank character is "[": a table header, or an item
 # of a multi-line array.
-_BRACKET_LINE_RE = re.compile(r"\n[ \t]*\[")
+_BRACKET_LINE_RE = compiled(r"\n[ \t]*\[")
 
 
 @functools.lru_cache(maxsize=256)

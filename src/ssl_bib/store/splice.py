@@ -20,7 +20,7 @@ from .loaded import (
     LoadedCatalog,
     container_fields,
     entry_state,
-    head_state,
+    head_view,
     scalar_fields,
     unchanged,
 )
@@ -83,7 +83,7 @@ def render_changes(loaded: LoadedCatalog) -> Rendered:
     first = spans[0].lead_at if spans else len(text)
     last = spans[-1].end_at if spans else len(text)
     head = text[:first]
-    changed = head_changed = head_state(catalog) != loaded.pristine_head
+    changed = head_changed = head_view(catalog) != loaded.pristine_head
     if changed:
         head = edit_head(head, catalog)
     if (in_place := _splice_in_place(loaded, text, head, changed)) is not None:

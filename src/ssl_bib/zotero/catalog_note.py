@@ -18,18 +18,18 @@ from __future__ import annotations
 
 import html
 import json
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import SslBibError
 from ..identifiers import is_issn, is_url
+from ..lazy_re import compiled
 from ..model import VENUE_KINDS, Catalog, Venue
 
 MARKER = "ssl-bib-catalog"
 SCHEMA = 1
 HEADING = "ssl-bib catalog"
-_TAG_RE = re.compile(r"<[^<>]*+>")  # stops at the next "<": linear on "<<<<..."
+_TAG_RE = compiled(r"<[^<>]*+>")  # stops at the next "<": linear on "<<<<..."
 
 
 class NoteError(SslBibError, ValueError):

@@ -24,21 +24,23 @@ from __future__ import annotations
 import datetime as _dt
 import re
 
+from ..lazy_re import compiled
+
 # The numeric forms: a number, then up to two more, each after one of - / .
 # (the separators must agree), and nothing numeric glued to either end.
-_NUMERIC_RE = re.compile(
+_NUMERIC_RE = compiled(
     r"^(?P<before>.*?)\b(?P<a>\d{1,4})"
     r"(?:(?P<sep1>[-/.])(?P<b>\d{1,2}))?"
     r"(?:(?P<sep2>[-/.])(?P<c>\d{1,4}))?"
     r"(?P<after>(?:\b|\D).*?)$")
-_YEAR_RE = re.compile(r"(?<![\d])(\d{3,4})(?![\d])")
+_YEAR_RE = compiled(r"(?<![\d])(\d{3,4})(?![\d])")
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
            "september", "october", "november", "december")
-_MONTH_RE = re.compile(r"\b(" + "|".join(
+_MONTH_RE = compiled(r"\b(" + "|".join(
     f"{m[:3]}(?:{m[3:]}|{'t' if m == 'september' else ''})?" for m in _MONTHS) + r")\b\.?",
     re.IGNORECASE)
 # An ISO date-time ("2021-03-15T10:20:30Z", "2021-03-15 10:20"): the time is no date part.
-_TIME_RE = re.compile(r"[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d++)?)?(?:Z|[+-]\d{2}:?\d{2})?\s*+$")
+_TIME_RE = compiled(r"[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d++)?)?(?:Z|[+-]\d{2}:?\d{2})?\s*+$")
 
 
 def year_month(text: str, today: _dt.date | None = None) -> tuple[int | None, int | None]:

@@ -34,6 +34,7 @@ from ..adding.venues import (
     match,
     plain_name,
 )
+from ..lazy_re import compiled
 from ..model import Catalog, Venue, VenueKind
 from ..textnorm import normalize_title
 
@@ -48,10 +49,10 @@ ABBREV_SLOT = {"journalArticle": "journalAbbreviation", "conferencePaper": "conf
 # Possessive throughout, each run of spaces taken whole where it starts: the
 # text is anyone's, and a pattern that rescans a run from each of its
 # characters takes minutes on 50 KB of spaces.
-LEGACY_ARXIV_RE = re.compile(
+LEGACY_ARXIV_RE = compiled(
     r"\s*+arXiv\s*+:\s*+(?P<id>[\w./-]++)(?:\s*+\[[^\]]*+\])?+\s*+", re.IGNORECASE)
-_YEAR_TAIL_RE = re.compile(r"(?<![\s'’-])[\s'’-]*+(?:(?:19|20)\d{2}|'?\d{2})\s*+$")
-_TRAILING_ABBR_RE = re.compile(r"\(([^()]{2,30})\)\s*+$")
+_YEAR_TAIL_RE = compiled(r"(?<![\s'’-])[\s'’-]*+(?:(?:19|20)\d{2}|'?\d{2})\s*+$")
+_TRAILING_ABBR_RE = compiled(r"\(([^()]{2,30})\)\s*+$")
 
 
 @dataclass(frozen=True)

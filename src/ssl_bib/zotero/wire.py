@@ -11,14 +11,14 @@ overall shape is wrong raises `WireError` (one line, nothing used).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import SslBibError
+from ..lazy_re import compiled
 from .schema import ITEM_FIELDS
 
-KEY_RE = re.compile(r"[23456789ABCDEFGHIJKLMNPQRSTUVWXYZ]{8}")
+KEY_RE = compiled(r"[23456789ABCDEFGHIJKLMNPQRSTUVWXYZ]{8}")
 
 
 class WireError(SslBibError):

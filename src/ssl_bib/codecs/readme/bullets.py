@@ -12,24 +12,25 @@ from __future__ import annotations
 
 import re
 
+from ...lazy_re import compiled
 from ...model import CodeLink
 from ..read_result import split_lines
 from .rows import ParsedList, Row, clean_url
 
-_YEAR_HEADING_RE = re.compile(r"^#{2,4}\s*(\d{4})\b")
-_HEADING_RE = re.compile(r"^#{1,6}\s")
-_FENCE_RE = re.compile(r"^\s*(```|~~~)")
+_YEAR_HEADING_RE = compiled(r"^#{2,4}\s*(\d{4})\b")
+_HEADING_RE = compiled(r"^#{1,6}\s")
+_FENCE_RE = compiled(r"^\s*(```|~~~)")
 # Linear patterns, as in tables.py: possessive quantifiers, and no search
 # that can rescan the rest of the line from each of many starting points.
-_ITEM_RE = re.compile(
+_ITEM_RE = compiled(
     r"\s*+[-*+]\s++(?:\[[ xX]\]\s*+)?+(?::[a-z_]++:\s*+)*+"
     r"\[(?P<title>(?:[^\[\]]++|\[[^\[\]]*+\])++)\]\((?P<url>[^)\s]*+)\)(?P<rest>.*)$")
-_CODE_RE = re.compile(r"\[\[(?P<label>[^\[\]]*+)\]\((?P<url>[^)\s]*+)\)\]")
-_CATEGORY_RE = re.compile(r"\s*+[*_](?P<name>[^*_]++)[*_]\s*+$")
-_ACCEPTED_RE = re.compile(r"^\((?:accepted|to appear)[^)]*+\)\s*+", re.IGNORECASE)
+_CODE_RE = compiled(r"\[\[(?P<label>[^\[\]]*+)\]\((?P<url>[^)\s]*+)\)\]")
+_CATEGORY_RE = compiled(r"\s*+[*_](?P<name>[^*_]++)[*_]\s*+$")
+_ACCEPTED_RE = compiled(r"^\((?:accepted|to appear)[^)]*+\)\s*+", re.IGNORECASE)
 # Only where a run of spaces starts: `\s+` tried at every space of a long run
 # would rescan the run from each.
-_TRAILING_YEAR_RE = re.compile(r"(?<!\s)\s++(?:19|20)\d{2}$")
+_TRAILING_YEAR_RE = compiled(r"(?<!\s)\s++(?:19|20)\d{2}$")
 
 
 def read(text: str, file: str) -> ParsedList:

@@ -9,8 +9,7 @@ cannot open a link, `<` cannot open HTML. The only HTML written is the
 
 from __future__ import annotations
 
-import re
-
+from ...lazy_re import compiled
 from ...model import Catalog, Entry, Venue
 from ...richtext import OPEN_TAG, has_markup, tokens
 
@@ -25,8 +24,8 @@ SEPARATOR = "| --- | --- | --- | --- | --- |"
 
 # Characters that would start markup in a cell; escaped with a backslash,
 # which every CommonMark reader (and ours) takes back off.
-_ALWAYS = re.compile(r"([\\`*_\[\]<>|~])")
-_ENTITY = re.compile(r"&(?=#\d+;|#[xX][0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9]*;)")
+_ALWAYS = compiled(r"([\\`*_\[\]<>|~])")
+_ENTITY = compiled(r"&(?=#\d+;|#[xX][0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9]*;)")
 
 
 def escape(text: str) -> str:
@@ -36,7 +35,7 @@ def escape(text: str) -> str:
 
 # In a link destination: a parenthesis (balanced or not), an angle bracket or a
 # backslash would end or change the link; escaped, the URL reads back unchanged.
-_URL_SPECIAL = re.compile(r"([\\()<>|])")
+_URL_SPECIAL = compiled(r"([\\()<>|])")
 
 
 def _url(url: str) -> str:

@@ -4,9 +4,9 @@ catalog entries is entries.py's job."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
+from ...lazy_re import compiled
 from ...model import CodeLink, VenueKind
 from ...problems import Problem
 
@@ -17,10 +17,10 @@ from ...problems import Problem
 # [label](url): a label may hold escaped brackets but no other `[` (so a
 # search started at each of 40,000 `[` ends at the next one), a URL one level
 # of parentheses and backslash escapes (the renderer writes a lone `)` `\)`).
-LINK_RE = re.compile(
+LINK_RE = compiled(
     r"\[(?P<label>(?:\\.|[^\[\]\\])*+)\]\((?P<url>(?:\\.|[^()\s\\]|\([^()\s]*+\))*+)\)")
 # CommonMark backslash escapes: any ASCII punctuation.
-_ESCAPE_RE = re.compile(r"\\([!-/:-@\[-`{-~])")
+_ESCAPE_RE = compiled(r"\\([!-/:-@\[-`{-~])")
 _EMPTY_MARKERS = frozenset({"", "na", "n/a", "-", "none", "—"})
 
 

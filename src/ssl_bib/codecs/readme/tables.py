@@ -17,15 +17,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from ...lazy_re import compiled
 from ...model import CodeLink
 from ...problems import Problem
 from ..read_result import split_lines
 from .rows import LINK_RE, ListedVenue, ParsedList, Row, clean_url, is_empty_cell, unescape
 from .venues import guess_venue_kind, split_name_abbr
 
-_YEAR_HEADING_RE = re.compile(r"^#{2,4}\s*(\d{4})\b")
-_HEADING_RE = re.compile(r"^#{1,6}\s")
-_VENUE_LIST_HEADING_RE = re.compile(r"^#{1,6}\s*List of Journals", re.IGNORECASE)
+_YEAR_HEADING_RE = compiled(r"^#{2,4}\s*(\d{4})\b")
+_HEADING_RE = compiled(r"^#{1,6}\s")
+_VENUE_LIST_HEADING_RE = compiled(r"^#{1,6}\s*List of Journals", re.IGNORECASE)
 # Every pattern here sees a README line, whatever its length: each is linear
 # (possessive quantifiers over alternatives that cannot both match a
 # character), so no line can make a match backtrack (a 5 KB venue line took
@@ -33,19 +34,19 @@ _VENUE_LIST_HEADING_RE = re.compile(r"^#{1,6}\s*List of Journals", re.IGNORECASE
 #
 # `- **[Full Name (ABBR)](url)**` or `- **Full Name (ABBR)**`; the plain name
 # keeps its trailing spaces, which the caller strips.
-_VENUE_ITEM_RE = re.compile(
+_VENUE_ITEM_RE = compiled(
     r"\s*+[-*]\s++\*\*\s*+(?:\[(?P<linked>(?:\\.|[^\]\\])*+)\]\((?P<url>(?:\\.|[^)\\])*+)\)"
     r"|(?P<plain>(?:\\.|[^*\\])++))\s*+\*\*\s*+$")
-_BR_RE = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_BR_RE = compiled(r"<br\s*/?>", re.IGNORECASE)
 # GFM's delimiter cell: hyphens, a colon at either end for alignment.
-_SEPARATOR_CELL_RE = re.compile(r"^:?-+:?$")
-_FENCE_RE = re.compile(r"^\s*(```|~~~)")
+_SEPARATOR_CELL_RE = compiled(r"^:?-+:?$")
+_FENCE_RE = compiled(r"^\s*(```|~~~)")
 # A line holding only a markdown link, left behind when a table row was split.
-_STRAY_LINK_RE = re.compile(r"\s*+\[[^\]]*+\]\([^)]*+\)\s*+$")
+_STRAY_LINK_RE = compiled(r"\s*+\[[^\]]*+\]\([^)]*+\)\s*+$")
 # A pipe that is a cell border: not escaped by a backslash.
-_BORDER_RE = re.compile(r"(?<!\\)\|")
+_BORDER_RE = compiled(r"(?<!\\)\|")
 _TRAILING_PUNCTUATION = ".,;:"
-_YEAR_CELL_RE = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+_YEAR_CELL_RE = compiled(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 
 Report = Callable[[int, str], None]
 

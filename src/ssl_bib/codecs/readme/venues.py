@@ -6,17 +6,18 @@ from __future__ import annotations
 
 import re
 
+from ...lazy_re import compiled
 from ...model import VenueKind
 
-_CONFERENCE_WORDS_RE = re.compile(
+_CONFERENCE_WORDS_RE = compiled(
     r"\b(conference|symposium|proceedings|congress|meeting)\b", re.IGNORECASE)
-_WORKSHOP_RE = re.compile(r"\bworkshop\b", re.IGNORECASE)
+_WORKSHOP_RE = compiled(r"\bworkshop\b", re.IGNORECASE)
 # Acronyms of conferences whose names carry none of the words above.
 _CONFERENCE_ACRONYMS = frozenset({
     "CVPR", "ICCV", "ECCV", "ICML", "ICLR", "NIPS", "NEURIPS", "MICCAI", "ISBI", "IPMI", "MIDL",
     "AAAI", "IJCAI", "ICASSP", "WACV", "BMVC", "KDD", "PMLR", "ML4H", "MLHC",
 })
-_PREPRINT_RE = re.compile(r"^(arxiv|biorxiv|medrxiv)$", re.IGNORECASE)
+_PREPRINT_RE = compiled(r"^(arxiv|biorxiv|medrxiv)$", re.IGNORECASE)
 
 # Full names of venues awesome lists use without listing them (facts, not guesses).
 KNOWN_UNLISTED_VENUES: dict[str, tuple[str, str]] = {

@@ -10,7 +10,7 @@ as api.zotero.org refuses an unknown type.
 
 from __future__ import annotations
 
-import re
+from ...lazy_re import compiled
 
 _COMMON = {"title", "abstractNote", "date", "shortTitle", "language", "url", "accessDate",
            "archive", "archiveLocation", "libraryCatalog", "callNumber", "rights", "extra"}
@@ -67,6 +67,6 @@ CHILD_PROPERTIES: dict[str, set[str]] = {
     "attachment": {"note", "linkMode", "contentType", "charset", "filename", "md5", "mtime",
                    "path"},
 }
-KEY_RE = re.compile(r"^[23456789ABCDEFGHIJKLMNPQRSTUVWXYZ]{8}$")
+KEY_RE = compiled(r"^[23456789ABCDEFGHIJKLMNPQRSTUVWXYZ]{8}$")
 ALPHABET = "23456789ABCDEFGHIJKLMNPQRSTUVWXYZ"
 MAX_WRITE = 50  # objects per write, keys per itemKey= read
