@@ -192,12 +192,17 @@ ZOTERO_GROUP, ZOTERO_KEY = 5150, "benchmarkKey000000000000"
 
 # The requests a command made, made again by httpx2 alone (without the async
 # back ends, and with no certificate authority loaded for the plain-http
-# local server, as ssl-bib's command line does): the floor of what any
-# client pays for the HTTP stack and the exchanges themselves.
+# local server, as ssl-bib's command line does, and the collector paused
+# while loading and frozen at exit, as there): the floor of what any client
+# pays for the HTTP stack and the exchanges themselves.
 BARE_CLIENT = [PYTHON, "-c", """
-import json, ssl, sys
+import atexit, gc, json, ssl, sys
 sys.modules["trio"] = sys.modules["anyio"] = None  # sync only, as ssl-bib's command line
+gc.disable()  # the collector's handling of ssl-bib's process (ssl_bib.entry, cli.main)
 import httpx2
+gc.freeze()
+gc.enable()
+atexit.register(gc.freeze)
 base, requests = json.loads(open(sys.argv[1], encoding="utf-8").read())
 verify = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # plain http: no authority needed
 with httpx2.Client(base_url=base, verify=verify) as client:
