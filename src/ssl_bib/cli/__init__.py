@@ -223,7 +223,7 @@ def main(argv: list[str] | None = None) -> Any:
     if not MAIN_RUNNING:
         # The process ends with the command. CPython's exit runs full cycle
         # collections over every object left (every module's, the catalog's):
-        # 5-10 ms of a command on the bundled catalog, for memory the system
+        # 5-25 ms of a command on the bundled catalog, for memory the system
         # takes back anyway. Frozen first thing at exit (gc.freeze), they are
         # skipped; objects are still freed by their counts, files closed and
         # the streams flushed. Only here, in the command's own process, never
