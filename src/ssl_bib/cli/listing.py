@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 
 from ..select import Filters
@@ -32,12 +30,17 @@ def command(ctx: CatalogContext, filters: Filters, as_json: bool) -> None:
     loaded = ctx.load()
     entries = selected(loaded, filters)
     if as_json:
-        from ..json_out import dumps
+        from ..gcpause import paused_gc
+        from ..json_out import dumps_line_bytes
         from ..jsonview import entry_to_json
+        from .output import write_utf8
 
-        # Written as is: click.echo would scan megabytes of text for ANSI codes.
-        sys.stdout.write(dumps([entry_to_json(e, loaded.catalog) for e in entries]) + "\n")
-        sys.stdout.flush()
+        # A dict per entry and no cycles: with the collector on, its passes
+        # walk the whole loaded catalog again and again as the list grows.
+        with paused_gc():
+            data = dumps_line_bytes([entry_to_json(e, loaded.catalog) for e in entries])
+        # Not click.echo, which would scan megabytes of text for ANSI codes.
+        write_utf8(data)
         return
     rows = [(e.key, str(e.year), e.venue or "", e.title) for e in entries]
     if not is_terminal():

@@ -12,6 +12,7 @@ it is flushed, so the entry point flushes before it exits.
 
 from __future__ import annotations
 
+import codecs
 import errno
 import io
 import os
@@ -82,6 +83,32 @@ def guard_stdout() -> bool:
         io.BufferedWriter(_GuardedFd(fd)), encoding=current.encoding, errors=current.errors,
         line_buffering=current.line_buffering)
     return True
+
+
+def write_utf8(data: bytes) -> None:
+    """UTF-8 text, `data`, to standard output. Written as the bytes they are
+    when the stream's text would be those bytes (UTF-8, no newline
+    translation): `list --json` of 100,000 entries spent 1.3 s of 7 decoding
+    orjson's 190 MB and encoding them back, more per entry the bigger the
+    output. Any other stream gets the text, as before."""
+    stream = sys.stdout
+    buffer = getattr(stream, "buffer", None)
+    if buffer is not None and os.linesep == "\n" and _is_utf8(getattr(stream, "encoding", None)):
+        stream.flush()   # whatever text went before comes first
+        buffer.write(data)
+        buffer.flush()
+        return
+    stream.write(data.decode("utf-8"))
+    stream.flush()
+
+
+def _is_utf8(encoding: object) -> bool:
+    if not isinstance(encoding, str):
+        return False
+    try:
+        return codecs.lookup(encoding).name == "utf-8"
+    except LookupError:
+        return False
 
 
 def flush_stdout() -> None:
