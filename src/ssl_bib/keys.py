@@ -104,33 +104,49 @@ def base_key(entry: Entry, key_format: str = DEFAULT_KEY_FORMAT) -> str:
 
 class KeyPool:
     """The keys in use, folded once, so that giving keys to N new entries
-    costs O(N), not O(N^2)."""
+    costs O(N), not O(N^2): also when many of them clash on one base key
+    (a thousand "zhou2019models" would otherwise try a, b, c ... again each)."""
 
     def __init__(self, taken: Iterable[str] = (), key_format: str = DEFAULT_KEY_FORMAT) -> None:
         self.folded = {k.casefold() for k in taken}
         self.key_format = key_format
+        # folded base key -> n such that the base and its first n - 1 suffixes
+        # are all taken. Adding keys keeps that true; discard() forgets it.
+        self._first_free: dict[str, int] = {}
 
     def add(self, key: str) -> None:
         self.folded.add(key.casefold())
+
+    def discard(self, key: str) -> None:
+        """Make `key` free again."""
+        self.folded.discard(key.casefold())
+        self._first_free.clear()
 
     def __contains__(self, key: object) -> bool:
         return isinstance(key, str) and key.casefold() in self.folded
 
     def assign(self, entry: Entry) -> str:
         """A new key for `entry`, unique case-insensitively; clashes get a, b,
-        c, ... aa, ab ... appended. The key is taken from the pool at once."""
+        c, ... aa, ab ... appended (the first one free). The key is taken from
+        the pool at once."""
         base = base_key(entry, self.key_format)
-        candidate = base
-        n = 0
-        while candidate.casefold() in self.folded:
+        folded_base = base.casefold()
+        n = self._first_free.get(folded_base, 0)
+        while folded_base + _clash_suffix(n) in self.folded:
             n += 1
-            suffix, i = "", n
-            while i > 0:
-                i, r = divmod(i - 1, 26)
-                suffix = chr(ord("a") + r) + suffix
-            candidate = base + suffix
+        self._first_free[folded_base] = n + 1
+        candidate = base + _clash_suffix(n)
         self.add(candidate)
         return candidate
+
+
+def _clash_suffix(n: int) -> str:
+    """"" for 0, then a ... z, aa, ab ... (bijective base 26)."""
+    suffix = ""
+    while n > 0:
+        n, r = divmod(n - 1, 26)
+        suffix = chr(ord("a") + r) + suffix
+    return suffix
 
 
 def assign_key(entry: Entry, taken: Iterable[str], key_format: str = DEFAULT_KEY_FORMAT) -> str:
@@ -177,10 +193,12 @@ def plan_refresh(catalog: Catalog, entries: Sequence[Entry]) -> list[KeyChange]:
         if id(entry) not in wanted or follows_format(entry, key_format):
             continue
         # Its own key and old keys are free for it: the formula may give one back.
-        own = {entry.key.casefold(), *(a.casefold() for a in entry.key_aliases)}
-        pool.folded -= own
+        own = [entry.key, *entry.key_aliases]
+        for key in own:
+            pool.discard(key)
         new = pool.assign(entry)
-        pool.folded |= own
+        for key in own:
+            pool.add(key)
         if new != entry.key:
             changes.append(KeyChange(entry, entry.key, new))
     return changes

@@ -388,7 +388,7 @@ class Planner:
             self._note_refused(None, zkey, name, value, what)
         keys = self._key_pool()
         for given in self._given.pop(zkey, []):  # planned again (a retry): its keys are free
-            keys.folded.discard(given.casefold())
+            keys.discard(given)
         wanted = citation_key(remote)
         if wanted and set(wanted) <= _KEY_CHARS and wanted not in keys:
             entry.key = wanted
