@@ -4,6 +4,9 @@ the same, and that candidates come from shared rare words, not all pairs."""
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from ssl_bib.dedup import (
     Index,
     find_probable,
@@ -14,6 +17,7 @@ from ssl_bib.dedup import (
     url_key,
 )
 from ssl_bib.model import Entry
+from ssl_bib.textnorm import normalize_title
 
 GENESIS = Entry(key="genesis", title="Models Genesis: Generic Autodidactic Models for 3D "
                 "Medical Image Analysis", year=2019, doi="10.1007/978-3-030-32251-9_42",
@@ -112,3 +116,51 @@ def test_fuzzy_candidates_share_rare_words_and_skip_common_ones() -> None:
     assert index.fuzzy_candidates("self supervised learning zebrafish echocardiography") == \
         [rare]
     assert index.fuzzy_candidates("self supervised learning") == []
+
+
+def _plain_candidates(index: Index, entries: list[Entry], norm: str) -> list[Entry]:
+    """fuzzy_candidates by its definition: the title's three rarest indexed
+    words that are not too common (postings of at most _COMMON_POSTING),
+    and the entries holding two of them (one word: every entry holding it);
+    those holding the rarest word first, each group in catalog order."""
+    from ssl_bib.dedup import _COMMON_POSTING, _indexed_words
+
+    def words_of(entry: Entry) -> set[str]:
+        titles = [normalize_title(t) for t in [entry.title, *entry.alt_titles]]
+        main = main_title(entry.title)
+        return {w for t in [*titles, main] if t for w in _indexed_words(t)}
+
+    holders = {w: [e for e in entries if w in words_of(e)] for w in _indexed_words(norm)}
+    rarest = sorted((w for w in _indexed_words(norm) if holders[w]),
+                    key=lambda w: len(holders[w]))[:3]
+    rarest = [w for w in rarest if len(holders[w]) <= _COMMON_POSTING]
+    if len(rarest) == 1:
+        return holders[rarest[0]]
+    twice = [e for e in entries if sum(e in holders[w] for w in rarest) >= 2]
+    return ([e for e in twice if e in holders[rarest[0]]]
+            + [e for e in twice if e not in holders[rarest[0]]])
+
+
+WORDS = ["zebrafish", "echo", "cardiac", "retina", "fundus", "lesion", "tumor", "brain",
+         "mri", "xray", "dental", "wsi"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(titles=st.lists(st.lists(st.sampled_from(WORDS), min_size=1, max_size=6, unique=True),
+                       min_size=1, max_size=60),
+       query=st.lists(st.sampled_from(WORDS), min_size=1, max_size=6, unique=True),
+       cap=st.sampled_from([2, 5, 200]))
+def test_fuzzy_candidates_are_their_definition(titles: list[list[str]], query: list[str],
+                                               cap: int) -> None:
+    import ssl_bib.dedup as dedup
+
+    entries = [Entry(key=f"e{i}", title=" ".join(words), year=2020)
+               for i, words in enumerate(titles)]
+    original = dedup._COMMON_POSTING
+    dedup._COMMON_POSTING = cap
+    try:
+        index = Index(entries)
+        norm = " ".join(query)
+        assert index.fuzzy_candidates(norm) == _plain_candidates(index, entries, norm)
+    finally:
+        dedup._COMMON_POSTING = original
